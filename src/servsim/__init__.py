@@ -1,0 +1,21 @@
+"""servsim: service-level trade-off simulation for logistics.
+
+    >>> import servsim
+    >>> scenario = servsim.load_scenario("scenarios/webshop.yaml")
+    >>> results = servsim.simulate(scenario, replications=5)
+    >>> results.summary()
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from servsim.errors import ScenarioError
+from servsim.runner import Results, simulate
+from servsim.scenario.loading import load_scenario
+from servsim.scenario.schema import Scenario
+
+try:
+    __version__ = version("servsim")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["Results", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]

@@ -1,0 +1,134 @@
+"""The command line: parses arguments, calls the library, prints. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from servsim import __version__
+from servsim.errors import ScenarioError
+from servsim.runner import Results, simulate
+from servsim.scenario.loading import load_scenario
+from servsim.tables import KPI_GROUPS, format_value
+
+BAD_INPUT = 2
+"""Exit code for anything wrong with what the user gave us."""
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    errors.print(message, markup=False, highlight=False)
+    sys.exit(BAD_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="servsim")
+def main() -> None:
+    """servsim: simulate customer-service policies and weigh cost against satisfaction.
+
+    \b
+    Typical use:
+      servsim validate scenarios/webshop.yaml
+      servsim run scenarios/webshop.yaml --replications 10 --out results/webshop
+    """
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def validate(file: Path) -> None:
+    """Check a scenario FILE and explain every problem (exit code 2 if there are any)."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as error:
+        _fail(str(error))
+    console.print(
+        f"{file}: valid scenario '{scenario.name}': {len(scenario.products)} products, "
+        f"horizon {scenario.horizon:g} {scenario.time_unit}, {scenario.replications} replications",
+        markup=False,
+    )
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-n", type=click.IntRange(min=1), default=None,
+              help="Number of replications (default: the scenario's).")
+@click.option("--seed", "-s", type=click.IntRange(min=0), default=None,
+              help="Random seed (default: the scenario's). Same seed, same results.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write kpis, summary and the order log to (CSV and Parquet).")
+@click.option("--force", is_flag=True,
+              help="Allow writing into an --out folder that already holds results.")
+@click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
+              help="Confidence level of the intervals.")
+def run(file: Path, replications: int | None, seed: int | None, out: Path | None,
+        force: bool, confidence: float) -> None:
+    """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError as error:
+        _fail(str(error))
+    if out is not None and out.exists() and any(out.iterdir()) and not force:
+        _fail(f"{out}: folder already holds results; choose another --out or add --force "
+              "to overwrite them")
+    with console.status(f"Simulating {scenario.name}..."):
+        results = simulate(scenario, replications=replications, seed=seed)
+    _print_summary(results, confidence)
+    if out is not None:
+        written = write_results(results, out, confidence)
+        console.print(f"Wrote {', '.join(path.name for path in written)} to {out}", markup=False)
+
+
+def _print_summary(results: Results, confidence: float) -> None:
+    scenario = results.scenario
+    summary = results.summary(confidence)
+    replications = len(results.kpis)
+    table = Table(
+        title=f"{scenario.name}: {replications} replications, seed {results.seed}, "
+        f"times in {scenario.time_unit}",
+        caption=f"mean and {confidence:.0%} confidence interval (Student t) over replications; "
+        f"warm-up {scenario.warmup:g} of horizon {scenario.horizon:g}",
+    )
+    table.add_column("KPI")
+    table.add_column("mean", justify="right")
+    table.add_column(f"{confidence:.0%} interval", justify="right")
+    for group, kpis in KPI_GROUPS.items():
+        present = [kpi for kpi in kpis if kpi in summary.index]
+        if not present:
+            continue
+        table.add_section()
+        table.add_row(f"[bold]{group}[/bold]", "", "")
+        for kpi in present:
+            row = summary.loc[kpi]
+            interval = (
+                f"{format_value(kpi, row['lo'])} .. {format_value(kpi, row['hi'])}"
+                if row["n"] >= 2 and pd.notna(row["halfwidth"])
+                else "-"
+            )
+            table.add_row(kpi, format_value(kpi, row["mean"]), interval)
+    console.print(table)
+
+
+def write_results(results: Results, out: Path, confidence: float) -> list[Path]:
+    """KPIs per replication, the summary and the order log, as CSV and Parquet."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "kpis": results.kpis,
+        "summary": results.summary(confidence).rename_axis("kpi").reset_index(),
+        "orders": results.orders,
+    }
+    written = []
+    for name, frame in tables.items():
+        for suffix, write in ((".csv", frame.to_csv), (".parquet", frame.to_parquet)):
+            path = out / f"{name}{suffix}"
+            write(path, index=False)
+            written.append(path)
+    return written
+
+

@@ -1,0 +1,79 @@
+"""Cost accounting over the measurement window, each term a separate column.
+
+Rates are quoted in the units their names state (holding per year, backorder penalty per
+unit per day, wages per hour) and converted to the scenario's time unit here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.model.runlog import RunLog
+from servsim.scenario.schema import Scenario
+from servsim.timeavg import time_average
+from servsim.units import (
+    per_day_to_per_time_unit,
+    per_hour_to_per_time_unit,
+    per_year_to_per_time_unit,
+)
+
+COST_TERMS = (
+    "cost_holding",
+    "cost_ordering",
+    "cost_purchase",
+    "cost_processing_labour",
+    "cost_transport",
+    "cost_backorder_penalty",
+    "cost_lost_margin",
+    "cost_lost_sale_penalty",
+)
+"""The named terms that add up to cost_total, in stacking order."""
+
+
+def cost_kpis(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Every cost term, cost_total and cost_per_order for the window [warmup, horizon]."""
+    rates = scenario.costs
+    unit = scenario.time_unit
+    start, end = log.warmup, log.horizon
+    unit_cost = {product.sku: product.unit_cost for product in scenario.products}
+    margin = {product.sku: product.price - product.unit_cost for product in scenario.products}
+
+    holding = backorder_unit_time = 0.0
+    levels = log.stock_levels
+    for sku in log.skus:
+        rows = levels[levels["sku"] == sku]
+        if rows.empty:
+            continue
+        times = rows["time"].to_numpy()
+        window = end - start
+        holding += unit_cost[sku] * window * time_average(times, rows["on_hand"].to_numpy(), start, end)
+        backorder_unit_time += window * time_average(
+            times, rows["backorders"].to_numpy(), start, end
+        )
+
+    placed = log.replenishments[log.replenishments["ordered"] >= start]
+    purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
+    dispatched = log.shipments[(log.shipments["ready"] >= start) & (log.shipments["ready"] <= end)]
+    per_shipment = {name: mode.cost_per_shipment for name, mode in scenario.delivery.modes.items()}
+    lost_units = orders["lost"].to_numpy()
+    lost_margin = float(np.dot(lost_units, orders["sku"].map(margin).astype(float).to_numpy()))
+
+    terms = {
+        "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,
+        "cost_ordering": rates.order_cost * len(placed),
+        "cost_purchase": purchase,
+        "cost_processing_labour": per_hour_to_per_time_unit(rates.staff_wage, unit)
+        * log.staff
+        * (end - start),
+        "cost_transport": float(dispatched["mode"].map(per_shipment).astype(float).sum()),
+        "cost_backorder_penalty": per_day_to_per_time_unit(rates.backorder_penalty, unit)
+        * backorder_unit_time,
+        "cost_lost_margin": lost_margin,
+        "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
+    }
+    total = float(sum(terms.values()))
+    return terms | {
+        "cost_total": total,
+        "cost_per_order": total / len(orders) if len(orders) else float("nan"),
+    }

@@ -1,0 +1,144 @@
+"""KPI definitions (METRICS.md) as pure functions of a run's log.
+
+Orders placed before the warm-up are simulated but not counted; time-averages start at the
+warm-up. A KPI with nothing to measure (no late orders, no backorders) is NaN, not 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.costs import cost_kpis
+from servsim.model.runlog import RunLog
+from servsim.outcomes import classify_orders
+from servsim.satisfaction import order_satisfaction
+from servsim.scenario.schema import Scenario
+from servsim.timeavg import overlap, time_average
+
+CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
+
+
+def compute_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
+    """One row of KPIs for one replication."""
+    orders = classify_orders(log)
+    orders["satisfaction"] = order_satisfaction(orders, scenario.satisfaction, log.horizon)
+    counted = orders[orders["counted"]]
+    return {
+        "orders": float(len(counted)),
+        **availability(log, counted, scenario),
+        **time_and_reliability(log, counted),
+        **satisfaction_kpis(counted, scenario),
+        **cost_kpis(log, counted, scenario),
+    }
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+def _mean(values: np.ndarray | pd.Series) -> float:
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def availability(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Fill rates, ready rate, cycle service level, stock and backorder levels, lost sales."""
+    demanded = orders["quantity"].sum()
+    complete = orders["filled"] == orders["quantity"]
+    start, end = log.warmup, log.horizon
+    levels = log.stock_levels
+    on_hand = backorders = ready = 0.0
+    for sku, weight in scenario.demand.mix.items():
+        rows = levels[levels["sku"] == sku]
+        if rows.empty:  # unlimited stock: always ready
+            ready += weight
+            continue
+        times = rows["time"].to_numpy()
+        on_hand += time_average(times, rows["on_hand"].to_numpy(), start, end)
+        backorders += time_average(times, rows["backorders"].to_numpy(), start, end)
+        ready += weight * time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end)
+    backordered_units = orders["backordered"].sum()
+    allocated = orders["allocated"].notna()
+    return {
+        "unit_fill_rate": _ratio(orders["filled"].sum(), demanded),
+        "line_fill_rate": _ratio(complete.sum(), len(orders)),
+        "order_fill_rate": _ratio(complete.sum(), len(orders)),
+        "ready_rate": ready if scenario.stocking is not None else 1.0,
+        "cycle_service_level": cycle_service_level(log),
+        "avg_on_hand": on_hand,
+        "avg_backorders": backorders,
+        "lost_sales_rate": _ratio(orders["lost"].sum(), demanded),
+        "stock_wait_mean": _mean((orders["allocated"] - orders["placed"])[allocated]),
+        "avg_backorder_delay": _ratio(
+            orders.loc[allocated, "backorder_wait"].sum(),
+            orders.loc[allocated, "backordered"].sum(),
+        )
+        if backordered_units
+        else float("nan"),
+    }
+
+
+def cycle_service_level(log: RunLog) -> float:
+    """Share of replenishment cycles (arrival to arrival, per sku) without a stock-out.
+
+    A cycle ending at an arrival had no stock-out if net inventory just before the arrival
+    was >= 0 and no unit was lost since the previous arrival of that sku.
+    """
+    received = log.replenishments.dropna(subset=["net_before"]).sort_values("arrives")
+    if received.empty:
+        return float("nan")
+    lost_in_cycle = received.groupby("sku", observed=True)["lost_before"].diff()
+    first_cycle = lost_in_cycle.isna()
+    lost_in_cycle[first_cycle] = received.loc[first_cycle, "lost_before"]
+    no_stockout = (received["net_before"] >= 0) & (lost_in_cycle == 0)
+    counted = received["arrives"] >= log.warmup
+    return _ratio(no_stockout[counted].sum(), counted.sum())
+
+
+def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
+    """Order cycle time and its spread, on-time and OTIF rates, processing and staff use."""
+    delivered = orders[orders["outcome"] == "delivered"]
+    cycle = delivered["cycle_time"].to_numpy()
+    if cycle.size:
+        p5, p50, p90, p95, p99 = np.percentile(cycle, CYCLE_PERCENTILES)
+    else:
+        p5 = p50 = p90 = p95 = p99 = float("nan")
+    known = orders[orders["known"]]
+    otif = known["on_time"] & known["in_full"]
+    figures = {
+        "cycle_mean": _mean(cycle),
+        "cycle_p50": p50,
+        "cycle_p90": p90,
+        "cycle_p95": p95,
+        "cycle_p99": p99,
+        "cycle_sd": float(np.std(cycle, ddof=1)) if cycle.size > 1 else float("nan"),
+        "cycle_spread": p95 - p5,
+        "on_time_rate": _ratio(delivered["on_time"].sum(), len(delivered)),
+        "otif": _ratio(otif.sum(), len(known)),
+        "perfect_order_rate": _ratio(otif.sum(), len(known)),
+    }
+    return figures | processing_kpis(log, orders)
+
+
+def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
+    """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation."""
+    shipments = log.shipments
+    counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
+    done = counted & (shipments["ready"] <= log.horizon).to_numpy()
+    released = shipments["released"].to_numpy()[done]
+    busy = overlap(shipments["start"].to_numpy(), shipments["ready"].to_numpy(), log.warmup, log.horizon)
+    window = log.horizon - log.warmup
+    return {
+        "processing_time": _mean(shipments["ready"].to_numpy()[done] - released),
+        "processing_wait": _mean(shipments["start"].to_numpy()[done] - released),
+        "staff_utilisation": _ratio(busy, log.staff * window),
+    }
+
+
+def satisfaction_kpis(orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Mean per-order satisfaction and the share of orders at or above the threshold."""
+    scores = orders["satisfaction"].dropna().to_numpy()
+    return {
+        "satisfaction_mean": _mean(scores),
+        "satisfied_share": _ratio((scores >= scenario.satisfaction.threshold).sum(), scores.size),
+    }

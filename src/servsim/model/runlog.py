@@ -1,0 +1,190 @@
+"""The facts a run records: an order log, a shipment log, replenishments and stock levels.
+
+Recording is append-only into plain lists (cheap in the hot path); :meth:`Recorder.finish`
+turns them into DataFrames once. Metrics derive every KPI from these facts after the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+NOT_YET = float("nan")
+"""A time that has not happened by the end of the run."""
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """Everything one replication produced, as columnar tables."""
+
+    horizon: float
+    warmup: float
+    skus: list[str]
+    staff: int
+    orders: pd.DataFrame
+    """One row per order: placed, promised, sku, quantity, filled (from stock on arrival),
+    lost, backordered, backorder_wait (unit-time waited by backordered units), allocated
+    (all units allocated), delivered (last unit delivered), shipments. NaN: not by the horizon."""
+    shipments: pd.DataFrame
+    """One row per shipment: order, units, released, start, ready, delivered, mode."""
+    replenishments: pd.DataFrame
+    """One row per replenishment order: sku, ordered, arrives, quantity, net_before
+    (net inventory just before it arrived; NaN if after the horizon), lost_before
+    (units of the sku lost before it arrived)."""
+    stock_levels: pd.DataFrame
+    """Step function per sku: time, sku, on_hand, backorders (value from that time on)."""
+
+    def busy_staff(self) -> pd.DataFrame:
+        """Busy clerks over time (a step function), derived from the shipments' processing."""
+        start = self.shipments["start"].to_numpy()
+        end = self.shipments["ready"].to_numpy()
+        busy = end > start
+        times = np.concatenate([start[busy], end[busy]])
+        steps = np.concatenate([np.ones(busy.sum()), -np.ones(busy.sum())])
+        order = np.lexsort((steps, times))
+        level = np.cumsum(steps[order])
+        return pd.DataFrame({"time": np.r_[0.0, times[order]], "busy": np.r_[0.0, level]})
+
+
+SHIPMENT_FIELDS = ("order", "units", "released", "start", "ready", "delivered", "mode")
+REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity")
+LEVEL_FIELDS = ("time", "sku", "on_hand", "backorders")
+
+
+@dataclass
+class Recorder:
+    """Append-only facts filled by the model while it runs: a few list operations per order."""
+
+    placed: list[float] = field(default_factory=list)
+    sku: list[int] = field(default_factory=list)
+    quantity: list[int] = field(default_factory=list)
+    filled: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+    allocated: list[float] = field(default_factory=list)
+    backorder_wait: dict[int, float] = field(default_factory=dict)
+    shipments: list[float] = field(default_factory=list)
+    """Flat rows of SHIPMENT_FIELDS (one ``extend`` per shipment: cheap, and no GC tracking)."""
+    replenishments: list[float] = field(default_factory=list)
+    """Flat rows of REPLENISHMENT_FIELDS."""
+    replenishment_count: int = 0
+    receipts: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """replenishment -> (net inventory just before arrival, units lost before arrival)"""
+    levels: list[float] = field(default_factory=list)
+    """Flat rows of LEVEL_FIELDS."""
+
+    def finish(
+        self,
+        *,
+        horizon: float,
+        warmup: float,
+        skus: list[str],
+        modes: list[str],
+        staff: int,
+        promise: float,
+    ) -> RunLog:
+        """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
+        placed = np.asarray(self.placed, dtype=float)
+        count = placed.size
+        quantity = np.asarray(self.quantity, dtype=np.int64)
+        filled = np.asarray(self.filled, dtype=np.int64)
+        lost = np.asarray(self.lost, dtype=np.int64)
+        shipments = _shipments_frame(self.shipments, modes, horizon)
+        ship_order = shipments["order"].to_numpy()
+        delivered = np.full(count, -np.inf)
+        np.maximum.at(delivered, ship_order, shipments["delivered"].fillna(np.inf).to_numpy())
+        delivered[~np.isfinite(delivered)] = NOT_YET
+        backorder_wait = np.zeros(count)
+        if self.backorder_wait:
+            backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
+        orders = pd.DataFrame(
+            {
+                "placed": placed,
+                "promised": placed + promise,
+                "sku": pd.Categorical.from_codes(np.asarray(self.sku, dtype=np.int32), skus),
+                "quantity": quantity,
+                "filled": filled,
+                "lost": lost,
+                "backordered": quantity - filled - lost,
+                "backorder_wait": backorder_wait,
+                "allocated": _until(self.allocated, horizon),
+                "delivered": delivered,
+                "shipments": np.bincount(ship_order, minlength=count),
+            }
+        )
+        orders.index.name = "order"
+        return RunLog(
+            horizon=horizon,
+            warmup=warmup,
+            skus=skus,
+            staff=staff,
+            orders=orders,
+            shipments=shipments,
+            replenishments=_replenishments_frame(self.replenishments, self.receipts, skus),
+            stock_levels=_levels_frame(self.levels, skus),
+        )
+
+
+def _columns(flat: list[float], width: int) -> list[np.ndarray]:
+    """Columns of a flat row-major list of numbers (one C-level conversion)."""
+    table = np.array(flat, dtype=float).reshape(-1, width)
+    return [table[:, column] for column in range(width)]
+
+
+def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.DataFrame:
+    order, units, released, start, ready, delivered, mode = _columns(rows, 7)
+    delivered = delivered.astype(float)
+    delivered[delivered > horizon] = NOT_YET
+    return pd.DataFrame(
+        {
+            "order": order.astype(np.int64),
+            "units": units.astype(np.int64),
+            "released": released.astype(float),
+            "start": start.astype(float),
+            "ready": ready.astype(float),
+            "delivered": delivered,
+            "mode": pd.Categorical.from_codes(mode.astype(np.int32), modes),
+        }
+    )
+
+
+def _replenishments_frame(
+    rows: list[float], receipts: dict[int, tuple[int, int]], skus: list[str]
+) -> pd.DataFrame:
+    sku, ordered, arrives, quantity = _columns(rows, 4)
+    net_before = np.full(sku.size, NOT_YET)
+    lost_before = np.full(sku.size, NOT_YET)
+    if receipts:
+        received = np.fromiter(receipts, dtype=np.int64, count=len(receipts))
+        facts = np.asarray(list(receipts.values()), dtype=float)
+        net_before[received] = facts[:, 0]
+        lost_before[received] = facts[:, 1]
+    return pd.DataFrame(
+        {
+            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
+            "ordered": ordered.astype(float),
+            "arrives": arrives.astype(float),
+            "quantity": quantity.astype(np.int64),
+            "net_before": net_before,
+            "lost_before": lost_before,
+        }
+    )
+
+
+def _levels_frame(rows: list[float], skus: list[str]) -> pd.DataFrame:
+    time, sku, on_hand, backorders = _columns(rows, 4)
+    return pd.DataFrame(
+        {
+            "time": time.astype(float),
+            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
+            "on_hand": on_hand.astype(np.int64),
+            "backorders": backorders.astype(np.int64),
+        }
+    )
+
+
+def _until(times: list[float], horizon: float) -> np.ndarray:
+    values = np.asarray(times, dtype=float)
+    values[values > horizon] = NOT_YET
+    return values

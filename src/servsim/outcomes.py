@@ -1,0 +1,38 @@
+"""Each order's outcome at the horizon, and whether it counts (placed after the warm-up).
+
+Shared by metrics, satisfaction and costs so that they agree on what an order became.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.model.runlog import RunLog
+
+OUTCOMES = ("delivered", "in_pipeline", "backordered", "lost")
+"""Every order ends a run in exactly one of these states."""
+
+
+def classify_orders(log: RunLog) -> pd.DataFrame:
+    """The order log with outcome, cycle_time, on_time, in_full, known and counted columns.
+
+    ``known``: the order's OTIF outcome is settled at the horizon (delivered, units lost, or
+    still open past its promise). ``counted``: placed at or after the warm-up.
+    """
+    orders = log.orders.copy()
+    delivered = orders["delivered"].notna().to_numpy()
+    lost_all = (orders["lost"] == orders["quantity"]).to_numpy()
+    waiting = orders["allocated"].isna().to_numpy()
+    outcome = np.select(
+        [lost_all, delivered, waiting], ["lost", "delivered", "backordered"], "in_pipeline"
+    )
+    orders["outcome"] = pd.Categorical(outcome, categories=OUTCOMES)
+    orders["cycle_time"] = orders["delivered"] - orders["placed"]
+    orders["on_time"] = delivered & (orders["delivered"] <= orders["promised"]).to_numpy()
+    orders["in_full"] = (orders["lost"] == 0).to_numpy()
+    orders["known"] = delivered | (orders["lost"] > 0).to_numpy() | (
+        orders["promised"] < log.horizon
+    ).to_numpy()
+    orders["counted"] = (orders["placed"] >= log.warmup).to_numpy()
+    return orders

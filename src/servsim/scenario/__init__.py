@@ -1,0 +1,40 @@
+"""Scenarios: the typed schema, loading from YAML with file:line errors, and dotted overrides."""
+
+from servsim.errors import Problem, ScenarioError
+from servsim.scenario.distributions import (
+    DISTRIBUTION_NAMES,
+    Constant,
+    Distribution,
+    DurationDistribution,
+    Empirical,
+    Exponential,
+    Gamma,
+    Lognormal,
+    Normal,
+    Poisson,
+    QuantityDistribution,
+    Triangular,
+    Uniform,
+)
+from servsim.scenario.loading import load_scenario
+from servsim.scenario.schema import Scenario
+
+__all__ = [
+    "DISTRIBUTION_NAMES",
+    "Constant",
+    "Distribution",
+    "DurationDistribution",
+    "Empirical",
+    "Exponential",
+    "Gamma",
+    "Lognormal",
+    "Normal",
+    "Poisson",
+    "Problem",
+    "QuantityDistribution",
+    "Scenario",
+    "ScenarioError",
+    "Triangular",
+    "Uniform",
+    "load_scenario",
+]

@@ -1,0 +1,392 @@
+"""Probability distributions a scenario may name: validated specs that sample in numpy blocks.
+
+Each spec knows its own mean and variance (after truncation), so tests compare sampled
+moments with theory and the model can reason about expected values without sampling.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic.functional_validators import BeforeValidator
+from scipy import stats
+
+from servsim.units import parse_duration
+
+DISTRIBUTION_NAMES = (
+    "constant", "exponential", "uniform", "triangular", "normal",
+    "lognormal", "gamma", "poisson", "empirical",
+)
+
+
+class _Spec(BaseModel):
+    """Common part of every distribution: optional truncation bounds ``min`` and ``max``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: float | None = Field(default=None, description="draws below are re-drawn (truncation)")
+    max: float | None = Field(default=None, description="draws above are re-drawn (truncation)")
+
+    discrete: bool = Field(default=False, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _bounds_are_ordered(self) -> _Spec:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
+        low, high = self._support_bounds()
+        if self._frozen() is not None and self._mass(low, high) <= 1e-12:
+            raise ValueError(f"no probability left between min={low} and max={high}")
+        return self
+
+    # --- to be provided by each distribution -------------------------------------------------
+    def _frozen(self) -> Any:
+        """The scipy frozen distribution (untruncated), or None for the non-scipy ones."""
+        raise NotImplementedError
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def _natural_min(self) -> float | None:
+        return None
+
+    # --- shared behaviour --------------------------------------------------------------------
+    def _support_bounds(self) -> tuple[float, float]:
+        low = -np.inf if self.min is None else self.min
+        natural = self._natural_min()
+        if natural is not None:
+            low = max(low, natural)
+        high = np.inf if self.max is None else self.max
+        return low, high
+
+    def _is_truncated(self) -> bool:
+        return self.min is not None or self.max is not None or self._natural_min() is not None
+
+    def _cdf_range(self, low: float, high: float) -> tuple[float, float]:
+        frozen = self._frozen()
+        lower = frozen.cdf(np.ceil(low) - 1) if self.discrete else frozen.cdf(low)
+        return float(lower if np.isfinite(low) else 0.0), float(frozen.cdf(high))
+
+    def _mass(self, low: float, high: float) -> float:
+        lower, upper = self._cdf_range(low, high)
+        return upper - lower
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values; truncated specs draw by inverse CDF on the allowed range (exact)."""
+        if not self._is_truncated() or self._frozen() is None:
+            return self._draw_untruncated(rng, n)
+        low, high = self._support_bounds()
+        lower, upper = self._cdf_range(low, high)
+        if upper - lower >= 0.5:
+            return self._sample_by_rejection(rng, n, low, high, upper - lower)
+        u = rng.uniform(lower, upper, n)
+        draws = self._frozen().ppf(u)
+        return np.clip(draws, low, high)
+
+    def _sample_by_rejection(
+        self, rng: np.random.Generator, n: int, low: float, high: float, mass: float
+    ) -> np.ndarray:
+        """Exact truncation when most draws are kept: much faster than scipy's ppf."""
+        kept = np.empty(0)
+        while kept.size < n:
+            draws = self._draw_untruncated(rng, int((n - kept.size) / mass * 1.1) + 16)
+            kept = np.concatenate([kept, draws[(draws >= low) & (draws <= high)]])
+        return kept[:n]
+
+    @cached_property
+    def _moments(self) -> tuple[float, float]:
+        frozen = self._frozen()
+        if not self._is_truncated():
+            return float(frozen.mean()), float(frozen.var())
+        low, high = self._support_bounds()
+        if self.discrete:
+            lo = max(int(np.ceil(low)), int(frozen.support()[0]))
+            hi = int(min(high, frozen.ppf(1 - 1e-15)))
+            k = np.arange(lo, hi + 1)
+            p = frozen.pmf(k)
+            p = p / p.sum()
+            mean = float((k * p).sum())
+            return mean, float(((k - mean) ** 2 * p).sum())
+        mean = frozen.expect(lambda x: x, lb=low, ub=high, conditional=True)
+        second = frozen.expect(lambda x: x * x, lb=low, ub=high, conditional=True)
+        return float(mean), float(second - mean * mean)
+
+    @property
+    def mean(self) -> float:
+        """Mean of the distribution as sampled (after truncation)."""
+        return self._moments[0]
+
+    @property
+    def variance(self) -> float:
+        """Variance of the distribution as sampled (after truncation)."""
+        return self._moments[1]
+
+
+class Constant(_Spec):
+    """Always the same value (a bare number in a scenario file means this)."""
+
+    dist: Literal["constant"] = "constant"
+    value: float = Field(ge=0)
+
+    def _frozen(self) -> Any:
+        return None
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.full(n, self.value)
+
+    @cached_property
+    def _moments(self) -> tuple[float, float]:
+        return self.value, 0.0
+
+
+class Exponential(_Spec):
+    dist: Literal["exponential"]
+    mean_: float = Field(alias="mean", gt=0)
+
+    def _frozen(self) -> Any:
+        return stats.expon(scale=self.mean_)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.exponential(self.mean_, n)
+
+
+class Uniform(_Spec):
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def _frozen(self) -> Any:
+        return stats.uniform(loc=self.low, scale=self.high - self.low)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, n)
+
+
+class Triangular(_Spec):
+    dist: Literal["triangular"]
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"need low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}"
+            )
+        return self
+
+    def _frozen(self) -> Any:
+        width = self.high - self.low
+        return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+
+class Normal(_Spec):
+    """Normal, truncated at 0 (durations and quantities cannot be negative)."""
+
+    dist: Literal["normal"]
+    mean_: float = Field(alias="mean")
+    sd: float = Field(gt=0)
+
+    def _frozen(self) -> Any:
+        return stats.norm(loc=self.mean_, scale=self.sd)
+
+    def _natural_min(self) -> float | None:
+        return 0.0
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.normal(self.mean_, self.sd, n)
+
+
+class Lognormal(_Spec):
+    """Lognormal given by its own mean and standard deviation (not those of the log)."""
+
+    dist: Literal["lognormal"]
+    mean_: float = Field(alias="mean", gt=0)
+    sd: float = Field(gt=0)
+
+    @property
+    def _log_params(self) -> tuple[float, float]:
+        sigma2 = np.log1p((self.sd / self.mean_) ** 2)
+        return float(np.log(self.mean_) - sigma2 / 2), float(np.sqrt(sigma2))
+
+    def _frozen(self) -> Any:
+        mu, sigma = self._log_params
+        return stats.lognorm(s=sigma, scale=np.exp(mu))
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        mu, sigma = self._log_params
+        return rng.lognormal(mu, sigma, n)
+
+
+class Gamma(_Spec):
+    """Gamma given by mean and standard deviation."""
+
+    dist: Literal["gamma"]
+    mean_: float = Field(alias="mean", gt=0)
+    sd: float = Field(gt=0)
+
+    def _frozen(self) -> Any:
+        return stats.gamma(a=(self.mean_ / self.sd) ** 2, scale=self.sd**2 / self.mean_)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.gamma((self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_, n)
+
+
+class Poisson(_Spec):
+    dist: Literal["poisson"]
+    mean_: float = Field(alias="mean", gt=0)
+    discrete: bool = Field(default=True, exclude=True, repr=False)
+
+    def _frozen(self) -> Any:
+        return stats.poisson(self.mean_)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.poisson(self.mean_, n).astype(float)
+
+
+class Empirical(_Spec):
+    """A finite set of values with weights (relative frequencies; normalised)."""
+
+    dist: Literal["empirical"]
+    values: list[float] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Empirical:
+        if any(v < 0 for v in self.values):
+            raise ValueError("values must not be negative")
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be >= 0 with a positive sum")
+        if self.min is not None or self.max is not None:
+            raise ValueError("min and max are not allowed on empirical: list only allowed values")
+        return self
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        weights = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
+        return weights / weights.sum()
+
+    def _frozen(self) -> Any:
+        return None
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.choice(np.asarray(self.values, dtype=float), size=n, p=self.probabilities)
+
+    @cached_property
+    def _moments(self) -> tuple[float, float]:
+        values, p = np.asarray(self.values), self.probabilities
+        mean = float((values * p).sum())
+        return mean, float(((values - mean) ** 2 * p).sum())
+
+
+def _bare_number_is_constant(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "constant", "value": value}
+    return value
+
+
+def _tag_must_be_known(value: Any) -> Any:
+    if isinstance(value, dict):
+        name = value.get("dist")
+        if name is None:
+            raise ValueError(
+                "a distribution needs 'dist:' (one of " + ", ".join(DISTRIBUTION_NAMES) + ")"
+                " or is a bare number"
+            )
+        if name not in DISTRIBUTION_NAMES:
+            raise ValueError(
+                f"unknown distribution {name!r}; allowed: " + ", ".join(DISTRIBUTION_NAMES)
+            )
+    return value
+
+
+_Union = Annotated[
+    Constant | Exponential | Uniform | Triangular | Normal | Lognormal | Gamma | Poisson
+    | Empirical,
+    Field(discriminator="dist"),
+]
+
+Distribution = Annotated[
+    _Union, BeforeValidator(_tag_must_be_known), BeforeValidator(_bare_number_is_constant)
+]
+"""Any distribution; a bare number is a constant."""
+
+_DURATION_KEYS = ("value", "mean", "sd", "low", "mode", "high", "min", "max")
+
+
+def _durations_to_numbers(value: Any, info: ValidationInfo) -> Any:
+    """Convert ``36h``-style parameters to numbers in the scenario's time unit."""
+    time_unit = (info.context or {}).get("time_unit", "hours")
+    if isinstance(value, str):
+        return {"dist": "constant", "value": parse_duration(value, time_unit)}
+    if isinstance(value, dict):
+        converted = dict(value)
+        for key in _DURATION_KEYS:
+            if isinstance(converted.get(key), str):
+                try:
+                    converted[key] = parse_duration(converted[key], time_unit)
+                except ValueError as error:
+                    raise ValueError(f"{key}: {error}") from None
+        if isinstance(converted.get("values"), list):
+            try:
+                converted["values"] = [
+                    parse_duration(v, time_unit) if isinstance(v, str) else v
+                    for v in converted["values"]
+                ]
+            except ValueError as error:
+                raise ValueError(f"values: {error}") from None
+        return converted
+    return value
+
+
+DurationDistribution = Annotated[Distribution, BeforeValidator(_durations_to_numbers)]
+"""A distribution of durations; parameters may carry units (``{dist: gamma, mean: 3d, sd: 1d}``)."""
+
+
+def _must_be_whole_numbers(value: Any) -> Any:
+    spec: _Spec = value
+    if isinstance(spec, Poisson):
+        return spec
+    if isinstance(spec, Constant) and float(spec.value).is_integer() and spec.value >= 1:
+        return spec
+    if isinstance(spec, Empirical) and all(float(v).is_integer() and v >= 1 for v in spec.values):
+        return spec
+    raise ValueError(
+        "a quantity must be a whole number >= 1, {dist: poisson, mean: .., min: ..}, "
+        "or {dist: empirical, values: [whole numbers >= 1], weights: [..]}"
+    )
+
+
+def _poisson_quantity_needs_min(value: Any) -> Any:
+    if isinstance(value, Poisson) and (value.min is None or value.min < 1):
+        raise ValueError(
+            "a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist"
+        )
+    return value
+
+
+from pydantic.functional_validators import AfterValidator  # noqa: E402
+
+QuantityDistribution = Annotated[
+    Distribution,
+    AfterValidator(_must_be_whole_numbers),
+    AfterValidator(_poisson_quantity_needs_min),
+]
+"""A distribution of whole unit counts >= 1."""

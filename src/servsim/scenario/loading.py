@@ -1,0 +1,198 @@
+"""Reading scenario files: YAML in, a validated Scenario out, or every problem with its line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import ValidationError
+
+from servsim.errors import (
+    Problem,
+    ScenarioError,
+    dotted,
+    problems_from_validation_error,
+    sorted_by_line,
+)
+from servsim.scenario.schema import Scenario
+from servsim.units import TimeUnit
+
+DataPath = tuple[str | int, ...]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def load_scenario(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenario:
+    """Load a scenario from a YAML file or a mapping, reporting all its problems at once."""
+    if isinstance(source, Mapping):
+        return validate_document(plain(source), file=None, lines={})
+    path = Path(source)
+    document, lines, problems = read_document(path)
+    return validate_document(
+        document, file=str(source), lines=lines, source_path=path, problems=problems
+    )
+
+
+def plain(value: Any) -> Any:
+    """A deep copy made of plain dicts and lists, so the caller's objects are never shared."""
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def validate_document(
+    document: Any,
+    *,
+    file: str | None,
+    lines: Mapping[DataPath, int],
+    source_path: Path | None = None,
+    problems: list[Problem] | None = None,
+) -> Scenario:
+    """Validate a raw scenario document; the Scenario keeps it so overrides can be applied later."""
+    found = list(problems or [])
+    if not isinstance(document, dict):
+        raise ScenarioError([*found, _not_a_mapping(document, file, lines.get(()))])
+    time_unit = document.get("time_unit")
+    known_unit = time_unit if time_unit in get_args(TimeUnit) else "hours"
+    try:
+        scenario = Scenario.model_validate(document, context={"time_unit": known_unit})
+    except ValidationError as error:
+        found += problems_from_validation_error(error, Scenario, document, file=file, lines=lines)
+    if found:
+        raise ScenarioError(sorted_by_line(found))
+    scenario._source = document
+    scenario._source_path = source_path
+    scenario._lines = dict(lines)
+    return scenario
+
+
+def _required_keys() -> str:
+    return ", ".join(
+        field.alias or name for name, field in Scenario.model_fields.items() if field.is_required()
+    )
+
+
+def _not_a_mapping(document: Any, file: str | None, line: int | None) -> Problem:
+    kind = "a list" if isinstance(document, list) else f"the value {document!r}"
+    return Problem(
+        file,
+        line,
+        "",
+        f"the top level must be a mapping of keys ({_required_keys()}), got {kind}",
+    )
+
+
+# --- YAML with line numbers --------------------------------------------------------------------
+def read_document(path: Path) -> tuple[Any, dict[DataPath, int], list[Problem]]:
+    """Parse a YAML file as ``yaml.safe_load`` would, plus the line of every key and list entry."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(file, None, "", "is a folder, not a scenario file")]) from None
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+        raise ScenarioError([Problem(file, None, "", message)]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = "not a text file: a scenario is YAML text in UTF-8"
+        raise ScenarioError([Problem(file, line, "", message)]) from None
+
+    loader = yaml.SafeLoader(text)
+    lines: dict[DataPath, int] = {}
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            message = f"the file is empty; a scenario needs at least: {_required_keys()}"
+            raise ScenarioError([Problem(file, None, "", message)])
+        _record_lines(loader, node, (), lines, problems, file, frozenset())
+        document = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        raise ScenarioError([_yaml_problem(error, file)]) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError([Problem(file, None, "", f"not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    return document, lines, problems
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
+    """The YAML parser's complaint, on the line where it noticed it."""
+    line = error.problem_mark.line + 1 if error.problem_mark is not None else None
+    message = f"not valid YAML: {error.problem or error}"
+    if error.context:
+        context = error.context
+        if error.context_mark is not None and error.context_mark.line + 1 != line:
+            context += f" that starts on line {error.context_mark.line + 1}"
+        message += f" ({context})"
+    if error.problem and "'\\t'" in error.problem:
+        message += "; indent with spaces, not tabs"
+    return Problem(file, line, "", message)
+
+
+def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> tuple[list[Any], list[Any]]:
+    """The (key, value) nodes a mapping gets from ``<<:`` merges, and those it writes itself."""
+    merged: list[Any] = []
+    own: list[Any] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE_TAG:
+            own.append((key_node, value_node))
+            continue
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            if isinstance(source, yaml.MappingNode):
+                merged += [pair for group in _pairs(loader, source) for pair in group]
+    return merged, own
+
+
+def _record_lines(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: DataPath,
+    lines: dict[DataPath, int],
+    problems: list[Problem],
+    file: str,
+    ancestors: frozenset[int],
+) -> None:
+    """Fill ``lines`` (path -> 1-based line) for ``node`` and below; note keys given twice."""
+    if not path:
+        lines[()] = node.start_mark.line + 1
+    if id(node) in ancestors:
+        return
+    ancestors = ancestors | {id(node)}
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + 1
+            _record_lines(loader, item, (*path, index), lines, problems, file, ancestors)
+    elif isinstance(node, yaml.MappingNode):
+        merged, own = _pairs(loader, node)
+        first_seen: dict[Any, int] = {}
+        for position, (key_node, value_node) in enumerate(merged + own):
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if position >= len(merged):
+                if key in first_seen:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            dotted((*path, key)),
+                            f"key {key!r} is given twice (also on line {first_seen[key]});"
+                            " keep one, the later would silently win",
+                        )
+                    )
+                first_seen.setdefault(key, line)
+            lines[(*path, key)] = line
+            _record_lines(loader, value_node, (*path, key), lines, problems, file, ancestors)

@@ -1,0 +1,110 @@
+"""Dotted-path overrides (``"processing.staff": 4``): applied to the raw document, then validated.
+
+Working on the document as written, not on the validated models, means overrides accept the
+same forms as files (``"24h"``) and every cross-check of the schema runs again.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from servsim.errors import (
+    Problem,
+    ScenarioError,
+    accepts_key,
+    dotted,
+    keys_allowed_at,
+    show,
+    unknown_key_message,
+)
+from servsim.scenario.loading import plain, validate_document
+
+if TYPE_CHECKING:
+    from servsim.scenario.schema import Scenario
+
+
+def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+    """Return a new scenario with each dotted path set to its value; ``scenario`` is unchanged."""
+    from servsim.scenario.schema import Scenario
+
+    if scenario._source is not None:
+        document = copy.deepcopy(scenario._source)
+    else:
+        document = scenario.model_dump(by_alias=True)
+    problems: list[Problem] = []
+    for path, value in overrides.items():
+        problem = _set(document, str(path), plain(value), Scenario)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ScenarioError(problems)
+    source_path = scenario.source_path
+    try:
+        return validate_document(
+            document,
+            file=None if source_path is None else str(source_path),
+            lines=scenario._lines,
+            source_path=source_path,
+        )
+    except ScenarioError as error:
+        raise ScenarioError([_unlocated(p, overrides) for p in error.problems]) from None
+
+
+def _unlocated(problem: Problem, overrides: Mapping[str, Any]) -> Problem:
+    """Point a problem at the override that caused it: inside one, no file line applies."""
+    for path in overrides:
+        if problem.path == path or problem.path.startswith(f"{path}."):
+            return dataclasses.replace(problem, file=None, line=None)
+    around = [
+        f"{path} = {show(value)}"
+        for path, value in overrides.items()
+        if not problem.path or path.startswith(f"{problem.path}.")
+    ]
+    if around:
+        message = f"{problem.message} (with override {', '.join(around)})"
+        return dataclasses.replace(problem, message=message)
+    return problem
+
+
+def _set(document: dict[str, Any], path: str, value: Any, model: type[BaseModel]) -> Problem | None:
+    """Set ``value`` at the dotted ``path``; a Problem when the schema has no such place."""
+    keys = path.split(".")
+    if not all(keys):
+        return Problem(None, None, path, "expected a dotted path such as processing.staff")
+    node: Any = document
+    walked: list[str | int] = []
+    for position, key in enumerate(keys):
+        last = position == len(keys) - 1
+        if isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                return Problem(
+                    None,
+                    None,
+                    path,
+                    f"{dotted(walked)} is a list with entries 0 to {len(node) - 1}, got {key!r}",
+                )
+            step: str | int = int(key)
+        elif isinstance(node, dict):
+            step = key
+            if key not in node and key.lstrip("-").isdigit() and int(key) in node:
+                step = int(key)
+            elif key not in node and not accepts_key(model, walked, document, key):
+                allowed = keys_allowed_at(model, walked, document) or []
+                return Problem(None, None, path, unknown_key_message(key, allowed))
+        else:
+            return Problem(
+                None, None, path, f"{dotted(walked)} is a single value, not a section with keys"
+            )
+        if last:
+            node[step] = value
+            return None
+        if isinstance(node, dict) and node.get(step) is None:
+            node[step] = {}
+        node = node[step]
+        walked.append(step)
+    return None

@@ -1,0 +1,313 @@
+"""The typed scenario: every section of a scenario file as a frozen pydantic model.
+
+Validation happens once, here, at load time; the model never re-checks its inputs.
+Durations are stored as numbers in the scenario's ``time_unit``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.functional_validators import BeforeValidator
+
+from servsim.policies import (
+    Backorder,
+    BaseStock,
+    LoseSale,
+    MinMax,
+    PartialShipment,
+    PeriodicReview,
+    ReorderPointQuantity,
+    ReplenishmentPolicy,
+    StockoutPolicy,
+)
+from servsim.scenario.distributions import DurationDistribution, QuantityDistribution
+from servsim.units import TimeUnit, parse_duration
+
+
+def _duration_in_scenario_unit(value: Any, info: ValidationInfo) -> Any:
+    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
+
+
+Duration = Annotated[float, BeforeValidator(_duration_in_scenario_unit)]
+"""A duration: a number in the scenario's time unit, or ``36h``/``2d``-style text."""
+
+
+class Section(BaseModel):
+    """A part of a scenario file: immutable, and unknown keys (typos) are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _none_word_is_none(value: Any) -> Any:
+    return None if value in ("none", "off", False) else value
+
+
+# --- products and demand ----------------------------------------------------------------------
+class Product(Section):
+    sku: str = Field(min_length=1)
+    unit_cost: float = Field(ge=0, description="value of one unit (purchase cost)")
+    price: float = Field(ge=0, description="selling price of one unit")
+
+
+class PoissonArrivals(Section):
+    """Orders arrive one at a time, independently, at a constant rate."""
+
+    process: Literal["poisson"]
+    rate: float = Field(gt=0, description="orders per time unit")
+
+
+class Demand(Section):
+    arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
+    mix: dict[str, float] = Field(min_length=1, description="sku -> weight; one line per order")
+    quantity: QuantityDistribution = Field(default=1, description="units per order line")
+
+    @field_validator("mix")
+    @classmethod
+    def _weights_sum_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
+        negative = [sku for sku, weight in mix.items() if weight < 0]
+        if negative:
+            raise ValueError(f"weights must be >= 0; negative for {', '.join(negative)}")
+        total = sum(mix.values())
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValueError(f"weights must sum to 1, they sum to {total:g}")
+        return mix
+
+
+# --- stocking -----------------------------------------------------------------------------------
+class _Item(Section):
+    lead_time: DurationDistribution = Field(description="supplier lead time of each replenishment")
+
+    def build(self) -> ReplenishmentPolicy:
+        raise NotImplementedError
+
+
+class BaseStockItem(_Item):
+    policy: Literal["base_stock"]
+    order_up_to: int = Field(alias="S", ge=0)
+
+    def build(self) -> ReplenishmentPolicy:
+        return BaseStock(self.order_up_to)
+
+
+class MinMaxItem(_Item):
+    policy: Literal["sS"]
+    reorder_point: int = Field(alias="s", ge=-1)
+    order_up_to: int = Field(alias="S", ge=0)
+
+    @model_validator(mode="after")
+    def _up_to_above_reorder_point(self) -> MinMaxItem:
+        if self.order_up_to <= self.reorder_point:
+            raise ValueError(
+                f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})"
+            )
+        return self
+
+    def build(self) -> ReplenishmentPolicy:
+        return MinMax(self.reorder_point, self.order_up_to)
+
+
+class ReorderPointItem(_Item):
+    policy: Literal["rQ"]
+    reorder_point: int = Field(alias="r", ge=-1)
+    batch_size: int = Field(alias="Q", ge=1)
+
+    def build(self) -> ReplenishmentPolicy:
+        return ReorderPointQuantity(self.reorder_point, self.batch_size)
+
+
+class PeriodicReviewItem(_Item):
+    policy: Literal["RS"]
+    review: Duration = Field(gt=0, description="time between reviews (R)")
+    order_up_to: int = Field(alias="S", ge=0)
+
+    def build(self) -> ReplenishmentPolicy:
+        return PeriodicReview(self.review, self.order_up_to)
+
+
+POLICY_NAMES = ("base_stock", "sS", "rQ", "RS")
+
+
+def _policy_must_be_known(value: Any) -> Any:
+    if isinstance(value, dict):
+        name = value.get("policy")
+        if name is None:
+            raise ValueError("an item needs 'policy:' (one of " + ", ".join(POLICY_NAMES) + ")")
+        if name not in POLICY_NAMES:
+            raise ValueError(f"unknown policy {name!r}; allowed: " + ", ".join(POLICY_NAMES))
+    return value
+
+
+Item = Annotated[
+    Annotated[
+        BaseStockItem | MinMaxItem | ReorderPointItem | PeriodicReviewItem,
+        Field(discriminator="policy"),
+    ],
+    BeforeValidator(_policy_must_be_known),
+]
+
+STOCKOUT_POLICIES: dict[str, StockoutPolicy] = {
+    "backorder": Backorder(),
+    "partial": PartialShipment(),
+    "lost": LoseSale(),
+}
+
+
+class Stocking(Section):
+    stockout: Literal["backorder", "partial", "lost"] = Field(
+        description="fate of units not on hand: backorder (ship complete), partial, lost"
+    )
+    items: dict[str, Item] = Field(min_length=1, description="sku -> replenishment policy")
+
+    @property
+    def stockout_policy(self) -> StockoutPolicy:
+        return STOCKOUT_POLICIES[self.stockout]
+
+
+# --- processing and delivery ------------------------------------------------------------------
+class Processing(Section):
+    staff: int = Field(ge=1, description="order-processing clerks")
+    time: DurationDistribution = Field(description="processing time of one shipment")
+
+
+class CarrierMode(Section):
+    transit: DurationDistribution = Field(description="time from dispatch to delivery")
+    cost_per_shipment: float = Field(default=0.0, ge=0)
+
+
+class Delivery(Section):
+    promise: Duration = Field(ge=0, description="promised time from order to delivery")
+    modes: dict[str, CarrierMode] = Field(min_length=1)
+    default: str
+
+    @model_validator(mode="after")
+    def _default_is_a_mode(self) -> Delivery:
+        if self.default not in self.modes:
+            raise ValueError(
+                f"default mode {self.default!r} is not among modes: " + ", ".join(self.modes)
+            )
+        return self
+
+
+# --- money and satisfaction -------------------------------------------------------------------
+class Costs(Section):
+    """Cost rates; each in the unit its name states, converted to the time unit on use."""
+
+    holding_rate: float = Field(default=0.0, ge=0, description="per year, fraction of unit_cost")
+    order_cost: float = Field(default=0.0, ge=0, description="per replenishment order")
+    backorder_penalty: float = Field(default=0.0, ge=0, description="per unit per day backordered")
+    lost_sale_penalty: float = Field(default=0.0, ge=0, description="per unit lost, beyond margin")
+    staff_wage: float = Field(default=0.0, ge=0, description="per clerk per hour")
+
+
+class SatisfactionWeights(Section):
+    on_time: float = Field(default=0.4, ge=0)
+    in_full: float = Field(default=0.4, ge=0)
+    lateness: float = Field(default=0.2, ge=0)
+
+    @model_validator(mode="after")
+    def _positive_total(self) -> SatisfactionWeights:
+        if self.on_time + self.in_full + self.lateness <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Satisfaction(Section):
+    """First satisfaction score per order: on time, in full, and how late against the promise."""
+
+    weights: SatisfactionWeights = SatisfactionWeights()
+    tolerance: Duration = Field(
+        default=24.0, gt=0, description="lateness at which the lateness score reaches 0"
+    )
+    threshold: float = Field(default=0.7, ge=0, le=1, description="score counted as satisfied")
+
+
+# --- the scenario -----------------------------------------------------------------------------
+class Scenario(Section):
+    """A complete, validated scenario. Build one with :func:`servsim.load_scenario`."""
+
+    name: str
+    description: str = ""
+    time_unit: TimeUnit
+    horizon: Duration = Field(gt=0, description="simulated time of one replication")
+    warmup: Duration = Field(default=0.0, ge=0, description="time before KPIs start counting")
+    replications: int = Field(default=10, ge=1)
+    seed: int = Field(default=0, ge=0)
+    products: list[Product] = Field(min_length=1)
+    demand: Demand
+    stocking: Annotated[Stocking | None, BeforeValidator(_none_word_is_none)]
+    processing: Annotated[Processing | None, BeforeValidator(_none_word_is_none)]
+    delivery: Delivery
+    costs: Costs = Costs()
+    satisfaction: Satisfaction = Satisfaction()
+
+    _source: dict[str, Any] | None = PrivateAttr(default=None)
+    _source_path: Path | None = PrivateAttr(default=None)
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _parts_agree(self) -> Scenario:
+        if self.warmup >= self.horizon:
+            raise ValueError(
+                f"warmup ({self.warmup:g}) must be shorter than horizon ({self.horizon:g})"
+            )
+        skus = [product.sku for product in self.products]
+        repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
+        if repeated:
+            raise ValueError(f"products: sku listed twice: {', '.join(repeated)}")
+        unknown = [sku for sku in self.demand.mix if sku not in skus]
+        if unknown:
+            raise ValueError(
+                f"demand.mix: {', '.join(unknown)} is not a product; "
+                f"products are: {', '.join(skus)}"
+            )
+        if self.stocking is not None:
+            stray = [sku for sku in self.stocking.items if sku not in skus]
+            if stray:
+                raise ValueError(
+                    f"stocking.items: {', '.join(stray)} is not a product; "
+                    f"products are: {', '.join(skus)}"
+                )
+            unstocked = [sku for sku in self.demand.mix if sku not in self.stocking.items]
+            if unstocked:
+                raise ValueError(
+                    f"stocking.items: no policy for {', '.join(unstocked)}, which demand.mix orders"
+                )
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the validated contents are; how the file spelled them does not matter."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    @property
+    def source_path(self) -> Path | None:
+        """The file this scenario was loaded from, if any (overrides keep it)."""
+        return self._source_path
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A new scenario with values replaced by dotted path (``"stocking.items.A.S": 50``)."""
+        from servsim.scenario.overrides import apply_overrides
+
+        return apply_overrides(self, overrides)
+
+    def product(self, sku: str) -> Product:
+        return next(product for product in self.products if product.sku == sku)
+
+    @property
+    def skus(self) -> list[str]:
+        """Products in the order they were listed."""
+        return [product.sku for product in self.products]

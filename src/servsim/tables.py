@@ -1,0 +1,40 @@
+"""KPI tables for people: grouping, labels and number formats shared by the CLI."""
+
+from __future__ import annotations
+
+import math
+
+from servsim.costs import COST_TERMS
+
+KPI_GROUPS: dict[str, tuple[str, ...]] = {
+    "Availability": (
+        "unit_fill_rate", "line_fill_rate", "order_fill_rate", "ready_rate",
+        "cycle_service_level", "avg_on_hand", "avg_backorders", "lost_sales_rate",
+        "stock_wait_mean", "avg_backorder_delay",
+    ),
+    "Time and reliability": (
+        "cycle_mean", "cycle_p50", "cycle_p90", "cycle_p95", "cycle_p99", "cycle_sd",
+        "cycle_spread", "on_time_rate", "otif", "perfect_order_rate", "processing_time",
+        "processing_wait", "staff_utilisation",
+    ),
+    "Satisfaction": ("satisfaction_mean", "satisfied_share"),
+    "Cost": (*COST_TERMS, "cost_total", "cost_per_order"),
+    "Volume": ("orders",),
+}
+
+RATES = {
+    "unit_fill_rate", "line_fill_rate", "order_fill_rate", "ready_rate", "cycle_service_level",
+    "lost_sales_rate", "on_time_rate", "otif", "perfect_order_rate", "staff_utilisation",
+    "satisfied_share",
+}
+
+
+def format_value(kpi: str, value: float) -> str:
+    """Rates as percentages, money and levels with sensible precision; NaN as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if kpi in RATES:
+        return f"{100 * value:.2f}%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
