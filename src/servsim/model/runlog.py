@@ -95,6 +95,8 @@ class Recorder:
         delivered = np.full(count, -np.inf)
         np.maximum.at(delivered, ship_order, shipments["delivered"].fillna(np.inf).to_numpy())
         delivered[~np.isfinite(delivered)] = NOT_YET
+        allocated = _until(self.allocated, horizon)
+        delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
         backorder_wait = np.zeros(count)
         if self.backorder_wait:
             backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
@@ -108,7 +110,7 @@ class Recorder:
                 "lost": lost,
                 "backordered": quantity - filled - lost,
                 "backorder_wait": backorder_wait,
-                "allocated": _until(self.allocated, horizon),
+                "allocated": allocated,
                 "delivered": delivered,
                 "shipments": np.bincount(ship_order, minlength=count),
             }

@@ -72,7 +72,9 @@ class PoissonArrivals(Section):
 class Demand(Section):
     arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
     mix: dict[str, float] = Field(min_length=1, description="sku -> weight; one line per order")
-    quantity: QuantityDistribution = Field(default=1, description="units per order line")
+    quantity: QuantityDistribution = Field(
+        default=1, validate_default=True, description="units per order line"
+    )
 
     @field_validator("mix")
     @classmethod

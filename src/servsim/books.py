@@ -1,0 +1,69 @@
+"""The books of a run: every order and every unit accounted for at the horizon.
+
+A run whose books do not balance is a bug in the model; tests call this on every example.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.model.runlog import RunLog
+from servsim.outcomes import OUTCOMES, classify_orders
+from servsim.scenario.schema import Scenario
+
+
+def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
+    """What does not add up in ``log`` (an empty list when the books balance)."""
+    problems: list[str] = []
+    orders = classify_orders(log)
+    if orders["outcome"].isna().any() or not set(orders["outcome"]).issubset(OUTCOMES):
+        problems.append("an order has no outcome")
+    split = orders["filled"] + orders["lost"] + orders["backordered"]
+    if not (split == orders["quantity"]).all():
+        problems.append("filled + lost + backordered differs from the quantity ordered")
+
+    complete = orders["allocated"].notna()
+    ships_early = scenario.stocking is None or scenario.stocking.stockout_policy.ships_available_now
+    released = np.where(
+        complete, orders["quantity"] - orders["lost"], orders["filled"] if ships_early else 0
+    )
+    if int(released.sum()) != int(log.shipments["units"].sum()):
+        problems.append(
+            f"units shipped ({int(log.shipments['units'].sum())}) differ from units released "
+            f"({int(released.sum())})"
+        )
+    problems.extend(_stock_balances(log, scenario, orders))
+    return problems
+
+
+def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> list[str]:
+    """Per sku: start + received = on hand at the end + allocated units; likewise on order."""
+    problems = []
+    stocking = scenario.stocking
+    if stocking is None:
+        return problems
+    for sku, item in stocking.items.items():
+        levels = log.stock_levels[log.stock_levels["sku"] == sku]
+        if levels.empty:
+            continue
+        final = levels.iloc[-1]
+        mine = orders[orders["sku"] == sku]
+        allocated = int(mine["filled"].sum() + mine["backordered"].sum() - final["backorders"])
+        replenishments = log.replenishments[log.replenishments["sku"] == sku]
+        received = int(replenishments.loc[replenishments["arrives"] <= log.horizon, "quantity"].sum())
+        start = item.build().initial_stock
+        if start + received != int(final["on_hand"]) + allocated:
+            problems.append(
+                f"{sku}: start {start} + received {received} != on hand {int(final['on_hand'])}"
+                f" + allocated {allocated}"
+            )
+        waiting = mine.loc[mine["allocated"].isna(), "backordered"]
+        if not 0 < int(final["backorders"]) <= int(waiting.sum()) and not (
+            waiting.empty and final["backorders"] == 0
+        ):
+            problems.append(
+                f"{sku}: {int(final['backorders'])} units backordered at the end, but "
+                f"{len(waiting)} orders wait for {int(waiting.sum())} units"
+            )
+    return problems

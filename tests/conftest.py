@@ -1,0 +1,54 @@
+"""Shared test helpers: small single-stage scenarios and theory-vs-simulation checks."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import servsim
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+STAGE_BASE: dict[str, Any] = {
+    "name": "one stage under study",
+    "time_unit": "hours",
+    "horizon": 2000,
+    "warmup": 200,
+    "replications": 10,
+    "seed": 2024,
+    "products": [{"sku": "A", "unit_cost": 10, "price": 15}],
+    "demand": {"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0}, "quantity": 1},
+    "stocking": "none",
+    "processing": "none",
+    "delivery": {"promise": 24, "modes": {"standard": {"transit": 0}}, "default": "standard"},
+}
+
+
+def stage_scenario(**sections: Any) -> servsim.Scenario:
+    """A one-product scenario with every stage switched off except those given."""
+    document = copy.deepcopy(STAGE_BASE)
+    document.update(sections)
+    return servsim.load_scenario(document)
+
+
+def assert_agrees(results: servsim.Results, kpi: str, theory: float, confidence: float = 0.99,
+                  slack: float = 0.0) -> None:
+    """The theoretical value lies in the replications' confidence interval for ``kpi``.
+
+    ``slack`` widens the interval for a known, bounded bias (stated where it is used).
+    """
+    row = results.summary(confidence).loc[kpi]
+    assert row["n"] >= 5, f"{kpi}: only {row['n']} replications measured it"
+    assert row["lo"] - slack <= theory <= row["hi"] + slack, (
+        f"{kpi}: theory {theory:.5f} outside the {confidence:.0%} interval "
+        f"[{row['lo']:.5f}, {row['hi']:.5f}] (mean {row['mean']:.5f})"
+    )
+
+
+@pytest.fixture(params=SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def example_path(request: pytest.FixtureRequest) -> Path:
+    return request.param
