@@ -1,0 +1,76 @@
+"""Orders simulated per second on the web-shop example, and peak memory.
+
+Not a test: run it by hand on an idle machine.
+
+    python benchmarks/bench_kernel.py                 # 1,000,000 orders, one replication
+    python benchmarks/bench_kernel.py --orders 250000 500000 1000000   # linearity
+
+For each size it simulates one replication of scenarios/webshop.yaml with the horizon
+stretched to hold that many orders (no warm-up), and reports wall time of the kernel
+(build + run + log), of the KPIs, orders per second, and peak memory of a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "webshop.yaml"
+
+
+def measure(orders: int) -> dict[str, float]:
+    """Simulate about ``orders`` orders in this process and time each step."""
+    import servsim
+    from servsim.metrics import compute_kpis
+    from servsim.model import run_replication
+
+    base = servsim.load_scenario(SCENARIO)
+    horizon = orders / base.demand.arrivals.rate
+    scenario = base.with_overrides({"horizon": horizon, "warmup": 0})
+    started = time.perf_counter()
+    log = run_replication(scenario, replication=0)
+    simulated = time.perf_counter()
+    compute_kpis(log, scenario)
+    measured = time.perf_counter()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    count = len(log.orders)
+    return {
+        "orders": count,
+        "kernel_seconds": simulated - started,
+        "kpi_seconds": measured - simulated,
+        "orders_per_second": count / (simulated - started),
+        "orders_per_second_with_kpis": count / (measured - started),
+        "peak_memory_mib": peak_kib / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        print(json.dumps(measure(arguments.orders[0])))
+        return
+    print(f"{'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
+          f"{'with KPIs':>10} {'peak MiB':>9} {'us/order':>9}")
+    for size in arguments.orders:
+        # A fresh process per size, so that peak memory belongs to that size alone.
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", "--orders", str(size)],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        row = json.loads(output)
+        print(f"{row['orders']:>10,} {row['kernel_seconds']:>9.2f} {row['kpi_seconds']:>7.2f} "
+              f"{row['orders_per_second']:>10,.0f} {row['orders_per_second_with_kpis']:>10,.0f} "
+              f"{row['peak_memory_mib']:>9.0f} {1e6 / row['orders_per_second']:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()
