@@ -58,18 +58,24 @@ def main() -> None:
     if arguments.child:
         print(json.dumps(measure(arguments.orders[0])))
         return
-    print(f"{'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
-          f"{'with KPIs':>10} {'peak MiB':>9} {'us/order':>9}")
+    print(
+        f"{'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
+        f"{'with KPIs':>10} {'peak MiB':>9} {'us/order':>9}"
+    )
     for size in arguments.orders:
         # A fresh process per size, so that peak memory belongs to that size alone.
         output = subprocess.run(
             [sys.executable, __file__, "--child", "--orders", str(size)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         row = json.loads(output)
-        print(f"{row['orders']:>10,} {row['kernel_seconds']:>9.2f} {row['kpi_seconds']:>7.2f} "
-              f"{row['orders_per_second']:>10,.0f} {row['orders_per_second_with_kpis']:>10,.0f} "
-              f"{row['peak_memory_mib']:>9.0f} {1e6 / row['orders_per_second']:>9.2f}")
+        print(
+            f"{row['orders']:>10,} {row['kernel_seconds']:>9.2f} {row['kpi_seconds']:>7.2f} "
+            f"{row['orders_per_second']:>10,.0f} {row['orders_per_second_with_kpis']:>10,.0f} "
+            f"{row['peak_memory_mib']:>9.0f} {1e6 / row['orders_per_second']:>9.2f}"
+        )
 
 
 if __name__ == "__main__":

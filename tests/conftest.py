@@ -35,8 +35,9 @@ def stage_scenario(**sections: Any) -> servsim.Scenario:
     return servsim.load_scenario(document)
 
 
-def assert_agrees(results: servsim.Results, kpi: str, theory: float, confidence: float = 0.99,
-                  slack: float = 0.0) -> None:
+def assert_agrees(
+    results: servsim.Results, kpi: str, theory: float, confidence: float = 0.99, slack: float = 0.0
+) -> None:
     """The theoretical value lies in the replications' confidence interval for ``kpi``.
 
     ``slack`` widens the interval for a known, bounded bias (stated where it is used).

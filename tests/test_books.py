@@ -12,7 +12,11 @@ from servsim.books import unbalanced_books
 from tests.conftest import stage_scenario
 
 POLICIES = {
-    "base_stock": {"policy": "base_stock", "S": 6, "lead_time": {"dist": "gamma", "mean": 4, "sd": 2}},
+    "base_stock": {
+        "policy": "base_stock",
+        "S": 6,
+        "lead_time": {"dist": "gamma", "mean": 4, "sd": 2},
+    },
     "sS": {"policy": "sS", "s": 3, "S": 12, "lead_time": {"dist": "exponential", "mean": 4}},
     "rQ": {"policy": "rQ", "r": 4, "Q": 5, "lead_time": {"dist": "uniform", "low": 1, "high": 8}},
     "RS": {"policy": "RS", "review": 6, "S": 20, "lead_time": 3},
@@ -34,14 +38,20 @@ def test_example_scenarios_balance_their_books(example_path: Path) -> None:
 @pytest.mark.parametrize("policy", list(POLICIES))
 def test_every_policy_and_stockout_rule_balances(policy: str, stockout: str) -> None:
     scenario = stage_scenario(
-        horizon=400, warmup=40,
-        demand={"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0},
-                "quantity": {"dist": "poisson", "mean": 1.5, "min": 1}},
+        horizon=400,
+        warmup=40,
+        demand={
+            "arrivals": {"process": "poisson", "rate": 1.0},
+            "mix": {"A": 1.0},
+            "quantity": {"dist": "poisson", "mean": 1.5, "min": 1},
+        },
         stocking={"stockout": stockout, "items": {"A": POLICIES[policy]}},
         processing={"staff": 1, "time": {"dist": "exponential", "mean": 0.8}},
-        delivery={"promise": 8, "default": "van",
-                  "modes": {"van": {"transit": {"dist": "triangular", "low": 1, "mode": 2,
-                                                "high": 6}}}},
+        delivery={
+            "promise": 8,
+            "default": "van",
+            "modes": {"van": {"transit": {"dist": "triangular", "low": 1, "mode": 2, "high": 6}}},
+        },
     )
     results = servsim.simulate(scenario, replications=3)
     _assert_balanced(results)
@@ -53,9 +63,13 @@ def test_every_policy_and_stockout_rule_balances(policy: str, stockout: str) -> 
 
 def test_partial_shipments_split_orders_that_find_too_little_stock() -> None:
     scenario = stage_scenario(
-        horizon=400, warmup=0,
-        demand={"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0},
-                "quantity": {"dist": "poisson", "mean": 3, "min": 1}},
+        horizon=400,
+        warmup=0,
+        demand={
+            "arrivals": {"process": "poisson", "rate": 1.0},
+            "mix": {"A": 1.0},
+            "quantity": {"dist": "poisson", "mean": 3, "min": 1},
+        },
         stocking={"stockout": "partial", "items": {"A": POLICIES["base_stock"]}},
     )
     orders = servsim.simulate(scenario, replications=1).orders

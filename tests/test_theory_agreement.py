@@ -15,25 +15,24 @@ from servsim import theory
 from tests.conftest import assert_agrees, stage_scenario
 
 
-@pytest.mark.parametrize(
-    ("staff", "arrival_rate"), [(1, 0.7), (3, 2.4)], ids=["M/M/1", "M/M/3"]
-)
+@pytest.mark.parametrize(("staff", "arrival_rate"), [(1, 0.7), (3, 2.4)], ids=["M/M/1", "M/M/3"])
 def test_processing_wait_matches_erlang_c(staff: int, arrival_rate: float) -> None:
     scenario = stage_scenario(
-        horizon=6000, warmup=500,
+        horizon=6000,
+        warmup=500,
         demand={"arrivals": {"process": "poisson", "rate": arrival_rate}, "mix": {"A": 1.0}},
         processing={"staff": staff, "time": {"dist": "exponential", "mean": 1.0}},
     )
     results = servsim.simulate(scenario)
     assert_agrees(results, "processing_wait", theory.mmc_mean_wait(arrival_rate, 1.0, staff))
-    assert_agrees(
-        results, "staff_utilisation", theory.mmc_utilisation(arrival_rate, 1.0, staff)
-    )
+    assert_agrees(results, "staff_utilisation", theory.mmc_utilisation(arrival_rate, 1.0, staff))
 
 
 def _base_stock(stockout: str, order_up_to: int, lead_time: object = 2.0) -> servsim.Scenario:
     return stage_scenario(
-        time_unit="days", horizon=3000, warmup=100,
+        time_unit="days",
+        horizon=3000,
+        warmup=100,
         demand={"arrivals": {"process": "poisson", "rate": 5.0}, "mix": {"A": 1.0}},
         stocking={
             "stockout": stockout,
@@ -49,9 +48,13 @@ def test_base_stock_with_backorders_matches_poisson_lead_time_demand() -> None:
         assert_agrees(results, kpi, expected[kpi])
     # Little's law on the backorder queue: level log against per-unit waiting times.
     assert_agrees(
-        results, "avg_backorders",
-        float((results.kpis["avg_backorder_delay"] * (1 - results.kpis["unit_fill_rate"])
-               * 5.0).mean()),
+        results,
+        "avg_backorders",
+        float(
+            (
+                results.kpis["avg_backorder_delay"] * (1 - results.kpis["unit_fill_rate"]) * 5.0
+            ).mean()
+        ),
         slack=0.02 * expected["avg_backorders"],
     )
 
@@ -70,7 +73,9 @@ def test_base_stock_with_lost_sales_matches_erlang_b(lead_time: object) -> None:
 
 def test_reorder_point_quantity_matches_theory() -> None:
     scenario = stage_scenario(
-        time_unit="days", horizon=3000, warmup=100,
+        time_unit="days",
+        horizon=3000,
+        warmup=100,
         demand={"arrivals": {"process": "poisson", "rate": 5.0}, "mix": {"A": 1.0}},
         stocking={
             "stockout": "backorder",
@@ -90,16 +95,25 @@ def test_littles_law_holds_for_the_whole_system() -> None:
     sojourn's worth of orders over the window (< 1% here); that is the slack allowed.
     """
     scenario = stage_scenario(
-        horizon=3000, warmup=200,
+        horizon=3000,
+        warmup=200,
         demand={"arrivals": {"process": "poisson", "rate": 2.0}, "mix": {"A": 1.0}},
         stocking={
             "stockout": "backorder",
-            "items": {"A": {"policy": "base_stock", "S": 8,
-                            "lead_time": {"dist": "gamma", "mean": 3.0, "sd": 1.5}}},
+            "items": {
+                "A": {
+                    "policy": "base_stock",
+                    "S": 8,
+                    "lead_time": {"dist": "gamma", "mean": 3.0, "sd": 1.5},
+                }
+            },
         },
         processing={"staff": 2, "time": {"dist": "exponential", "mean": 0.6}},
-        delivery={"promise": 24, "default": "road",
-                  "modes": {"road": {"transit": {"dist": "lognormal", "mean": 5, "sd": 2}}}},
+        delivery={
+            "promise": 24,
+            "default": "road",
+            "modes": {"road": {"transit": {"dist": "lognormal", "mean": 5, "sd": 2}}},
+        },
     )
     results = servsim.simulate(scenario)
     rows = []

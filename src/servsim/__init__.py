@@ -1,9 +1,9 @@
 """servsim: service-level trade-off simulation for logistics.
 
-    >>> import servsim
-    >>> scenario = servsim.load_scenario("scenarios/webshop.yaml")
-    >>> results = servsim.simulate(scenario, replications=5)
-    >>> results.summary()
+>>> import servsim
+>>> scenario = servsim.load_scenario("scenarios/webshop.yaml")
+>>> results = servsim.simulate(scenario, replications=5)
+>>> results.summary()
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -39,7 +39,7 @@ def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
 
 def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> list[str]:
     """Per sku: start + received = on hand at the end + allocated units; likewise on order."""
-    problems = []
+    problems: list[str] = []
     stocking = scenario.stocking
     if stocking is None:
         return problems
@@ -51,7 +51,9 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
         mine = orders[orders["sku"] == sku]
         allocated = int(mine["filled"].sum() + mine["backordered"].sum() - final["backorders"])
         replenishments = log.replenishments[log.replenishments["sku"] == sku]
-        received = int(replenishments.loc[replenishments["arrives"] <= log.horizon, "quantity"].sum())
+        received = int(
+            replenishments.loc[replenishments["arrives"] <= log.horizon, "quantity"].sum()
+        )
         start = item.build().initial_stock
         if start + received != int(final["on_hand"]) + allocated:
             problems.append(

@@ -20,11 +20,11 @@ BAD_INPUT = 2
 """Exit code for anything wrong with what the user gave us."""
 
 console = Console()
-errors = Console(stderr=True)
 
 
 def _fail(message: str) -> None:
-    errors.print(message, markup=False, highlight=False)
+    """One plain line per problem on stderr (never wrapped: tools grep file:line), exit 2."""
+    click.echo(message, err=True)
     sys.exit(BAD_INPUT)
 
 
@@ -57,26 +57,55 @@ def validate(file: Path) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--replications", "-n", type=click.IntRange(min=1), default=None,
-              help="Number of replications (default: the scenario's).")
-@click.option("--seed", "-s", type=click.IntRange(min=0), default=None,
-              help="Random seed (default: the scenario's). Same seed, same results.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write kpis, summary and the order log to (CSV and Parquet).")
-@click.option("--force", is_flag=True,
-              help="Allow writing into an --out folder that already holds results.")
-@click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
-              help="Confidence level of the intervals.")
-def run(file: Path, replications: int | None, seed: int | None, out: Path | None,
-        force: bool, confidence: float) -> None:
+@click.option(
+    "--replications",
+    "-n",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of replications (default: the scenario's).",
+)
+@click.option(
+    "--seed",
+    "-s",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Random seed (default: the scenario's). Same seed, same results.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write kpis, summary and the order log to (CSV and Parquet).",
+)
+@click.option(
+    "--force", is_flag=True, help="Allow writing into an --out folder that already holds results."
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Confidence level of the intervals.",
+)
+def run(
+    file: Path,
+    replications: int | None,
+    seed: int | None,
+    out: Path | None,
+    force: bool,
+    confidence: float,
+) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
     try:
         scenario = load_scenario(file)
     except ScenarioError as error:
         _fail(str(error))
     if out is not None and out.exists() and any(out.iterdir()) and not force:
-        _fail(f"{out}: folder already holds results; choose another --out or add --force "
-              "to overwrite them")
+        _fail(
+            f"{out}: folder already holds results; choose another --out or add --force "
+            "to overwrite them"
+        )
     with console.status(f"Simulating {scenario.name}..."):
         results = simulate(scenario, replications=replications, seed=seed)
     _print_summary(results, confidence)
@@ -130,5 +159,3 @@ def write_results(results: Results, out: Path, confidence: float) -> list[Path]:
             write(path, index=False)
             written.append(path)
     return written
-
-

@@ -47,7 +47,9 @@ def cost_kpis(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str
             continue
         times = rows["time"].to_numpy()
         window = end - start
-        holding += unit_cost[sku] * window * time_average(times, rows["on_hand"].to_numpy(), start, end)
+        holding += (
+            unit_cost[sku] * window * time_average(times, rows["on_hand"].to_numpy(), start, end)
+        )
         backorder_unit_time += window * time_average(
             times, rows["backorders"].to_numpy(), start, end
         )

@@ -126,7 +126,9 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
     counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
     done = counted & (shipments["ready"] <= log.horizon).to_numpy()
     released = shipments["released"].to_numpy()[done]
-    busy = overlap(shipments["start"].to_numpy(), shipments["ready"].to_numpy(), log.warmup, log.horizon)
+    busy = overlap(
+        shipments["start"].to_numpy(), shipments["ready"].to_numpy(), log.warmup, log.horizon
+    )
     window = log.horizon - log.warmup
     return {
         "processing_time": _mean(shipments["ready"].to_numpy()[done] - released),

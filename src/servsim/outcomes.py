@@ -31,8 +31,8 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     orders["cycle_time"] = orders["delivered"] - orders["placed"]
     orders["on_time"] = delivered & (orders["delivered"] <= orders["promised"]).to_numpy()
     orders["in_full"] = (orders["lost"] == 0).to_numpy()
-    orders["known"] = delivered | (orders["lost"] > 0).to_numpy() | (
-        orders["promised"] < log.horizon
-    ).to_numpy()
+    orders["known"] = (
+        delivered | (orders["lost"] > 0).to_numpy() | (orders["promised"] < log.horizon).to_numpy()
+    )
     orders["counted"] = (orders["placed"] >= log.warmup).to_numpy()
     return orders

@@ -47,9 +47,7 @@ class Results:
 
     @cached_property
     def replenishments(self) -> pd.DataFrame:
-        return _stack(
-            [log.replenishments.assign(replication=k) for k, log in enumerate(self.logs)]
-        )
+        return _stack([log.replenishments.assign(replication=k) for k, log in enumerate(self.logs)])
 
     @cached_property
     def stock_levels(self) -> pd.DataFrame:

@@ -8,14 +8,31 @@ from servsim.costs import COST_TERMS
 
 KPI_GROUPS: dict[str, tuple[str, ...]] = {
     "Availability": (
-        "unit_fill_rate", "line_fill_rate", "order_fill_rate", "ready_rate",
-        "cycle_service_level", "avg_on_hand", "avg_backorders", "lost_sales_rate",
-        "stock_wait_mean", "avg_backorder_delay",
+        "unit_fill_rate",
+        "line_fill_rate",
+        "order_fill_rate",
+        "ready_rate",
+        "cycle_service_level",
+        "avg_on_hand",
+        "avg_backorders",
+        "lost_sales_rate",
+        "stock_wait_mean",
+        "avg_backorder_delay",
     ),
     "Time and reliability": (
-        "cycle_mean", "cycle_p50", "cycle_p90", "cycle_p95", "cycle_p99", "cycle_sd",
-        "cycle_spread", "on_time_rate", "otif", "perfect_order_rate", "processing_time",
-        "processing_wait", "staff_utilisation",
+        "cycle_mean",
+        "cycle_p50",
+        "cycle_p90",
+        "cycle_p95",
+        "cycle_p99",
+        "cycle_sd",
+        "cycle_spread",
+        "on_time_rate",
+        "otif",
+        "perfect_order_rate",
+        "processing_time",
+        "processing_wait",
+        "staff_utilisation",
     ),
     "Satisfaction": ("satisfaction_mean", "satisfied_share"),
     "Cost": (*COST_TERMS, "cost_total", "cost_per_order"),
@@ -23,8 +40,16 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 RATES = {
-    "unit_fill_rate", "line_fill_rate", "order_fill_rate", "ready_rate", "cycle_service_level",
-    "lost_sales_rate", "on_time_rate", "otif", "perfect_order_rate", "staff_utilisation",
+    "unit_fill_rate",
+    "line_fill_rate",
+    "order_fill_rate",
+    "ready_rate",
+    "cycle_service_level",
+    "lost_sales_rate",
+    "on_time_rate",
+    "otif",
+    "perfect_order_rate",
+    "staff_utilisation",
     "satisfied_share",
 }
 

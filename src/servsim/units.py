@@ -1,4 +1,4 @@
-"""Durations with units (``36h``, ``2d``) and the conversion of cost rates to a scenario's time unit."""
+"""Durations with units (``36h``, ``2d``) and cost rates converted to a scenario's time unit."""
 
 from __future__ import annotations
 

@@ -26,6 +26,11 @@ def summarize(kpis: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE) -> pd.
     )
     halfwidth = (t_quantile * sem).where(count >= 2)
     return pd.DataFrame(
-        {"mean": mean, "lo": mean - halfwidth, "hi": mean + halfwidth, "halfwidth": halfwidth,
-         "n": count}
+        {
+            "mean": mean,
+            "lo": mean - halfwidth,
+            "hi": mean + halfwidth,
+            "halfwidth": halfwidth,
+            "n": count,
+        }
     )

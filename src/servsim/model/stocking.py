@@ -99,7 +99,7 @@ class StockPoint:
 
     def _receive(self, event: simpy.Event) -> None:
         """A replenishment arrives: fill the backorder queue first, the rest goes on hand."""
-        replenishment, quantity = event.value
+        replenishment, quantity = event.value  # type: ignore[misc]
         record = self.record
         now = self.env.now
         record.receipts[replenishment] = (self.on_hand - self.backorders, self.lost_units)

@@ -11,8 +11,10 @@ from typing import Protocol
 
 
 class ReplenishmentPolicy(Protocol):
-    review_period: float | None
-    """None for continuous review; otherwise the time between reviews."""
+    @property
+    def review_period(self) -> float | None:
+        """None for continuous review; otherwise the time between reviews."""
+        ...
 
     @property
     def initial_stock(self) -> int:

@@ -11,10 +11,15 @@ from typing import Protocol
 
 
 class StockoutPolicy(Protocol):
-    loses_shortage: bool
-    """True: the unfilled units are lost sales. False: they are backordered."""
-    ships_available_now: bool
-    """True: the filled part ships at once, the backordered rest follows in a second shipment."""
+    @property
+    def loses_shortage(self) -> bool:
+        """True: the unfilled units are lost sales. False: they are backordered."""
+        ...
+
+    @property
+    def ships_available_now(self) -> bool:
+        """True: the filled part ships at once; a backordered rest follows in a 2nd shipment."""
+        ...
 
 
 @dataclass(frozen=True)

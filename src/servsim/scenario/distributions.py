@@ -17,8 +17,15 @@ from scipy import stats
 from servsim.units import parse_duration
 
 DISTRIBUTION_NAMES = (
-    "constant", "exponential", "uniform", "triangular", "normal",
-    "lognormal", "gamma", "poisson", "empirical",
+    "constant",
+    "exponential",
+    "uniform",
+    "triangular",
+    "normal",
+    "lognormal",
+    "gamma",
+    "poisson",
+    "empirical",
 )
 
 
@@ -318,7 +325,14 @@ def _tag_must_be_known(value: Any) -> Any:
 
 
 _Union = Annotated[
-    Constant | Exponential | Uniform | Triangular | Normal | Lognormal | Gamma | Poisson
+    Constant
+    | Exponential
+    | Uniform
+    | Triangular
+    | Normal
+    | Lognormal
+    | Gamma
+    | Poisson
     | Empirical,
     Field(discriminator="dist"),
 ]
