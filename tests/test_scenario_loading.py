@@ -344,3 +344,9 @@ def test_override_that_breaks_a_section_rule_keeps_the_file_line(tmp_path: Path)
         scenario.with_overrides({"stocking.items.B.S": 5})
     problem = caught.value.problems[0]
     assert_problem(problem, path, 18, "stocking.items.B", "S (5)", "stocking.items.B.S = 5")
+
+
+def test_yes_is_not_a_staff_count(tmp_path: Path) -> None:
+    """Regression: YAML's `yes` was silently read as 1 clerk."""
+    path = write(tmp_path, edited("staff: 3", "staff: yes"))
+    assert_problem(only_problem(path), path, 20, "processing.staff", "whole number", "true")

@@ -45,6 +45,16 @@ Duration = Annotated[float, BeforeValidator(_duration_in_scenario_unit)]
 """A duration: a number in the scenario's time unit, or ``36h``/``2d``-style text."""
 
 
+def _no_booleans(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {str(value).lower()}")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_no_booleans)]
+"""A whole number; YAML's yes/no/true/false are refused rather than read as 1 or 0."""
+
+
 class Section(BaseModel):
     """A part of a scenario file: immutable, and unknown keys (typos) are errors."""
 
@@ -98,7 +108,7 @@ class _Item(Section):
 
 class BaseStockItem(_Item):
     policy: Literal["base_stock"]
-    order_up_to: int = Field(alias="S", ge=0)
+    order_up_to: Count = Field(alias="S", ge=0)
 
     def build(self) -> ReplenishmentPolicy:
         return BaseStock(self.order_up_to)
@@ -106,8 +116,8 @@ class BaseStockItem(_Item):
 
 class MinMaxItem(_Item):
     policy: Literal["sS"]
-    reorder_point: int = Field(alias="s", ge=-1)
-    order_up_to: int = Field(alias="S", ge=0)
+    reorder_point: Count = Field(alias="s", ge=-1)
+    order_up_to: Count = Field(alias="S", ge=0)
 
     @model_validator(mode="after")
     def _up_to_above_reorder_point(self) -> MinMaxItem:
@@ -123,8 +133,8 @@ class MinMaxItem(_Item):
 
 class ReorderPointItem(_Item):
     policy: Literal["rQ"]
-    reorder_point: int = Field(alias="r", ge=-1)
-    batch_size: int = Field(alias="Q", ge=1)
+    reorder_point: Count = Field(alias="r", ge=-1)
+    batch_size: Count = Field(alias="Q", ge=1)
 
     def build(self) -> ReplenishmentPolicy:
         return ReorderPointQuantity(self.reorder_point, self.batch_size)
@@ -133,7 +143,7 @@ class ReorderPointItem(_Item):
 class PeriodicReviewItem(_Item):
     policy: Literal["RS"]
     review: Duration = Field(gt=0, description="time between reviews (R)")
-    order_up_to: int = Field(alias="S", ge=0)
+    order_up_to: Count = Field(alias="S", ge=0)
 
     def build(self) -> ReplenishmentPolicy:
         return PeriodicReview(self.review, self.order_up_to)
@@ -180,7 +190,7 @@ class Stocking(Section):
 
 # --- processing and delivery ------------------------------------------------------------------
 class Processing(Section):
-    staff: int = Field(ge=1, description="order-processing clerks")
+    staff: Count = Field(ge=1, description="order-processing clerks")
     time: DurationDistribution = Field(description="processing time of one shipment")
 
 
@@ -245,8 +255,8 @@ class Scenario(Section):
     time_unit: TimeUnit
     horizon: Duration = Field(gt=0, description="simulated time of one replication")
     warmup: Duration = Field(default=0.0, ge=0, description="time before KPIs start counting")
-    replications: int = Field(default=10, ge=1)
-    seed: int = Field(default=0, ge=0)
+    replications: Count = Field(default=10, ge=1)
+    seed: Count = Field(default=0, ge=0)
     products: list[Product] = Field(min_length=1)
     demand: Demand
     stocking: Annotated[Stocking | None, BeforeValidator(_none_word_is_none)]
