@@ -15,40 +15,7 @@ from click.testing import CliRunner, Result
 
 import servsim
 from servsim.cli import main
-
-SCENARIO = """\
-name: CLI test shop
-time_unit: hours
-horizon: 10d
-warmup: 1d
-replications: 2
-seed: 11
-products:
-  - {sku: A, unit_cost: 20, price: 35}
-  - {sku: B, unit_cost: 50, price: 80}
-demand:
-  arrivals: {process: poisson, rate: 2}
-  mix: {A: 0.6, B: 0.4}
-  quantity: {dist: poisson, mean: 1.5, min: 1}
-stocking:
-  stockout: backorder
-  items:
-    A: {policy: base_stock, S: 120, lead_time: 24h}
-    B: {policy: sS, s: 60, S: 150, lead_time: {dist: gamma, mean: 2d, sd: 12h}}
-processing:
-  staff: 2
-  time: {dist: exponential, mean: 0.3h}
-delivery:
-  promise: 48h
-  modes:
-    standard: {transit: {dist: lognormal, mean: 24h, sd: 6h}, cost_per_shipment: 6}
-  default: standard
-costs:
-  holding_rate: 0.25
-  order_cost: 40
-  backorder_penalty: 2
-  staff_wage: 30
-"""
+from tests.conftest import SMALL_SHOP as SCENARIO
 
 # Line 7: a negative arrival rate; line 12: a misspelt key ('tme' for 'time').
 BAD_SCENARIO = """\
@@ -273,13 +240,11 @@ def test_run_on_a_bad_file_writes_nothing(tmp_path: Path) -> None:
 
 
 # --- validate ----------------------------------------------------------------------------------
-def test_validate_accepts_a_good_file(
-    scenario_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_validate_accepts_a_good_file(scenario_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(scenario_file.parent)
     result = invoke("validate", scenario_file.name)
     assert result.exit_code == 0, result.output
-    assert "shop.yaml: valid scenario 'CLI test shop': 2 products" in flat(result.stdout)
+    assert "shop.yaml: valid scenario 'Small test shop': 2 products" in flat(result.stdout)
     assert result.stderr == ""
 
 

@@ -8,40 +8,7 @@ import pytest
 
 import servsim
 from servsim import Scenario
-
-SCENARIO = """\
-name: Reproducibility shop
-time_unit: hours
-horizon: 10d
-warmup: 1d
-replications: 2
-seed: 11
-products:
-  - {sku: A, unit_cost: 20, price: 35}
-  - {sku: B, unit_cost: 50, price: 80}
-demand:
-  arrivals: {process: poisson, rate: 2}
-  mix: {A: 0.6, B: 0.4}
-  quantity: {dist: poisson, mean: 1.5, min: 1}
-stocking:
-  stockout: backorder
-  items:
-    A: {policy: base_stock, S: 120, lead_time: 24h}
-    B: {policy: sS, s: 60, S: 150, lead_time: {dist: gamma, mean: 2d, sd: 12h}}
-processing:
-  staff: 2
-  time: {dist: exponential, mean: 0.3h}
-delivery:
-  promise: 48h
-  modes:
-    standard: {transit: {dist: lognormal, mean: 24h, sd: 6h}, cost_per_shipment: 6}
-  default: standard
-costs:
-  holding_rate: 0.25
-  order_cost: 40
-  backorder_penalty: 2
-  staff_wage: 30
-"""
+from tests.conftest import SMALL_SHOP as SCENARIO
 
 DEMAND_COLUMNS = ["replication", "order", "placed", "sku", "quantity"]
 
