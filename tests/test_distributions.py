@@ -283,12 +283,6 @@ def test_specs_are_frozen() -> None:
         spec.mean_ = 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="_Spec._bounds_are_ordered calls Triangular._frozen() (division by high - low) "
-    "before Triangular._ordered can refuse low == high",
-)
 def test_degenerate_triangular_is_refused() -> None:
     with pytest.raises(ValidationError):
         spec_of({"dist": "triangular", "low": 1, "mode": 1, "high": 1})
@@ -348,3 +342,9 @@ def test_normal_is_truncated_at_zero_even_without_min() -> None:
     assert spec.min is None
     assert spec.mean > 1  # cutting off the negative tail raises the mean
     assert spec.variance < 1
+
+
+def test_zero_width_uniform_is_refused() -> None:
+    """Regression: {uniform, low: 1, high: 1} was accepted with NaN mean and variance."""
+    with pytest.raises(ValidationError, match="write the number itself"):
+        TypeAdapter(Distribution).validate_python({"dist": "uniform", "low": 1, "high": 1})

@@ -40,7 +40,8 @@ class _Spec(BaseModel):
     discrete: bool = Field(default=False, exclude=True, repr=False)
 
     @model_validator(mode="after")
-    def _bounds_are_ordered(self) -> _Spec:
+    def _parameters_are_valid(self) -> _Spec:
+        self._check_parameters()
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
         low, high = self._support_bounds()
@@ -49,6 +50,9 @@ class _Spec(BaseModel):
         return self
 
     # --- to be provided by each distribution -------------------------------------------------
+    def _check_parameters(self) -> None:
+        """Raise ValueError for parameters that make no distribution; runs before any use."""
+
     def _frozen(self) -> Any:
         """The scipy frozen distribution (untruncated), or None for the non-scipy ones."""
         raise NotImplementedError
@@ -164,11 +168,12 @@ class Uniform(_Spec):
     low: float = Field(ge=0)
     high: float = Field(ge=0)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
+    def _check_parameters(self) -> None:
+        if self.low >= self.high:
+            raise ValueError(
+                f"low ({self.low}) must be below high ({self.high}); "
+                "for a fixed value write the number itself"
+            )
 
     def _frozen(self) -> Any:
         return stats.uniform(loc=self.low, scale=self.high - self.low)
@@ -183,13 +188,11 @@ class Triangular(_Spec):
     mode: float = Field(ge=0)
     high: float = Field(ge=0)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Triangular:
+    def _check_parameters(self) -> None:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError(
                 f"need low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}"
             )
-        return self
 
     def _frozen(self) -> Any:
         width = self.high - self.low
@@ -270,8 +273,7 @@ class Empirical(_Spec):
     values: list[float] = Field(min_length=1)
     weights: list[float] | None = None
 
-    @model_validator(mode="after")
-    def _weights_match(self) -> Empirical:
+    def _check_parameters(self) -> None:
         if any(v < 0 for v in self.values):
             raise ValueError("values must not be negative")
         if self.weights is not None:
@@ -283,7 +285,6 @@ class Empirical(_Spec):
                 raise ValueError("weights must be >= 0 with a positive sum")
         if self.min is not None or self.max is not None:
             raise ValueError("min and max are not allowed on empirical: list only allowed values")
-        return self
 
     @property
     def probabilities(self) -> np.ndarray:
