@@ -4,10 +4,12 @@ Not a test: run it by hand on an idle machine.
 
     python benchmarks/bench_kernel.py                 # 1,000,000 orders, one replication
     python benchmarks/bench_kernel.py --orders 250000 500000 1000000   # linearity
+    python benchmarks/bench_kernel.py --repeat 5                       # median of 5 runs
 
 For each size it simulates one replication of scenarios/webshop.yaml with the horizon
 stretched to hold that many orders (no warm-up), and reports wall time of the kernel
-(build + run + log), of the KPIs, orders per second, and peak memory of a fresh process.
+(build + run + log), of the KPIs, orders per second, and peak memory of a fresh process,
+for the run with the median kernel time of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def measure(orders: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
