@@ -33,7 +33,8 @@ def measure(orders: int) -> dict[str, float]:
     from servsim.model import run_replication
 
     base = servsim.load_scenario(SCENARIO)
-    horizon = orders / base.demand.arrivals.rate
+    rate = sum(segment.arrivals.rate for segment in base.demand.segments.values())
+    horizon = orders / rate
     scenario = base.with_overrides({"horizon": horizon, "warmup": 0})
     started = time.perf_counter()
     log = run_replication(scenario, replication=0)

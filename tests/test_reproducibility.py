@@ -10,7 +10,9 @@ import servsim
 from servsim import Scenario
 from tests.conftest import SMALL_SHOP as SCENARIO
 
-DEMAND_COLUMNS = ["replication", "order", "placed", "sku", "quantity"]
+DEMAND_COLUMNS = ["replication", "order", "sku", "quantity"]
+"""What a customer asked for, line by line (Results.lines); with ORDER_COLUMNS, all of demand."""
+ORDER_COLUMNS = ["replication", "order", "placed", "segment", "quantity"]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +90,10 @@ def test_staffing_changes_see_identical_demand(scenario: Scenario) -> None:
     two = servsim.simulate(scenario, replications=3, seed=5)
     one = servsim.simulate(one_clerk, replications=3, seed=5)
     pd.testing.assert_frame_equal(
-        two.orders[DEMAND_COLUMNS], one.orders[DEMAND_COLUMNS], check_exact=True
+        two.lines[DEMAND_COLUMNS], one.lines[DEMAND_COLUMNS], check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        two.orders[ORDER_COLUMNS], one.orders[ORDER_COLUMNS], check_exact=True
     )
     # ...while the change itself has an effect: one clerk makes orders wait longer.
     assert (one.kpis["processing_wait"] > two.kpis["processing_wait"]).all()
@@ -100,7 +105,10 @@ def test_stock_policy_changes_see_identical_demand(scenario: Scenario) -> None:
     full = servsim.simulate(scenario, replications=2, seed=5)
     starved = servsim.simulate(lean, replications=2, seed=5)
     pd.testing.assert_frame_equal(
-        full.orders[DEMAND_COLUMNS], starved.orders[DEMAND_COLUMNS], check_exact=True
+        full.lines[DEMAND_COLUMNS], starved.lines[DEMAND_COLUMNS], check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        full.orders[ORDER_COLUMNS], starved.orders[ORDER_COLUMNS], check_exact=True
     )
     assert (starved.kpis["unit_fill_rate"] < full.kpis["unit_fill_rate"]).all()
 

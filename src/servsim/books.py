@@ -23,11 +23,14 @@ def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
     if not (split == orders["quantity"]).all():
         problems.append("filled + lost + backordered differs from the quantity ordered")
 
-    complete = orders["allocated"].notna()
     ships_early = scenario.stocking is None or scenario.stocking.stockout_policy.ships_available_now
-    released = np.where(
-        complete, orders["quantity"] - orders["lost"], orders["filled"] if ships_early else 0
-    )
+    if ships_early:  # each line ships what it has; a backordered line follows when complete
+        lines = log.lines
+        released = np.where(
+            lines["allocated"].notna(), lines["quantity"] - lines["lost"], lines["filled"]
+        )
+    else:  # an order ships once, complete
+        released = np.where(orders["allocated"].notna(), orders["quantity"] - orders["lost"], 0)
     if int(released.sum()) != int(log.shipments["units"].sum()):
         problems.append(
             f"units shipped ({int(log.shipments['units'].sum())}) differ from units released "
@@ -48,7 +51,7 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
         if levels.empty:
             continue
         final = levels.iloc[-1]
-        mine = orders[orders["sku"] == sku]
+        mine = log.lines[log.lines["sku"] == sku]
         allocated = int(mine["filled"].sum() + mine["backordered"].sum() - final["backorders"])
         replenishments = log.replenishments[log.replenishments["sku"] == sku]
         received = int(

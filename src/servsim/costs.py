@@ -31,7 +31,9 @@ COST_TERMS = (
 """The named terms that add up to cost_total, in stacking order."""
 
 
-def cost_kpis(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def cost_kpis(
+    log: RunLog, orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario
+) -> dict[str, float]:
     """Every cost term, cost_total and cost_per_order for the window [warmup, horizon]."""
     rates = scenario.costs
     unit = scenario.time_unit
@@ -58,8 +60,8 @@ def cost_kpis(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str
     purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
     dispatched = log.shipments[(log.shipments["ready"] >= start) & (log.shipments["ready"] <= end)]
     per_shipment = {name: mode.cost_per_shipment for name, mode in scenario.delivery.modes.items()}
-    lost_units = orders["lost"].to_numpy()
-    lost_margin = float(np.dot(lost_units, orders["sku"].map(margin).astype(float).to_numpy()))
+    lost_units = lines["lost"].to_numpy()
+    lost_margin = float(np.dot(lost_units, lines["sku"].map(margin).astype(float).to_numpy()))
 
     terms = {
         "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,

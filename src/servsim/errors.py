@@ -99,6 +99,16 @@ def _tags_agree(model: type[BaseModel], data: Mapping[Any, Any]) -> bool:
     return True
 
 
+def _with_shorthands(kinds: list[Any]) -> list[Any]:
+    """Add the models a section may also be written as (a class's ``shorthand``)."""
+    expanded = list(kinds)
+    for kind in kinds:
+        shorthand = getattr(kind, "shorthand", None) if _is_model(kind) else None
+        if shorthand is not None and shorthand not in expanded:
+            expanded.append(shorthand)
+    return expanded
+
+
 def _narrow(kinds: list[Any], data: Any) -> list[Any]:
     """Keep the union members the data's tags select; all of them when none is selected."""
     if not isinstance(data, Mapping):
@@ -128,7 +138,7 @@ def _kinds_and_fields_at(
     kinds: list[Any] = [model]
     fields: list[FieldInfo] = []
     for key in path:
-        kinds = _narrow(kinds, data)
+        kinds = _narrow(_with_shorthands(kinds), data)
         data = _child(data, key)
         following: list[Any] = []
         fields = []
@@ -144,7 +154,7 @@ def _kinds_and_fields_at(
             elif origin is list and isinstance(key, int) and not isinstance(key, bool):
                 following += _members(get_args(kind)[0])
         kinds = following
-    return _narrow(kinds, data), fields
+    return _narrow(_with_shorthands(kinds), data), fields
 
 
 def keys_allowed_at(

@@ -24,12 +24,13 @@ def compute_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
     orders = classify_orders(log)
     orders["satisfaction"] = order_satisfaction(orders, scenario.satisfaction, log.horizon)
     counted = orders[orders["counted"]]
+    lines = log.lines[log.lines["order"].isin(counted.index)]
     return {
         "orders": float(len(counted)),
-        **availability(log, counted, scenario),
+        **availability(log, counted, lines, scenario),
         **time_and_reliability(log, counted),
         **satisfaction_kpis(counted, scenario),
-        **cost_kpis(log, counted, scenario),
+        **cost_kpis(log, counted, lines, scenario),
     }
 
 
@@ -41,50 +42,65 @@ def _mean(values: np.ndarray | pd.Series) -> float:
     return float(np.mean(values)) if len(values) else float("nan")
 
 
-def availability(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def availability(
+    log: RunLog, orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario
+) -> dict[str, float]:
     """Fill rates, ready rate, cycle service level, stock and backorder levels, lost sales."""
-    demanded = orders["quantity"].sum()
-    complete = orders["filled"] == orders["quantity"]
-    start, end = log.warmup, log.horizon
-    levels = log.stock_levels
+    demanded = lines["quantity"].sum()
     on_hand = backorders = ready = 0.0
-    for sku, weight in scenario.demand.mix.items():
-        rows = levels[levels["sku"] == sku]
-        if rows.empty:  # unlimited stock: always ready
-            ready += weight
-            continue
-        times = rows["time"].to_numpy()
-        on_hand += time_average(times, rows["on_hand"].to_numpy(), start, end)
-        backorders += time_average(times, rows["backorders"].to_numpy(), start, end)
-        ready += weight * time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end)
-    backordered_units = orders["backordered"].sum()
+    line_share = lines["sku"].value_counts(normalize=True)
+    for sku, share in line_share.items():
+        ready += share * sku_levels(log, str(sku))["ready_rate"]
+    for sku in log.skus:
+        levels = sku_levels(log, sku)
+        on_hand += levels["avg_on_hand"]
+        backorders += levels["avg_backorders"]
     allocated = orders["allocated"].notna()
     return {
-        "unit_fill_rate": _ratio(orders["filled"].sum(), demanded),
-        "line_fill_rate": _ratio(complete.sum(), len(orders)),
-        "order_fill_rate": _ratio(complete.sum(), len(orders)),
+        "unit_fill_rate": _ratio(lines["filled"].sum(), demanded),
+        "line_fill_rate": _ratio((lines["filled"] == lines["quantity"]).sum(), len(lines)),
+        "order_fill_rate": _ratio((orders["filled"] == orders["quantity"]).sum(), len(orders)),
         "ready_rate": ready if scenario.stocking is not None else 1.0,
         "cycle_service_level": cycle_service_level(log),
         "avg_on_hand": on_hand,
         "avg_backorders": backorders,
-        "lost_sales_rate": _ratio(orders["lost"].sum(), demanded),
+        "lost_sales_rate": _ratio(lines["lost"].sum(), demanded),
         "stock_wait_mean": _mean((orders["allocated"] - orders["placed"])[allocated]),
         "avg_backorder_delay": _ratio(
             orders.loc[allocated, "backorder_wait"].sum(),
             orders.loc[allocated, "backordered"].sum(),
         )
-        if backordered_units
+        if orders["backordered"].sum()
         else float("nan"),
     }
 
 
-def cycle_service_level(log: RunLog) -> float:
+def sku_levels(log: RunLog, sku: str) -> dict[str, float]:
+    """Time-averages of one sku's stock: on hand, backorders, and the share of time in stock.
+
+    A sku without a stock point (unlimited stock) is always ready and holds nothing.
+    """
+    rows = log.stock_levels[log.stock_levels["sku"] == sku]
+    if rows.empty:
+        return {"ready_rate": 1.0, "avg_on_hand": 0.0, "avg_backorders": 0.0}
+    times = rows["time"].to_numpy()
+    start, end = log.warmup, log.horizon
+    return {
+        "ready_rate": time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end),
+        "avg_on_hand": time_average(times, rows["on_hand"].to_numpy(), start, end),
+        "avg_backorders": time_average(times, rows["backorders"].to_numpy(), start, end),
+    }
+
+
+def cycle_service_level(log: RunLog, sku: str | None = None) -> float:
     """Share of replenishment cycles (arrival to arrival, per sku) without a stock-out.
 
     A cycle ending at an arrival had no stock-out if net inventory just before the arrival
     was >= 0 and no unit was lost since the previous arrival of that sku.
     """
     received = log.replenishments.dropna(subset=["net_before"]).sort_values("arrives")
+    if sku is not None:
+        received = received[received["sku"] == sku]
     if received.empty:
         return float("nan")
     lost_in_cycle = received.groupby("sku", observed=True)["lost_before"].diff()

@@ -7,6 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from servsim.breakdowns import breakdown
 from servsim.experiment.confidence import DEFAULT_CONFIDENCE, summarize
 from servsim.metrics import compute_kpis
 from servsim.model import RunLog, run_replication
@@ -29,6 +30,21 @@ class Results:
         """Mean, lo, hi, halfwidth and n per KPI (rows) over the replications."""
         return summarize(self.kpis.drop(columns=["replication", "seed"]), confidence)
 
+    def kpis_by(self, by: str) -> pd.DataFrame:
+        """KPIs per replication and segment (``by="segment"``) or sku (``by="sku"``)."""
+        return breakdown(self.logs, self.scenario, by)
+
+    def summary_by(self, by: str, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+        """Mean, lo, hi, halfwidth and n per group and KPI (rows: group, KPI)."""
+        table = self.kpis_by(by)
+        return pd.concat(
+            {
+                group: summarize(rows.drop(columns=["replication", by]), confidence)
+                for group, rows in table.groupby(by, sort=False, observed=True)
+            },
+            names=[by, "kpi"],
+        )
+
     @cached_property
     def orders(self) -> pd.DataFrame:
         """One row per order of every replication: timestamps, quantities, outcome, score."""
@@ -40,6 +56,13 @@ class Results:
             )
             frames.append(orders.reset_index().assign(replication=replication))
         return _stack(frames)
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """One row per order line of every replication: sku, quantity, filled, lost..."""
+        return _stack(
+            [log.lines.reset_index().assign(replication=k) for k, log in enumerate(self.logs)]
+        )
 
     @cached_property
     def shipments(self) -> pd.DataFrame:

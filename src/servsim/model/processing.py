@@ -1,29 +1,81 @@
-"""Order processing: a pool of clerks serving shipments first come, first served.
+"""Order processing: a pool of clerks serving shipments.
 
-Shipments are released in time order, so the FIFO c-server queue is computed exactly by the
-Kiefer-Wolfowitz recursion (start = max(release, earliest free clerk)) without scheduling
-events: the same waiting times as a SimPy Resource at a fraction of the cost.
+Without priorities, shipments are served first come first served, and since they are released
+in time order the c-server queue is computed exactly by the Kiefer-Wolfowitz recursion
+(start = max(release, earliest free clerk)) without scheduling events. With priorities (service
+tiers) a clerk who frees up takes the waiting shipment of highest priority, first come first
+served within a priority (non-preemptive): that needs one SimPy event per shipment.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
+from typing import Protocol
+
+import simpy
+
+Dispatch = Callable[[int, int, float, float, float, int], None]
+"""Hand a processed shipment to delivery: (order, units, released, start, ready, mode)."""
 
 
-class ClerkPool:
-    """``staff`` identical clerks; each shipment goes to the clerk free first."""
+class Clerks(Protocol):
+    staff: int
 
-    def __init__(self, staff: int) -> None:
+    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+        """A shipment is released for processing now."""
+        ...
+
+
+class FifoClerkPool:
+    """``staff`` identical clerks, first come first served, computed by recursion."""
+
+    def __init__(self, env: simpy.Environment, staff: int, dispatch: Dispatch) -> None:
+        self.env = env
         self.staff = staff
+        self.dispatch = dispatch
         self._free_at = [0.0] * staff
 
-    def serve(self, now: float, duration: float) -> tuple[float, float]:
-        """Start and end of a job released at ``now`` needing ``duration`` of a clerk."""
+    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+        now = self.env.now
         free_at = self._free_at
         start = free_at[0] if free_at[0] > now else now
-        end = start + duration
-        heapq.heapreplace(free_at, end)
-        return start, end
+        ready = start + duration
+        heapq.heapreplace(free_at, ready)
+        self.dispatch(order, units, now, start, ready, mode)
+
+
+class PriorityClerkPool:
+    """``staff`` identical clerks; the waiting shipment of highest priority is served next."""
+
+    def __init__(self, env: simpy.Environment, staff: int, dispatch: Dispatch) -> None:
+        self.env = env
+        self.staff = staff
+        self.dispatch = dispatch
+        self._idle = staff
+        self._waiting: list[tuple[int, int, tuple[int, int, float, float, int]]] = []
+        self._arrivals = 0
+
+    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+        job = (order, units, self.env.now, duration, mode)
+        if self._idle:
+            self._idle -= 1
+            self._start(job)
+        else:
+            self._arrivals += 1
+            heapq.heappush(self._waiting, (-priority, self._arrivals, job))
+
+    def _start(self, job: tuple[int, int, float, float, int]) -> None:
+        done = self.env.timeout(job[3], value=(job, self.env.now))
+        done.callbacks.append(self._finish)
+
+    def _finish(self, event: simpy.Event) -> None:
+        (order, units, released, _, mode), start = event.value  # type: ignore[misc]
+        if self._waiting:
+            self._start(heapq.heappop(self._waiting)[2])
+        else:
+            self._idle += 1
+        self.dispatch(order, units, released, start, self.env.now, mode)
 
 
 class NoProcessing:
@@ -31,5 +83,10 @@ class NoProcessing:
 
     staff = 0
 
-    def serve(self, now: float, duration: float) -> tuple[float, float]:
-        return now, now
+    def __init__(self, env: simpy.Environment, dispatch: Dispatch) -> None:
+        self.env = env
+        self.dispatch = dispatch
+
+    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+        now = self.env.now
+        self.dispatch(order, units, now, now, now, mode)

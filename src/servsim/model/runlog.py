@@ -24,9 +24,13 @@ class RunLog:
     skus: list[str]
     staff: int
     orders: pd.DataFrame
-    """One row per order: placed, promised, sku, quantity, filled (from stock on arrival),
-    lost, backordered, backorder_wait (unit-time waited by backordered units), allocated
-    (all units allocated), delivered (last unit delivered), shipments. NaN: not by the horizon."""
+    """One row per order: placed, segment, promised, lines, quantity, filled (from stock on
+    arrival), lost, backordered, backorder_wait (unit-time waited by backordered units),
+    allocated (all units allocated), delivered (last unit delivered), shipments.
+    NaN: not by the horizon."""
+    lines: pd.DataFrame
+    """One row per order line: order, sku, quantity, filled, lost, backordered,
+    backorder_wait, allocated."""
     shipments: pd.DataFrame
     """One row per shipment: order, units, released, start, ready, delivered, mode."""
     replenishments: pd.DataFrame
@@ -58,12 +62,16 @@ class Recorder:
     """Append-only facts filled by the model while it runs: a few list operations per order."""
 
     placed: list[float] = field(default_factory=list)
+    segment: list[int] = field(default_factory=list)
+    # order lines
+    line_order: list[int] = field(default_factory=list)
     sku: list[int] = field(default_factory=list)
     quantity: list[int] = field(default_factory=list)
     filled: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
     allocated: list[float] = field(default_factory=list)
     backorder_wait: dict[int, float] = field(default_factory=dict)
+    """line -> unit-time its backordered units waited (only lines that were short)"""
     shipments: list[float] = field(default_factory=list)
     """Flat rows of SHIPMENT_FIELDS (one ``extend`` per shipment: cheap, and no GC tracking)."""
     replenishments: list[float] = field(default_factory=list)
@@ -80,36 +88,44 @@ class Recorder:
         horizon: float,
         warmup: float,
         skus: list[str],
+        segments: list[str],
+        promises: list[float],
         modes: list[str],
         staff: int,
-        promise: float,
     ) -> RunLog:
         """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
+        lines = self._lines_frame(skus, horizon)
         placed = np.asarray(self.placed, dtype=float)
         count = placed.size
-        quantity = np.asarray(self.quantity, dtype=np.int64)
-        filled = np.asarray(self.filled, dtype=np.int64)
-        lost = np.asarray(self.lost, dtype=np.int64)
+        segment = np.asarray(self.segment, dtype=np.int32)
+        order_of_line = lines["order"].to_numpy()
         shipments = _shipments_frame(self.shipments, modes, horizon)
         ship_order = shipments["order"].to_numpy()
         delivered = np.full(count, -np.inf)
         np.maximum.at(delivered, ship_order, shipments["delivered"].fillna(np.inf).to_numpy())
+        allocated = np.full(count, -np.inf)
+        np.maximum.at(allocated, order_of_line, lines["allocated"].fillna(np.inf).to_numpy())
+        allocated[~np.isfinite(allocated)] = NOT_YET
         delivered[~np.isfinite(delivered)] = NOT_YET
-        allocated = _until(self.allocated, horizon)
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
-        backorder_wait = np.zeros(count)
-        if self.backorder_wait:
-            backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
+
+        def per_order(column: str) -> np.ndarray:
+            return np.bincount(order_of_line, lines[column].to_numpy(), minlength=count)
+
+        quantity = per_order("quantity").astype(np.int64)
+        filled = per_order("filled").astype(np.int64)
+        lost = per_order("lost").astype(np.int64)
         orders = pd.DataFrame(
             {
                 "placed": placed,
-                "promised": placed + promise,
-                "sku": pd.Categorical.from_codes(np.asarray(self.sku, dtype=np.int32), skus),
+                "segment": pd.Categorical.from_codes(segment, segments),
+                "promised": placed + np.asarray(promises)[segment],
+                "lines": np.bincount(order_of_line, minlength=count),
                 "quantity": quantity,
                 "filled": filled,
                 "lost": lost,
                 "backordered": quantity - filled - lost,
-                "backorder_wait": backorder_wait,
+                "backorder_wait": per_order("backorder_wait"),
                 "allocated": allocated,
                 "delivered": delivered,
                 "shipments": np.bincount(ship_order, minlength=count),
@@ -122,10 +138,33 @@ class Recorder:
             skus=skus,
             staff=staff,
             orders=orders,
+            lines=lines,
             shipments=shipments,
             replenishments=_replenishments_frame(self.replenishments, self.receipts, skus),
             stock_levels=_levels_frame(self.levels, skus),
         )
+
+    def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:
+        quantity = np.asarray(self.quantity, dtype=np.int64)
+        filled = np.asarray(self.filled, dtype=np.int64)
+        lost = np.asarray(self.lost, dtype=np.int64)
+        backorder_wait = np.zeros(quantity.size)
+        if self.backorder_wait:
+            backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
+        lines = pd.DataFrame(
+            {
+                "order": np.asarray(self.line_order, dtype=np.int64),
+                "sku": pd.Categorical.from_codes(np.asarray(self.sku, dtype=np.int32), skus),
+                "quantity": quantity,
+                "filled": filled,
+                "lost": lost,
+                "backordered": quantity - filled - lost,
+                "backorder_wait": backorder_wait,
+                "allocated": _until(self.allocated, horizon),
+            }
+        )
+        lines.index.name = "line"
+        return lines
 
 
 def _columns(flat: list[float], width: int) -> list[np.ndarray]:

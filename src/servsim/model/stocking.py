@@ -1,6 +1,6 @@
 """A stock point per SKU: allocation first come first served, a FIFO backorder queue, and
 replenishment by the item's policy with a lead time drawn per replenishment order (so orders
-may overtake one another)."""
+may overtake one another). It deals in order lines; what happens to the order is not its job."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import simpy
 from servsim.model.runlog import NOT_YET, Recorder
 from servsim.policies import ReplenishmentPolicy, StockoutPolicy
 
-Release = Callable[[int, int, bool], None]
-"""Hand ``units`` of order ``order`` to processing: (order, units, first_shipment)."""
+LineComplete = Callable[[int], None]
+"""Told when a backordered line has all its units allocated."""
 
 
 class StockPoint:
@@ -27,61 +27,59 @@ class StockPoint:
         stockout: StockoutPolicy,
         lead_times: Iterator[float],
         record: Recorder,
-        release: Release,
+        line_complete: LineComplete,
     ) -> None:
         self.env = env
         self.sku_index = sku_index
         self.policy = policy
-        self.stockout = stockout
+        self.loses_shortage = stockout.loses_shortage
         self.lead_times = lead_times
         self.record = record
-        self.release = release
+        self.line_complete = line_complete
         self.on_hand = policy.initial_stock
         self.on_order = 0
         self.backorders = 0
         self.lost_units = 0
         self.waiting: deque[list[int]] = deque()
-        """Backordered orders in arrival order: [order, units still to allocate]."""
+        """Backordered lines in arrival order: [line, units still to allocate]."""
         self._continuous = policy.review_period is None
         record.levels.extend((env.now, sku_index, self.on_hand, 0))
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
-    def demand(self, order: int, quantity: int) -> None:
-        """An order line arrives: take what is on hand, then the stock-out policy decides."""
+    def demand(self, line: int, quantity: int) -> int:
+        """A line arrives: take what is on hand; return the units backordered (0 if none)."""
         record = self.record
         on_hand = self.on_hand
+        short = 0
         if quantity <= on_hand:
             self.on_hand = on_hand - quantity
             record.filled.append(quantity)
             record.lost.append(0)
             record.allocated.append(self.env.now)
-            self.release(order, quantity, True)
         else:
-            self._shortage(order, quantity, on_hand)
+            short = self._shortage(line, quantity, on_hand)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
         if self._continuous:
             self._replenish()
+        return short
 
-    def _shortage(self, order: int, quantity: int, filled: int) -> None:
+    def _shortage(self, line: int, quantity: int, filled: int) -> int:
         record = self.record
         short = quantity - filled
         self.on_hand = 0
         record.filled.append(filled)
-        if self.stockout.loses_shortage:
+        if self.loses_shortage:
             self.lost_units += short
             record.lost.append(short)
             record.allocated.append(self.env.now)
-            if filled:
-                self.release(order, filled, True)
-            return
+            return 0
         self.backorders += short
-        self.waiting.append([order, short])
+        self.waiting.append([line, short])
         record.lost.append(0)
         record.allocated.append(NOT_YET)
-        record.backorder_wait[order] = 0.0
-        if filled and self.stockout.ships_available_now:
-            self.release(order, filled, True)
+        record.backorder_wait[line] = 0.0
+        return short
 
     def _replenish(self) -> None:
         quantity = self.policy.order_quantity(self.on_hand + self.on_order - self.backorders)
@@ -108,21 +106,18 @@ class StockPoint:
         waiting = self.waiting
         while waiting and self.on_hand:
             head = waiting[0]
-            order, missing = head
+            line, missing = head
             given = missing if missing <= self.on_hand else self.on_hand
             self.on_hand -= given
             self.backorders -= given
-            record.backorder_wait[order] += given * (now - record.placed[order])
+            placed = record.placed[record.line_order[line]]
+            record.backorder_wait[line] += given * (now - placed)
             if given < missing:
                 head[1] = missing - given
                 break
             waiting.popleft()
-            record.allocated[order] = now
-            filled = record.filled[order]
-            if filled and self.stockout.ships_available_now:
-                self.release(order, record.quantity[order] - filled, False)
-            else:
-                self.release(order, record.quantity[order], True)
+            record.allocated[line] = now
+            self.line_complete(line)
         record.levels.extend((now, self.sku_index, self.on_hand, self.backorders))
 
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
@@ -134,14 +129,13 @@ class StockPoint:
 class UnlimitedStock:
     """No stocking stage (``stocking: none``): every line is filled at once."""
 
-    def __init__(self, record: Recorder, release: Release, now: Callable[[], float]) -> None:
+    def __init__(self, record: Recorder, now: Callable[[], float]) -> None:
         self.record = record
-        self.release = release
         self.now = now
 
-    def demand(self, order: int, quantity: int) -> None:
+    def demand(self, line: int, quantity: int) -> int:
         record = self.record
         record.filled.append(quantity)
         record.lost.append(0)
         record.allocated.append(self.now())
-        self.release(order, quantity, True)
+        return 0

@@ -1,22 +1,24 @@
 """The SimPy world of one replication: demand -> stocking -> processing -> delivery.
 
 Built from a Scenario and named random streams, it runs to the horizon and hands back a
-RunLog. No I/O, no printing: facts in, facts out.
+RunLog. No I/O, no printing: facts in, facts out. The world owns the order-level rules:
+an order ships complete (backorder), or what is there ships now and each backordered line
+follows when it arrives (partial and lost).
 """
 
 from __future__ import annotations
 
 import gc
 
-import numpy as np
 import simpy
 
-from servsim.model.delivery import Carrier
-from servsim.model.processing import ClerkPool, NoProcessing
+from servsim.model.demand import OrderStream
+from servsim.model.processing import Clerks, FifoClerkPool, NoProcessing, PriorityClerkPool
 from servsim.model.runlog import Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.schema import Scenario
+from servsim.units import HOURS_PER_TIME_UNIT
 
 
 class World:
@@ -27,30 +29,66 @@ class World:
         self.env = simpy.Environment()
         self.record = Recorder()
         self.skus = scenario.skus
+        self.segments = list(scenario.demand.segments)
+        tiers = [segment.tier for segment in scenario.demand.segments.values()]
+        self.modes = list(scenario.delivery.modes)
+        self._priority_of_segment = [scenario.all_tiers[tier].priority for tier in tiers]
+        self._mode_of_segment = [self.modes.index(scenario.mode_of(tier)) for tier in tiers]
+        self._service_of_segment = list(
+            zip(self._priority_of_segment, self._mode_of_segment, strict=True)
+        )
+        """segment -> (priority in processing, carrier mode index)"""
+        self.promises = [scenario.promise_of(tier) for tier in tiers]
+        self._transit_times = [
+            streams.draws(f"transit/{name}", mode.transit)
+            for name, mode in scenario.delivery.modes.items()
+        ]
+        self.clerks = self._build_clerks()
         processing = scenario.processing
-        self.clerks = ClerkPool(processing.staff) if processing else NoProcessing()
-        service = processing.time if processing else None
-        self._extra_service = streams.draws("processing/extra", service) if service else None
-        delivery = scenario.delivery
-        self.modes = list(delivery.modes)
-        self.carrier = Carrier(
-            self.modes.index(delivery.default),
-            streams.draws(f"transit/{delivery.default}", delivery.modes[delivery.default].transit),
+        self._service = processing.time if processing else None
+        self._service_rng = streams.generator("processing")
+        self._extra_service = (
+            streams.draws("processing/extra", processing.time) if processing else None
         )
         self._service_of_order: list[float] = []
+        self._ships_available_now = (
+            scenario.stocking is None or scenario.stocking.stockout_policy.ships_available_now
+        )
+        self._waiting_orders: dict[int, list[int]] = {}
+        """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
+        self._shipped: set[int] = set()
+        """orders with a shortage that have already sent a shipment"""
         self.stock = self._build_stock(streams)
-        self.env.process(self._arrivals(streams))
+        hours = HOURS_PER_TIME_UNIT[scenario.time_unit]
+        for index, (name, segment) in enumerate(scenario.demand.segments.items()):
+            stream = OrderStream(
+                segment,
+                name,
+                {sku: i for i, sku in enumerate(self.skus)},
+                streams,
+                hours,
+                scenario.horizon,
+            )
+            self.env.process(self._arrivals(index, stream))
+
+    def _build_clerks(self) -> Clerks:
+        processing = self.scenario.processing
+        if processing is None:
+            return NoProcessing(self.env, self._dispatch)
+        if len(set(self._priority_of_segment)) > 1:
+            return PriorityClerkPool(self.env, processing.staff, self._dispatch)
+        return FifoClerkPool(self.env, processing.staff, self._dispatch)
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
         stocking = self.scenario.stocking
+        unlimited = UnlimitedStock(self.record, lambda: self.env.now)
         if stocking is None:
-            unlimited = UnlimitedStock(self.record, self._release, lambda: self.env.now)
             return [unlimited] * len(self.skus)
         stock: list[StockPoint | UnlimitedStock] = []
         for index, sku in enumerate(self.skus):
             item = stocking.items.get(sku)
             if item is None:  # a product nobody orders needs no stock point
-                stock.append(UnlimitedStock(self.record, self._release, lambda: self.env.now))
+                stock.append(unlimited)
                 continue
             stock.append(
                 StockPoint(
@@ -60,60 +98,120 @@ class World:
                     stocking.stockout_policy,
                     streams.draws(f"lead_time/{sku}", item.lead_time),
                     self.record,
-                    self._release,
+                    self._line_complete,
                 )
             )
         return stock
 
-    def _arrivals(self, streams: RandomStreams):  # type: ignore[no-untyped-def]
-        """Poisson orders, one line each: sku by the mix weights, quantity by its distribution.
-
-        Variates come in numpy blocks, one block per source, so order ``i`` gets the same
-        draws whatever the policy (common random numbers).
-        """
-        demand = self.scenario.demand
-        mix = list(demand.mix.items())
-        sku_of = np.asarray([self.skus.index(sku) for sku, _ in mix])
-        weights = np.asarray([weight for _, weight in mix])
-        gap_rng = streams.generator("arrivals")
-        mix_rng = streams.generator("mix")
-        quantity_rng = streams.generator("quantity")
-        service = self.scenario.processing.time if self.scenario.processing else None
-        service_rng = streams.generator("processing")
-        mean_gap = 1 / demand.arrivals.rate
-        record = self.record
-        placed, skus, quantities = record.placed, record.sku, record.quantity
-        service_of_order = self._service_of_order
-        stock = self.stock
+    def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
+        """The segment's orders, in arrival order; each draws its processing time on arrival
+        so that order i is served alike whatever the policy (common random numbers)."""
         env = self.env
         timeout = env.timeout
-        while True:
-            gaps = gap_rng.exponential(mean_gap, BLOCK_SIZE).tolist()
-            block_skus = sku_of[mix_rng.choice(len(sku_of), BLOCK_SIZE, p=weights)].tolist()
-            block_quantities = demand.quantity.sample(quantity_rng, BLOCK_SIZE).astype(int).tolist()
-            if service is not None:
-                service_of_order.extend(service.sample(service_rng, BLOCK_SIZE).tolist())
-            for gap, sku, quantity in zip(gaps, block_skus, block_quantities, strict=True):
+        record = self.record
+        placed, segments = record.placed, record.segment
+        services = self._service_of_order
+        draw_services = self._service is not None
+        place_line = self._place_single_line_order
+        no_services = [0.0] * BLOCK_SIZE
+        for gaps, line_counts, skus, quantities in stream.blocks():
+            if draw_services:
+                drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
+            else:
+                drawn = no_services
+            position = 0
+            for gap, count, service in zip(gaps, line_counts, drawn, strict=False):
                 yield timeout(gap)
-                order = len(placed)
                 placed.append(env.now)
-                skus.append(sku)
-                quantities.append(quantity)
-                stock[sku].demand(order, quantity)
+                segments.append(segment)
+                services.append(service)
+                if count == 1:
+                    place_line(len(placed) - 1, skus[position], quantities[position])
+                else:
+                    self._place_order(
+                        len(placed) - 1,
+                        skus[position : position + count],
+                        quantities[position : position + count],
+                    )
+                position += count
+
+    def _place_single_line_order(self, order: int, sku: int, quantity: int) -> None:
+        """The common case, kept short: one line."""
+        record = self.record
+        line = len(record.line_order)
+        record.line_order.append(order)
+        record.sku.append(sku)
+        record.quantity.append(quantity)
+        short = self.stock[sku].demand(line, quantity)
+        if short == 0:
+            units = quantity - record.lost[line]
+            if units:
+                self._release(order, units, True)
+        else:
+            self._short_order(order, 1, record.filled[line], quantity)
+
+    def _place_order(self, order: int, skus: list[int], quantities: list[int]) -> None:
+        record = self.record
+        short_lines = units = filled = 0
+        for sku, quantity in zip(skus, quantities, strict=True):
+            line = len(record.line_order)
+            record.line_order.append(order)
+            record.sku.append(sku)
+            record.quantity.append(quantity)
+            if self.stock[sku].demand(line, quantity):
+                short_lines += 1
+            units += quantity - record.lost[line]
+            filled += record.filled[line]
+        if short_lines == 0:
+            if units:
+                self._release(order, units, True)
+        else:
+            self._short_order(order, short_lines, filled, units)
+
+    def _short_order(self, order: int, short_lines: int, filled: int, units: int) -> None:
+        """Some lines wait for stock: ship what is there now, or hold the order complete."""
+        if self._ships_available_now:
+            if filled:
+                self._release(order, filled, True)
+                self._shipped.add(order)
+        else:
+            self._waiting_orders[order] = [short_lines, units]
+
+    def _line_complete(self, line: int) -> None:
+        """A backordered line has all its units: ship it, or the order if it was the last."""
+        record = self.record
+        order = record.line_order[line]
+        if self._ships_available_now:
+            first = order not in self._shipped
+            self._shipped.add(order)
+            self._release(order, record.quantity[line] - record.filled[line], first)
+            return
+        waiting = self._waiting_orders[order]
+        waiting[0] -= 1
+        if waiting[0] == 0:
+            del self._waiting_orders[order]
+            self._release(order, waiting[1], True)
 
     def _release(self, order: int, units: int, first_shipment: bool) -> None:
-        """Units of an order are allocated: process them, then send them by carrier."""
-        now = self.env.now
-        if self._extra_service is None:
-            duration = 0.0
-        elif first_shipment:
+        """Units of an order are allocated: hand them to processing with the tier's priority."""
+        if first_shipment or self._extra_service is None:
             duration = self._service_of_order[order]
         else:
             duration = next(self._extra_service)
-        start, ready = self.clerks.serve(now, duration)
-        self.record.shipments.extend(
-            (order, units, now, start, ready, self.carrier.deliver(ready), self.carrier.index)
+        segment = self.record.segment[order]
+        self.clerks.submit(
+            order,
+            units,
+            duration,
+            self._priority_of_segment[segment],
+            self._mode_of_segment[segment],
         )
+
+    def _dispatch(
+        self, order: int, units: int, released: float, start: float, ready: float, mode: int
+    ) -> None:
+        delivered = ready + next(self._transit_times[mode])
+        self.record.shipments.extend((order, units, released, start, ready, delivered, mode))
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the facts recorded."""
@@ -129,9 +227,10 @@ class World:
             horizon=scenario.horizon,
             warmup=scenario.warmup,
             skus=self.skus,
+            segments=self.segments,
+            promises=self.promises,
             modes=self.modes,
             staff=self.clerks.staff,
-            promise=scenario.delivery.promise,
         )
 
 
@@ -139,3 +238,6 @@ def run_replication(scenario: Scenario, replication: int, seed: int | None = Non
     """Run replication ``replication`` of ``scenario`` (seed defaults to the scenario's)."""
     streams = RandomStreams(scenario.seed if seed is None else seed, replication)
     return World(scenario, streams).run()
+
+
+__all__ = ["World", "run_replication"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from servsim.errors import (
     Problem,
@@ -71,9 +71,9 @@ def validate_document(
     return scenario
 
 
-def _required_keys() -> str:
+def _required_keys(model: type[BaseModel] = Scenario) -> str:
     return ", ".join(
-        field.alias or name for name, field in Scenario.model_fields.items() if field.is_required()
+        field.alias or name for name, field in model.model_fields.items() if field.is_required()
     )
 
 
@@ -88,15 +88,21 @@ def _not_a_mapping(document: Any, file: str | None, line: int | None) -> Problem
 
 
 # --- YAML with line numbers --------------------------------------------------------------------
-def read_document(path: Path) -> tuple[Any, dict[DataPath, int], list[Problem]]:
-    """Parse a YAML file as ``yaml.safe_load`` would, plus the line of every key and list entry."""
+def read_document(
+    path: Path, model: type[BaseModel] = Scenario
+) -> tuple[Any, dict[DataPath, int], list[Problem]]:
+    """Parse a YAML file as ``yaml.safe_load`` would, plus the line of every key and list entry.
+
+    ``model`` is the kind of file expected (a Scenario, an Experiment), named in the messages.
+    """
     file = str(path)
+    kind = model.__name__.lower()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Problem(file, None, "", "file not found")]) from None
     except IsADirectoryError:
-        raise ScenarioError([Problem(file, None, "", "is a folder, not a scenario file")]) from None
+        raise ScenarioError([Problem(file, None, "", f"is a folder, not a {kind} file")]) from None
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
         raise ScenarioError([Problem(file, None, "", message)]) from None
@@ -104,7 +110,7 @@ def read_document(path: Path) -> tuple[Any, dict[DataPath, int], list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        message = "not a text file: a scenario is YAML text in UTF-8"
+        message = f"not a text file: a {kind} is YAML text in UTF-8"
         raise ScenarioError([Problem(file, line, "", message)]) from None
 
     loader = yaml.SafeLoader(text)
@@ -113,7 +119,7 @@ def read_document(path: Path) -> tuple[Any, dict[DataPath, int], list[Problem]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            message = f"the file is empty; a scenario needs at least: {_required_keys()}"
+            message = f"the file is empty; a {kind} needs at least: {_required_keys(model)}"
             raise ScenarioError([Problem(file, None, "", message)])
         _record_lines(loader, node, (), lines, problems, file, frozenset())
         document = loader.construct_document(node)

@@ -6,18 +6,14 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic.functional_validators import BeforeValidator
@@ -33,7 +29,10 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
-from servsim.scenario.distributions import DurationDistribution, QuantityDistribution
+from servsim.scenario.demand import SINGLE_SEGMENT, Demand
+from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.section import Section
+from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
 
@@ -55,12 +54,6 @@ Count = Annotated[int, BeforeValidator(_no_booleans)]
 """A whole number; YAML's yes/no/true/false are refused rather than read as 1 or 0."""
 
 
-class Section(BaseModel):
-    """A part of a scenario file: immutable, and unknown keys (typos) are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
 def _none_word_is_none(value: Any) -> Any:
     return None if value in ("none", "off", False) else value
 
@@ -70,32 +63,6 @@ class Product(Section):
     sku: str = Field(min_length=1)
     unit_cost: float = Field(ge=0, description="value of one unit (purchase cost)")
     price: float = Field(ge=0, description="selling price of one unit")
-
-
-class PoissonArrivals(Section):
-    """Orders arrive one at a time, independently, at a constant rate."""
-
-    process: Literal["poisson"]
-    rate: float = Field(gt=0, description="orders per time unit")
-
-
-class Demand(Section):
-    arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
-    mix: dict[str, float] = Field(min_length=1, description="sku -> weight; one line per order")
-    quantity: QuantityDistribution = Field(
-        default=1, validate_default=True, description="units per order line"
-    )
-
-    @field_validator("mix")
-    @classmethod
-    def _weights_sum_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
-        negative = [sku for sku, weight in mix.items() if weight < 0]
-        if negative:
-            raise ValueError(f"weights must be >= 0; negative for {', '.join(negative)}")
-        total = sum(mix.values())
-        if not math.isclose(total, 1.0, abs_tol=1e-9):
-            raise ValueError(f"weights must sum to 1, they sum to {total:g}")
-        return mix
 
 
 # --- stocking -----------------------------------------------------------------------------------
@@ -262,6 +229,9 @@ class Scenario(Section):
     stocking: Annotated[Stocking | None, BeforeValidator(_none_word_is_none)]
     processing: Annotated[Processing | None, BeforeValidator(_none_word_is_none)]
     delivery: Delivery
+    tiers: dict[str, Tier] = Field(
+        default_factory=dict, description="service tiers beyond (or replacing) the presets"
+    )
     costs: Costs = Costs()
     satisfaction: Satisfaction = Satisfaction()
 
@@ -279,12 +249,25 @@ class Scenario(Section):
         repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
         if repeated:
             raise ValueError(f"products: sku listed twice: {', '.join(repeated)}")
-        unknown = [sku for sku in self.demand.mix if sku not in skus]
-        if unknown:
-            raise ValueError(
-                f"demand.mix: {', '.join(unknown)} is not a product; "
-                f"products are: {', '.join(skus)}"
-            )
+        for name, segment in self.demand.segments.items():
+            where = "demand" if name == SINGLE_SEGMENT else f"demand.segments.{name}"
+            unknown = [sku for sku in segment.mix if sku not in skus]
+            if unknown:
+                raise ValueError(
+                    f"{where}.mix: {', '.join(unknown)} is not a product; "
+                    f"products are: {', '.join(skus)}"
+                )
+            if segment.tier not in self.all_tiers:
+                raise ValueError(
+                    f"{where}.tier: unknown tier {segment.tier!r}; tiers are: "
+                    + ", ".join(self.all_tiers)
+                )
+        for name, tier in self.tiers.items():
+            if tier.mode is not None and tier.mode not in self.delivery.modes:
+                raise ValueError(
+                    f"tiers.{name}.mode: unknown carrier mode {tier.mode!r}; modes are: "
+                    + ", ".join(self.delivery.modes)
+                )
         if self.stocking is not None:
             stray = [sku for sku in self.stocking.items if sku not in skus]
             if stray:
@@ -292,10 +275,11 @@ class Scenario(Section):
                     f"stocking.items: {', '.join(stray)} is not a product; "
                     f"products are: {', '.join(skus)}"
                 )
-            unstocked = [sku for sku in self.demand.mix if sku not in self.stocking.items]
+            items = self.stocking.items
+            unstocked = [sku for sku in self.demand.skus_ordered() if sku not in items]
             if unstocked:
                 raise ValueError(
-                    f"stocking.items: no policy for {', '.join(unstocked)}, which demand.mix orders"
+                    f"stocking.items: no policy for {', '.join(unstocked)}, which demand orders"
                 )
         return self
 
@@ -318,6 +302,20 @@ class Scenario(Section):
 
     def product(self, sku: str) -> Product:
         return next(product for product in self.products if product.sku == sku)
+
+    @property
+    def all_tiers(self) -> dict[str, Tier]:
+        """The presets (basic, enhanced, exceptional) with the scenario's own tiers over them."""
+        return TIER_PRESETS | self.tiers
+
+    def promise_of(self, tier: str) -> float:
+        """Promised order-to-delivery time of a tier (the delivery promise unless it says)."""
+        promise = self.all_tiers[tier].promise
+        return self.delivery.promise if promise is None else promise
+
+    def mode_of(self, tier: str) -> str:
+        """Carrier mode of a tier (the default mode unless it says)."""
+        return self.all_tiers[tier].mode or self.delivery.default
 
     @property
     def skus(self) -> list[str]:

@@ -1,0 +1,79 @@
+"""Order streams: one per customer segment, drawn in numpy blocks.
+
+Arrivals with a rate profile are made by thinning (Lewis and Shedler 1979): candidates at
+the peak rate, each kept with probability rate(t) / peak. An order's lines are distinct skus
+drawn by weight (Gumbel top-k, i.e. weighted sampling without replacement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from servsim.model.streams import BLOCK_SIZE, RandomStreams
+from servsim.scenario.demand import Segment
+
+OrderBlock = tuple[list[float], list[int], list[int], list[int]]
+"""(gaps between arrivals, lines per order, skus of all lines, quantities of all lines)"""
+
+
+class OrderStream:
+    """The orders of one segment: arrival gaps, lines, skus and quantities, block by block."""
+
+    def __init__(
+        self,
+        segment: Segment,
+        name: str,
+        sku_index: dict[str, int],
+        streams: RandomStreams,
+        hours_per_time_unit: float,
+        horizon: float,
+    ) -> None:
+        self.segment = segment
+        mix = [(sku, weight) for sku, weight in segment.mix.items() if weight > 0]
+        self._skus = np.asarray([sku_index[sku] for sku, _ in mix])
+        self._weights = np.asarray([weight for _, weight in mix])
+        self._hours_per_unit = hours_per_time_unit
+        profile = segment.arrivals.profile
+        self._peak = profile.peak(horizon * hours_per_time_unit) if profile else 1.0
+        self._arrival_rng = streams.generator(f"arrivals/{name}")
+        self._mix_rng = streams.generator(f"mix/{name}")
+        self._lines_rng = streams.generator(f"lines/{name}")
+        self._quantity_rng = streams.generator(f"quantity/{name}")
+
+    def blocks(self) -> Iterator[OrderBlock]:
+        """Endless blocks of orders; gaps are in the scenario's time unit."""
+        now = 0.0
+        while True:
+            times = self._arrival_times(now)
+            if times.size == 0:
+                continue
+            gaps = np.diff(times, prepend=now)
+            now = float(times[-1])
+            count = times.size
+            if self.segment.single_line:
+                lines = np.ones(count, dtype=int)
+                skus = self._skus[self._mix_rng.choice(self._skus.size, count, p=self._weights)]
+            else:
+                lines = self.segment.lines.sample(self._lines_rng, count).astype(int)
+                skus = self._distinct_skus(lines)
+            quantities = self.segment.quantity.sample(self._quantity_rng, int(lines.sum()))
+            yield gaps.tolist(), lines.tolist(), skus.tolist(), quantities.astype(int).tolist()
+
+    def _arrival_times(self, now: float) -> np.ndarray:
+        rate = self.segment.arrivals.rate * self._peak
+        times = now + np.cumsum(self._arrival_rng.exponential(1 / rate, BLOCK_SIZE))
+        profile = self.segment.arrivals.profile
+        if profile is None:
+            return times
+        keep = self._arrival_rng.uniform(0, 1, BLOCK_SIZE) * self._peak
+        return times[keep < profile.multiplier(times * self._hours_per_unit)]
+
+    def _distinct_skus(self, lines: np.ndarray) -> np.ndarray:
+        """For each order, ``lines[i]`` distinct skus, drawn by weight without replacement."""
+        gumbel = self._mix_rng.gumbel(size=(lines.size, self._skus.size))
+        ranked = np.argsort(-(np.log(self._weights) + gumbel), axis=1)
+        chosen = ranked[:, : int(lines.max())]
+        mask = np.arange(chosen.shape[1]) < lines[:, None]
+        return self._skus[chosen[mask]]

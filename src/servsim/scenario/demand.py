@@ -1,0 +1,171 @@
+"""Demand: customer segments, each with its arrival process and order profile.
+
+A file may give one segment's keys directly under ``demand:`` (arrivals, mix, lines,
+quantity, tier); that is one segment named ``all``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field, field_validator, model_validator
+
+from servsim.scenario.distributions import Constant, Empirical, Poisson, QuantityDistribution
+from servsim.scenario.section import Section
+from servsim.units import HOURS_PER_YEAR
+
+SINGLE_SEGMENT = "all"
+"""Name of the one segment of a file that gives no ``segments:``."""
+
+HOURS_PER_WEEK = 168.0
+HOURS_PER_MONTH = HOURS_PER_YEAR / 12
+
+
+def _multipliers(values: list[float] | None, count: int, name: str) -> list[float] | None:
+    if values is None:
+        return None
+    if len(values) != count:
+        raise ValueError(f"{name} needs {count} multipliers, got {len(values)}")
+    if any(value < 0 for value in values) or not any(value > 0 for value in values):
+        raise ValueError(f"{name} multipliers must be >= 0 and not all 0")
+    return values
+
+
+class DemandProfile(Section):
+    """Multipliers on the arrival rate: hour of day, day of week, month of year, and a trend.
+
+    Time 0 is Monday 00:00 of January; months are twelfths of a 365-day year. The rate at
+    time t is rate x hour x day x month x (1 + trend x years since the start).
+    """
+
+    hour_of_day: list[float] | None = Field(default=None, description="24 multipliers, 0h first")
+    day_of_week: list[float] | None = Field(default=None, description="7 multipliers, Monday first")
+    month_of_year: list[float] | None = Field(default=None, description="12 multipliers")
+    trend: float = Field(default=0.0, ge=-0.99, description="growth of the rate per year")
+
+    @field_validator("hour_of_day")
+    @classmethod
+    def _hours(cls, values: list[float] | None) -> list[float] | None:
+        return _multipliers(values, 24, "hour_of_day")
+
+    @field_validator("day_of_week")
+    @classmethod
+    def _days(cls, values: list[float] | None) -> list[float] | None:
+        return _multipliers(values, 7, "day_of_week")
+
+    @field_validator("month_of_year")
+    @classmethod
+    def _months(cls, values: list[float] | None) -> list[float] | None:
+        return _multipliers(values, 12, "month_of_year")
+
+    def multiplier(self, hours: np.ndarray) -> np.ndarray:
+        """The rate multiplier at each time (given in hours since the start)."""
+        factor = np.ones_like(hours)
+        if self.hour_of_day is not None:
+            factor *= np.asarray(self.hour_of_day)[(hours % 24).astype(int)]
+        if self.day_of_week is not None:
+            factor *= np.asarray(self.day_of_week)[((hours % HOURS_PER_WEEK) // 24).astype(int)]
+        if self.month_of_year is not None:
+            month = ((hours % HOURS_PER_YEAR) // HOURS_PER_MONTH).astype(int)
+            factor *= np.asarray(self.month_of_year)[np.minimum(month, 11)]
+        if self.trend:
+            factor *= 1 + self.trend * hours / HOURS_PER_YEAR
+        return factor
+
+    def peak(self, horizon_hours: float) -> float:
+        """The largest multiplier over [0, horizon]: the rate to thin from."""
+        factor = 1.0
+        for values in (self.hour_of_day, self.day_of_week, self.month_of_year):
+            if values is not None:
+                factor *= max(values)
+        growth = 1 + self.trend * horizon_hours / HOURS_PER_YEAR
+        return factor * max(1.0, growth)
+
+
+class PoissonArrivals(Section):
+    """Orders arrive one at a time, independently; at a constant rate or a profiled one."""
+
+    process: Literal["poisson"]
+    rate: float = Field(gt=0, description="orders per time unit (before the profile)")
+    profile: DemandProfile | None = None
+
+
+def _largest(distribution: Any) -> float:
+    if isinstance(distribution, Constant):
+        return distribution.value
+    if isinstance(distribution, Empirical):
+        return max(distribution.values)
+    if isinstance(distribution, Poisson):
+        return math.inf if distribution.max is None else distribution.max
+    return math.inf
+
+
+class Segment(Section):
+    """Customers who order alike: their arrivals, what an order holds, and their tier."""
+
+    arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
+    mix: dict[str, float] = Field(min_length=1, description="sku -> weight of being on a line")
+    lines: QuantityDistribution = Field(
+        default=1, validate_default=True, description="lines per order (distinct skus)"
+    )
+    quantity: QuantityDistribution = Field(
+        default=1, validate_default=True, description="units per order line"
+    )
+    tier: str = Field(default="basic", description="service tier: priority, promise, mode")
+
+    @field_validator("mix")
+    @classmethod
+    def _weights_sum_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
+        negative = [sku for sku, weight in mix.items() if weight < 0]
+        if negative:
+            raise ValueError(f"weights must be >= 0; negative for {', '.join(negative)}")
+        total = sum(mix.values())
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValueError(f"weights must sum to 1, they sum to {total:g}")
+        return mix
+
+    @model_validator(mode="after")
+    def _lines_fit_the_mix(self) -> Segment:
+        orderable = sum(1 for weight in self.mix.values() if weight > 0)
+        if _largest(self.lines) > orderable:
+            raise ValueError(
+                f"lines: an order's lines are distinct skus, and the mix offers {orderable}; "
+                f"bound lines by that (e.g. {{dist: poisson, mean: .., min: 1, max: {orderable}}})"
+            )
+        return self
+
+    @property
+    def single_line(self) -> bool:
+        return isinstance(self.lines, Constant) and self.lines.value == 1
+
+
+_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier")
+
+
+class Demand(Section):
+    """All customer segments; ``demand: {arrivals: .., mix: ..}`` is one segment named 'all'."""
+
+    segments: dict[str, Segment] = Field(min_length=1)
+    shorthand: ClassVar[type[Section]] = Segment
+    """One segment's keys may stand directly under demand: (read by error messages)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_segment_form(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "segments" not in data:
+            if any(key in data for key in _SEGMENT_KEYS):
+                return {"segments": {SINGLE_SEGMENT: data}}
+            raise ValueError("demand needs arrivals and mix, or segments: {name: {...}}")
+        if isinstance(data, dict) and any(key in data for key in _SEGMENT_KEYS):
+            stray = ", ".join(key for key in _SEGMENT_KEYS if key in data)
+            raise ValueError(f"give {stray} inside each segment, not beside segments:")
+        return data
+
+    def skus_ordered(self) -> list[str]:
+        """Every sku some segment orders, in first-mentioned order."""
+        seen: dict[str, None] = {}
+        for segment in self.segments.values():
+            seen.update(dict.fromkeys(sku for sku, weight in segment.mix.items() if weight > 0))
+        return list(seen)

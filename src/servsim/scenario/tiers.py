@@ -1,0 +1,37 @@
+"""Service tiers: what a segment is promised and how it is served (basic, enhanced, exceptional).
+
+A tier sets the priority in the processing queue (higher first), the promised time from order
+to delivery, and the carrier mode. The three named presets differ in priority only; a
+scenario's ``tiers:`` section sets their promise and mode, or defines tiers of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+from pydantic.functional_validators import BeforeValidator
+
+from servsim.scenario.section import Section
+from servsim.units import parse_duration
+
+
+def _optional_duration(value: Any, info: Any) -> Any:
+    if value is None:
+        return None
+    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
+
+
+class Tier(Section):
+    priority: int = Field(default=0, ge=0, le=100, description="higher is processed first")
+    promise: Annotated[float | None, BeforeValidator(_optional_duration)] = Field(
+        default=None, ge=0, description="promised order-to-delivery time (default: delivery's)"
+    )
+    mode: str | None = Field(default=None, description="carrier mode (default: delivery's)")
+
+
+TIER_PRESETS: dict[str, Tier] = {
+    "basic": Tier(priority=0),
+    "enhanced": Tier(priority=1),
+    "exceptional": Tier(priority=2),
+}

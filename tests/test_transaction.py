@@ -1,0 +1,185 @@
+"""Transaction phase: segments and tiers, priority processing, time-varying demand, order lines.
+
+Exact checks where theory gives one (Cobham's priority waits, thinning counts), direction
+checks elsewhere, and the books balance in every run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import servsim
+from servsim import theory
+from servsim.books import unbalanced_books
+from tests.conftest import stage_scenario
+
+ONE_CLERK = {"staff": 1, "time": {"dist": "exponential", "mean": 1.0}}
+
+
+def _two_segments(urgent_tier: str, **extra: object) -> servsim.Scenario:
+    return stage_scenario(
+        horizon=8000,
+        warmup=500,
+        demand={
+            "segments": {
+                "urgent": {
+                    "arrivals": {"process": "poisson", "rate": 0.3},
+                    "mix": {"A": 1.0},
+                    "tier": urgent_tier,
+                },
+                "normal": {
+                    "arrivals": {"process": "poisson", "rate": 0.45},
+                    "mix": {"A": 1.0},
+                    "tier": "basic",
+                },
+            }
+        },
+        processing=ONE_CLERK,
+        **extra,
+    )
+
+
+def test_priority_waits_match_cobham_for_two_classes() -> None:
+    results = servsim.simulate(_two_segments("exceptional"))
+    expected = dict(zip(["urgent", "normal"], theory.mm1_priority_waits([0.3, 0.45], 1.0)))
+    summary = results.summary_by("segment", confidence=0.99)
+    for segment, wait in expected.items():
+        row = summary.loc[(segment, "processing_wait")]
+        assert row["lo"] <= wait <= row["hi"], (segment, wait, row.to_dict())
+
+
+def test_priority_lowers_the_favoured_tiers_wait_beyond_noise() -> None:
+    same = servsim.simulate(_two_segments("basic"), replications=5).summary_by("segment")
+    favoured = servsim.simulate(_two_segments("exceptional"), replications=5).summary_by("segment")
+    assert (
+        favoured.loc[("urgent", "processing_wait"), "hi"]
+        < same.loc[("urgent", "processing_wait"), "lo"]
+    )
+    assert (
+        favoured.loc[("normal", "processing_wait"), "lo"]
+        > same.loc[("normal", "processing_wait"), "hi"]
+    )
+
+
+def test_without_priorities_both_segments_wait_like_one_fifo_queue() -> None:
+    summary = servsim.simulate(_two_segments("basic")).summary_by("segment", confidence=0.99)
+    fifo = theory.mmc_mean_wait(0.75, 1.0, 1)
+    for segment in ("urgent", "normal"):
+        row = summary.loc[(segment, "processing_wait")]
+        assert row["lo"] <= fifo <= row["hi"]
+
+
+HOURS = [0.2] * 6 + [1.0] * 3 + [2.5] * 8 + [1.0] * 4 + [0.5] * 3
+DAYS = [1.2, 1.0, 1.0, 1.0, 1.3, 0.6, 0.2]
+
+
+def test_thinning_gives_the_expected_count_per_hour_and_weekday() -> None:
+    scenario = stage_scenario(
+        horizon="28d",
+        warmup=0,
+        replications=4,
+        demand={
+            "arrivals": {
+                "process": "poisson",
+                "rate": 3.0,
+                "profile": {"hour_of_day": HOURS, "day_of_week": DAYS},
+            },
+            "mix": {"A": 1.0},
+        },
+    )
+    placed = servsim.simulate(scenario).orders["placed"].to_numpy()
+    hour, weekday = (placed % 24).astype(int), ((placed % 168) // 24).astype(int)
+    counts = np.zeros((7, 24))
+    np.add.at(counts, (weekday, hour), 1)
+    expected = 3.0 * np.outer(DAYS, HOURS) * 4 * 4  # rate x multipliers x 4 weeks x 4 reps
+    z = (counts - expected) / np.sqrt(expected)
+    assert np.abs(z).max() < 4.0, f"worst cell z = {np.abs(z).max():.2f}"
+    assert abs(counts.sum() - expected.sum()) < 3.3 * np.sqrt(expected.sum())
+
+
+def test_a_trend_grows_demand_as_stated() -> None:
+    scenario = stage_scenario(
+        time_unit="days",
+        horizon="730d",
+        warmup=0,
+        replications=3,
+        demand={
+            "arrivals": {"process": "poisson", "rate": 20.0, "profile": {"trend": 0.5}},
+            "mix": {"A": 1.0},
+        },
+    )
+    placed = servsim.simulate(scenario).orders["placed"].to_numpy()
+    first, second = (placed < 365).sum(), (placed >= 365).sum()
+    # year 1: 20 x 365 x (1 + 0.25) on average; year 2: 20 x 365 x 1.75; three replications
+    for observed, expected in ((first, 3 * 20 * 365 * 1.25), (second, 3 * 20 * 365 * 1.75)):
+        assert abs(observed - expected) < 4 * np.sqrt(expected)
+
+
+def _multi_line(stockout: str) -> servsim.Scenario:
+    return stage_scenario(
+        horizon=1500,
+        warmup=100,
+        replications=4,
+        products=[{"sku": s, "unit_cost": 10, "price": 15} for s in "ABCD"],
+        demand={
+            "arrivals": {"process": "poisson", "rate": 1.0},
+            "mix": {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1},
+            "lines": {"dist": "empirical", "values": [1, 2, 3], "weights": [0.5, 0.3, 0.2]},
+            "quantity": {"dist": "poisson", "mean": 1.0, "min": 1},
+        },
+        stocking={
+            "stockout": stockout,
+            "items": {
+                s: {
+                    "policy": "base_stock",
+                    "S": 4,
+                    "lead_time": {"dist": "gamma", "mean": 6, "sd": 2},
+                }
+                for s in "ABCD"
+            },
+        },
+        processing={"staff": 1, "time": {"dist": "exponential", "mean": 0.3}},
+    )
+
+
+@pytest.mark.parametrize("stockout", ["backorder", "partial", "lost"])
+def test_orders_with_several_lines_balance_and_are_in_full_only_when_every_line_is(
+    stockout: str,
+) -> None:
+    results = servsim.simulate(_multi_line(stockout))
+    for log in results.logs:
+        assert unbalanced_books(log, results.scenario) == []
+    lines = results.lines
+    per_order = lines.groupby(["replication", "order"])
+    assert (per_order["sku"].nunique() == per_order.size()).all()  # distinct skus per order
+    assert abs(per_order.size().mean() - 1.7) < 0.05
+    kpis = results.kpis
+    assert (kpis["order_fill_rate"] < kpis["line_fill_rate"]).all()
+    if stockout == "partial":
+        assert (results.orders["shipments"] > 1).any()
+    if stockout == "backorder":
+        assert (results.orders["shipments"] <= 1).all()
+
+
+def test_a_tier_sets_the_promise_and_the_carrier_mode() -> None:
+    scenario = _two_segments(
+        "express",
+        tiers={"express": {"priority": 1, "promise": 2, "mode": "air"}},
+        delivery={
+            "promise": 30,
+            "default": "road",
+            "modes": {
+                "road": {"transit": 20, "cost_per_shipment": 5},
+                "air": {"transit": 1, "cost_per_shipment": 25},
+            },
+        },
+    )
+    results = servsim.simulate(scenario, replications=2)
+    orders, shipments = results.orders, results.shipments
+    urgent = orders["segment"] == "urgent"
+    assert np.allclose((orders["promised"] - orders["placed"])[urgent], 2)
+    assert np.allclose((orders["promised"] - orders["placed"])[~urgent], 30)
+    mode = shipments.merge(orders[["replication", "order", "segment"]], on=["replication", "order"])
+    assert set(mode.loc[mode["segment"] == "urgent", "mode"]) == {"air"}
+    assert set(mode.loc[mode["segment"] == "normal", "mode"]) == {"road"}
