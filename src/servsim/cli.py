@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from servsim import __version__
+from servsim.breakdowns import GROUPINGS
 from servsim.errors import ScenarioError
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
@@ -88,6 +89,12 @@ def validate(file: Path) -> None:
     show_default=True,
     help="Confidence level of the intervals.",
 )
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    multiple=True,
+    help="Also show (and write) the KPIs per customer segment or per sku; may be repeated.",
+)
 def run(
     file: Path,
     replications: int | None,
@@ -95,6 +102,7 @@ def run(
     out: Path | None,
     force: bool,
     confidence: float,
+    by: tuple[str, ...],
 ) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
     try:
@@ -109,8 +117,10 @@ def run(
     with console.status(f"Simulating {scenario.name}..."):
         results = simulate(scenario, replications=replications, seed=seed)
     _print_summary(results, confidence)
+    for grouping in by:
+        _print_breakdown(results, grouping, confidence)
     if out is not None:
-        written = write_results(results, out, confidence)
+        written = write_results(results, out, confidence, by)
         console.print(f"Wrote {', '.join(path.name for path in written)} to {out}", markup=False)
 
 
@@ -144,14 +154,40 @@ def _print_summary(results: Results, confidence: float) -> None:
     console.print(table)
 
 
-def write_results(results: Results, out: Path, confidence: float) -> list[Path]:
-    """KPIs per replication, the summary and the order log, as CSV and Parquet."""
+def _print_breakdown(results: Results, by: str, confidence: float) -> None:
+    """KPIs as rows, one column per segment or sku."""
+    summary = results.summary_by(by, confidence)
+    groups = list(dict.fromkeys(summary.index.get_level_values(0)))
+    table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
+    table.add_column("KPI", no_wrap=True)
+    for group in groups:
+        table.add_column(str(group), justify="right")
+    for kpi in dict.fromkeys(summary.index.get_level_values(1)):
+        cells = []
+        for group in groups:
+            row = summary.loc[(group, kpi)]
+            spread = (
+                f" ±{format_value(kpi, row['halfwidth'])}" if pd.notna(row["halfwidth"]) else ""
+            )
+            cells.append(format_value(kpi, row["mean"]) + spread)
+        table.add_row(kpi, *cells)
+    console.print(table)
+
+
+def write_results(
+    results: Results, out: Path, confidence: float, by: tuple[str, ...] = ()
+) -> list[Path]:
+    """KPIs per replication, the summary and the order log (and breakdowns): CSV and Parquet."""
     out.mkdir(parents=True, exist_ok=True)
     tables = {
         "kpis": results.kpis,
         "summary": results.summary(confidence).rename_axis("kpi").reset_index(),
         "orders": results.orders,
+        "lines": results.lines,
     }
+    for grouping in by:
+        tables[f"kpis_by_{grouping}"] = results.kpis_by(grouping)
+        tables[f"summary_by_{grouping}"] = results.summary_by(grouping, confidence).reset_index()
     written = []
     for name, frame in tables.items():
         for suffix, write in ((".csv", frame.to_csv), (".parquet", frame.to_parquet)):
