@@ -45,6 +45,8 @@ RESULT_FILES = {
     "summary.parquet",
     "orders.csv",
     "orders.parquet",
+    "lines.csv",
+    "lines.parquet",
 }
 KPI_COLUMNS = {
     "replication",

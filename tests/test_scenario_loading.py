@@ -92,8 +92,13 @@ def test_rate_must_be_positive(tmp_path: Path, rate: str) -> None:
 
 
 def test_missing_required_key_is_located_at_its_section(tmp_path: Path) -> None:
+    path = write(tmp_path, edited("  time: {dist: exponential, mean: 0.12h}\n", ""))
+    assert_problem(only_problem(path), path, 19, "processing.time", "required key is missing")
+
+
+def test_processing_needs_staff_or_shifts(tmp_path: Path) -> None:
     path = write(tmp_path, edited("  staff: 3\n", ""))
-    assert_problem(only_problem(path), path, 19, "processing.staff", "required key is missing")
+    assert_problem(only_problem(path), path, 19, "processing", "either staff", "or shifts")
 
 
 def test_text_where_a_number_belongs(tmp_path: Path) -> None:
@@ -319,7 +324,13 @@ def test_unknown_override_path(tmp_path: Path) -> None:
         scenario.with_overrides({"processing.stafff": 4})
     problem = caught.value.problems[0]
     assert_problem(
-        problem, None, None, "processing.stafff", "unknown key 'stafff'", "staff, time", "'staff'"
+        problem,
+        None,
+        None,
+        "processing.stafff",
+        "unknown key 'stafff'",
+        "staff, shifts, overtime, time",
+        "'staff'",
     )
 
 

@@ -6,13 +6,16 @@ checks elsewhere, and the books balance in every run.
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import servsim
 from servsim import theory
 from servsim.books import unbalanced_books
-from tests.conftest import stage_scenario
+from tests.conftest import STAGE_BASE, stage_scenario
 
 ONE_CLERK = {"staff": 1, "time": {"dist": "exponential", "mean": 1.0}}
 
@@ -42,7 +45,8 @@ def _two_segments(urgent_tier: str, **extra: object) -> servsim.Scenario:
 
 def test_priority_waits_match_cobham_for_two_classes() -> None:
     results = servsim.simulate(_two_segments("exceptional"))
-    expected = dict(zip(["urgent", "normal"], theory.mm1_priority_waits([0.3, 0.45], 1.0)))
+    waits = theory.mm1_priority_waits([0.3, 0.45], 1.0)
+    expected = dict(zip(["urgent", "normal"], waits, strict=True))
     summary = results.summary_by("segment", confidence=0.99)
     for segment, wait in expected.items():
         row = summary.loc[(segment, "processing_wait")]
@@ -183,3 +187,82 @@ def test_a_tier_sets_the_promise_and_the_carrier_mode() -> None:
     mode = shipments.merge(orders[["replication", "order", "segment"]], on=["replication", "order"])
     assert set(mode.loc[mode["segment"] == "urgent", "mode"]) == {"air"}
     assert set(mode.loc[mode["segment"] == "normal", "mode"]) == {"road"}
+
+
+WEEKDAY_SHIFT = {
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "start": "8:00",
+    "end": "17h",
+    "staff": 2,
+}
+
+
+def _shifted(overtime: dict | None = None) -> servsim.Scenario:
+    processing = {
+        "shifts": [WEEKDAY_SHIFT, {"days": ["sat"], "start": 9, "end": 13, "staff": 1}],
+        "time": {"dist": "exponential", "mean": 0.5},
+    }
+    if overtime:
+        processing["overtime"] = overtime
+    return stage_scenario(
+        horizon="6w",
+        warmup="1w",
+        replications=3,
+        demand={"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0}},
+        processing=processing,
+        costs={"staff_wage": 20},
+    )
+
+
+def _clock(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return (times % 168) // 24, times % 24
+
+
+def test_no_processing_starts_outside_working_hours() -> None:
+    results = servsim.simulate(_shifted())
+    day, hour = _clock(results.shipments["start"].to_numpy())
+    weekday_work = (day <= 4) & (hour >= 8) & (hour < 17)
+    saturday_work = (day == 5) & (hour >= 9) & (hour < 13)
+    assert (weekday_work | saturday_work).all()
+    # orders keep arriving at night and on Sunday: they wait for the next shift
+    placed_day, placed_hour = _clock(results.orders["placed"].to_numpy())
+    assert ((placed_day == 6) | (placed_hour < 8)).any()
+    waits = results.summary().loc["processing_wait", "mean"]
+    assert waits > 5  # hours: a night's wait dominates
+    # utilisation is measured against the scheduled clerk time: 2 x 9h x 5 + 4h a week
+    scheduled = (2 * 9 * 5 + 4) / 168
+    busy = 1.0 * 0.5  # offered load: rate x mean time
+    assert abs(results.kpis["staff_utilisation"].mean() - busy / scheduled) < 0.05
+
+
+def test_overtime_lets_clerks_start_work_after_the_shift_at_a_cost() -> None:
+    plain = servsim.simulate(_shifted())
+    overtime = servsim.simulate(_shifted({"limit": "2h", "wage": 45}))
+    day, hour = _clock(overtime.shipments["start"].to_numpy())
+    weekday = (day <= 4) & (hour >= 8) & (hour < 19)
+    saturday = (day == 5) & (hour >= 9) & (hour < 15)
+    assert (weekday | saturday).all()
+    assert ((day <= 4) & (hour >= 17)).any()  # work did start in overtime
+    assert (overtime.kpis["cost_overtime"] > 0).all()
+    assert (plain.kpis["cost_overtime"] == 0).all()
+    assert (
+        overtime.summary().loc["processing_wait", "hi"]
+        < plain.summary().loc["processing_wait", "lo"]
+    )
+
+
+def test_a_shift_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
+    import yaml
+
+    document = copy.deepcopy(STAGE_BASE)
+    document["processing"] = {
+        "shifts": [{**WEEKDAY_SHIFT, "end": "7:00"}],
+        "time": {"dist": "exponential", "mean": 0.5},
+    }
+    path = tmp_path / "night.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    with pytest.raises(servsim.ScenarioError) as caught:
+        servsim.load_scenario(path)
+    (problem,) = caught.value.problems
+    assert problem.path == "processing.shifts.0"
+    assert problem.line is not None and "ends (7h) before it starts (8h)" in problem.message

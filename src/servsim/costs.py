@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from servsim.labour import overtime_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
 from servsim.timeavg import time_average
@@ -23,6 +24,7 @@ COST_TERMS = (
     "cost_ordering",
     "cost_purchase",
     "cost_processing_labour",
+    "cost_overtime",
     "cost_transport",
     "cost_backorder_penalty",
     "cost_lost_margin",
@@ -36,6 +38,8 @@ def cost_kpis(
 ) -> dict[str, float]:
     """Every cost term, cost_total and cost_per_order for the window [warmup, horizon]."""
     rates = scenario.costs
+    processing = scenario.processing
+    overtime_wage = processing.overtime.wage if processing and processing.overtime else 0.0
     unit = scenario.time_unit
     start, end = log.warmup, log.horizon
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}
@@ -68,8 +72,10 @@ def cost_kpis(
         "cost_ordering": rates.order_cost * len(placed),
         "cost_purchase": purchase,
         "cost_processing_labour": per_hour_to_per_time_unit(rates.staff_wage, unit)
-        * log.staff
-        * (end - start),
+        * scheduled_clerk_time(log),
+        "cost_overtime": per_hour_to_per_time_unit(overtime_wage, unit) * overtime_clerk_time(log)
+        if overtime_wage
+        else 0.0,
         "cost_transport": float(dispatched["mode"].map(per_shipment).astype(float).sum()),
         "cost_backorder_penalty": per_day_to_per_time_unit(rates.backorder_penalty, unit)
         * backorder_unit_time,

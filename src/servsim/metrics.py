@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from servsim.costs import cost_kpis
+from servsim.labour import busy_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
 from servsim.outcomes import classify_orders
 from servsim.satisfaction import order_satisfaction
 from servsim.scenario.schema import Scenario
-from servsim.timeavg import overlap, time_average
+from servsim.timeavg import time_average
 
 CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 
@@ -142,14 +143,10 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
     counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
     done = counted & (shipments["ready"] <= log.horizon).to_numpy()
     released = shipments["released"].to_numpy()[done]
-    busy = overlap(
-        shipments["start"].to_numpy(), shipments["ready"].to_numpy(), log.warmup, log.horizon
-    )
-    window = log.horizon - log.warmup
     return {
         "processing_time": _mean(shipments["ready"].to_numpy()[done] - released),
         "processing_wait": _mean(shipments["start"].to_numpy()[done] - released),
-        "staff_utilisation": _ratio(busy, log.staff * window),
+        "staff_utilisation": _ratio(busy_clerk_time(log), scheduled_clerk_time(log)),
     }
 
 

@@ -19,3 +19,22 @@ def overlap(starts: np.ndarray, ends: np.ndarray, window_start: float, window_en
     """Total length of the intervals [starts, ends] that falls inside the window."""
     inside = np.minimum(ends, window_end) - np.maximum(starts, window_start)
     return float(np.clip(inside, 0.0, None).sum())
+
+
+def value_at(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Values of a step function (``values[i]`` from ``times[i]``) at the instants ``at``."""
+    index = np.searchsorted(times, at, side="right") - 1
+    return np.where(index >= 0, values[np.clip(index, 0, None)], 0)
+
+
+def integral_of_excess(
+    first: tuple[np.ndarray, np.ndarray],
+    second: tuple[np.ndarray, np.ndarray],
+    start: float,
+    end: float,
+) -> float:
+    """Integral over [start, end] of max(0, first(t) - second(t)) for two step functions."""
+    grid = np.unique(np.concatenate([first[0], second[0], [start, end]]))
+    grid = grid[(grid >= start) & (grid <= end)]
+    excess = np.clip(value_at(*first, grid[:-1]) - value_at(*second, grid[:-1]), 0, None)
+    return float(np.dot(excess, np.diff(grid)))

@@ -46,36 +46,55 @@ class FifoClerkPool:
 
 
 class PriorityClerkPool:
-    """``staff`` identical clerks; the waiting shipment of highest priority is served next."""
+    """Clerks on duty serve the waiting shipment of highest priority next (FIFO within one).
+
+    The number on duty may change (shifts): a clerk going off duty finishes the job in hand.
+    """
 
     def __init__(self, env: simpy.Environment, staff: int, dispatch: Dispatch) -> None:
         self.env = env
         self.staff = staff
         self.dispatch = dispatch
-        self._idle = staff
+        self._on_duty = staff
+        self._busy = 0
         self._waiting: list[tuple[int, int, tuple[int, int, float, float, int]]] = []
         self._arrivals = 0
 
     def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
         job = (order, units, self.env.now, duration, mode)
-        if self._idle:
-            self._idle -= 1
+        if self._busy < self._on_duty:
             self._start(job)
         else:
             self._arrivals += 1
             heapq.heappush(self._waiting, (-priority, self._arrivals, job))
 
+    def set_on_duty(self, clerks: int) -> None:
+        """A shift starts or ends: waiting work starts if clerks came on duty."""
+        self._on_duty = clerks
+        while self._waiting and self._busy < self._on_duty:
+            self._start(heapq.heappop(self._waiting)[2])
+
     def _start(self, job: tuple[int, int, float, float, int]) -> None:
+        self._busy += 1
         done = self.env.timeout(job[3], value=(job, self.env.now))
         done.callbacks.append(self._finish)
 
     def _finish(self, event: simpy.Event) -> None:
         (order, units, released, _, mode), start = event.value  # type: ignore[misc]
-        if self._waiting:
+        self._busy -= 1
+        if self._waiting and self._busy < self._on_duty:
             self._start(heapq.heappop(self._waiting)[2])
-        else:
-            self._idle += 1
         self.dispatch(order, units, released, start, self.env.now, mode)
+
+
+def follow_calendar(
+    env: simpy.Environment, pool: PriorityClerkPool, times: list[float], staff: list[int]
+):  # type: ignore[no-untyped-def]
+    """A SimPy process that puts ``staff[i]`` clerks on duty from ``times[i]``."""
+    for time, clerks in zip(times, staff, strict=True):
+        if time > env.now:
+            yield env.timeout(time - env.now)
+        pool.set_on_duty(clerks)
 
 
 class NoProcessing:

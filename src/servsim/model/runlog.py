@@ -22,7 +22,8 @@ class RunLog:
     horizon: float
     warmup: float
     skus: list[str]
-    staff: int
+    staff_on_duty: pd.DataFrame
+    """Clerks scheduled (time, staff): a step function; overtime is busy time above it."""
     orders: pd.DataFrame
     """One row per order: placed, segment, promised, lines, quantity, filled (from stock on
     arrival), lost, backordered, backorder_wait (unit-time waited by backordered units),
@@ -91,7 +92,7 @@ class Recorder:
         segments: list[str],
         promises: list[float],
         modes: list[str],
-        staff: int,
+        staff_on_duty: tuple[list[float], list[int]],
     ) -> RunLog:
         """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
         lines = self._lines_frame(skus, horizon)
@@ -136,7 +137,7 @@ class Recorder:
             horizon=horizon,
             warmup=warmup,
             skus=skus,
-            staff=staff,
+            staff_on_duty=pd.DataFrame({"time": staff_on_duty[0], "staff": staff_on_duty[1]}),
             orders=orders,
             lines=lines,
             shipments=shipments,

@@ -13,11 +13,18 @@ import gc
 import simpy
 
 from servsim.model.demand import OrderStream
-from servsim.model.processing import Clerks, FifoClerkPool, NoProcessing, PriorityClerkPool
+from servsim.model.processing import (
+    Clerks,
+    FifoClerkPool,
+    NoProcessing,
+    PriorityClerkPool,
+    follow_calendar,
+)
 from servsim.model.runlog import Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.schema import Scenario
+from servsim.scenario.shifts import staff_over_horizon
 from servsim.units import HOURS_PER_TIME_UNIT
 
 
@@ -75,9 +82,17 @@ class World:
         processing = self.scenario.processing
         if processing is None:
             return NoProcessing(self.env, self._dispatch)
+        if processing.shifts is not None:
+            pool = PriorityClerkPool(self.env, 0, self._dispatch)
+            overtime = processing.overtime.limit if processing.overtime else 0.0
+            times, staff = staff_over_horizon(
+                processing.shifts, self.scenario.horizon, self.scenario.time_unit, overtime
+            )
+            self.env.process(follow_calendar(self.env, pool, times.tolist(), staff.tolist()))
+            return pool
         if len(set(self._priority_of_segment)) > 1:
-            return PriorityClerkPool(self.env, processing.staff, self._dispatch)
-        return FifoClerkPool(self.env, processing.staff, self._dispatch)
+            return PriorityClerkPool(self.env, processing.staff, self._dispatch)  # type: ignore[arg-type]
+        return FifoClerkPool(self.env, processing.staff, self._dispatch)  # type: ignore[arg-type]
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
         stocking = self.scenario.stocking
@@ -230,8 +245,16 @@ class World:
             segments=self.segments,
             promises=self.promises,
             modes=self.modes,
-            staff=self.clerks.staff,
+            staff_on_duty=self._scheduled_staff(),
         )
+
+    def _scheduled_staff(self) -> tuple[list[float], list[int]]:
+        """Clerks scheduled over time (without overtime): the paid, available capacity."""
+        processing = self.scenario.processing
+        if processing is None:
+            return [0.0], [0]
+        times, staff = processing.on_duty(self.scenario.horizon, self.scenario.time_unit)
+        return times.tolist(), staff.tolist()
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> RunLog:

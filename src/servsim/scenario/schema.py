@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     Field,
     PrivateAttr,
@@ -32,6 +33,7 @@ from servsim.policies import (
 from servsim.scenario.demand import SINGLE_SEGMENT, Demand
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.section import Section
+from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
@@ -157,8 +159,26 @@ class Stocking(Section):
 
 # --- processing and delivery ------------------------------------------------------------------
 class Processing(Section):
-    staff: Count = Field(ge=1, description="order-processing clerks")
+    """Order processing: ``staff`` clerks round the clock, or ``shifts`` (a weekly calendar)."""
+
+    staff: Count | None = Field(default=None, ge=1, description="clerks, always on duty")
+    shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
+    overtime: Overtime | None = Field(default=None, description="only with shifts")
     time: DurationDistribution = Field(description="processing time of one shipment")
+
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> Processing:
+        if (self.staff is None) == (self.shifts is None):
+            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
+        if self.overtime is not None and self.shifts is None:
+            raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
+        return self
+
+    def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:
+        """Scheduled clerks as a step function over [0, horizon]: (times, staff)."""
+        if self.shifts is None:
+            return np.zeros(1), np.full(1, self.staff)
+        return staff_over_horizon(self.shifts, horizon, time_unit)
 
 
 class CarrierMode(Section):
