@@ -17,10 +17,8 @@ def scheduled_clerk_time(log: RunLog) -> float:
 
 def busy_clerk_time(log: RunLog) -> float:
     """Clerk-time spent processing within the measurement window."""
-    shipments = log.shipments
-    return overlap(
-        shipments["start"].to_numpy(), shipments["ready"].to_numpy(), log.warmup, log.horizon
-    )
+    start, end = log.processing_intervals()
+    return overlap(start, end, log.warmup, log.horizon)
 
 
 def overtime_clerk_time(log: RunLog) -> float:

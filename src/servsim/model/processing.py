@@ -15,14 +15,16 @@ from typing import Protocol
 
 import simpy
 
-Dispatch = Callable[[int, int, float, float, float, int], None]
-"""Hand a processed shipment to delivery: (order, units, released, start, ready, mode)."""
+Processed = Callable[[int, float, float], None]
+"""A shipment is ready to ship: (shipment, start of processing, ready)."""
+Started = Callable[[int, float], None]
+"""A clerk starts on a shipment: (shipment, start)."""
 
 
 class Clerks(Protocol):
     staff: int
 
-    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+    def submit(self, shipment: int, duration: float, priority: int) -> None:
         """A shipment is released for processing now."""
         ...
 
@@ -30,19 +32,19 @@ class Clerks(Protocol):
 class FifoClerkPool:
     """``staff`` identical clerks, first come first served, computed by recursion."""
 
-    def __init__(self, env: simpy.Environment, staff: int, dispatch: Dispatch) -> None:
+    def __init__(self, env: simpy.Environment, staff: int, processed: Processed) -> None:
         self.env = env
         self.staff = staff
-        self.dispatch = dispatch
+        self.processed = processed
         self._free_at = [0.0] * staff
 
-    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+    def submit(self, shipment: int, duration: float, priority: int) -> None:
         now = self.env.now
         free_at = self._free_at
         start = free_at[0] if free_at[0] > now else now
         ready = start + duration
         heapq.heapreplace(free_at, ready)
-        self.dispatch(order, units, now, start, ready, mode)
+        self.processed(shipment, start, ready)
 
 
 class PriorityClerkPool:
@@ -51,40 +53,45 @@ class PriorityClerkPool:
     The number on duty may change (shifts): a clerk going off duty finishes the job in hand.
     """
 
-    def __init__(self, env: simpy.Environment, staff: int, dispatch: Dispatch) -> None:
+    def __init__(
+        self, env: simpy.Environment, staff: int, processed: Processed, started: Started
+    ) -> None:
         self.env = env
         self.staff = staff
-        self.dispatch = dispatch
+        self.processed = processed
+        self.started = started
         self._on_duty = staff
         self._busy = 0
-        self._waiting: list[tuple[int, int, tuple[int, int, float, float, int]]] = []
+        self._waiting: list[tuple[int, int, int, float]] = []
+        """(-priority, arrival number, shipment, duration): a heap"""
         self._arrivals = 0
 
-    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
-        job = (order, units, self.env.now, duration, mode)
+    def submit(self, shipment: int, duration: float, priority: int) -> None:
         if self._busy < self._on_duty:
-            self._start(job)
+            self._start(shipment, duration)
         else:
             self._arrivals += 1
-            heapq.heappush(self._waiting, (-priority, self._arrivals, job))
+            heapq.heappush(self._waiting, (-priority, self._arrivals, shipment, duration))
 
     def set_on_duty(self, clerks: int) -> None:
         """A shift starts or ends: waiting work starts if clerks came on duty."""
         self._on_duty = clerks
         while self._waiting and self._busy < self._on_duty:
-            self._start(heapq.heappop(self._waiting)[2])
+            self._start(*heapq.heappop(self._waiting)[2:])
 
-    def _start(self, job: tuple[int, int, float, float, int]) -> None:
+    def _start(self, shipment: int, duration: float) -> None:
         self._busy += 1
-        done = self.env.timeout(job[3], value=(job, self.env.now))
+        now = self.env.now
+        self.started(shipment, now)
+        done = self.env.timeout(duration, value=(shipment, now))
         done.callbacks.append(self._finish)
 
     def _finish(self, event: simpy.Event) -> None:
-        (order, units, released, _, mode), start = event.value  # type: ignore[misc]
+        shipment, start = event.value  # type: ignore[misc]
         self._busy -= 1
         if self._waiting and self._busy < self._on_duty:
-            self._start(heapq.heappop(self._waiting)[2])
-        self.dispatch(order, units, released, start, self.env.now, mode)
+            self._start(*heapq.heappop(self._waiting)[2:])
+        self.processed(shipment, start, self.env.now)
 
 
 def follow_calendar(
@@ -102,10 +109,10 @@ class NoProcessing:
 
     staff = 0
 
-    def __init__(self, env: simpy.Environment, dispatch: Dispatch) -> None:
+    def __init__(self, env: simpy.Environment, processed: Processed) -> None:
         self.env = env
-        self.dispatch = dispatch
+        self.processed = processed
 
-    def submit(self, order: int, units: int, duration: float, priority: int, mode: int) -> None:
+    def submit(self, shipment: int, duration: float, priority: int) -> None:
         now = self.env.now
-        self.dispatch(order, units, now, now, now, mode)
+        self.processed(shipment, now, now)

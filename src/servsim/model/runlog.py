@@ -41,10 +41,16 @@ class RunLog:
     stock_levels: pd.DataFrame
     """Step function per sku: time, sku, on_hand, backorders (value from that time on)."""
 
+    def processing_intervals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(start, end) of every shipment a clerk started; one still in hand ends at the horizon."""
+        started = self.shipments["start"].notna().to_numpy()
+        start = self.shipments["start"].to_numpy()[started]
+        end = self.shipments["ready"].fillna(self.horizon).to_numpy()[started]
+        return start, end
+
     def busy_staff(self) -> pd.DataFrame:
         """Busy clerks over time (a step function), derived from the shipments' processing."""
-        start = self.shipments["start"].to_numpy()
-        end = self.shipments["ready"].to_numpy()
+        start, end = self.processing_intervals()
         busy = end > start
         times = np.concatenate([start[busy], end[busy]])
         steps = np.concatenate([np.ones(busy.sum()), -np.ones(busy.sum())])
@@ -54,6 +60,7 @@ class RunLog:
 
 
 SHIPMENT_FIELDS = ("order", "units", "released", "start", "ready", "delivered", "mode")
+SHIPMENT_WIDTH = len(SHIPMENT_FIELDS)
 REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity")
 LEVEL_FIELDS = ("time", "sku", "on_hand", "backorders")
 
@@ -178,6 +185,8 @@ def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.
     order, units, released, start, ready, delivered, mode = _columns(rows, 7)
     delivered = delivered.astype(float)
     delivered[delivered > horizon] = NOT_YET
+    ready = ready.astype(float)
+    ready[ready > horizon] = NOT_YET  # still being processed at the horizon
     return pd.DataFrame(
         {
             "order": order.astype(np.int64),

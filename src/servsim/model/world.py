@@ -20,7 +20,7 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import Recorder, RunLog
+from servsim.model.runlog import NOT_YET, SHIPMENT_WIDTH, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.schema import Scenario
@@ -81,9 +81,9 @@ class World:
     def _build_clerks(self) -> Clerks:
         processing = self.scenario.processing
         if processing is None:
-            return NoProcessing(self.env, self._dispatch)
+            return NoProcessing(self.env, self._processed)
         if processing.shifts is not None:
-            pool = PriorityClerkPool(self.env, 0, self._dispatch)
+            pool = PriorityClerkPool(self.env, 0, self._processed, self._started)
             overtime = processing.overtime.limit if processing.overtime else 0.0
             times, staff = staff_over_horizon(
                 processing.shifts, self.scenario.horizon, self.scenario.time_unit, overtime
@@ -91,8 +91,9 @@ class World:
             self.env.process(follow_calendar(self.env, pool, times.tolist(), staff.tolist()))
             return pool
         if len(set(self._priority_of_segment)) > 1:
-            return PriorityClerkPool(self.env, processing.staff, self._dispatch)  # type: ignore[arg-type]
-        return FifoClerkPool(self.env, processing.staff, self._dispatch)  # type: ignore[arg-type]
+            clerks: int = processing.staff  # type: ignore[assignment]
+            return PriorityClerkPool(self.env, clerks, self._processed, self._started)
+        return FifoClerkPool(self.env, processing.staff, self._processed)  # type: ignore[arg-type]
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
         stocking = self.scenario.stocking
@@ -213,20 +214,21 @@ class World:
             duration = self._service_of_order[order]
         else:
             duration = next(self._extra_service)
-        segment = self.record.segment[order]
-        self.clerks.submit(
-            order,
-            units,
-            duration,
-            self._priority_of_segment[segment],
-            self._mode_of_segment[segment],
-        )
+        priority, mode = self._service_of_segment[self.record.segment[order]]
+        shipments = self.record.shipments
+        shipment = len(shipments) // SHIPMENT_WIDTH
+        shipments.extend((order, units, self.env.now, NOT_YET, NOT_YET, NOT_YET, mode))
+        self.clerks.submit(shipment, duration, priority)
 
-    def _dispatch(
-        self, order: int, units: int, released: float, start: float, ready: float, mode: int
-    ) -> None:
-        delivered = ready + next(self._transit_times[mode])
-        self.record.shipments.extend((order, units, released, start, ready, delivered, mode))
+    def _started(self, shipment: int, start: float) -> None:
+        self.record.shipments[shipment * SHIPMENT_WIDTH + 3] = start
+
+    def _processed(self, shipment: int, start: float, ready: float) -> None:
+        """Processing is done: the carrier of the shipment's mode takes it."""
+        row = shipment * SHIPMENT_WIDTH
+        shipments = self.record.shipments
+        transit = next(self._transit_times[int(shipments[row + 6])])
+        shipments[row + 3 : row + 6] = (start, ready, ready + transit)
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the facts recorded."""

@@ -1,0 +1,48 @@
+"""The three service levels of one business show the trade-off: more service costs more.
+
+The three scenarios share their seed, so replication k sees the same customers under each
+policy (common random numbers); the comparison is on paired differences, whose intervals
+are far narrower than those of the levels themselves.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import servsim
+from tests.conftest import ROOT
+
+LEVELS = ("basic", "enhanced", "exceptional")
+BETTER_WHEN_HIGHER = ("unit_fill_rate", "otif", "satisfaction_mean")
+BETTER_WHEN_LOWER = ("cycle_mean", "cycle_p95", "processing_wait")
+
+
+@cache
+def kpis(level: str) -> pd.DataFrame:
+    scenario = servsim.load_scenario(ROOT / "scenarios" / f"garden_{level}.yaml")
+    return servsim.simulate(scenario, replications=10).kpis
+
+
+def paired_interval(difference: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
+    half = stats.t.ppf((1 + confidence) / 2, len(difference) - 1) * difference.std(ddof=1)
+    half /= np.sqrt(len(difference))
+    return difference.mean() - half, difference.mean() + half
+
+
+@pytest.mark.parametrize(("lower", "higher"), [("basic", "enhanced"), ("enhanced", "exceptional")])
+def test_a_higher_level_costs_more_and_serves_better(lower: str, higher: str) -> None:
+    low, high = kpis(lower), kpis(higher)
+    assert (low["orders"] == high["orders"]).all()  # the same customers in both
+    cost_lo, _ = paired_interval(high["cost_per_order"] - low["cost_per_order"])
+    assert cost_lo > 0, f"{higher} is not dearer than {lower}"
+    for kpi in BETTER_WHEN_HIGHER:
+        lo, _ = paired_interval(high[kpi] - low[kpi])
+        assert lo > 0, f"{kpi}: {higher} not better than {lower}"
+    for kpi in BETTER_WHEN_LOWER:
+        _, hi = paired_interval(high[kpi] - low[kpi])
+        assert hi < 0, f"{kpi}: {higher} not faster than {lower}"
