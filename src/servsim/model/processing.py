@@ -23,28 +23,38 @@ Started = Callable[[int, float], None]
 
 class Clerks(Protocol):
     staff: int
+    immediate: bool
+    """True: ``times`` gives a shipment's start and ready at once (no events needed)."""
+
+    def times(self, duration: float) -> tuple[float, float]:
+        """Start and ready time of a shipment released now (immediate pools only)."""
+        ...
 
     def submit(self, shipment: int, duration: float, priority: int) -> None:
-        """A shipment is released for processing now."""
+        """A shipment is released for processing now (event-driven pools)."""
         ...
 
 
 class FifoClerkPool:
     """``staff`` identical clerks, first come first served, computed by recursion."""
 
-    def __init__(self, env: simpy.Environment, staff: int, processed: Processed) -> None:
+    immediate = True
+
+    def __init__(self, env: simpy.Environment, staff: int) -> None:
         self.env = env
         self.staff = staff
-        self.processed = processed
         self._free_at = [0.0] * staff
 
-    def submit(self, shipment: int, duration: float, priority: int) -> None:
+    def times(self, duration: float) -> tuple[float, float]:
         now = self.env.now
         free_at = self._free_at
         start = free_at[0] if free_at[0] > now else now
         ready = start + duration
         heapq.heapreplace(free_at, ready)
-        self.processed(shipment, start, ready)
+        return start, ready
+
+    def submit(self, shipment: int, duration: float, priority: int) -> None:
+        raise TypeError("a FIFO pool computes times at once: call times()")
 
 
 class PriorityClerkPool:
@@ -52,6 +62,8 @@ class PriorityClerkPool:
 
     The number on duty may change (shifts): a clerk going off duty finishes the job in hand.
     """
+
+    immediate = False
 
     def __init__(
         self, env: simpy.Environment, staff: int, processed: Processed, started: Started
@@ -65,6 +77,9 @@ class PriorityClerkPool:
         self._waiting: list[tuple[int, int, int, float]] = []
         """(-priority, arrival number, shipment, duration): a heap"""
         self._arrivals = 0
+
+    def times(self, duration: float) -> tuple[float, float]:
+        raise TypeError("a priority pool decides with events: call submit()")
 
     def submit(self, shipment: int, duration: float, priority: int) -> None:
         if self._busy < self._on_duty:
@@ -108,11 +123,13 @@ class NoProcessing:
     """``processing: none``: shipments are ready the moment they are released."""
 
     staff = 0
+    immediate = True
 
-    def __init__(self, env: simpy.Environment, processed: Processed) -> None:
+    def __init__(self, env: simpy.Environment) -> None:
         self.env = env
-        self.processed = processed
+
+    def times(self, duration: float) -> tuple[float, float]:
+        return self.env.now, self.env.now
 
     def submit(self, shipment: int, duration: float, priority: int) -> None:
-        now = self.env.now
-        self.processed(shipment, now, now)
+        raise TypeError("no processing computes times at once: call times()")

@@ -109,11 +109,16 @@ class Recorder:
         order_of_line = lines["order"].to_numpy()
         shipments = _shipments_frame(self.shipments, modes, horizon)
         ship_order = shipments["order"].to_numpy()
-        delivered = np.full(count, -np.inf)
-        np.maximum.at(delivered, ship_order, shipments["delivered"].fillna(np.inf).to_numpy())
-        allocated = np.full(count, -np.inf)
-        np.maximum.at(allocated, order_of_line, lines["allocated"].fillna(np.inf).to_numpy())
-        allocated[~np.isfinite(allocated)] = NOT_YET
+        # an order's lines are recorded one after another: reduce over each order's run
+        first_line = np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
+        allocated = np.full(count, NOT_YET)
+        if first_line.size:  # NaN (a line still waiting) propagates through maximum
+            allocated[order_of_line[first_line]] = np.maximum.reduceat(
+                lines["allocated"].to_numpy(), first_line
+            )
+        last_delivery = shipments["delivered"].fillna(np.inf).groupby(shipments["order"]).max()
+        delivered = np.full(count, NOT_YET)
+        delivered[last_delivery.index.to_numpy()] = last_delivery.to_numpy()
         delivered[~np.isfinite(delivered)] = NOT_YET
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
 

@@ -81,7 +81,7 @@ class World:
     def _build_clerks(self) -> Clerks:
         processing = self.scenario.processing
         if processing is None:
-            return NoProcessing(self.env, self._processed)
+            return NoProcessing(self.env)
         if processing.shifts is not None:
             pool = PriorityClerkPool(self.env, 0, self._processed, self._started)
             overtime = processing.overtime.limit if processing.overtime else 0.0
@@ -93,7 +93,7 @@ class World:
         if len(set(self._priority_of_segment)) > 1:
             clerks: int = processing.staff  # type: ignore[assignment]
             return PriorityClerkPool(self.env, clerks, self._processed, self._started)
-        return FifoClerkPool(self.env, processing.staff, self._processed)  # type: ignore[arg-type]
+        return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
         stocking = self.scenario.stocking
@@ -216,6 +216,11 @@ class World:
             duration = next(self._extra_service)
         priority, mode = self._service_of_segment[self.record.segment[order]]
         shipments = self.record.shipments
+        if self.clerks.immediate:
+            start, ready = self.clerks.times(duration)
+            delivered = ready + next(self._transit_times[mode])
+            shipments.extend((order, units, self.env.now, start, ready, delivered, mode))
+            return
         shipment = len(shipments) // SHIPMENT_WIDTH
         shipments.extend((order, units, self.env.now, NOT_YET, NOT_YET, NOT_YET, mode))
         self.clerks.submit(shipment, duration, priority)
