@@ -19,23 +19,28 @@ def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
     orders = classify_orders(log)
     if orders["outcome"].isna().any() or not set(orders["outcome"]).issubset(OUTCOMES):
         problems.append("an order has no outcome")
-    split = orders["filled"] + orders["lost"] + orders["backordered"]
+    split = orders["filled"] + orders["substituted"] + orders["lost"] + orders["backordered"]
     if not (split == orders["quantity"]).all():
-        problems.append("filled + lost + backordered differs from the quantity ordered")
+        problems.append("filled + substituted + lost + backordered differs from the quantity")
 
-    ships_early = scenario.stocking is None or scenario.stocking.stockout_policy.ships_available_now
-    if ships_early:  # each line ships what it has; a backordered line follows when complete
-        lines = log.lines
-        released = np.where(
-            lines["allocated"].notna(), lines["quantity"] - lines["lost"], lines["filled"]
-        )
-    else:  # an order ships once, complete
-        released = np.where(orders["allocated"].notna(), orders["quantity"] - orders["lost"], 0)
-    if int(released.sum()) != int(log.shipments["units"].sum()):
-        problems.append(
-            f"units shipped ({int(log.shipments['units'].sum())}) differ from units released "
-            f"({int(released.sum())})"
-        )
+    lines = log.lines
+    stocking = scenario.stocking
+    ships_early = {
+        name: stocking is None or stocking.policy(scenario.shipping_rule(name)).ships_available_now
+        for name in scenario.demand.segments
+    }
+    order_ships_early = orders["segment"].map(ships_early).astype(bool).to_numpy()
+    early = order_ships_early[lines["order"].to_numpy()]
+    ready = lines["filled"] + lines["substituted"]
+    line_done = lines["allocated"].notna().to_numpy()
+    # each line of an early-shipping order ships what it has, the rest when complete
+    released_early = np.where(line_done, lines["quantity"] - lines["lost"], ready)[early].sum()
+    # an order that ships complete ships once, when its last line is complete
+    complete = orders["allocated"].notna().to_numpy() & ~order_ships_early
+    released = int(released_early + (orders["quantity"] - orders["lost"])[complete].sum())
+    shipped = int(log.shipments["units"].sum())
+    if released != shipped:
+        problems.append(f"units shipped ({shipped}) differ from units released ({released})")
     problems.extend(_stock_balances(log, scenario, orders))
     return problems
 
@@ -52,7 +57,10 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
             continue
         final = levels.iloc[-1]
         mine = log.lines[log.lines["sku"] == sku]
-        allocated = int(mine["filled"].sum() + mine["backordered"].sum() - final["backorders"])
+        lent = log.lines.loc[log.lines["substitute"] == sku, "substituted"].sum()
+        allocated = int(
+            mine["filled"].sum() + mine["backordered"].sum() - final["backorders"] + lent
+        )
         replenishments = log.replenishments[log.replenishments["sku"] == sku]
         received = int(
             replenishments.loc[replenishments["arrives"] <= log.horizon, "quantity"].sum()

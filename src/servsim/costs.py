@@ -29,6 +29,7 @@ COST_TERMS = (
     "cost_backorder_penalty",
     "cost_lost_margin",
     "cost_lost_sale_penalty",
+    "cost_substitution",
 )
 """The named terms that add up to cost_total, in stacking order."""
 
@@ -81,9 +82,29 @@ def cost_kpis(
         * backorder_unit_time,
         "cost_lost_margin": lost_margin,
         "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
+        "cost_substitution": _substitution_cost(lines, scenario),
     }
     total = float(sum(terms.values()))
     return terms | {
         "cost_total": total,
         "cost_per_order": total / len(orders) if len(orders) else float("nan"),
     }
+
+
+def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:
+    """The price differences conceded on substituted units."""
+    if scenario.stocking is None or not scenario.stocking.substitutes:
+        return 0.0
+    concession = {
+        (sku, offer.sku): offer.price_difference
+        for sku, offers in scenario.stocking.substitutes.items()
+        for offer in offers
+    }
+    served = lines[lines["substituted"] > 0]
+    pairs = zip(served["sku"].astype(str), served["substitute"].astype(str), strict=True)
+    return float(
+        sum(
+            concession[pair] * units
+            for pair, units in zip(pairs, served["substituted"], strict=True)
+        )
+    )

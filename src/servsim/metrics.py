@@ -66,6 +66,9 @@ def availability(
         "avg_on_hand": on_hand,
         "avg_backorders": backorders,
         "lost_sales_rate": _ratio(lines["lost"].sum(), demanded),
+        "substitution_rate": _ratio(lines["substituted"].sum(), demanded),
+        "postponed_rate": _ratio(orders["postponed"].sum(), len(orders)),
+        "cancelled_rate": _ratio(orders["cancelled"].sum(), len(orders)),
         "stock_wait_mean": _mean((orders["allocated"] - orders["placed"])[allocated]),
         "avg_backorder_delay": _ratio(
             orders.loc[allocated, "backorder_wait"].sum(),

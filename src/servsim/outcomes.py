@@ -10,7 +10,7 @@ import pandas as pd
 
 from servsim.model.runlog import RunLog
 
-OUTCOMES = ("delivered", "in_pipeline", "backordered", "lost")
+OUTCOMES = ("delivered", "in_pipeline", "backordered", "lost", "cancelled")
 """Every order ends a run in exactly one of these states."""
 
 
@@ -24,8 +24,11 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     delivered = orders["delivered"].notna().to_numpy()
     lost_all = (orders["lost"] == orders["quantity"]).to_numpy()
     waiting = orders["allocated"].isna().to_numpy()
+    cancelled = orders["cancelled"].to_numpy()
     outcome = np.select(
-        [lost_all, delivered, waiting], ["lost", "delivered", "backordered"], "in_pipeline"
+        [lost_all & cancelled, lost_all, delivered, waiting],
+        ["cancelled", "lost", "delivered", "backordered"],
+        "in_pipeline",
     )
     orders["outcome"] = pd.Categorical(outcome, categories=OUTCOMES)
     orders["cycle_time"] = orders["delivered"] - orders["placed"]

@@ -80,6 +80,12 @@ class Recorder:
     allocated: list[float] = field(default_factory=list)
     backorder_wait: dict[int, float] = field(default_factory=dict)
     """line -> unit-time its backordered units waited (only lines that were short)"""
+    substituted: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """line -> (substitute sku, units taken from it)"""
+    cancelled: set[int] = field(default_factory=set)
+    """lines whose short units were cancelled (the customer refused a later date)"""
+    postponed: dict[int, float] = field(default_factory=dict)
+    """order -> how much later than first promised it may now come"""
     shipments: list[float] = field(default_factory=list)
     """Flat rows of SHIPMENT_FIELDS (one ``extend`` per shipment: cheap, and no GC tracking)."""
     replenishments: list[float] = field(default_factory=list)
@@ -128,17 +134,24 @@ class Recorder:
         quantity = per_order("quantity").astype(np.int64)
         filled = per_order("filled").astype(np.int64)
         lost = per_order("lost").astype(np.int64)
+        substituted = per_order("substituted").astype(np.int64)
+        postponed_by = np.zeros(count)
+        if self.postponed:
+            postponed_by[list(self.postponed)] = list(self.postponed.values())
         orders = pd.DataFrame(
             {
                 "placed": placed,
                 "segment": pd.Categorical.from_codes(segment, segments),
-                "promised": placed + np.asarray(promises)[segment],
+                "promised": placed + np.asarray(promises)[segment] + postponed_by,
                 "lines": np.bincount(order_of_line, minlength=count),
                 "quantity": quantity,
                 "filled": filled,
                 "lost": lost,
-                "backordered": quantity - filled - lost,
+                "substituted": substituted,
+                "backordered": quantity - filled - lost - substituted,
                 "backorder_wait": per_order("backorder_wait"),
+                "postponed": postponed_by > 0,
+                "cancelled": per_order("cancelled") > 0,
                 "allocated": allocated,
                 "delivered": delivered,
                 "shipments": np.bincount(ship_order, minlength=count),
@@ -164,6 +177,14 @@ class Recorder:
         backorder_wait = np.zeros(quantity.size)
         if self.backorder_wait:
             backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
+        substituted = np.zeros(quantity.size, dtype=np.int64)
+        substitute = np.full(quantity.size, -1, dtype=np.int32)
+        if self.substituted:
+            taken = np.asarray(list(self.substituted.values()), dtype=np.int64)
+            substitute[list(self.substituted)] = taken[:, 0]
+            substituted[list(self.substituted)] = taken[:, 1]
+        cancelled = np.zeros(quantity.size, dtype=bool)
+        cancelled[list(self.cancelled)] = True
         lines = pd.DataFrame(
             {
                 "order": np.asarray(self.line_order, dtype=np.int64),
@@ -171,8 +192,11 @@ class Recorder:
                 "quantity": quantity,
                 "filled": filled,
                 "lost": lost,
-                "backordered": quantity - filled - lost,
+                "substituted": substituted,
+                "substitute": pd.Categorical.from_codes(substitute, skus),
+                "backordered": quantity - filled - lost - substituted,
                 "backorder_wait": backorder_wait,
+                "cancelled": cancelled,
                 "allocated": _until(self.allocated, horizon),
             }
         )

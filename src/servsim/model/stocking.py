@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import simpy
 
 from servsim.model.runlog import NOT_YET, Recorder
-from servsim.policies import ReplenishmentPolicy, StockoutPolicy
+from servsim.policies import ReplenishmentPolicy
 
 LineComplete = Callable[[int], None]
 """Told when a backordered line has all its units allocated."""
@@ -24,7 +24,6 @@ class StockPoint:
         env: simpy.Environment,
         sku_index: int,
         policy: ReplenishmentPolicy,
-        stockout: StockoutPolicy,
         lead_times: Iterator[float],
         record: Recorder,
         line_complete: LineComplete,
@@ -32,7 +31,6 @@ class StockPoint:
         self.env = env
         self.sku_index = sku_index
         self.policy = policy
-        self.loses_shortage = stockout.loses_shortage
         self.lead_times = lead_times
         self.record = record
         self.line_complete = line_complete
@@ -47,8 +45,8 @@ class StockPoint:
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
-    def demand(self, line: int, quantity: int) -> int:
-        """A line arrives: take what is on hand; return the units backordered (0 if none)."""
+    def demand(self, line: int, quantity: int, lose_shortage: bool) -> int:
+        """A line arrives: take what is on hand; the rest is lost or backordered (returned)."""
         record = self.record
         on_hand = self.on_hand
         short = 0
@@ -58,18 +56,18 @@ class StockPoint:
             record.lost.append(0)
             record.allocated.append(self.env.now)
         else:
-            short = self._shortage(line, quantity, on_hand)
+            short = self._shortage(line, quantity, on_hand, lose_shortage)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
         if self._continuous:
             self._replenish()
         return short
 
-    def _shortage(self, line: int, quantity: int, filled: int) -> int:
+    def _shortage(self, line: int, quantity: int, filled: int, lose_shortage: bool) -> int:
         record = self.record
         short = quantity - filled
         self.on_hand = 0
         record.filled.append(filled)
-        if self.loses_shortage:
+        if lose_shortage:
             self.lost_units += short
             record.lost.append(short)
             record.allocated.append(self.env.now)
@@ -80,6 +78,15 @@ class StockPoint:
         record.allocated.append(NOT_YET)
         record.backorder_wait[line] = 0.0
         return short
+
+    def take_substitute(self, units: int) -> int:
+        """Units taken from on hand for another sku's short line (at most what is there)."""
+        taken = units if units <= self.on_hand else self.on_hand
+        self.on_hand -= taken
+        self.record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
+        if self._continuous:
+            self._replenish()
+        return taken
 
     def _replenish(self) -> None:
         quantity = self.policy.order_quantity(self.on_hand + self.on_order - self.backorders)
@@ -129,11 +136,13 @@ class StockPoint:
 class UnlimitedStock:
     """No stocking stage (``stocking: none``): every line is filled at once."""
 
+    on_hand = float("inf")
+
     def __init__(self, record: Recorder, now: Callable[[], float]) -> None:
         self.record = record
         self.now = now
 
-    def demand(self, line: int, quantity: int) -> int:
+    def demand(self, line: int, quantity: int, lose_shortage: bool) -> int:
         record = self.record
         record.filled.append(quantity)
         record.lost.append(0)

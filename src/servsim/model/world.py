@@ -23,6 +23,8 @@ from servsim.model.processing import (
 from servsim.model.runlog import NOT_YET, SHIPMENT_WIDTH, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
+from servsim.policies import Fate, StockoutPolicy
+from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 from servsim.units import HOURS_PER_TIME_UNIT
@@ -58,9 +60,7 @@ class World:
             streams.draws("processing/extra", processing.time) if processing else None
         )
         self._service_of_order: list[float] = []
-        self._ships_available_now = (
-            scenario.stocking is None or scenario.stocking.stockout_policy.ships_available_now
-        )
+        self._build_stockout_rules(streams)
         self._waiting_orders: dict[int, list[int]] = {}
         """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
         self._shipped: set[int] = set()
@@ -77,6 +77,29 @@ class World:
                 scenario.horizon,
             )
             self.env.process(self._arrivals(index, stream))
+
+    def _build_stockout_rules(self, streams: RandomStreams) -> None:
+        """Per segment and sku, the stock-out policy; per sku, the substitutes to offer."""
+        scenario = self.scenario
+        stocking = scenario.stocking
+        names = list(scenario.demand.segments)
+        if stocking is None:
+            self._ships_now = [True] * len(names)
+            self._policy_of: list[list[StockoutPolicy]] = []
+            self._substitutes: dict[int, list[tuple[int, float]]] = {}
+            return
+        self._ships_now = [
+            stocking.policy(scenario.shipping_rule(name)).ships_available_now for name in names
+        ]
+        self._policy_of = [
+            [stocking.policy(scenario.stockout_rule(name, sku)) for sku in self.skus]
+            for name in names
+        ]
+        self._substitutes = {
+            self.skus.index(sku): [(self.skus.index(o.sku), o.acceptance) for o in offers]
+            for sku, offers in stocking.substitutes.items()
+        }
+        self._answers = streams.draws("customer answers", Uniform(dist="uniform", low=0, high=1))
 
     def _build_clerks(self) -> Clerks:
         processing = self.scenario.processing
@@ -111,7 +134,6 @@ class World:
                     self.env,
                     index,
                     item.build(),
-                    stocking.stockout_policy,
                     streams.draws(f"lead_time/{sku}", item.lead_time),
                     self.record,
                     self._line_complete,
@@ -142,53 +164,96 @@ class World:
                 segments.append(segment)
                 services.append(service)
                 if count == 1:
-                    place_line(len(placed) - 1, skus[position], quantities[position])
+                    place_line(len(placed) - 1, segment, skus[position], quantities[position])
                 else:
                     self._place_order(
                         len(placed) - 1,
+                        segment,
                         skus[position : position + count],
                         quantities[position : position + count],
                     )
                 position += count
 
-    def _place_single_line_order(self, order: int, sku: int, quantity: int) -> None:
+    def _place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
         """The common case, kept short: one line."""
         record = self.record
         line = len(record.line_order)
         record.line_order.append(order)
         record.sku.append(sku)
         record.quantity.append(quantity)
-        short = self.stock[sku].demand(line, quantity)
-        if short == 0:
+        stock = self.stock[sku]
+        if quantity <= stock.on_hand:
+            stock.demand(line, quantity, False)
+            self._release(order, quantity, True)
+        elif self._short_line(order, segment, line, sku, quantity):
             units = quantity - record.lost[line]
-            if units:
-                self._release(order, units, True)
-        else:
-            self._short_order(order, 1, record.filled[line], quantity)
+            self._short_order(order, segment, 1, self._ready_units(line), units)
+        elif quantity - record.lost[line]:
+            self._release(order, quantity - record.lost[line], True)
 
-    def _place_order(self, order: int, skus: list[int], quantities: list[int]) -> None:
+    def _place_order(
+        self, order: int, segment: int, skus: list[int], quantities: list[int]
+    ) -> None:
         record = self.record
-        short_lines = units = filled = 0
+        short_lines = units = ready = 0
         for sku, quantity in zip(skus, quantities, strict=True):
             line = len(record.line_order)
             record.line_order.append(order)
             record.sku.append(sku)
             record.quantity.append(quantity)
-            if self.stock[sku].demand(line, quantity):
+            stock = self.stock[sku]
+            if quantity <= stock.on_hand:
+                stock.demand(line, quantity, False)
+            elif self._short_line(order, segment, line, sku, quantity):
                 short_lines += 1
             units += quantity - record.lost[line]
-            filled += record.filled[line]
+            ready += self._ready_units(line)
         if short_lines == 0:
             if units:
                 self._release(order, units, True)
         else:
-            self._short_order(order, short_lines, filled, units)
+            self._short_order(order, segment, short_lines, ready, units)
 
-    def _short_order(self, order: int, short_lines: int, filled: int, units: int) -> None:
+    def _short_line(self, order: int, segment: int, line: int, sku: int, quantity: int) -> int:
+        """Stock cannot fill a line: offer substitutes, then the rule decides; units backordered."""
+        stock = self.stock[sku]
+        remaining = quantity
+        offers = self._substitutes.get(sku)
+        if offers:
+            remaining -= self._substitute(line, offers, quantity - int(stock.on_hand))
+            if remaining <= stock.on_hand:
+                return stock.demand(line, remaining, False)
+        policy = self._policy_of[segment][sku]
+        fate = policy.fate(next(self._answers) if policy.asks_customer else 0.0)
+        if fate is Fate.POSTPONE:
+            self.record.postponed[order] = policy.delay  # type: ignore[attr-defined]
+        elif fate is Fate.CANCEL:
+            self.record.cancelled.add(line)
+        return stock.demand(line, remaining, fate is Fate.LOSE or fate is Fate.CANCEL)
+
+    def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
+        """Offer the substitutes in rank order; the first in stock that is accepted serves."""
+        for substitute, acceptance in offers:
+            stock = self.stock[substitute]
+            if stock.on_hand > 0 and next(self._answers) < acceptance:
+                taken = stock.take_substitute(short)  # type: ignore[union-attr]
+                self.record.substituted[line] = (substitute, taken)
+                return taken
+        return 0
+
+    def _ready_units(self, line: int) -> int:
+        """Units of a line allocated on arrival: from its own stock or a substitute."""
+        record = self.record
+        taken = record.substituted.get(line)
+        return record.filled[line] + (taken[1] if taken else 0)
+
+    def _short_order(
+        self, order: int, segment: int, short_lines: int, ready: int, units: int
+    ) -> None:
         """Some lines wait for stock: ship what is there now, or hold the order complete."""
-        if self._ships_available_now:
-            if filled:
-                self._release(order, filled, True)
+        if self._ships_now[segment]:
+            if ready:
+                self._release(order, ready, True)
                 self._shipped.add(order)
         else:
             self._waiting_orders[order] = [short_lines, units]
@@ -197,10 +262,10 @@ class World:
         """A backordered line has all its units: ship it, or the order if it was the last."""
         record = self.record
         order = record.line_order[line]
-        if self._ships_available_now:
+        if self._ships_now[record.segment[order]]:
             first = order not in self._shipped
             self._shipped.add(order)
-            self._release(order, record.quantity[line] - record.filled[line], first)
+            self._release(order, record.quantity[line] - self._ready_units(line), first)
             return
         waiting = self._waiting_orders[order]
         waiting[0] -= 1

@@ -7,15 +7,24 @@ from servsim.policies.replenishment import (
     ReorderPointQuantity,
     ReplenishmentPolicy,
 )
-from servsim.policies.stockout import Backorder, LoseSale, PartialShipment, StockoutPolicy
+from servsim.policies.stockout import (
+    Backorder,
+    Fate,
+    LoseSale,
+    PartialShipment,
+    Postpone,
+    StockoutPolicy,
+)
 
 __all__ = [
     "Backorder",
     "BaseStock",
+    "Fate",
     "LoseSale",
     "MinMax",
     "PartialShipment",
     "PeriodicReview",
+    "Postpone",
     "ReorderPointQuantity",
     "ReplenishmentPolicy",
     "StockoutPolicy",

@@ -114,6 +114,9 @@ class Segment(Section):
         default=1, validate_default=True, description="units per order line"
     )
     tier: str = Field(default="basic", description="service tier: priority, promise, mode")
+    stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
+        default=None, description="this segment's stock-out rule (default: the sku's)"
+    )
 
     @field_validator("mix")
     @classmethod
@@ -141,7 +144,7 @@ class Segment(Section):
         return isinstance(self.lines, Constant) and self.lines.value == 1
 
 
-_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier")
+_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier", "stockout")
 
 
 class Demand(Section):

@@ -26,6 +26,7 @@ from servsim.policies import (
     MinMax,
     PartialShipment,
     PeriodicReview,
+    Postpone,
     ReorderPointQuantity,
     ReplenishmentPolicy,
     StockoutPolicy,
@@ -68,8 +69,17 @@ class Product(Section):
 
 
 # --- stocking -----------------------------------------------------------------------------------
+LineRule = Literal["backorder", "lost", "postpone"]
+"""What may happen to a sku's short units (per sku)."""
+StockoutRule = Literal["backorder", "partial", "lost", "postpone"]
+"""The same, plus how an order ships: partial ships what is there at once."""
+
+
 class _Item(Section):
     lead_time: DurationDistribution = Field(description="supplier lead time of each replenishment")
+    stockout: LineRule | None = Field(
+        default=None, description="this sku's shortages (default: stocking.stockout)"
+    )
 
     def build(self) -> ReplenishmentPolicy:
         raise NotImplementedError
@@ -139,22 +149,45 @@ Item = Annotated[
     BeforeValidator(_policy_must_be_known),
 ]
 
-STOCKOUT_POLICIES: dict[str, StockoutPolicy] = {
-    "backorder": Backorder(),
-    "partial": PartialShipment(),
-    "lost": LoseSale(),
-}
+
+class Postponement(Section):
+    """Offered when stock is short: a later date, which the customer may accept."""
+
+    acceptance: float = Field(ge=0, le=1, description="probability the customer accepts")
+    delay: Duration = Field(gt=0, description="how much later than promised the order may come")
+
+
+class Substitute(Section):
+    sku: str
+    acceptance: float = Field(ge=0, le=1, description="probability the customer accepts it")
+    price_difference: float = Field(
+        default=0.0, description="per unit: what the customer pays less (a cost to us)"
+    )
 
 
 class Stocking(Section):
-    stockout: Literal["backorder", "partial", "lost"] = Field(
-        description="fate of units not on hand: backorder (ship complete), partial, lost"
+    stockout: StockoutRule = Field(
+        description="fate of units not on hand: backorder (ship complete), partial, lost, "
+        "postpone (offer a later date)"
+    )
+    postponement: Postponement | None = Field(default=None, description="with postpone")
+    substitutes: dict[str, list[Substitute]] = Field(
+        default_factory=dict, description="sku -> substitutes to offer, best first"
     )
     items: dict[str, Item] = Field(min_length=1, description="sku -> replenishment policy")
 
-    @property
-    def stockout_policy(self) -> StockoutPolicy:
-        return STOCKOUT_POLICIES[self.stockout]
+    def policy(self, rule: str) -> StockoutPolicy:
+        """The stock-out policy object a rule names."""
+        if rule == "postpone":
+            if self.postponement is None:
+                raise ValueError("postpone needs stocking.postponement: {acceptance:, delay:}")
+            return Postpone(self.postponement.acceptance, self.postponement.delay)
+        plain: dict[str, StockoutPolicy] = {
+            "backorder": Backorder(),
+            "partial": PartialShipment(),
+            "lost": LoseSale(),
+        }
+        return plain[rule]
 
 
 # --- processing and delivery ------------------------------------------------------------------
@@ -295,6 +328,8 @@ class Scenario(Section):
                     f"stocking.items: {', '.join(stray)} is not a product; "
                     f"products are: {', '.join(skus)}"
                 )
+            self._substitutes_are_stocked_products()
+            self._postponement_is_defined()
             items = self.stocking.items
             unstocked = [sku for sku in self.demand.skus_ordered() if sku not in items]
             if unstocked:
@@ -302,6 +337,42 @@ class Scenario(Section):
                     f"stocking.items: no policy for {', '.join(unstocked)}, which demand orders"
                 )
         return self
+
+    def _substitutes_are_stocked_products(self) -> None:
+        stocking = self.stocking
+        assert stocking is not None
+        for sku, offers in stocking.substitutes.items():
+            if sku not in stocking.items:
+                raise ValueError(f"stocking.substitutes.{sku}: {sku} is not a stocked product")
+            for rank, offer in enumerate(offers):
+                if offer.sku == sku or offer.sku not in stocking.items:
+                    raise ValueError(
+                        f"stocking.substitutes.{sku}.{rank}.sku: {offer.sku!r} is not another "
+                        f"stocked product; stocked: {', '.join(stocking.items)}"
+                    )
+
+    def _postponement_is_defined(self) -> None:
+        stocking = self.stocking
+        assert stocking is not None
+        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
+        rules += [segment.stockout for segment in self.demand.segments.values()]
+        if "postpone" in rules and stocking.postponement is None:
+            raise ValueError(
+                "stocking: postpone is used, so say how the customer answers with "
+                "postponement: {acceptance: 0.6, delay: 7d}"
+            )
+
+    def stockout_rule(self, segment: str, sku: str) -> str:
+        """The rule for a segment's short line of a sku: the segment's, the sku's, the default."""
+        assert self.stocking is not None
+        item = self.stocking.items.get(sku)
+        own = self.demand.segments[segment].stockout
+        return own or (item.stockout if item else None) or self.stocking.stockout
+
+    def shipping_rule(self, segment: str) -> str:
+        """The stock-out rule that decides whether a segment's orders ship in parts."""
+        assert self.stocking is not None
+        return self.demand.segments[segment].stockout or self.stocking.stockout
 
     def __eq__(self, other: object) -> bool:
         """Equal when the validated contents are; how the file spelled them does not matter."""
