@@ -151,3 +151,28 @@ def test_bad_stockout_settings_are_located(
     assert problem.line is not None
     for word in words:
         assert word in problem.message, problem.message
+
+
+def test_reservation_raises_a_tiers_fill_rate_at_the_others_expense() -> None:
+    segments = {
+        "segments": {
+            "consumers": {"arrivals": {"process": "poisson", "rate": 0.7}, "mix": {"A": 1.0}},
+            "trade": {
+                "arrivals": {"process": "poisson", "rate": 0.3},
+                "mix": {"A": 1.0},
+                "tier": "exceptional",
+            },
+        }
+    }
+    kept = {**AMPLE, "S": 6, "reserve": {"units": 3, "for_tier": "exceptional"}}
+    shared = servsim.simulate(_shop({"items": {"A": {**AMPLE, "S": 6}}}, segments))
+    reserved = servsim.simulate(_shop({"items": {"A": kept}}, segments))
+    _balanced(reserved)
+
+    def fill(results: servsim.Results, segment: str) -> np.ndarray:
+        table = results.kpis_by("segment")
+        return table.loc[table["segment"] == segment, "unit_fill_rate"].to_numpy()
+
+    trade_low, _ = _paired_interval(fill(reserved, "trade") - fill(shared, "trade"))
+    _, consumers_high = _paired_interval(fill(reserved, "consumers") - fill(shared, "consumers"))
+    assert trade_low > 0 and consumers_high < 0

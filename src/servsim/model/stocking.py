@@ -45,18 +45,20 @@ class StockPoint:
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
-    def demand(self, line: int, quantity: int, lose_shortage: bool) -> int:
-        """A line arrives: take what is on hand; the rest is lost or backordered (returned)."""
+    def demand(self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0) -> int:
+        """A line arrives: take what is on hand (above what is ``reserved`` against it); the
+        rest is lost or backordered (returned)."""
         record = self.record
         on_hand = self.on_hand
+        available = on_hand - reserved if on_hand > reserved else 0
         short = 0
-        if quantity <= on_hand:
+        if quantity <= available:
             self.on_hand = on_hand - quantity
             record.filled.append(quantity)
             record.lost.append(0)
             record.allocated.append(self.env.now)
         else:
-            short = self._shortage(line, quantity, on_hand, lose_shortage)
+            short = self._shortage(line, quantity, available, lose_shortage)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
         if self._continuous:
             self._replenish()
@@ -65,7 +67,7 @@ class StockPoint:
     def _shortage(self, line: int, quantity: int, filled: int, lose_shortage: bool) -> int:
         record = self.record
         short = quantity - filled
-        self.on_hand = 0
+        self.on_hand -= filled
         record.filled.append(filled)
         if lose_shortage:
             self.lost_units += short
@@ -142,7 +144,7 @@ class UnlimitedStock:
         self.record = record
         self.now = now
 
-    def demand(self, line: int, quantity: int, lose_shortage: bool) -> int:
+    def demand(self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0) -> int:
         record = self.record
         record.filled.append(quantity)
         record.lost.append(0)

@@ -83,6 +83,9 @@ class World:
         scenario = self.scenario
         stocking = scenario.stocking
         names = list(scenario.demand.segments)
+        self._reserved = [
+            [scenario.reserved_against(name, sku) for sku in self.skus] for name in names
+        ]
         if stocking is None:
             self._ships_now = [True] * len(names)
             self._policy_of: list[list[StockoutPolicy]] = []
@@ -182,7 +185,7 @@ class World:
         record.sku.append(sku)
         record.quantity.append(quantity)
         stock = self.stock[sku]
-        if quantity <= stock.on_hand:
+        if quantity <= stock.on_hand - self._reserved[segment][sku]:
             stock.demand(line, quantity, False)
             self._release(order, quantity, True)
         elif self._short_line(order, segment, line, sku, quantity):
@@ -202,7 +205,7 @@ class World:
             record.sku.append(sku)
             record.quantity.append(quantity)
             stock = self.stock[sku]
-            if quantity <= stock.on_hand:
+            if quantity <= stock.on_hand - self._reserved[segment][sku]:
                 stock.demand(line, quantity, False)
             elif self._short_line(order, segment, line, sku, quantity):
                 short_lines += 1
@@ -217,19 +220,21 @@ class World:
     def _short_line(self, order: int, segment: int, line: int, sku: int, quantity: int) -> int:
         """Stock cannot fill a line: offer substitutes, then the rule decides; units backordered."""
         stock = self.stock[sku]
+        reserved = self._reserved[segment][sku]
         remaining = quantity
         offers = self._substitutes.get(sku)
         if offers:
-            remaining -= self._substitute(line, offers, quantity - int(stock.on_hand))
-            if remaining <= stock.on_hand:
-                return stock.demand(line, remaining, False)
+            available = max(0, int(stock.on_hand) - reserved)
+            remaining -= self._substitute(line, offers, quantity - available)
+            if remaining <= stock.on_hand - reserved:
+                return stock.demand(line, remaining, False, reserved)
         policy = self._policy_of[segment][sku]
         fate = policy.fate(next(self._answers) if policy.asks_customer else 0.0)
         if fate is Fate.POSTPONE:
             self.record.postponed[order] = policy.delay  # type: ignore[attr-defined]
         elif fate is Fate.CANCEL:
             self.record.cancelled.add(line)
-        return stock.demand(line, remaining, fate is Fate.LOSE or fate is Fate.CANCEL)
+        return stock.demand(line, remaining, fate is Fate.LOSE or fate is Fate.CANCEL, reserved)
 
     def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
         """Offer the substitutes in rank order; the first in stock that is accepted serves."""

@@ -75,8 +75,16 @@ StockoutRule = Literal["backorder", "partial", "lost", "postpone"]
 """The same, plus how an order ships: partial ships what is there at once."""
 
 
+class Reserve(Section):
+    """Critical-level rationing: the last ``units`` on hand serve only ``for_tier`` and above."""
+
+    units: Count = Field(ge=1, description="stock kept back for the better tiers")
+    for_tier: str = Field(description="the lowest tier that may take reserved stock")
+
+
 class _Item(Section):
     lead_time: DurationDistribution = Field(description="supplier lead time of each replenishment")
+    reserve: Reserve | None = Field(default=None, description="stock kept for better tiers")
     stockout: LineRule | None = Field(
         default=None, description="this sku's shortages (default: stocking.stockout)"
     )
@@ -329,6 +337,12 @@ class Scenario(Section):
                     f"products are: {', '.join(skus)}"
                 )
             self._substitutes_are_stocked_products()
+            for sku, item in self.stocking.items.items():
+                if item.reserve and item.reserve.for_tier not in self.all_tiers:
+                    raise ValueError(
+                        f"stocking.items.{sku}.reserve.for_tier: unknown tier "
+                        f"{item.reserve.for_tier!r}; tiers are: " + ", ".join(self.all_tiers)
+                    )
             self._postponement_is_defined()
             items = self.stocking.items
             unstocked = [sku for sku in self.demand.skus_ordered() if sku not in items]
@@ -368,6 +382,15 @@ class Scenario(Section):
         item = self.stocking.items.get(sku)
         own = self.demand.segments[segment].stockout
         return own or (item.stockout if item else None) or self.stocking.stockout
+
+    def reserved_against(self, segment: str, sku: str) -> int:
+        """Units of a sku that a segment's orders may not take (kept for better tiers)."""
+        item = self.stocking.items.get(sku) if self.stocking else None
+        if item is None or item.reserve is None:
+            return 0
+        tiers = self.all_tiers
+        own = tiers[self.demand.segments[segment].tier].priority
+        return item.reserve.units if own < tiers[item.reserve.for_tier].priority else 0
 
     def shipping_rule(self, segment: str) -> str:
         """The stock-out rule that decides whether a segment's orders ship in parts."""
