@@ -266,3 +266,57 @@ def test_a_shift_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.path == "processing.shifts.0"
     assert problem.line is not None and "ends (7h) before it starts (8h)" in problem.message
+
+
+def _carried(**delivery: object) -> servsim.Scenario:
+    modes = {
+        "road": {"transit": {"dist": "lognormal", "mean": 20, "sd": 6}, "cost_per_shipment": 5},
+        "air": {"transit": 4, "cost_per_shipment": 30},
+    }
+    return stage_scenario(
+        horizon=2000,
+        warmup=100,
+        demand={"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0}},
+        processing={"staff": 1, "time": {"dist": "exponential", "mean": 0.8}},
+        delivery={"promise": 24, "default": "road", "modes": modes, **delivery},
+    )
+
+
+def test_expediting_raises_on_time_rate_and_transport_cost() -> None:
+    plain = servsim.simulate(_carried())
+    rushed = servsim.simulate(_carried(expedite={"to": "air", "when_left": 18}))
+    for log in rushed.logs:
+        assert unbalanced_books(log, rushed.scenario) == []
+    on_time = (rushed.kpis["on_time_rate"] - plain.kpis["on_time_rate"]).to_numpy()
+    assert on_time.mean() - 2.262 * on_time.std(ddof=1) / np.sqrt(on_time.size) > 0
+    assert (rushed.kpis["cost_expedite"] > 0).all() and (plain.kpis["cost_expedite"] == 0).all()
+    assert (rushed.kpis["expedited_rate"] > 0).all()
+    shipments = rushed.shipments.merge(rushed.orders[["replication", "order", "promised"]])
+    left = shipments["promised"] - shipments["ready"]
+    assert (shipments.loc[left < 18, "mode"] == "air").all()
+    assert (shipments.loc[left >= 18, "mode"] == "road").all()
+
+
+def test_unreliable_and_damaging_carriers_and_capacity() -> None:
+    road = {
+        "transit": 10,
+        "cost_per_shipment": 5,
+        "reliability": 0.8,
+        "late_by": 30,
+        "damage": 0.05,
+        "damage_cost": 40,
+        "capacity": 26,
+    }
+    results = servsim.simulate(_carried(modes={"road": road}, default="road"), replications=4)
+    for log in results.logs:
+        assert unbalanced_books(log, results.scenario) == []
+    shipments = results.shipments.dropna(subset=["delivered"])
+    transit = shipments["delivered"] - shipments["dispatched"]
+    late = np.isclose(transit, 40)
+    assert np.isclose(transit[~late], 10).all()
+    assert abs(late.mean() - 0.2) < 4 * np.sqrt(0.2 * 0.8 / late.size)
+    assert abs(shipments["damaged"].mean() - 0.05) < 4 * np.sqrt(0.05 * 0.95 / len(shipments))
+    per_day = shipments.groupby(["replication", (shipments["dispatched"] // 24)]).size()
+    assert per_day.max() <= 26 and (shipments["dispatched"] > shipments["ready"]).any()
+    kpis = results.kpis
+    assert (kpis["perfect_order_rate"] < kpis["otif"]).all() and (kpis["cost_damage"] > 0).all()

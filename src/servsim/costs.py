@@ -26,6 +26,8 @@ COST_TERMS = (
     "cost_processing_labour",
     "cost_overtime",
     "cost_transport",
+    "cost_expedite",
+    "cost_damage",
     "cost_backorder_penalty",
     "cost_lost_margin",
     "cost_lost_sale_penalty",
@@ -63,8 +65,9 @@ def cost_kpis(
 
     placed = log.replenishments[log.replenishments["ordered"] >= start]
     purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
-    dispatched = log.shipments[(log.shipments["ready"] >= start) & (log.shipments["ready"] <= end)]
-    per_shipment = {name: mode.cost_per_shipment for name, mode in scenario.delivery.modes.items()}
+    shipped = log.shipments["dispatched"]
+    dispatched = log.shipments[(shipped >= start) & (shipped <= end)]
+    transport, expedite, damage = _carrier_costs(dispatched, log, scenario)
     lost_units = lines["lost"].to_numpy()
     lost_margin = float(np.dot(lost_units, lines["sku"].map(margin).astype(float).to_numpy()))
 
@@ -77,7 +80,9 @@ def cost_kpis(
         "cost_overtime": per_hour_to_per_time_unit(overtime_wage, unit) * overtime_clerk_time(log)
         if overtime_wage
         else 0.0,
-        "cost_transport": float(dispatched["mode"].map(per_shipment).astype(float).sum()),
+        "cost_transport": transport,
+        "cost_expedite": expedite,
+        "cost_damage": damage,
         "cost_backorder_penalty": per_day_to_per_time_unit(rates.backorder_penalty, unit)
         * backorder_unit_time,
         "cost_lost_margin": lost_margin,
@@ -107,4 +112,26 @@ def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:
             concession[pair] * units
             for pair, units in zip(pairs, served["substituted"], strict=True)
         )
+    )
+
+
+def _carrier_costs(
+    dispatched: pd.DataFrame, log: RunLog, scenario: Scenario
+) -> tuple[float, float, float]:
+    """Transport at each shipment's planned mode; the extra of expedited ones; damage."""
+    modes = scenario.delivery.modes
+    actual = dispatched["mode"].astype(str)
+    planned_of = {
+        name: scenario.mode_of(seg.tier) for name, seg in scenario.demand.segments.items()
+    }
+    segment = log.orders["segment"].astype(str).to_numpy()[dispatched["order"].to_numpy()]
+    planned = pd.Series(segment, index=actual.index).map(planned_of)
+    cost_of = {name: mode.cost_per_shipment for name, mode in modes.items()}
+    planned_cost = planned.map(cost_of).astype(float)
+    actual_cost = actual.map(cost_of).astype(float)
+    damage_cost = actual.map({name: mode.damage_cost for name, mode in modes.items()})
+    return (
+        float(planned_cost.sum()),
+        float((actual_cost - planned_cost)[dispatched["expedited"]].sum()),
+        float(damage_cost.astype(float)[dispatched["damaged"]].sum()),
     )

@@ -135,7 +135,9 @@ def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
         "cycle_spread": p95 - p5,
         "on_time_rate": _ratio(delivered["on_time"].sum(), len(delivered)),
         "otif": _ratio(otif.sum(), len(known)),
-        "perfect_order_rate": _ratio(otif.sum(), len(known)),
+        "perfect_order_rate": _ratio((otif & ~known["damaged"]).sum(), len(known)),
+        "expedited_rate": _ratio(orders["expedited"].sum(), len(orders)),
+        "damage_rate": _ratio(delivered["damaged"].sum(), len(delivered)),
     }
     return figures | processing_kpis(log, orders)
 

@@ -33,6 +33,8 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "on_time_rate",
         "otif",
         "perfect_order_rate",
+        "expedited_rate",
+        "damage_rate",
         "processing_time",
         "processing_wait",
         "staff_utilisation",
@@ -55,6 +57,8 @@ RATES = {
     "on_time_rate",
     "otif",
     "perfect_order_rate",
+    "expedited_rate",
+    "damage_rate",
     "staff_utilisation",
     "satisfied_share",
 }

@@ -59,7 +59,18 @@ class RunLog:
         return pd.DataFrame({"time": np.r_[0.0, times[order]], "busy": np.r_[0.0, level]})
 
 
-SHIPMENT_FIELDS = ("order", "units", "released", "start", "ready", "delivered", "mode")
+SHIPMENT_FIELDS = (
+    "order",
+    "units",
+    "released",
+    "start",
+    "ready",
+    "dispatched",
+    "delivered",
+    "mode",
+    "expedited",
+    "damaged",
+)
 SHIPMENT_WIDTH = len(SHIPMENT_FIELDS)
 REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity")
 LEVEL_FIELDS = ("time", "sku", "on_hand", "backorders")
@@ -126,6 +137,11 @@ class Recorder:
         delivered = np.full(count, NOT_YET)
         delivered[last_delivery.index.to_numpy()] = last_delivery.to_numpy()
         delivered[~np.isfinite(delivered)] = NOT_YET
+        by_order = shipments.groupby("order")[["expedited", "damaged"]].any()
+        expedited = np.zeros(count, dtype=bool)
+        damaged = np.zeros(count, dtype=bool)
+        expedited[by_order.index.to_numpy()] = by_order["expedited"].to_numpy()
+        damaged[by_order.index.to_numpy()] = by_order["damaged"].to_numpy()
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
 
         def per_order(column: str) -> np.ndarray:
@@ -155,6 +171,8 @@ class Recorder:
                 "allocated": allocated,
                 "delivered": delivered,
                 "shipments": np.bincount(ship_order, minlength=count),
+                "expedited": expedited,
+                "damaged": damaged,
             }
         )
         orders.index.name = "order"
@@ -211,7 +229,8 @@ def _columns(flat: list[float], width: int) -> list[np.ndarray]:
 
 
 def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.DataFrame:
-    order, units, released, start, ready, delivered, mode = _columns(rows, 7)
+    columns = _columns(rows, SHIPMENT_WIDTH)
+    order, units, released, start, ready, dispatched, delivered, mode, expedited, damaged = columns
     delivered = delivered.astype(float)
     delivered[delivered > horizon] = NOT_YET
     ready = ready.astype(float)
@@ -223,8 +242,11 @@ def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.
             "released": released.astype(float),
             "start": start.astype(float),
             "ready": ready.astype(float),
+            "dispatched": dispatched.astype(float),
             "delivered": delivered,
             "mode": pd.Categorical.from_codes(mode.astype(np.int32), modes),
+            "expedited": expedited.astype(bool),
+            "damaged": damaged.astype(bool),
         }
     )
 

@@ -12,6 +12,7 @@ import gc
 
 import simpy
 
+from servsim.model.delivery import Carriers
 from servsim.model.demand import OrderStream
 from servsim.model.processing import (
     Clerks,
@@ -48,10 +49,8 @@ class World:
         )
         """segment -> (priority in processing, carrier mode index)"""
         self.promises = [scenario.promise_of(tier) for tier in tiers]
-        self._transit_times = [
-            streams.draws(f"transit/{name}", mode.transit)
-            for name, mode in scenario.delivery.modes.items()
-        ]
+        hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
+        self.carriers = Carriers(scenario.delivery, streams, day_length=24 / hours_per_unit)
         self.clerks = self._build_clerks()
         processing = scenario.processing
         self._service = processing.time if processing else None
@@ -286,14 +285,25 @@ class World:
             duration = next(self._extra_service)
         priority, mode = self._service_of_segment[self.record.segment[order]]
         shipments = self.record.shipments
+        now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
-            delivered = ready + next(self._transit_times[mode])
-            shipments.extend((order, units, self.env.now, start, ready, delivered, mode))
+            if self.carriers.plain:
+                delivered = ready + self.carriers.transit(mode)
+                shipments.extend((order, units, now, start, ready, ready, delivered, mode, 0, 0))
+            else:
+                carried = self.carriers.carry(self._promised(order), mode, ready)
+                shipments.extend((order, units, now, start, ready, *carried))
             return
         shipment = len(shipments) // SHIPMENT_WIDTH
-        shipments.extend((order, units, self.env.now, NOT_YET, NOT_YET, NOT_YET, mode))
+        shipments.extend((order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0))
         self.clerks.submit(shipment, duration, priority)
+
+    def _promised(self, order: int) -> float:
+        """When the order is due: its tier's promise, moved if the customer accepted a delay."""
+        record = self.record
+        due = record.placed[order] + self.promises[record.segment[order]]
+        return due + record.postponed.get(order, 0.0)
 
     def _started(self, shipment: int, start: float) -> None:
         self.record.shipments[shipment * SHIPMENT_WIDTH + 3] = start
@@ -302,8 +312,17 @@ class World:
         """Processing is done: the carrier of the shipment's mode takes it."""
         row = shipment * SHIPMENT_WIDTH
         shipments = self.record.shipments
-        transit = next(self._transit_times[int(shipments[row + 6])])
-        shipments[row + 3 : row + 6] = (start, ready, ready + transit)
+        mode = int(shipments[row + 7])
+        if self.carriers.plain:
+            shipments[row + 3 : row + 7] = (
+                start,
+                ready,
+                ready,
+                ready + self.carriers.transit(mode),
+            )
+        else:
+            carried = self.carriers.carry(self._promised(int(shipments[row])), mode, ready)
+            shipments[row + 3 : row + 10] = (start, ready, *carried)
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the facts recorded."""

@@ -31,6 +31,7 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
+from servsim.scenario.delivery import Delivery
 from servsim.scenario.demand import SINGLE_SEGMENT, Demand
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.section import Section
@@ -220,25 +221,6 @@ class Processing(Section):
         if self.shifts is None:
             return np.zeros(1), np.full(1, self.staff)
         return staff_over_horizon(self.shifts, horizon, time_unit)
-
-
-class CarrierMode(Section):
-    transit: DurationDistribution = Field(description="time from dispatch to delivery")
-    cost_per_shipment: float = Field(default=0.0, ge=0)
-
-
-class Delivery(Section):
-    promise: Duration = Field(ge=0, description="promised time from order to delivery")
-    modes: dict[str, CarrierMode] = Field(min_length=1)
-    default: str
-
-    @model_validator(mode="after")
-    def _default_is_a_mode(self) -> Delivery:
-        if self.default not in self.modes:
-            raise ValueError(
-                f"default mode {self.default!r} is not among modes: " + ", ".join(self.modes)
-            )
-        return self
 
 
 # --- money and satisfaction -------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Delivery: carrier modes (transit, cost, reliability, damage, capacity) and expediting."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, model_validator
+from pydantic.functional_validators import BeforeValidator
+
+from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.section import Section
+from servsim.units import parse_duration
+
+
+def _duration(value: Any, info: ValidationInfo) -> Any:
+    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
+
+
+Duration = Annotated[float, BeforeValidator(_duration)]
+
+
+class CarrierMode(Section):
+    transit: DurationDistribution = Field(description="time from dispatch to delivery")
+    cost_per_shipment: float = Field(default=0.0, ge=0)
+    reliability: float = Field(
+        default=1.0, ge=0, le=1, description="share of shipments that arrive in their transit time"
+    )
+    late_by: DurationDistribution = Field(
+        default=0, validate_default=True, description="extra transit of the other shipments"
+    )
+    damage: float = Field(default=0.0, ge=0, le=1, description="probability of damage in transit")
+    damage_cost: float = Field(default=0.0, ge=0, description="per damaged shipment")
+    capacity: int | None = Field(
+        default=None, ge=1, description="shipments it takes per day; the rest wait a day"
+    )
+
+    @property
+    def plain(self) -> bool:
+        """No late deliveries, damage or capacity limit: transit alone decides delivery."""
+        return self.reliability == 1.0 and self.damage == 0.0 and self.capacity is None
+
+
+class Expedite(Section):
+    """Upgrade a shipment's mode when, at dispatch, too little time is left to keep the promise."""
+
+    to: str = Field(description="the faster carrier mode")
+    when_left: Duration = Field(gt=0, description="expedite when less than this is left")
+
+
+class Delivery(Section):
+    promise: Duration = Field(ge=0, description="promised time from order to delivery")
+    modes: dict[str, CarrierMode] = Field(min_length=1)
+    default: str
+    expedite: Expedite | None = Field(default=None, description="rule to upgrade late shipments")
+
+    @model_validator(mode="after")
+    def _modes_exist(self) -> Delivery:
+        if self.default not in self.modes:
+            raise ValueError(
+                f"default mode {self.default!r} is not among modes: " + ", ".join(self.modes)
+            )
+        if self.expedite is not None and self.expedite.to not in self.modes:
+            raise ValueError(
+                f"expedite.to: {self.expedite.to!r} is not among modes: " + ", ".join(self.modes)
+            )
+        return self
