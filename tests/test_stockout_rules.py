@@ -176,3 +176,23 @@ def test_reservation_raises_a_tiers_fill_rate_at_the_others_expense() -> None:
     trade_low, _ = _paired_interval(fill(reserved, "trade") - fill(shared, "trade"))
     _, consumers_high = _paired_interval(fill(reserved, "consumers") - fill(shared, "consumers"))
     assert trade_low > 0 and consumers_high < 0
+
+
+def test_emergency_orders_cut_backorders_at_a_premium() -> None:
+    slow = {"policy": "base_stock", "S": 10, "lead_time": {"dist": "gamma", "mean": 12, "sd": 3}}
+    emergency = {"trigger": 2, "quantity": 6, "lead_time": 1, "order_cost": 25, "unit_premium": 3}
+    demand = {"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0}}
+    plain = servsim.simulate(_shop({"stockout": "backorder", "items": {"A": slow}}, demand))
+    rushed = servsim.simulate(
+        _shop({"stockout": "backorder", "items": {"A": {**slow, "emergency": emergency}}}, demand)
+    )
+    _balanced(rushed)
+    low, _ = _paired_interval(
+        (rushed.kpis["unit_fill_rate"] - plain.kpis["unit_fill_rate"]).to_numpy()
+    )
+    assert low > 0
+    assert (rushed.kpis["cost_emergency"] > 0).all() and (plain.kpis["cost_emergency"] == 0).all()
+    orders = rushed.replenishments[rushed.replenishments["emergency"]]
+    assert (orders["quantity"] == 6).all() and np.allclose(orders["arrives"] - orders["ordered"], 1)
+    for _, mine in orders.groupby("replication"):  # one emergency order at a time
+        assert (mine["ordered"].to_numpy()[1:] >= mine["arrives"].to_numpy()[:-1]).all()

@@ -22,6 +22,7 @@ from servsim.units import (
 COST_TERMS = (
     "cost_holding",
     "cost_ordering",
+    "cost_emergency",
     "cost_purchase",
     "cost_processing_labour",
     "cost_overtime",
@@ -73,7 +74,8 @@ def cost_kpis(
 
     terms = {
         "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,
-        "cost_ordering": rates.order_cost * len(placed),
+        "cost_ordering": rates.order_cost * int((~placed["emergency"]).sum()),
+        "cost_emergency": _emergency_cost(placed, scenario),
         "cost_purchase": purchase,
         "cost_processing_labour": per_hour_to_per_time_unit(rates.staff_wage, unit)
         * scheduled_clerk_time(log),
@@ -134,4 +136,21 @@ def _carrier_costs(
         float(planned_cost.sum()),
         float((actual_cost - planned_cost)[dispatched["expedited"]].sum()),
         float(damage_cost.astype(float)[dispatched["damaged"]].sum()),
+    )
+
+
+def _emergency_cost(placed: pd.DataFrame, scenario: Scenario) -> float:
+    """Emergency orders: their own order cost and the premium per unit over unit_cost."""
+    rushed = placed[placed["emergency"]]
+    if rushed.empty or scenario.stocking is None:
+        return 0.0
+    terms = {
+        sku: item.emergency
+        for sku, item in scenario.stocking.items.items()
+        if item.emergency is not None
+    }
+    per_order = rushed["sku"].astype(str).map({s: e.order_cost for s, e in terms.items()})
+    per_unit = rushed["sku"].astype(str).map({s: e.unit_premium for s, e in terms.items()})
+    return float(
+        per_order.astype(float).sum() + (per_unit.astype(float) * rushed["quantity"]).sum()
     )

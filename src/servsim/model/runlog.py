@@ -72,7 +72,7 @@ SHIPMENT_FIELDS = (
     "damaged",
 )
 SHIPMENT_WIDTH = len(SHIPMENT_FIELDS)
-REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity")
+REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity", "emergency")
 LEVEL_FIELDS = ("time", "sku", "on_hand", "backorders")
 
 
@@ -254,7 +254,7 @@ def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.
 def _replenishments_frame(
     rows: list[float], receipts: dict[int, tuple[int, int]], skus: list[str]
 ) -> pd.DataFrame:
-    sku, ordered, arrives, quantity = _columns(rows, 4)
+    sku, ordered, arrives, quantity, emergency = _columns(rows, len(REPLENISHMENT_FIELDS))
     net_before = np.full(sku.size, NOT_YET)
     lost_before = np.full(sku.size, NOT_YET)
     if receipts:
@@ -268,6 +268,7 @@ def _replenishments_frame(
             "ordered": ordered.astype(float),
             "arrives": arrives.astype(float),
             "quantity": quantity.astype(np.int64),
+            "emergency": emergency.astype(bool),
             "net_before": net_before,
             "lost_before": lost_before,
         }

@@ -11,6 +11,7 @@ import simpy
 
 from servsim.model.runlog import NOT_YET, Recorder
 from servsim.policies import ReplenishmentPolicy
+from servsim.scenario.schema import Emergency
 
 LineComplete = Callable[[int], None]
 """Told when a backordered line has all its units allocated."""
@@ -27,6 +28,8 @@ class StockPoint:
         lead_times: Iterator[float],
         record: Recorder,
         line_complete: LineComplete,
+        emergency: Emergency | None = None,
+        emergency_lead_times: Iterator[float] | None = None,
     ) -> None:
         self.env = env
         self.sku_index = sku_index
@@ -34,6 +37,10 @@ class StockPoint:
         self.lead_times = lead_times
         self.record = record
         self.line_complete = line_complete
+        self.emergency = emergency
+        self._emergency_lead_times = emergency_lead_times
+        self._emergency_due = False
+        """One emergency order at a time: none is placed while one is on its way."""
         self.on_hand = policy.initial_stock
         self.on_order = 0
         self.backorders = 0
@@ -41,6 +48,7 @@ class StockPoint:
         self.waiting: deque[list[int]] = deque()
         """Backordered lines in arrival order: [line, units still to allocate]."""
         self._continuous = policy.review_period is None
+        self._checks_after_demand = self._continuous or emergency is not None
         record.levels.extend((env.now, sku_index, self.on_hand, 0))
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
@@ -60,7 +68,7 @@ class StockPoint:
         else:
             short = self._shortage(line, quantity, available, lose_shortage)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
-        if self._continuous:
+        if self._checks_after_demand:
             self._replenish()
         return short
 
@@ -86,27 +94,44 @@ class StockPoint:
         taken = units if units <= self.on_hand else self.on_hand
         self.on_hand -= taken
         self.record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
-        if self._continuous:
+        if self._checks_after_demand:
             self._replenish()
         return taken
 
     def _replenish(self) -> None:
+        """After a demand: the emergency check, then (continuous review) the policy's order."""
+        emergency = self.emergency
+        if (
+            emergency is not None
+            and not self._emergency_due
+            and self.on_hand - self.backorders < emergency.trigger
+        ):
+            self._emergency_due = True
+            self._order(emergency.quantity, next(self._emergency_lead_times), 1)  # type: ignore[arg-type]
+        if self._continuous:
+            self._review()
+
+    def _review(self) -> None:
         quantity = self.policy.order_quantity(self.on_hand + self.on_order - self.backorders)
-        if quantity <= 0:
-            return
+        if quantity > 0:
+            self._order(quantity, next(self.lead_times), 0)
+
+    def _order(self, quantity: int, lead_time: float, emergency: int) -> None:
+        """Place a replenishment order; it counts in the inventory position until it arrives."""
         self.on_order += quantity
-        lead_time = next(self.lead_times)
         now = self.env.now
         record = self.record
         replenishment = record.replenishment_count
         record.replenishment_count = replenishment + 1
-        record.replenishments.extend((self.sku_index, now, now + lead_time, quantity))
-        arrival = self.env.timeout(lead_time, value=(replenishment, quantity))
+        record.replenishments.extend((self.sku_index, now, now + lead_time, quantity, emergency))
+        arrival = self.env.timeout(lead_time, value=(replenishment, quantity, emergency))
         arrival.callbacks.append(self._receive)
 
     def _receive(self, event: simpy.Event) -> None:
         """A replenishment arrives: fill the backorder queue first, the rest goes on hand."""
-        replenishment, quantity = event.value  # type: ignore[misc]
+        replenishment, quantity, emergency = event.value  # type: ignore[misc]
+        if emergency:
+            self._emergency_due = False
         record = self.record
         now = self.env.now
         record.receipts[replenishment] = (self.on_hand - self.backorders, self.lost_units)
@@ -132,7 +157,7 @@ class StockPoint:
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
         while True:
             yield self.env.timeout(period)
-            self._replenish()
+            self._review()
 
 
 class UnlimitedStock:

@@ -139,6 +139,10 @@ class World:
                     streams.draws(f"lead_time/{sku}", item.lead_time),
                     self.record,
                     self._line_complete,
+                    item.emergency,
+                    streams.draws(f"emergency lead time/{sku}", item.emergency.lead_time)
+                    if item.emergency
+                    else None,
                 )
             )
         return stock

@@ -76,6 +76,16 @@ StockoutRule = Literal["backorder", "partial", "lost", "postpone"]
 """The same, plus how an order ships: partial ships what is there at once."""
 
 
+class Emergency(Section):
+    """An emergency order from a faster source when net stock falls below ``trigger``."""
+
+    trigger: int = Field(ge=-1000000, description="order when on hand - backorders < trigger")
+    quantity: Count = Field(ge=1, description="units per emergency order")
+    lead_time: DurationDistribution = Field(description="lead time of the emergency source")
+    order_cost: float = Field(default=0.0, ge=0, description="per emergency order")
+    unit_premium: float = Field(default=0.0, ge=0, description="per unit, above unit_cost")
+
+
 class Reserve(Section):
     """Critical-level rationing: the last ``units`` on hand serve only ``for_tier`` and above."""
 
@@ -86,6 +96,7 @@ class Reserve(Section):
 class _Item(Section):
     lead_time: DurationDistribution = Field(description="supplier lead time of each replenishment")
     reserve: Reserve | None = Field(default=None, description="stock kept for better tiers")
+    emergency: Emergency | None = Field(default=None, description="a faster, dearer source")
     stockout: LineRule | None = Field(
         default=None, description="this sku's shortages (default: stocking.stockout)"
     )
