@@ -320,3 +320,43 @@ def test_unreliable_and_damaging_carriers_and_capacity() -> None:
     assert per_day.max() <= 26 and (shipments["dispatched"] > shipments["ready"]).any()
     kpis = results.kpis
     assert (kpis["perfect_order_rate"] < kpis["otif"]).all() and (kpis["cost_damage"] > 0).all()
+
+
+def test_order_entry_channels_add_their_time_and_their_errors() -> None:
+    channels = {
+        "edi": {"entry_time": 0, "wrong_item": 0.0, "wrong_invoice": 0.0},
+        "phone": {"entry_time": 0.5, "wrong_item": 0.04, "wrong_invoice": 0.08},
+    }
+    scenario = stage_scenario(
+        horizon=3000,
+        warmup=100,
+        replications=4,
+        channels=channels,
+        demand={
+            "arrivals": {"process": "poisson", "rate": 0.5},
+            "mix": {"A": 1.0},
+            "channels": {"edi": 0.6, "phone": 0.4},
+        },
+        processing={"staff": 2, "time": 0.2},
+    )
+    results = servsim.simulate(scenario)
+    orders = results.orders
+    phone = orders["channel"] == "phone"
+    assert abs(phone.mean() - 0.4) < 4 * np.sqrt(0.24 / len(orders))
+    assert not orders.loc[~phone, ["wrong_item", "wrong_invoice"]].any().any()
+    for column, rate in (("wrong_item", 0.04), ("wrong_invoice", 0.08)):
+        observed = orders.loc[phone, column].mean()
+        assert abs(observed - rate) < 4 * np.sqrt(rate * (1 - rate) / phone.sum())
+    shipments = results.shipments.merge(orders[["replication", "order", "channel"]])
+    work = (shipments["ready"] - shipments["start"]).groupby(shipments["channel"]).mean()
+    assert np.isclose(work["edi"], 0.2) and np.isclose(work["phone"], 0.7)
+    summary = results.summary_by("channel")
+    assert (
+        summary.loc[("phone", "perfect_order_rate"), "hi"]
+        < summary.loc[("edi", "perfect_order_rate"), "lo"]
+    )
+
+
+def test_a_segment_must_say_how_its_orders_come_in() -> None:
+    with pytest.raises(servsim.ScenarioError, match="say how this segment's orders come in"):
+        stage_scenario(channels={"web": {}})

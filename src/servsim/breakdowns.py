@@ -15,24 +15,34 @@ from servsim.outcomes import classify_orders
 from servsim.satisfaction import order_satisfaction
 from servsim.scenario.schema import Scenario
 
-GROUPINGS = ("segment", "sku")
+GROUPINGS = ("segment", "channel", "sku")
 
 
 def kpis_by_segment(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     """One KPI row per segment for one replication."""
+    return kpis_by_order_group(log, scenario, "segment")
+
+
+def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
+    """One KPI row per order entry channel for one replication."""
+    return kpis_by_order_group(log, scenario, "channel")
+
+
+def kpis_by_order_group(log: RunLog, scenario: Scenario, by: str) -> list[dict[str, object]]:
+    """One KPI row per value of an order column (segment, channel) for one replication."""
     orders = classify_orders(log)
     orders["satisfaction"] = order_satisfaction(orders, scenario.satisfaction, log.horizon)
     counted = orders[orders["counted"]]
     rows = []
-    for segment in log.orders["segment"].cat.categories:
-        mine = counted[counted["segment"] == segment]
+    for group in log.orders[by].cat.categories:
+        mine = counted[counted[by] == group]
         lines = log.lines[log.lines["order"].isin(mine.index)]
         scores = mine["satisfaction"].dropna()
         timing = time_and_reliability(log, mine)
         timing.pop("staff_utilisation")
         rows.append(
             {
-                "segment": segment,
+                by: group,
                 "orders": float(len(mine)),
                 "unit_fill_rate": _ratio(lines["filled"].sum(), lines["quantity"].sum()),
                 "line_fill_rate": _ratio((lines["filled"] == lines["quantity"]).sum(), len(lines)),
@@ -79,10 +89,10 @@ def kpis_by_sku(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
 
 
 def breakdown(logs: list[RunLog], scenario: Scenario, by: str) -> pd.DataFrame:
-    """KPI rows per replication and group (``by`` is 'segment' or 'sku')."""
+    """KPI rows per replication and group (``by`` is 'segment', 'channel' or 'sku')."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, got {by!r}")
-    compute = kpis_by_segment if by == "segment" else kpis_by_sku
+    compute = {"segment": kpis_by_segment, "channel": kpis_by_channel, "sku": kpis_by_sku}[by]
     rows = [
         {"replication": replication, **row}
         for replication, log in enumerate(logs)

@@ -135,7 +135,12 @@ def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
         "cycle_spread": p95 - p5,
         "on_time_rate": _ratio(delivered["on_time"].sum(), len(delivered)),
         "otif": _ratio(otif.sum(), len(known)),
-        "perfect_order_rate": _ratio((otif & ~known["damaged"]).sum(), len(known)),
+        "perfect_order_rate": _ratio(
+            (otif & ~known["damaged"] & ~known["wrong_item"] & ~known["wrong_invoice"]).sum(),
+            len(known),
+        ),
+        "wrong_item_rate": _ratio(orders["wrong_item"].sum(), len(orders)),
+        "invoice_error_rate": _ratio(orders["wrong_invoice"].sum(), len(orders)),
         "expedited_rate": _ratio(orders["expedited"].sum(), len(orders)),
         "damage_rate": _ratio(delivered["damaged"].sum(), len(delivered)),
     }

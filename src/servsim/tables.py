@@ -35,6 +35,8 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "perfect_order_rate",
         "expedited_rate",
         "damage_rate",
+        "wrong_item_rate",
+        "invoice_error_rate",
         "processing_time",
         "processing_wait",
         "staff_utilisation",
@@ -59,6 +61,8 @@ RATES = {
     "perfect_order_rate",
     "expedited_rate",
     "damage_rate",
+    "wrong_item_rate",
+    "invoice_error_rate",
     "staff_utilisation",
     "satisfied_share",
 }

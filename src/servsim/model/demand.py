@@ -12,10 +12,13 @@ from collections.abc import Iterator
 import numpy as np
 
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
-from servsim.scenario.demand import Segment
+from servsim.scenario.demand import Channel, Segment
 
-OrderBlock = tuple[list[float], list[int], list[int], list[int]]
-"""(gaps between arrivals, lines per order, skus of all lines, quantities of all lines)"""
+OrderBlock = tuple[list[float], list[int], list[int], list[int], "EntryBlock | None"]
+"""(gaps between arrivals, lines per order, skus of all lines, quantities of all lines,
+order entry facts if the scenario has channels)"""
+EntryBlock = tuple[list[int], list[float], list[bool], list[bool]]
+"""Per order: (channel, entry time, wrong item, wrong invoice)"""
 
 
 class OrderStream:
@@ -29,6 +32,7 @@ class OrderStream:
         streams: RandomStreams,
         hours_per_time_unit: float,
         horizon: float,
+        channels: dict[str, Channel] | None = None,
     ) -> None:
         self.segment = segment
         mix = [(sku, weight) for sku, weight in segment.mix.items() if weight > 0]
@@ -41,6 +45,11 @@ class OrderStream:
         self._mix_rng = streams.generator(f"mix/{name}")
         self._lines_rng = streams.generator(f"lines/{name}")
         self._quantity_rng = streams.generator(f"quantity/{name}")
+        self._channels = channels or {}
+        shares = segment.channels or {}
+        self._channel_index = np.asarray([list(self._channels).index(c) for c in shares], dtype=int)
+        self._channel_shares = np.asarray(list(shares.values()), dtype=float)
+        self._entry_rng = streams.generator(f"order entry/{name}")
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
@@ -59,7 +68,30 @@ class OrderStream:
                 lines = self.segment.lines.sample(self._lines_rng, count).astype(int)
                 skus = self._distinct_skus(lines)
             quantities = self.segment.quantity.sample(self._quantity_rng, int(lines.sum()))
-            yield gaps.tolist(), lines.tolist(), skus.tolist(), quantities.astype(int).tolist()
+            entry = self._order_entry(count) if self._channels else None
+            yield (
+                gaps.tolist(),
+                lines.tolist(),
+                skus.tolist(),
+                quantities.astype(int).tolist(),
+                entry,
+            )
+
+    def _order_entry(self, count: int) -> EntryBlock:
+        """Each order's channel, its entry time and whether entry went wrong (item, invoice)."""
+        rng = self._entry_rng
+        picked = self._channel_index[
+            rng.choice(self._channel_index.size, count, p=self._channel_shares)
+        ]
+        specs = list(self._channels.values())
+        entry = np.zeros(count)
+        for index, spec in enumerate(specs):
+            times = spec.entry_time.sample(rng, count)
+            entry = np.where(picked == index, times, entry)
+        chance = rng.uniform(size=(2, count))
+        wrong_item = chance[0] < np.asarray([s.wrong_item for s in specs])[picked]
+        wrong_invoice = chance[1] < np.asarray([s.wrong_invoice for s in specs])[picked]
+        return picked.tolist(), entry.tolist(), wrong_item.tolist(), wrong_invoice.tolist()
 
     def _arrival_times(self, now: float) -> np.ndarray:
         rate = self.segment.arrivals.rate * self._peak

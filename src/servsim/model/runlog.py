@@ -95,6 +95,10 @@ class Recorder:
     """line -> (substitute sku, units taken from it)"""
     cancelled: set[int] = field(default_factory=set)
     """lines whose short units were cancelled (the customer refused a later date)"""
+    channel: dict[int, int] = field(default_factory=dict)
+    """order -> order entry channel (only when the scenario has channels)"""
+    wrong_item: set[int] = field(default_factory=set)
+    wrong_invoice: set[int] = field(default_factory=set)
     postponed: dict[int, float] = field(default_factory=dict)
     """order -> how much later than first promised it may now come"""
     shipments: list[float] = field(default_factory=list)
@@ -117,6 +121,7 @@ class Recorder:
         promises: list[float],
         modes: list[str],
         staff_on_duty: tuple[list[float], list[int]],
+        channels: list[str],
     ) -> RunLog:
         """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
         lines = self._lines_frame(skus, horizon)
@@ -173,6 +178,9 @@ class Recorder:
                 "shipments": np.bincount(ship_order, minlength=count),
                 "expedited": expedited,
                 "damaged": damaged,
+                "channel": pd.Categorical.from_codes(_codes(self.channel, count), channels),
+                "wrong_item": _flags(self.wrong_item, count),
+                "wrong_invoice": _flags(self.wrong_invoice, count),
             }
         )
         orders.index.name = "order"
@@ -291,3 +299,16 @@ def _until(times: list[float], horizon: float) -> np.ndarray:
     values = np.asarray(times, dtype=float)
     values[values > horizon] = NOT_YET
     return values
+
+
+def _codes(sparse: dict[int, int], count: int) -> np.ndarray:
+    codes = np.zeros(count, dtype=np.int32)
+    if sparse:
+        codes[list(sparse)] = list(sparse.values())
+    return codes
+
+
+def _flags(marked: set[int], count: int) -> np.ndarray:
+    flags = np.zeros(count, dtype=bool)
+    flags[list(marked)] = True
+    return flags

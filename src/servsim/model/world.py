@@ -13,7 +13,7 @@ import gc
 import simpy
 
 from servsim.model.delivery import Carriers
-from servsim.model.demand import OrderStream
+from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.processing import (
     Clerks,
     FifoClerkPool,
@@ -74,6 +74,7 @@ class World:
                 streams,
                 hours,
                 scenario.horizon,
+                scenario.channels,
             )
             self.env.process(self._arrivals(index, stream))
 
@@ -158,17 +159,23 @@ class World:
         draw_services = self._service is not None
         place_line = self._place_single_line_order
         no_services = [0.0] * BLOCK_SIZE
-        for gaps, line_counts, skus, quantities in stream.blocks():
+        for gaps, line_counts, skus, quantities, entry in stream.blocks():
             if draw_services:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
             else:
-                drawn = no_services
+                drawn = no_services[: len(gaps)]
+            if entry is not None:  # entry time adds to the processing time
+                drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
             position = 0
-            for gap, count, service in zip(gaps, line_counts, drawn, strict=False):
+            for index, (gap, count, service) in enumerate(
+                zip(gaps, line_counts, drawn, strict=False)
+            ):
                 yield timeout(gap)
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
+                if entry is not None:
+                    self._record_entry(len(placed) - 1, entry, index)
                 if count == 1:
                     place_line(len(placed) - 1, segment, skus[position], quantities[position])
                 else:
@@ -179,6 +186,16 @@ class World:
                         quantities[position : position + count],
                     )
                 position += count
+
+    def _record_entry(self, order: int, entry: EntryBlock, index: int) -> None:
+        """The channel an order came by, and whether entry got its item or invoice wrong."""
+        channels, _, wrong_item, wrong_invoice = entry
+        record = self.record
+        record.channel[order] = channels[index]
+        if wrong_item[index]:
+            record.wrong_item.add(order)
+        if wrong_invoice[index]:
+            record.wrong_invoice.add(order)
 
     def _place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
         """The common case, kept short: one line."""
@@ -346,6 +363,7 @@ class World:
             promises=self.promises,
             modes=self.modes,
             staff_on_duty=self._scheduled_staff(),
+            channels=list(scenario.channels) or ["any"],
         )
 
     def _scheduled_staff(self) -> tuple[list[float], list[int]]:

@@ -12,7 +12,13 @@ from typing import Annotated, Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from servsim.scenario.distributions import Constant, Empirical, Poisson, QuantityDistribution
+from servsim.scenario.distributions import (
+    Constant,
+    DurationDistribution,
+    Empirical,
+    Poisson,
+    QuantityDistribution,
+)
 from servsim.scenario.section import Section
 from servsim.units import HOURS_PER_YEAR
 
@@ -114,6 +120,9 @@ class Segment(Section):
         default=1, validate_default=True, description="units per order line"
     )
     tier: str = Field(default="basic", description="service tier: priority, promise, mode")
+    channels: dict[str, float] | None = Field(
+        default=None, description="order entry channel -> share of this segment's orders"
+    )
     stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
         default=None, description="this segment's stock-out rule (default: the sku's)"
     )
@@ -128,6 +137,18 @@ class Segment(Section):
         if not math.isclose(total, 1.0, abs_tol=1e-9):
             raise ValueError(f"weights must sum to 1, they sum to {total:g}")
         return mix
+
+    @field_validator("channels")
+    @classmethod
+    def _shares_sum_to_one(cls, shares: dict[str, float] | None) -> dict[str, float] | None:
+        if shares is not None:
+            if any(share < 0 for share in shares.values()) or not shares:
+                raise ValueError("channel shares must be >= 0")
+            if not math.isclose(sum(shares.values()), 1.0, abs_tol=1e-9):
+                raise ValueError(
+                    f"channel shares must sum to 1, they sum to {sum(shares.values()):g}"
+                )
+        return shares
 
     @model_validator(mode="after")
     def _lines_fit_the_mix(self) -> Segment:
@@ -144,7 +165,7 @@ class Segment(Section):
         return isinstance(self.lines, Constant) and self.lines.value == 1
 
 
-_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier", "stockout")
+_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier", "stockout", "channels")
 
 
 class Demand(Section):
@@ -172,3 +193,15 @@ class Demand(Section):
         for segment in self.segments.values():
             seen.update(dict.fromkeys(sku for sku, weight in segment.mix.items() if weight > 0))
         return list(seen)
+
+
+class Channel(Section):
+    """An order entry channel (EDI, web, phone): how long entry takes, how often it errs."""
+
+    entry_time: DurationDistribution = Field(
+        default=0, validate_default=True, description="added to the order's processing time"
+    )
+    wrong_item: float = Field(default=0.0, ge=0, le=1, description="probability of a wrong item")
+    wrong_invoice: float = Field(
+        default=0.0, ge=0, le=1, description="probability of a wrong invoice"
+    )

@@ -32,7 +32,7 @@ from servsim.policies import (
     StockoutPolicy,
 )
 from servsim.scenario.delivery import Delivery
-from servsim.scenario.demand import SINGLE_SEGMENT, Demand
+from servsim.scenario.demand import SINGLE_SEGMENT, Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
@@ -283,6 +283,9 @@ class Scenario(Section):
     stocking: Annotated[Stocking | None, BeforeValidator(_none_word_is_none)]
     processing: Annotated[Processing | None, BeforeValidator(_none_word_is_none)]
     delivery: Delivery
+    channels: dict[str, Channel] = Field(
+        default_factory=dict, description="order entry channels: entry time and error rates"
+    )
     tiers: dict[str, Tier] = Field(
         default_factory=dict, description="service tiers beyond (or replacing) the presets"
     )
@@ -310,6 +313,17 @@ class Scenario(Section):
                 raise ValueError(
                     f"{where}.mix: {', '.join(unknown)} is not a product; "
                     f"products are: {', '.join(skus)}"
+                )
+            if self.channels and segment.channels is None:
+                raise ValueError(
+                    f"{where}.channels: say how this segment's orders come in: "
+                    "{" + ", ".join(f"{name}: share" for name in self.channels) + "}"
+                )
+            stray_channels = [c for c in segment.channels or {} if c not in self.channels]
+            if stray_channels:
+                raise ValueError(
+                    f"{where}.channels: unknown channel {stray_channels[0]!r}; channels are: "
+                    + (", ".join(self.channels) or "none (define them under channels:)")
                 )
             if segment.tier not in self.all_tiers:
                 raise ValueError(
