@@ -360,3 +360,39 @@ def test_order_entry_channels_add_their_time_and_their_errors() -> None:
 def test_a_segment_must_say_how_its_orders_come_in() -> None:
     with pytest.raises(servsim.ScenarioError, match="say how this segment's orders come in"):
         stage_scenario(channels={"web": {}})
+
+
+def test_urgent_orders_get_the_urgent_tiers_promise_mode_and_priority() -> None:
+    scenario = stage_scenario(
+        horizon=4000,
+        warmup=200,
+        replications=4,
+        tiers={"rush": {"priority": 3, "promise": 6, "mode": "air"}},
+        demand={
+            "arrivals": {"process": "poisson", "rate": 0.75},
+            "mix": {"A": 1.0},
+            "urgent": {"share": 0.2, "tier": "rush"},
+        },
+        processing=ONE_CLERK,
+        delivery={
+            "promise": 30,
+            "default": "road",
+            "modes": {
+                "road": {"transit": 20, "cost_per_shipment": 5},
+                "air": {"transit": 2, "cost_per_shipment": 25},
+            },
+        },
+    )
+    results = servsim.simulate(scenario)
+    orders = results.orders
+    urgent = orders["urgent"]
+    assert abs(urgent.mean() - 0.2) < 4 * np.sqrt(0.16 / len(orders))
+    assert np.allclose((orders["promised"] - orders["placed"])[urgent], 6)
+    assert np.allclose((orders["promised"] - orders["placed"])[~urgent], 30)
+    shipments = results.shipments.merge(orders[["replication", "order", "urgent"]])
+    assert set(shipments.loc[shipments["urgent"], "mode"]) == {"air"}
+    assert set(shipments.loc[~shipments["urgent"], "mode"]) == {"road"}
+    wait = (shipments["start"] - shipments["released"]).groupby(shipments["urgent"]).mean()
+    expected = dict(zip([True, False], theory.mm1_priority_waits([0.15, 0.6], 1.0), strict=True))
+    for flag, value in expected.items():
+        assert abs(wait[flag] - value) < 0.15 * value

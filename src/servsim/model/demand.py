@@ -14,9 +14,11 @@ import numpy as np
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.demand import Channel, Segment
 
-OrderBlock = tuple[list[float], list[int], list[int], list[int], "EntryBlock | None"]
+OrderBlock = tuple[
+    list[float], list[int], list[int], list[int], "EntryBlock | None", "list[bool] | None"
+]
 """(gaps between arrivals, lines per order, skus of all lines, quantities of all lines,
-order entry facts if the scenario has channels)"""
+order entry facts if the scenario has channels, urgent or not if the segment has urgency)"""
 EntryBlock = tuple[list[int], list[float], list[bool], list[bool]]
 """Per order: (channel, entry time, wrong item, wrong invoice)"""
 
@@ -50,6 +52,7 @@ class OrderStream:
         self._channel_index = np.asarray([list(self._channels).index(c) for c in shares], dtype=int)
         self._channel_shares = np.asarray(list(shares.values()), dtype=float)
         self._entry_rng = streams.generator(f"order entry/{name}")
+        self._urgent_rng = streams.generator(f"urgent/{name}")
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
@@ -69,12 +72,17 @@ class OrderStream:
                 skus = self._distinct_skus(lines)
             quantities = self.segment.quantity.sample(self._quantity_rng, int(lines.sum()))
             entry = self._order_entry(count) if self._channels else None
+            urgent = self.segment.urgent
+            asks = (
+                (self._urgent_rng.uniform(size=count) < urgent.share).tolist() if urgent else None
+            )
             yield (
                 gaps.tolist(),
                 lines.tolist(),
                 skus.tolist(),
                 quantities.astype(int).tolist(),
                 entry,
+                asks,
             )
 
     def _order_entry(self, count: int) -> EntryBlock:

@@ -97,6 +97,8 @@ class Recorder:
     """lines whose short units were cancelled (the customer refused a later date)"""
     channel: dict[int, int] = field(default_factory=dict)
     """order -> order entry channel (only when the scenario has channels)"""
+    urgent: set[int] = field(default_factory=set)
+    """orders that asked for urgent delivery"""
     wrong_item: set[int] = field(default_factory=set)
     wrong_invoice: set[int] = field(default_factory=set)
     postponed: dict[int, float] = field(default_factory=dict)
@@ -119,6 +121,7 @@ class Recorder:
         skus: list[str],
         segments: list[str],
         promises: list[float],
+        urgent_promises: list[float],
         modes: list[str],
         staff_on_duty: tuple[list[float], list[int]],
         channels: list[str],
@@ -156,6 +159,10 @@ class Recorder:
         filled = per_order("filled").astype(np.int64)
         lost = per_order("lost").astype(np.int64)
         substituted = per_order("substituted").astype(np.int64)
+        urgent = _flags(self.urgent, count)
+        promise = np.where(
+            urgent, np.asarray(urgent_promises)[segment], np.asarray(promises)[segment]
+        )
         postponed_by = np.zeros(count)
         if self.postponed:
             postponed_by[list(self.postponed)] = list(self.postponed.values())
@@ -163,7 +170,8 @@ class Recorder:
             {
                 "placed": placed,
                 "segment": pd.Categorical.from_codes(segment, segments),
-                "promised": placed + np.asarray(promises)[segment] + postponed_by,
+                "promised": placed + promise + postponed_by,
+                "urgent": urgent,
                 "lines": np.bincount(order_of_line, minlength=count),
                 "quantity": quantity,
                 "filled": filled,

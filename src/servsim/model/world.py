@@ -49,6 +49,16 @@ class World:
         )
         """segment -> (priority in processing, carrier mode index)"""
         self.promises = [scenario.promise_of(tier) for tier in tiers]
+        urgent_tiers = [
+            segment.urgent.tier if segment.urgent else segment.tier
+            for segment in scenario.demand.segments.values()
+        ]
+        self.urgent_promises = [scenario.promise_of(tier) for tier in urgent_tiers]
+        self._urgent_service = [
+            (scenario.all_tiers[tier].priority, self.modes.index(scenario.mode_of(tier)))
+            for tier in urgent_tiers
+        ]
+        """segment -> (priority, mode) of its urgent orders"""
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
         self.carriers = Carriers(scenario.delivery, streams, day_length=24 / hours_per_unit)
         self.clerks = self._build_clerks()
@@ -116,7 +126,8 @@ class World:
             )
             self.env.process(follow_calendar(self.env, pool, times.tolist(), staff.tolist()))
             return pool
-        if len(set(self._priority_of_segment)) > 1:
+        priorities = {priority for priority, _ in self._service_of_segment + self._urgent_service}
+        if len(priorities) > 1:
             clerks: int = processing.staff  # type: ignore[assignment]
             return PriorityClerkPool(self.env, clerks, self._processed, self._started)
         return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
@@ -159,7 +170,7 @@ class World:
         draw_services = self._service is not None
         place_line = self._place_single_line_order
         no_services = [0.0] * BLOCK_SIZE
-        for gaps, line_counts, skus, quantities, entry in stream.blocks():
+        for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
             if draw_services:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
             else:
@@ -176,6 +187,8 @@ class World:
                 services.append(service)
                 if entry is not None:
                     self._record_entry(len(placed) - 1, entry, index)
+                if urgent is not None and urgent[index]:
+                    record.urgent.add(len(placed) - 1)
                 if count == 1:
                     place_line(len(placed) - 1, segment, skus[position], quantities[position])
                 else:
@@ -304,7 +317,11 @@ class World:
             duration = self._service_of_order[order]
         else:
             duration = next(self._extra_service)
-        priority, mode = self._service_of_segment[self.record.segment[order]]
+        segment = self.record.segment[order]
+        if order in self.record.urgent:
+            priority, mode = self._urgent_service[segment]
+        else:
+            priority, mode = self._service_of_segment[segment]
         shipments = self.record.shipments
         now = self.env.now
         if self.clerks.immediate:
@@ -323,7 +340,8 @@ class World:
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
         record = self.record
-        due = record.placed[order] + self.promises[record.segment[order]]
+        promises = self.urgent_promises if order in record.urgent else self.promises
+        due = record.placed[order] + promises[record.segment[order]]
         return due + record.postponed.get(order, 0.0)
 
     def _started(self, shipment: int, start: float) -> None:
@@ -361,6 +379,7 @@ class World:
             skus=self.skus,
             segments=self.segments,
             promises=self.promises,
+            urgent_promises=self.urgent_promises,
             modes=self.modes,
             staff_on_duty=self._scheduled_staff(),
             channels=list(scenario.channels) or ["any"],

@@ -108,6 +108,13 @@ def _largest(distribution: Any) -> float:
     return math.inf
 
 
+class Urgent(Section):
+    """A share of a segment's orders ask for urgent delivery: they are served under ``tier``."""
+
+    share: float = Field(ge=0, le=1, description="share of the segment's orders that are urgent")
+    tier: str = Field(description="the tier urgent orders get: priority, promise, mode")
+
+
 class Segment(Section):
     """Customers who order alike: their arrivals, what an order holds, and their tier."""
 
@@ -123,6 +130,7 @@ class Segment(Section):
     channels: dict[str, float] | None = Field(
         default=None, description="order entry channel -> share of this segment's orders"
     )
+    urgent: Urgent | None = Field(default=None, description="orders that ask for urgent delivery")
     stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
         default=None, description="this segment's stock-out rule (default: the sku's)"
     )
@@ -165,7 +173,16 @@ class Segment(Section):
         return isinstance(self.lines, Constant) and self.lines.value == 1
 
 
-_SEGMENT_KEYS = ("arrivals", "mix", "lines", "quantity", "tier", "stockout", "channels")
+_SEGMENT_KEYS = (
+    "arrivals",
+    "mix",
+    "lines",
+    "quantity",
+    "tier",
+    "stockout",
+    "channels",
+    "urgent",
+)
 
 
 class Demand(Section):

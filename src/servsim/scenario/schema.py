@@ -325,6 +325,11 @@ class Scenario(Section):
                     f"{where}.channels: unknown channel {stray_channels[0]!r}; channels are: "
                     + (", ".join(self.channels) or "none (define them under channels:)")
                 )
+            if segment.urgent and segment.urgent.tier not in self.all_tiers:
+                raise ValueError(
+                    f"{where}.urgent.tier: unknown tier {segment.urgent.tier!r}; tiers are: "
+                    + ", ".join(self.all_tiers)
+                )
             if segment.tier not in self.all_tiers:
                 raise ValueError(
                     f"{where}.tier: unknown tier {segment.tier!r}; tiers are: "
