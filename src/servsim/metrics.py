@@ -67,6 +67,7 @@ def availability(
         "avg_backorders": backorders,
         "lost_sales_rate": _ratio(lines["lost"].sum(), demanded),
         "substitution_rate": _ratio(lines["substituted"].sum(), demanded),
+        "substituted_order_rate": _ratio((orders["substituted"] > 0).sum(), len(orders)),
         "postponed_rate": _ratio(orders["postponed"].sum(), len(orders)),
         "cancelled_rate": _ratio(orders["cancelled"].sum(), len(orders)),
         "stock_wait_mean": _mean((orders["allocated"] - orders["placed"])[allocated]),
