@@ -4,11 +4,16 @@
 >>> scenario = servsim.load_scenario("scenarios/webshop.yaml")
 >>> results = servsim.simulate(scenario, replications=5)
 >>> results.summary()
+>>> sweep = servsim.sweep("experiments/webshop_staff_and_stock.yaml", workers=2)
+>>> sweep.frontier()
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 from servsim.errors import ScenarioError
+from servsim.experiment.loading import load_experiment
+from servsim.experiment.results import SweepResults
+from servsim.experiment.sweep import sweep
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
 from servsim.scenario.schema import Scenario
@@ -18,4 +23,14 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-__all__ = ["Results", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+__all__ = [
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "SweepResults",
+    "__version__",
+    "load_experiment",
+    "load_scenario",
+    "simulate",
+    "sweep",
+]

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import pandas as pd
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from servsim import __version__
 from servsim.breakdowns import GROUPINGS
 from servsim.errors import ScenarioError
+from servsim.experiment.loading import load_experiment
+from servsim.experiment.sweep import Progress as ProgressCallback
+from servsim.experiment.sweep import sweep
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
+from servsim.sweep_tables import best_table, frontier_table
 from servsim.tables import KPI_GROUPS, format_value
 
 BAD_INPUT = 2
@@ -38,6 +52,7 @@ def main() -> None:
     Typical use:
       servsim validate scenarios/webshop.yaml
       servsim run scenarios/webshop.yaml --replications 10 --out results/webshop
+      servsim sweep experiments/webshop_staff_and_stock.yaml --workers 2
     """
 
 
@@ -93,7 +108,7 @@ def validate(file: Path) -> None:
     "--by",
     type=click.Choice(GROUPINGS),
     multiple=True,
-    help="Also show (and write) the KPIs per customer segment or per sku; may be repeated.",
+    help="Also show (and write) the KPIs per customer segment, order channel or sku (repeatable).",
 )
 def run(
     file: Path,
@@ -195,3 +210,96 @@ def write_results(
             write(path, index=False)
             written.append(path)
     return written
+
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+@main.command(name="sweep")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: every core); with --local-cluster, Dask workers.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on the Dask cluster of an existing scheduler.",
+)
+@click.option("--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here.")
+@click.option("--resume", is_flag=True, help="Keep the runs already in the results folder.")
+@click.option("--force", is_flag=True, help="Replace the results already in the folder.")
+def sweep_command(
+    file: Path,
+    workers: int | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    resume: bool,
+    force: bool,
+) -> None:
+    """Sweep an experiment FILE: every point's replications, then the frontier and the best point.
+
+    Results go to the experiment's out: folder (default: results/FILE-NAME), one file per
+    completed chunk of runs, so a stopped sweep continues with --resume.
+    """
+    if scheduler is not None and local_cluster:
+        _fail("--scheduler and --local-cluster exclude each other: choose one cluster")
+    if resume and force:
+        _fail("--resume keeps the results already there and --force replaces them: choose one")
+    try:
+        experiment = load_experiment(file)
+    except ScenarioError as error:
+        _fail(str(error))
+    out = experiment.out_folder or Path("results") / file.stem
+    executor = "dask" if scheduler is not None or local_cluster else None
+    try:
+        with _progress_bar(f"Sweeping {experiment.title}") as progress:
+            results = sweep(
+                experiment,
+                workers=workers,
+                client=scheduler,
+                executor=executor,
+                resume=resume,
+                force=force,
+                progress=progress,
+                out=out,
+            )
+    except ScenarioError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        click.echo(
+            f"Stopped. The runs completed so far are kept in {out}; "
+            f"finish them with: servsim sweep {file} --resume",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+    console.print(frontier_table(results, experiment.title))
+    if results.standards:
+        console.print(best_table(results))
+    console.print(f"Results in {out}", markup=False)
+
+
+@contextmanager
+def _progress_bar(title: str) -> Iterator[ProgressCallback]:
+    """A progress bar with the runs done and the time left; yields its update function."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(title, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

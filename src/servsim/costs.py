@@ -70,7 +70,8 @@ def cost_kpis(
     dispatched = log.shipments[(shipped >= start) & (shipped <= end)]
     transport, expedite, damage = _carrier_costs(dispatched, log, scenario)
     lost_units = lines["lost"].to_numpy()
-    lost_margin = float(np.dot(lost_units, lines["sku"].map(margin).astype(float).to_numpy()))
+    # a plain sum of products: np.dot's last digits depend on the BLAS thread count
+    lost_margin = float(np.sum(lost_units * lines["sku"].map(margin).astype(float).to_numpy()))
 
     terms = {
         "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,

@@ -12,7 +12,9 @@ def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float
     """
     clipped = np.clip(times, start, end)
     durations = np.diff(np.append(clipped, end))
-    return float(np.dot(values, durations) / (end - start))
+    # a sum of products, not np.dot: BLAS splits long dot products over its threads, so the
+    # last bits would depend on how many threads the process allows (Dask workers allow one)
+    return float(np.sum(values * durations) / (end - start))
 
 
 def overlap(starts: np.ndarray, ends: np.ndarray, window_start: float, window_end: float) -> float:
@@ -37,4 +39,4 @@ def integral_of_excess(
     grid = np.unique(np.concatenate([first[0], second[0], [start, end]]))
     grid = grid[(grid >= start) & (grid <= end)]
     excess = np.clip(value_at(*first, grid[:-1]) - value_at(*second, grid[:-1]), 0, None)
-    return float(np.dot(excess, np.diff(grid)))
+    return float(np.sum(excess * np.diff(grid)))  # not np.dot: see time_average

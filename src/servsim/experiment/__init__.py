@@ -1,4 +1,10 @@
-"""Experiments: replications, confidence intervals (sweeps and the frontier build on these)."""
+"""Experiments: sweep a scenario's parameters over replications, on one machine or a cluster.
+
+``schema`` and ``loading`` read experiment files, ``design`` plans points and runs, ``work`` and
+``executors`` run them, ``store`` keeps them, ``tables`` and ``confidence`` summarize them,
+``adaptive`` decides how many replications a point needs, ``frontier`` and ``standards`` judge
+the points, and ``sweep`` ties these together into ``SweepResults``.
+"""
 
 from servsim.experiment.confidence import summarize
 

@@ -97,6 +97,7 @@ def read_document(
     """
     file = str(path)
     kind = model.__name__.lower()
+    article = "an" if kind[0] in "aeiou" else "a"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -110,7 +111,7 @@ def read_document(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        message = f"not a text file: a {kind} is YAML text in UTF-8"
+        message = f"not a text file: {article} {kind} is YAML text in UTF-8"
         raise ScenarioError([Problem(file, line, "", message)]) from None
 
     loader = yaml.SafeLoader(text)
@@ -119,7 +120,7 @@ def read_document(
     try:
         node = loader.get_single_node()
         if node is None:
-            message = f"the file is empty; a {kind} needs at least: {_required_keys(model)}"
+            message = f"the file is empty; {article} {kind} needs at least: {_required_keys(model)}"
             raise ScenarioError([Problem(file, None, "", message)])
         _record_lines(loader, node, (), lines, problems, file, frozenset())
         document = loader.construct_document(node)

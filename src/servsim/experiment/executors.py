@@ -1,0 +1,213 @@
+"""Where runs happen: in this process, in local worker processes, or on a Dask cluster.
+
+Each executor maps a function over items and hands back (item, result) pairs as they complete;
+the order of completion never matters, because results are sorted before they are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from servsim.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Executor(Protocol):
+    """Runs work somewhere; ``workers`` says how many items it can work on at once."""
+
+    workers: int
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        """Apply ``function`` to every item; yield each item with its result as it completes."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers (cancelling what has not started)."""
+        ...
+
+
+class SerialExecutor:
+    """Everything in this process, one item after another: simplest to debug."""
+
+    workers = 1
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        """Apply ``function`` to each item in turn."""
+        for item in items:
+            yield item, function(item)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+
+class ProcessExecutor:
+    """Local worker processes (every core by default); a pool whose worker died is replaced."""
+
+    def __init__(self, workers: int | None = None, restarts: int = 3) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.restarts = restarts
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _running_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        """Apply ``function`` in the pool; items lost with a dead worker are sent again."""
+        missing = dict(enumerate(items))
+        restarts = 0
+        while missing:
+            pool = self._running_pool()
+            futures: dict[Future[Result], int] = {
+                pool.submit(function, item): key for key, item in missing.items()
+            }
+            try:
+                yield from _as_completed(futures, missing)
+            except BrokenProcessPool:
+                restarts += 1
+                self._discard_pool()
+                if restarts > self.restarts:
+                    raise RuntimeError(
+                        f"worker processes died {restarts} times; giving up "
+                        f"({len(missing)} items not done)"
+                    ) from None
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        """Stop the workers once the items already running are done."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(workers={self.workers})"
+
+
+def _as_completed(
+    futures: dict[Future[Result], int], missing: dict[int, Any]
+) -> Iterator[tuple[Any, Result]]:
+    """Yield finished futures' items and results; results already in survive a broken pool."""
+    waiting = set(futures)
+    while waiting:
+        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+        broken = None
+        for future in done:
+            error = future.exception()
+            if isinstance(error, BrokenProcessPool):
+                broken = error
+                continue
+            key = futures[future]
+            result = future.result()
+            yield missing.pop(key), result
+        if broken is not None:
+            for future in list(waiting):
+                if future.done() and future.exception() is None:
+                    key = futures[future]
+                    yield missing.pop(key), future.result()
+            raise broken
+
+
+class DaskExecutor:
+    """A Dask cluster: an existing scheduler (client or address) or a LocalCluster started here.
+
+    Dask itself sends the work of a worker that died to another worker.
+    """
+
+    def __init__(
+        self,
+        client: Client | str | None = None,
+        workers: int | None = None,
+        connect_timeout: str = "10s",
+    ) -> None:
+        from distributed import Client, LocalCluster
+
+        self._cluster: LocalCluster | None = None
+        self._own_client = not isinstance(client, Client)
+        if isinstance(client, Client):
+            self.client = client
+        elif isinstance(client, str):
+            try:
+                self.client = Client(client, timeout=connect_timeout)
+            except (OSError, ValueError) as error:
+                message = f"cannot reach the Dask scheduler at {client} ({error}); is it running?"
+                raise ScenarioError([Problem(None, None, "", message)]) from None
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: never collides with another cluster
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self._cluster)
+        self.workers = workers or max(1, sum(self.client.nthreads().values()))
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        """Submit every item; yield them as the cluster finishes them."""
+        from distributed import as_completed
+
+        futures = [self.client.submit(function, item, pure=False) for item in items]
+        index = {future.key: position for position, future in enumerate(futures)}
+        try:
+            for future in as_completed(futures):
+                yield items[index[future.key]], future.result()
+        finally:
+            self.client.cancel([future for future in futures if not future.done()])
+
+    def close(self) -> None:
+        """Disconnect; a LocalCluster started here is shut down."""
+        if self._own_client:
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def __repr__(self) -> str:
+        return f"DaskExecutor({self.client.scheduler.address}, workers={self.workers})"
+
+
+def make_executor(
+    executor: Executor | str | None = None,
+    workers: int | None = None,
+    client: Client | str | None = None,
+) -> Executor:
+    """The executor asked for: an instance as is, or by name: serial, processes, dask."""
+    if executor is not None and not isinstance(executor, str):
+        return executor
+    if executor is None:
+        executor = "dask" if client is not None else "serial" if workers == 1 else "processes"
+    if executor == "serial":
+        return SerialExecutor()
+    if executor == "processes":
+        return ProcessExecutor(workers)
+    if executor == "dask":
+        return DaskExecutor(client, workers)
+    raise ValueError(f"unknown executor {executor!r}; allowed: serial, processes, dask")

@@ -1,0 +1,187 @@
+"""Reading experiment files: YAML in, a validated Experiment out, or every problem with its line.
+
+Every point's values are applied to the scenario here, at load time, so a sweep never starts
+with a parameter the scenario does not have or a value its schema rejects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from servsim.errors import (
+    Problem,
+    ScenarioError,
+    line_of,
+    problems_from_validation_error,
+    show,
+    sorted_by_line,
+)
+from servsim.experiment.design import plan
+from servsim.experiment.schema import Experiment, ListedValues
+from servsim.scenario.loading import load_scenario, plain, read_document, validate_document
+from servsim.scenario.schema import Scenario
+
+Lines = dict[tuple[str | int, ...], int]
+
+_OVERRIDE_NOTE = re.compile(r" \(with override [^()]*\)$")
+"""The scenario's note of the overrides in play, said once already by the experiment's message."""
+
+MOST_POINT_PROBLEMS = 10
+"""Combinations the scenario rejects that are reported one by one; the rest are counted."""
+
+
+def load_experiment(source: str | os.PathLike[str] | Mapping[str, Any]) -> Experiment:
+    """Load an experiment from a YAML file or a mapping, reporting all its problems at once."""
+    if isinstance(source, Mapping):
+        document: Any = {key: _as_written(value) for key, value in source.items()}
+        return _validate(document, file=None, lines={}, folder=Path("."), text=None)
+    path = Path(source)
+    document, lines, problems = read_document(path, Experiment)
+    text = path.read_text(encoding="utf-8")
+    return _validate(document, str(source), lines, path.parent, text, path, problems)
+
+
+def _as_written(value: Any) -> Any:
+    """A value of a mapping as a file would hold it: paths as text, scenarios kept as they are."""
+    if isinstance(value, Scenario):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return plain(value)
+
+
+def _validate(
+    document: Any,
+    file: str | None,
+    lines: Lines,
+    folder: Path,
+    text: str | None,
+    source_path: Path | None = None,
+    problems: list[Problem] | None = None,
+) -> Experiment:
+    found = list(problems or [])
+    if not isinstance(document, dict):
+        kind = "a list" if isinstance(document, list) else f"the value {show(document)}"
+        found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {kind}"))
+        raise ScenarioError(found)
+    try:
+        experiment = Experiment.model_validate(document)
+    except ValidationError as error:
+        found += problems_from_validation_error(error, Experiment, document, file=file, lines=lines)
+    if found:
+        raise ScenarioError(sorted_by_line(found))
+    base = _base_scenario(experiment.scenario, file, lines, folder)
+    experiment._base = base
+    experiment._source_path = source_path
+    experiment._text = text
+    experiment._folder = folder
+    experiment._lines = dict(lines)
+    _check_values(experiment, file, lines)
+    _check_points(experiment, file, lines)
+    return experiment
+
+
+def _base_scenario(
+    written: str | dict[str, Any] | Scenario, file: str | None, lines: Lines, folder: Path
+) -> Scenario:
+    """The scenario the experiment names: a file next to it, or one written inline."""
+    if isinstance(written, Scenario):
+        return written
+    if isinstance(written, dict):
+        inner = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
+        return validate_document(written, file=file, lines=inner)
+    path = Path(os.path.normpath(folder / written))
+    if not path.is_file():
+        where = "is a folder" if path.is_dir() else "does not exist"
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line_of(("scenario",), lines),
+                    "scenario",
+                    f"scenario file {str(path)!r} {where} (paths are relative to the "
+                    "experiment file)",
+                )
+            ]
+        )
+    return load_scenario(path)
+
+
+def _value_line(experiment: Experiment, name: str, index: int, lines: Lines) -> int | None:
+    """The line a parameter's value is written on (the parameter's line for a range)."""
+    listed = isinstance(experiment.parameters[name], ListedValues)
+    candidates = [("parameters", name, index), ("parameters", name, "values", index)]
+    for candidate in candidates if listed else []:
+        if candidate in lines:
+            return lines[candidate]
+    return line_of(("parameters", name), lines)
+
+
+def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> None:
+    """Apply each value of each parameter alone: unknown paths and rejected values, located."""
+    base = experiment.base_scenario
+    problems: list[Problem] = []
+    for name, values in experiment.parameter_values.items():
+        for index, value in enumerate(values):
+            try:
+                base.with_overrides({name: value})
+            except ScenarioError as error:
+                line = _value_line(experiment, name, index, lines)
+                for problem in error.problems:
+                    located = Problem(file, line, f"parameters.{name}", _message(problem, name))
+                    if located not in problems:
+                        problems.append(located)
+    if problems:
+        raise ScenarioError(sorted_by_line(problems))
+
+
+def _message(problem: Problem, name: str) -> str:
+    """The scenario's complaint, with its own path when that is not the parameter's."""
+    if problem.path == name or not problem.path:
+        return problem.message
+    return f"{problem.path}: {problem.message}"
+
+
+def _check_points(experiment: Experiment, file: str | None, lines: Lines) -> None:
+    """Apply every point's values together (cross-checks such as s below S); keep the scenarios."""
+    problems: list[Problem] = []
+    rejected = 0
+    for point in plan(experiment):
+        try:
+            experiment.point_scenario(point.id, point.overrides)
+        except ScenarioError as error:
+            rejected += 1
+            if rejected > MOST_POINT_PROBLEMS:
+                continue
+            values = ", ".join(f"{name} = {show(value)}" for name, value in point.overrides.items())
+            for problem in error.problems:
+                name = _closest_parameter(problem.path, point.overrides)
+                line = line_of(("parameters", name) if name else ("parameters",), lines)
+                message = f"with {values}: {_OVERRIDE_NOTE.sub('', _message(problem, ''))}"
+                path = f"parameters.{name}" if name else "parameters"
+                problems.append(Problem(file, line, path, message))
+    if rejected > MOST_POINT_PROBLEMS:
+        problems.append(
+            Problem(
+                file,
+                line_of(("parameters",), lines),
+                "parameters",
+                f"{rejected - MOST_POINT_PROBLEMS} more combinations are rejected as well",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _closest_parameter(path: str, overrides: Mapping[str, Any]) -> str | None:
+    """The parameter a problem is about: the one whose path contains it, or lies within it."""
+    for name in overrides:
+        if path == name or path.startswith(f"{name}.") or name.startswith(f"{path}."):
+            return name
+    return None

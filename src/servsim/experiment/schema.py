@@ -1,0 +1,325 @@
+"""The typed experiment file: a base scenario, the parameters to sweep, the design, replications.
+
+Validated once at load time (frozen, unknown keys are errors), like the scenario schema. The
+loader (``experiment/loading.py``) then checks every parameter against the scenario itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from servsim.errors import show
+from servsim.experiment.standards import Standard, parse_standard
+from servsim.scenario.schema import Scenario
+from servsim.tables import KPI_GROUPS
+
+KPI_NAMES: tuple[str, ...] = tuple(kpi for group in KPI_GROUPS.values() for kpi in group)
+"""Every KPI column of a run (METRICS.md): what objectives, standards and targets may name."""
+
+MOST_VALUES = 100_000
+"""More values than this in one range is surely a mistaken step."""
+
+NOT_PARAMETERS = {
+    "seed": "the experiment's own seed: sets the random numbers",
+    "replications": "the experiment's replications: sets how many runs each point gets",
+}
+
+
+class Frozen(BaseModel):
+    """A part of an experiment file: immutable, and unknown keys (typos) are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _known_kpi(name: str) -> str:
+    if name not in KPI_NAMES:
+        close = difflib.get_close_matches(name, KPI_NAMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown KPI {name!r}{hint}; KPIs are: {', '.join(KPI_NAMES)}")
+    return name
+
+
+KpiName = Annotated[str, AfterValidator(_known_kpi)]
+"""The name of a KPI column, as in METRICS.md and the results tables."""
+
+
+def _no_booleans(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Number = Annotated[int | float, BeforeValidator(_no_booleans)]
+Count = Annotated[int, BeforeValidator(_no_booleans)]
+
+
+# --- parameters: the values each dotted path takes ------------------------------------------
+class SteppedRange(Frozen):
+    """``{range: [lo, hi], step: s}``: lo, lo + s, ... up to hi (included when on a step)."""
+
+    range: list[Number] = Field(description="[lowest, highest] value")
+    step: Number = Field(description="distance between values, > 0")
+
+    @field_validator("range")
+    @classmethod
+    def _two_ends(cls, ends: list[int | float]) -> list[int | float]:
+        if not ends:
+            raise ValueError("the range is empty: write [lowest, highest]")
+        if len(ends) != 2:
+            raise ValueError(f"expected [lowest, highest], got {len(ends)} numbers")
+        if not all(math.isfinite(end) for end in ends):
+            raise ValueError("the ends must be finite numbers")
+        if ends[1] < ends[0]:
+            raise ValueError(
+                f"the range is empty: highest ({show(ends[1])}) is below lowest ({show(ends[0])})"
+            )
+        return ends
+
+    @field_validator("step")
+    @classmethod
+    def _positive(cls, step: int | float) -> int | float:
+        if not step > 0 or not math.isfinite(step):
+            raise ValueError(f"must be > 0, got {show(step)}")
+        return step
+
+    @model_validator(mode="after")
+    def _not_too_many(self) -> SteppedRange:
+        if self._count() > MOST_VALUES:
+            raise ValueError(
+                f"step: {self._count():,} values from {show(self.range[0])} to "
+                f"{show(self.range[1])} by {show(self.step)}; at most {MOST_VALUES:,} allowed"
+            )
+        return self
+
+    def _count(self) -> int:
+        lowest, highest = self.range
+        return math.floor((highest - lowest) / self.step + 1e-9) + 1
+
+    def values(self) -> tuple[int | float, ...]:
+        """The values on the steps; whole numbers stay whole when every bound is whole."""
+        lowest = self.range[0]
+        if all(isinstance(number, int) for number in (*self.range, self.step)):
+            return tuple(int(lowest + index * self.step) for index in range(self._count()))
+        return tuple(round(float(lowest + index * self.step), 12) for index in range(self._count()))
+
+
+class ListedValues(Frozen):
+    """``[a, b, c]`` or ``{values: [a, b, c]}``: exactly these values, in this order."""
+
+    values_: list[Any] = Field(alias="values", min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: Any) -> Any:
+        return {"values": data} if isinstance(data, list) else data
+
+    @field_validator("values_")
+    @classmethod
+    def _each_once(cls, values: list[Any]) -> list[Any]:
+        for position, value in enumerate(values):
+            if value in values[:position]:
+                raise ValueError(f"{show(value)} is listed twice; list each value once")
+        return values
+
+    def values(self) -> tuple[Any, ...]:
+        """The values as listed."""
+        return tuple(self.values_)
+
+
+def _parameter_form(value: Any) -> str | None:
+    if isinstance(value, SteppedRange) or (isinstance(value, dict) and "range" in value):
+        return "stepped range"
+    if isinstance(value, ListedValues | list | dict):
+        return "listed values"
+    return None
+
+
+Parameter = Annotated[
+    Annotated[SteppedRange, Tag("stepped range")] | Annotated[ListedValues, Tag("listed values")],
+    Discriminator(
+        _parameter_form,
+        custom_error_type="parameter_form",
+        custom_error_message=(
+            "expected a list of values [a, b], {values: [a, b]} or {range: [lo, hi], step: s}"
+        ),
+    ),
+]
+
+
+# --- design ----------------------------------------------------------------------------------
+class Grid(Frozen):
+    """Every combination of the parameters' values."""
+
+    method: Literal["grid"] = "grid"
+
+
+class LatinHypercube(Frozen):
+    """``n`` points, each parameter's values spread evenly over them (Latin hypercube)."""
+
+    method: Literal["lhs"]
+    n: Count = Field(ge=1, description="number of points")
+
+
+class RandomDesign(Frozen):
+    """``n`` points, each parameter's value drawn at random."""
+
+    method: Literal["random"]
+    n: Count = Field(ge=1, description="number of points")
+
+
+def _design_word(value: Any) -> Any:
+    if value in ("lhs", "random"):
+        raise ValueError(f"{value} needs a number of points: write {{method: {value}, n: 20}}")
+    return {"method": value} if isinstance(value, str) else value
+
+
+Design = Annotated[
+    Grid | LatinHypercube | RandomDesign,
+    Field(discriminator="method"),
+    BeforeValidator(_design_word),
+]
+
+
+# --- replications ----------------------------------------------------------------------------
+class AdaptiveReplications(Frozen):
+    """Replicate each point until every named KPI's half-width is at most its target."""
+
+    min: Count = Field(ge=2, description="replications every point gets first (at least 2)")
+    max: Count = Field(ge=2, description="replications a point gets at most")
+    until_halfwidth: dict[KpiName, Annotated[float, Field(gt=0)]] = Field(
+        min_length=1, description="KPI: largest acceptable confidence half-width"
+    )
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> AdaptiveReplications:
+        if self.max < self.min:
+            raise ValueError(f"max: must be at least min ({self.min}), got {self.max}")
+        return self
+
+
+def _replications_form(value: Any) -> str:
+    return "adaptive" if isinstance(value, dict | AdaptiveReplications) else "fixed"
+
+
+Replications = Annotated[
+    Annotated[Count, Field(ge=1), Tag("fixed")] | Annotated[AdaptiveReplications, Tag("adaptive")],
+    Discriminator(_replications_form),
+]
+
+
+# --- objectives and standards ----------------------------------------------------------------
+class Objectives(Frozen):
+    """The two axes of the frontier: a cost (lower is better), a satisfaction (higher is better)."""
+
+    cost: KpiName = "cost_per_order"
+    satisfaction: KpiName = "satisfaction_mean"
+
+
+def _readable_standard(written: Any) -> Any:
+    parse_standard("", written)
+    return written
+
+
+# --- the experiment --------------------------------------------------------------------------
+class Experiment(Frozen):
+    """A validated experiment. Build one with :func:`servsim.load_experiment`."""
+
+    name: str = ""
+    description: str = ""
+    scenario: str | dict[str, Any] | Scenario = Field(
+        description="scenario file (relative to the experiment file) or the scenario itself"
+    )
+    parameters: dict[str, Parameter] = Field(
+        min_length=1, description="dotted paths into the scenario and their values"
+    )
+    design: Design = Grid()
+    replications: Replications = 10
+    seed: Count | None = Field(default=None, ge=0)
+    objectives: Objectives = Objectives()
+    standards: dict[KpiName, Annotated[Any, AfterValidator(_readable_standard)]] = {}
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    out: str | None = Field(default=None, description="results folder (relative to the file)")
+
+    _base: Scenario | None = PrivateAttr(default=None)
+    _source_path: Path | None = PrivateAttr(default=None)
+    _text: str | None = PrivateAttr(default=None)
+    _folder: Path = PrivateAttr(default=Path("."))
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+    _point_scenarios: dict[int, Scenario] = PrivateAttr(default_factory=dict)
+
+    @field_validator("parameters")
+    @classmethod
+    def _sweepable(cls, parameters: dict[str, Any]) -> dict[str, Any]:
+        for name in parameters:
+            if name in NOT_PARAMETERS:
+                raise ValueError(f"{name}: cannot be swept, it is {NOT_PARAMETERS[name]}")
+        return parameters
+
+    @property
+    def base_scenario(self) -> Scenario:
+        """The scenario every point starts from."""
+        if self._base is None:
+            raise RuntimeError("load experiments with servsim.load_experiment")
+        return self._base
+
+    @property
+    def source_path(self) -> Path | None:
+        """The experiment file, if it came from one."""
+        return self._source_path
+
+    @property
+    def text(self) -> str | None:
+        """The experiment file as written, kept for the results' manifest."""
+        return self._text
+
+    @property
+    def run_seed(self) -> int:
+        """The seed of every run (the scenario's when the experiment names none)."""
+        return self.base_scenario.seed if self.seed is None else self.seed
+
+    @property
+    def title(self) -> str:
+        """The experiment's name, else its file's, else its scenario's."""
+        if self.name:
+            return self.name
+        return self._source_path.stem if self._source_path else self.base_scenario.name
+
+    @property
+    def out_folder(self) -> Path | None:
+        """The results folder, relative paths taken from the experiment file's folder."""
+        return None if self.out is None else Path(os.path.normpath(self._folder / self.out))
+
+    @property
+    def parameter_values(self) -> dict[str, tuple[Any, ...]]:
+        """Each parameter's values, in the order written."""
+        return {name: form.values() for name, form in self.parameters.items()}
+
+    @property
+    def standard_list(self) -> list[Standard]:
+        """The standards, parsed."""
+        return [parse_standard(kpi, written) for kpi, written in self.standards.items()]
+
+    def point_scenario(self, point: int, overrides: dict[str, Any]) -> Scenario:
+        """The base scenario with point ``point``'s values set (validated once, then kept)."""
+        if point not in self._point_scenarios:
+            self._point_scenarios[point] = self.base_scenario.with_overrides(overrides)
+        return self._point_scenarios[point]

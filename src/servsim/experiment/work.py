@@ -1,0 +1,63 @@
+"""The unit of work an executor ships: a chunk of runs, each turned into one KPI row.
+
+Several runs travel together so that short runs are not dominated by the cost of sending them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from servsim.experiment.design import Task
+from servsim.metrics import compute_kpis
+from servsim.model import run_replication
+from servsim.scenario.schema import Scenario
+
+CHUNKS_PER_WORKER = 4
+"""Chunks each worker gets per round at least: keeps every worker busy to the end."""
+
+LARGEST_CHUNK = 50
+"""Runs per chunk at most: bounds what an interruption loses and how late progress is shown."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs to do together, with the scenario of every point they touch."""
+
+    tasks: tuple[Task, ...]
+    scenarios: Mapping[int, Scenario]
+
+
+def run_chunk(chunk: Chunk) -> list[dict[str, float]]:
+    """Run every task of the chunk: one row per run (point, replication, seed and the KPIs)."""
+    rows = []
+    for task in chunk.tasks:
+        scenario = chunk.scenarios[task.point]
+        log = run_replication(scenario, task.replication, seed=task.seed)
+        rows.append(
+            {
+                "point": task.point,
+                "replication": task.replication,
+                "seed": task.seed,
+                **compute_kpis(log, scenario),
+            }
+        )
+    return rows
+
+
+def chunk_size(runs: int, workers: int) -> int:
+    """Runs per chunk: a few chunks per worker, none too large."""
+    if runs <= 0:
+        return 1
+    return max(1, min(LARGEST_CHUNK, math.ceil(runs / (max(workers, 1) * CHUNKS_PER_WORKER))))
+
+
+def chunked(tasks: Sequence[Task], scenarios: Mapping[int, Scenario], size: int) -> list[Chunk]:
+    """Split ``tasks`` (in order) into chunks of ``size``, each with only the scenarios it needs."""
+    chunks = []
+    for start in range(0, len(tasks), size):
+        part = tuple(tasks[start : start + size])
+        points = dict.fromkeys(task.point for task in part)
+        chunks.append(Chunk(part, {point: scenarios[point] for point in points}))
+    return chunks
