@@ -122,21 +122,22 @@ def _carrier_costs(
     dispatched: pd.DataFrame, log: RunLog, scenario: Scenario
 ) -> tuple[float, float, float]:
     """Transport at each shipment's planned mode; the extra of expedited ones; damage."""
-    modes = scenario.delivery.modes
-    actual = dispatched["mode"].astype(str)
-    planned_of = {
-        name: scenario.mode_of(seg.tier) for name, seg in scenario.demand.segments.items()
-    }
-    segment = log.orders["segment"].astype(str).to_numpy()[dispatched["order"].to_numpy()]
-    planned = pd.Series(segment, index=actual.index).map(planned_of)
-    cost_of = {name: mode.cost_per_shipment for name, mode in modes.items()}
-    planned_cost = planned.map(cost_of).astype(float)
-    actual_cost = actual.map(cost_of).astype(float)
-    damage_cost = actual.map({name: mode.damage_cost for name, mode in modes.items()})
+    modes = list(scenario.delivery.modes.values())
+    names = list(scenario.delivery.modes)
+    cost_of = np.asarray([mode.cost_per_shipment for mode in modes])
+    damage_of = np.asarray([mode.damage_cost for mode in modes])
+    planned_of_segment = np.asarray(
+        [names.index(scenario.mode_of(seg.tier)) for seg in scenario.demand.segments.values()]
+    )
+    segment = log.orders["segment"].cat.codes.to_numpy()[dispatched["order"].to_numpy()]
+    actual = dispatched["mode"].cat.codes.to_numpy()
+    planned_cost = cost_of[planned_of_segment[segment]]
+    actual_cost = cost_of[actual]
+    expedited = dispatched["expedited"].to_numpy()
     return (
         float(planned_cost.sum()),
-        float((actual_cost - planned_cost)[dispatched["expedited"]].sum()),
-        float(damage_cost.astype(float)[dispatched["damaged"]].sum()),
+        float((actual_cost - planned_cost)[expedited].sum()),
+        float(damage_of[actual][dispatched["damaged"].to_numpy()].sum()),
     )
 
 

@@ -28,7 +28,7 @@ class Carriers:
         self._specs = specs
         self.plain = all(spec.plain for spec in specs) and delivery.expedite is None
         """No mode has late deliveries, damage or a capacity, and nothing is expedited."""
-        self._transit = [
+        self.transit_draws = [
             streams.draws(f"transit/{n}", s.transit) for n, s in delivery.modes.items()
         ]
         unit = Uniform(dist="uniform", low=0, high=1)
@@ -45,7 +45,7 @@ class Carriers:
 
     def transit(self, mode: int) -> float:
         """A transit time of ``mode`` (the whole story when the carriers are plain)."""
-        return next(self._transit[mode])
+        return next(self.transit_draws[mode])
 
     def carry(self, promised: float, mode: int, ready: float) -> Carried:
         """Dispatch, mode and delivery of a shipment ready at ``ready``."""
@@ -54,7 +54,7 @@ class Carriers:
             mode, expedited = self._expedite_to, 1
         spec = self._specs[mode]
         dispatched = ready if spec.capacity is None else self._book(mode, ready, spec.capacity)
-        transit = next(self._transit[mode])
+        transit = next(self.transit_draws[mode])
         if spec.reliability < 1.0 and next(self._on_time[mode]) >= spec.reliability:
             transit += next(self._late_by[mode])
         damaged = int(spec.damage > 0.0 and next(self._damage[mode]) < spec.damage)

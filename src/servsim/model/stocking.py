@@ -48,7 +48,10 @@ class StockPoint:
         self.waiting: deque[list[int]] = deque()
         """Backordered lines in arrival order: [line, units still to allocate]."""
         self._continuous = policy.review_period is None
-        self._checks_after_demand = self._continuous or emergency is not None
+        self._after_demand = (
+            self._replenish if emergency is not None else self._review if self._continuous else None
+        )
+        """What a demand triggers: the emergency check, the policy's review, or nothing."""
         record.levels.extend((env.now, sku_index, self.on_hand, 0))
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
@@ -68,8 +71,8 @@ class StockPoint:
         else:
             short = self._shortage(line, quantity, available, lose_shortage)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
-        if self._checks_after_demand:
-            self._replenish()
+        if self._after_demand is not None:
+            self._after_demand()
         return short
 
     def _shortage(self, line: int, quantity: int, filled: int, lose_shortage: bool) -> int:
@@ -94,8 +97,8 @@ class StockPoint:
         taken = units if units <= self.on_hand else self.on_hand
         self.on_hand -= taken
         self.record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
-        if self._checks_after_demand:
-            self._replenish()
+        if self._after_demand is not None:
+            self._after_demand()
         return taken
 
     def _replenish(self) -> None:

@@ -59,6 +59,7 @@ class World:
             for tier in urgent_tiers
         ]
         """segment -> (priority, mode) of its urgent orders"""
+        self._any_urgent = any(segment.urgent for segment in scenario.demand.segments.values())
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
         self.carriers = Carriers(scenario.delivery, streams, day_length=24 / hours_per_unit)
         self.clerks = self._build_clerks()
@@ -175,6 +176,15 @@ class World:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
             else:
                 drawn = no_services[: len(gaps)]
+            if entry is None and urgent is None and stream.segment.single_line:
+                # the common case in a tight loop: one line, no channels, no urgency
+                for gap, sku, quantity, service in zip(gaps, skus, quantities, drawn, strict=False):
+                    yield timeout(gap)
+                    placed.append(env.now)
+                    segments.append(segment)
+                    services.append(service)
+                    place_line(len(placed) - 1, segment, sku, quantity)
+                continue
             if entry is not None:  # entry time adds to the processing time
                 drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
             position = 0
@@ -318,7 +328,7 @@ class World:
         else:
             duration = next(self._extra_service)
         segment = self.record.segment[order]
-        if order in self.record.urgent:
+        if self._any_urgent and order in self.record.urgent:
             priority, mode = self._urgent_service[segment]
         else:
             priority, mode = self._service_of_segment[segment]
@@ -327,7 +337,7 @@ class World:
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
             if self.carriers.plain:
-                delivered = ready + self.carriers.transit(mode)
+                delivered = ready + next(self.carriers.transit_draws[mode])
                 shipments.extend((order, units, now, start, ready, ready, delivered, mode, 0, 0))
             else:
                 carried = self.carriers.carry(self._promised(order), mode, ready)
