@@ -240,7 +240,7 @@ class Recorder:
 
 def _columns(flat: list[float], width: int) -> list[np.ndarray]:
     """Columns of a flat row-major list of numbers (one C-level conversion)."""
-    table = np.array(flat, dtype=float).reshape(-1, width)
+    table = np.fromiter(flat, dtype=float, count=len(flat)).reshape(-1, width)
     return [table[:, column] for column in range(width)]
 
 
