@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from servsim.metrics import _ratio, cycle_service_level, sku_levels, time_and_reliability
+from servsim.metrics import _ratio, cycle_service_level, time_and_reliability
 from servsim.model.runlog import RunLog
 from servsim.outcomes import classify_orders
 from servsim.satisfaction import order_satisfaction
 from servsim.scenario.schema import Scenario
+from servsim.stock_levels import sku_levels
 
 GROUPINGS = ("segment", "channel", "sku")
 

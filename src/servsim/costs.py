@@ -12,7 +12,7 @@ import pandas as pd
 from servsim.labour import overtime_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
-from servsim.timeavg import time_average
+from servsim.stock_levels import all_sku_levels
 from servsim.units import (
     per_day_to_per_time_unit,
     per_hour_to_per_time_unit,
@@ -49,20 +49,10 @@ def cost_kpis(
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}
     margin = {product.sku: product.price - product.unit_cost for product in scenario.products}
 
-    holding = backorder_unit_time = 0.0
-    levels = log.stock_levels
-    for sku in log.skus:
-        rows = levels[levels["sku"] == sku]
-        if rows.empty:
-            continue
-        times = rows["time"].to_numpy()
-        window = end - start
-        holding += (
-            unit_cost[sku] * window * time_average(times, rows["on_hand"].to_numpy(), start, end)
-        )
-        backorder_unit_time += window * time_average(
-            times, rows["backorders"].to_numpy(), start, end
-        )
+    levels = all_sku_levels(log)
+    window = end - start
+    holding = window * sum(unit_cost[sku] * level["avg_on_hand"] for sku, level in levels.items())
+    backorder_unit_time = window * sum(level["avg_backorders"] for level in levels.values())
 
     placed = log.replenishments[log.replenishments["ordered"] >= start]
     purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())

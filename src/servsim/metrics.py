@@ -15,7 +15,7 @@ from servsim.model.runlog import RunLog
 from servsim.outcomes import classify_orders
 from servsim.satisfaction import order_satisfaction
 from servsim.scenario.schema import Scenario
-from servsim.timeavg import time_average
+from servsim.stock_levels import all_sku_levels
 
 CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 
@@ -48,14 +48,11 @@ def availability(
 ) -> dict[str, float]:
     """Fill rates, ready rate, cycle service level, stock and backorder levels, lost sales."""
     demanded = lines["quantity"].sum()
-    on_hand = backorders = ready = 0.0
+    levels = all_sku_levels(log)
     line_share = lines["sku"].value_counts(normalize=True)
-    for sku, share in line_share.items():
-        ready += share * sku_levels(log, str(sku))["ready_rate"]
-    for sku in log.skus:
-        levels = sku_levels(log, sku)
-        on_hand += levels["avg_on_hand"]
-        backorders += levels["avg_backorders"]
+    ready = sum(share * levels[str(sku)]["ready_rate"] for sku, share in line_share.items())
+    on_hand = sum(level["avg_on_hand"] for level in levels.values())
+    backorders = sum(level["avg_backorders"] for level in levels.values())
     allocated = orders["allocated"].notna()
     return {
         "unit_fill_rate": _ratio(lines["filled"].sum(), demanded),
@@ -77,23 +74,6 @@ def availability(
         )
         if orders["backordered"].sum()
         else float("nan"),
-    }
-
-
-def sku_levels(log: RunLog, sku: str) -> dict[str, float]:
-    """Time-averages of one sku's stock: on hand, backorders, and the share of time in stock.
-
-    A sku without a stock point (unlimited stock) is always ready and holds nothing.
-    """
-    rows = log.stock_levels[log.stock_levels["sku"] == sku]
-    if rows.empty:
-        return {"ready_rate": 1.0, "avg_on_hand": 0.0, "avg_backorders": 0.0}
-    times = rows["time"].to_numpy()
-    start, end = log.warmup, log.horizon
-    return {
-        "ready_rate": time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end),
-        "avg_on_hand": time_average(times, rows["on_hand"].to_numpy(), start, end),
-        "avg_backorders": time_average(times, rows["backorders"].to_numpy(), start, end),
     }
 
 
