@@ -22,7 +22,6 @@ from servsim.errors import (
     show,
     sorted_by_line,
 )
-from servsim.experiment.design import plan
 from servsim.experiment.schema import Experiment, ListedValues
 from servsim.scenario.loading import load_scenario, plain, read_document, validate_document
 from servsim.scenario.schema import Scenario
@@ -36,15 +35,20 @@ MOST_POINT_PROBLEMS = 10
 """Combinations the scenario rejects that are reported one by one; the rest are counted."""
 
 
-def load_experiment(source: str | os.PathLike[str] | Mapping[str, Any]) -> Experiment:
-    """Load an experiment from a YAML file or a mapping, reporting all its problems at once."""
+def load_experiment(
+    source: str | os.PathLike[str] | Mapping[str, Any], kind: type[Experiment] = Experiment
+) -> Experiment:
+    """Load an experiment from a YAML file or a mapping, reporting all its problems at once.
+
+    ``kind`` is the schema to validate with (a subclass of Experiment, such as the optimizer's).
+    """
     if isinstance(source, Mapping):
         document: Any = {key: _as_written(value) for key, value in source.items()}
-        return _validate(document, file=None, lines={}, folder=Path("."), text=None)
+        return _validate(document, file=None, lines={}, folder=Path("."), text=None, kind=kind)
     path = Path(source)
     document, lines, problems = read_document(path, Experiment)
     text = path.read_text(encoding="utf-8")
-    return _validate(document, str(source), lines, path.parent, text, path, problems)
+    return _validate(document, str(source), lines, path.parent, text, path, problems, kind)
 
 
 def _as_written(value: Any) -> Any:
@@ -64,6 +68,7 @@ def _validate(
     text: str | None,
     source_path: Path | None = None,
     problems: list[Problem] | None = None,
+    kind: type[Experiment] = Experiment,
 ) -> Experiment:
     found = list(problems or [])
     if not isinstance(document, dict):
@@ -71,9 +76,9 @@ def _validate(
         found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {kind}"))
         raise ScenarioError(found)
     try:
-        experiment = Experiment.model_validate(document)
+        experiment = kind.model_validate(document)
     except ValidationError as error:
-        found += problems_from_validation_error(error, Experiment, document, file=file, lines=lines)
+        found += problems_from_validation_error(error, kind, document, file=file, lines=lines)
     if found:
         raise ScenarioError(sorted_by_line(found))
     base = _base_scenario(experiment.scenario, file, lines, folder)
@@ -152,7 +157,7 @@ def _check_points(experiment: Experiment, file: str | None, lines: Lines) -> Non
     """Apply every point's values together (cross-checks such as s below S); keep the scenarios."""
     problems: list[Problem] = []
     rejected = 0
-    for point in plan(experiment):
+    for point in experiment.points_to_check():
         try:
             experiment.point_scenario(point.id, point.overrides)
         except ScenarioError as error:

@@ -10,7 +10,7 @@ import difflib
 import math
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,9 @@ from servsim.errors import show
 from servsim.experiment.standards import Standard, parse_standard
 from servsim.scenario.schema import Scenario
 from servsim.tables import KPI_GROUPS
+
+if TYPE_CHECKING:
+    from servsim.experiment.design import Point
 
 KPI_NAMES: tuple[str, ...] = tuple(kpi for group in KPI_GROUPS.values() for kpi in group)
 """Every KPI column of a run (METRICS.md): what objectives, standards and targets may name."""
@@ -317,6 +320,12 @@ class Experiment(Frozen):
     def standard_list(self) -> list[Standard]:
         """The standards, parsed."""
         return [parse_standard(kpi, written) for kpi, written in self.standards.items()]
+
+    def points_to_check(self) -> list[Point]:
+        """The combinations applied to the scenario at load time: every point of the design."""
+        from servsim.experiment.design import plan
+
+        return plan(self)
 
     def point_scenario(self, point: int, overrides: dict[str, Any]) -> Scenario:
         """The base scenario with point ``point``'s values set (validated once, then kept)."""
