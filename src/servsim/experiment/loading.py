@@ -72,8 +72,8 @@ def _validate(
 ) -> Experiment:
     found = list(problems or [])
     if not isinstance(document, dict):
-        kind = "a list" if isinstance(document, list) else f"the value {show(document)}"
-        found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {kind}"))
+        got = "a list" if isinstance(document, list) else f"the value {show(document)}"
+        found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {got}"))
         raise ScenarioError(found)
     try:
         experiment = kind.model_validate(document)

@@ -82,12 +82,11 @@ class Bounds(Frozen):
         """The lattice the search runs on, lowest first; ``hi`` is always included."""
         lowest, highest = self.range
         if self.integer:
-            step = int(self.step or 1)
-            whole = list(range(int(lowest), int(highest) + 1, step))
+            whole = list(range(int(lowest), int(highest) + 1, int(self.step or 1)))
             return tuple(whole if whole[-1] == int(highest) else [*whole, int(highest)])
-        step = float(self.step) if self.step is not None else (highest - lowest) / CONTINUOUS_STEPS
-        count = math.floor((highest - lowest) / step + 1e-9)
-        found = [round(float(lowest + index * step), 12) for index in range(count + 1)]
+        spacing = (highest - lowest) / CONTINUOUS_STEPS if self.step is None else float(self.step)
+        count = math.floor((highest - lowest) / spacing + 1e-9)
+        found = [round(float(lowest + index * spacing), 12) for index in range(count + 1)]
         return tuple(found if math.isclose(found[-1], highest) else [*found, float(highest)])
 
 
