@@ -9,29 +9,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from servsim.experiment.adaptive import replications_wanted
+from servsim.experiment.batches import Batches, Progress
 from servsim.experiment.design import Point, Task, plan, tasks
 from servsim.experiment.executors import Executor, make_executor
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.results import SweepResults
 from servsim.experiment.schema import AdaptiveReplications, Experiment
 from servsim.experiment.store import ResultsStore
-from servsim.experiment.tables import column_converter, runs_frame, runs_table, summarize_points
-from servsim.experiment.work import chunk_size, chunked, run_chunk
+from servsim.experiment.tables import column_converter, runs_table, summarize_points
 from servsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from distributed import Client
-
-Progress = Callable[[int, int], None]
-"""Called with (runs done, runs to do) in this sweep so far: as each round starts, after each
-chunk."""
 
 
 def sweep(
@@ -101,10 +97,7 @@ class _Rounds:
     ) -> None:
         self.experiment = experiment
         self.points = points
-        self.runner = runner
-        self.store = results_store
-        self.progress = progress
-        self.chunk = chunk
+        self.batches = Batches(runner, results_store, progress, chunk)
         self.overrides = {point.id: point.overrides for point in points}
         self.converters = {
             name: column_converter(values) for name, values in experiment.parameter_values.items()
@@ -112,8 +105,6 @@ class _Rounds:
         self.frames: list[pd.DataFrame] = []
         self.goals = list(getattr(experiment.replications, "until_halfwidth", {}))
         self.done: dict[int, dict[int, dict[str, float]]] = {point.id: {} for point in points}
-        self.finished = 0
-        self.planned = 0
         for frame in results_store.completed if results_store else []:
             self._note(frame)
 
@@ -149,27 +140,9 @@ class _Rounds:
         return replications_wanted(values, goals, replications.max, self.experiment.confidence)
 
     def _execute(self, needed: list[Task]) -> None:
-        if not needed:
-            return
-        self.planned += len(needed)
-        if self.progress is not None:
-            self.progress(self.finished, self.planned)
-        size = self.chunk or chunk_size(len(needed), self.runner.workers)
-        chunks = chunked(needed, self._scenarios_of(needed), size)
-        results = self.runner.map_unordered(run_chunk, chunks)
-        try:
-            for _, rows in results:
-                frame = runs_frame(rows, self.overrides, self.converters)
-                if self.store is not None:
-                    self.store.append(frame)
-                self._note(frame)
-                self.finished += len(frame)
-                if self.progress is not None:
-                    self.progress(self.finished, self.planned)
-        finally:
-            close = getattr(results, "close", None)
-            if close is not None:
-                close()
+        scenarios = self._scenarios_of(needed)
+        for frame in self.batches.run(needed, scenarios, self.overrides, self.converters):
+            self._note(frame)
 
     def _note(self, frame: pd.DataFrame) -> None:
         self.frames.append(frame)

@@ -1,0 +1,71 @@
+"""Sending runs to an executor in chunks and storing each chunk the moment it completes.
+
+Shared by the sweep and the optimizer: both plan tasks, and both need every completed run kept
+in the results store (so ``--resume`` skips it) and counted for the progress bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from servsim.experiment.design import Task
+from servsim.experiment.executors import Executor
+from servsim.experiment.store import ResultsStore
+from servsim.experiment.tables import runs_frame
+from servsim.experiment.work import chunk_size, chunked, run_chunk
+from servsim.scenario.schema import Scenario
+
+Progress = Callable[[int, int], None]
+"""Called with (runs done, runs to do) so far: as each batch starts, after each chunk."""
+
+
+class Batches:
+    """Runs batches of tasks on one executor, storing and counting every completed chunk."""
+
+    def __init__(
+        self,
+        runner: Executor,
+        results_store: ResultsStore | None,
+        progress: Progress | None = None,
+        chunk: int | None = None,
+    ) -> None:
+        self.runner = runner
+        self.store = results_store
+        self.progress = progress
+        self.chunk = chunk
+        self.finished = 0
+        self.planned = 0
+
+    def run(
+        self,
+        needed: Sequence[Task],
+        scenarios: Mapping[int, Scenario],
+        overrides: Mapping[int, Mapping[str, Any]],
+        converters: Mapping[str, Callable[[Any], Any]],
+    ) -> Iterator[pd.DataFrame]:
+        """Run ``needed``; yield each completed chunk's runs (already stored), in any order."""
+        if not needed:
+            return
+        self.planned += len(needed)
+        self._report()
+        size = self.chunk or chunk_size(len(needed), self.runner.workers)
+        results = self.runner.map_unordered(run_chunk, chunked(needed, scenarios, size))
+        try:
+            for _, rows in results:
+                frame = runs_frame(rows, overrides, converters)
+                if self.store is not None:
+                    self.store.append(frame)
+                self.finished += len(frame)
+                self._report()
+                yield frame
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.finished, self.planned)
