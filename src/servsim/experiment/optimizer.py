@@ -1,0 +1,122 @@
+"""``servsim.optimize``: the search, on the sweep's executors and results store, resumable.
+
+Every run the search asks for is stored the moment its chunk completes; ``resume`` replays the
+search from its first round, taking the stored runs instead of running them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from servsim.experiment.batches import Batches, Progress
+from servsim.experiment.executors import Executor, make_executor
+from servsim.experiment.optimize import ConstrainedSearch
+from servsim.experiment.optimum import OptimizeResult, conclude
+from servsim.experiment.search_runs import SearchRuns
+from servsim.experiment.search_schema import SearchExperiment, load_search
+from servsim.experiment.store import ResultsStore
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+def optimize(
+    experiment: SearchExperiment | str | os.PathLike[str] | Mapping[str, Any],
+    workers: int | None = None,
+    client: Client | str | None = None,
+    executor: Executor | str | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    out: str | os.PathLike[str] | None = None,
+    chunk: int | None = None,
+    frontier: bool = False,
+) -> OptimizeResult:
+    """The cheapest point meeting every standard (or, with ``frontier``, the efficient frontier).
+
+    Takes an optimizer's experiment (file, mapping or loaded); runs go to the same executors
+    as :func:`servsim.sweep` (``executor``, ``workers``, ``client``) and, when there is an
+    ``out`` folder (default: the file's ``out:``), to its results store: ``resume`` keeps the
+    runs already there, ``force`` replaces them. The answer is the same on any executor.
+    """
+    if not isinstance(experiment, SearchExperiment):
+        experiment = load_search(experiment)
+    folder = Path(out) if out is not None else experiment.out_folder
+    described = search_manifest(experiment, frontier)
+    if folder is not None:  # refuse a folder before starting any worker
+        ResultsStore.check(folder, described, resume, force)
+    runner = make_executor(executor, workers, client)
+    owned = executor is None or isinstance(executor, str)
+    try:
+        results_store = ResultsStore.open(folder, described, resume, force) if folder else None
+        batches = Batches(runner, results_store, progress, chunk)
+        runs = SearchRuns(experiment, batches, results_store.completed if results_store else [])
+        if frontier:
+            from servsim.experiment.frontier_search import trace_frontier
+
+            result = trace_frontier(runs, folder)
+        else:
+            search = ConstrainedSearch(runs)
+            reason = search.run()
+            best = search.best()
+            if best is not None:
+                search.final_check(best)
+            result = conclude(search, reason, folder)
+    finally:
+        if owned:
+            runner.close()
+    if results_store is not None:
+        results_store.manifest.update(
+            runs=result.runs_spent,
+            stop_reason=result.stop_reason,
+            winner=None if result.winner is None else result.winner.parameters,
+        )
+        results_store.finish(result.points)
+    return result
+
+
+def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, Any]:
+    """What the results folder records; ``plan_hash`` identifies the search (budget aside, so a
+    resumed search may be given more runs)."""
+    from servsim import __version__
+
+    base = experiment.base_scenario
+    scenario_hash = _hash(base.model_dump(mode="json"))
+    search = experiment.search.model_dump()
+    identity = {
+        "scenario": scenario_hash,
+        "seed": experiment.run_seed,
+        "parameters": experiment.parameter_values,
+        "search": {key: value for key, value in search.items() if key != "budget"},
+        "standards": dict(experiment.standards),
+        "objectives": experiment.objectives.model_dump(),
+        "confidence": experiment.confidence,
+        "mode": "frontier" if frontier else "optimize",
+    }
+    source = experiment.source_path
+    return {
+        "name": experiment.title,
+        "mode": identity["mode"],
+        "experiment_file": None if source is None else str(source.resolve()),
+        "experiment_text": experiment.text,
+        "scenario_file": None if base.source_path is None else str(base.source_path.resolve()),
+        "scenario_hash": scenario_hash,
+        "plan_hash": _hash(identity),
+        "servsim_version": __version__,
+        "seed": experiment.run_seed,
+        "parameters": list(experiment.parameters),
+        "search": search,
+        "objectives": experiment.objectives.model_dump(),
+        "standards": dict(experiment.standards),
+        "confidence": experiment.confidence,
+    }
+
+
+def _hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
