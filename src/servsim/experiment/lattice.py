@@ -8,7 +8,7 @@ the order in which the search happened to try points.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ _START_STREAM = zlib.crc32(b"search start")
 """Keeps the first design's random numbers apart from any run's (which use the same seed)."""
 
 MOST_CANDIDATES = 20_000
-"""A lattice larger than this is searched through a sample of its points (plus neighbours)."""
+"""A lattice larger than this is searched through a sample of its points, drawn each round."""
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,24 @@ class Lattice:
         rows = np.asarray(list(indices), dtype=float).reshape(-1, len(self.shape))
         return rows / spans
 
-    def neighbours(self, index: Index) -> list[Index]:
-        """The points one step away along one parameter (lower step first)."""
+    def bisections(
+        self, index: Index, blocked: Callable[[Index], bool]
+    ) -> list[tuple[Index, Index]]:
+        """Along each parameter, each way: the next point, and the point halfway to the first
+        blocked one (or past the end); only where some point lies between."""
         found = []
         for axis, size in enumerate(self.shape):
-            for move in (-1, 1):
-                position = index[axis] + move
-                if 0 <= position < size:
-                    found.append((*index[:axis], position, *index[axis + 1 :]))
+            for direction in (-1, 1):
+                barrier = -1 if direction < 0 else size
+                position = index[axis] + direction
+                while 0 <= position < size:
+                    if blocked(_moved(index, axis, position)):
+                        barrier = position
+                        break
+                    position += direction
+                if abs(barrier - index[axis]) >= 2:
+                    step = _moved(index, axis, index[axis] + direction)
+                    found.append((step, _moved(index, axis, (barrier + index[axis]) // 2)))
         return found
 
     def start(self, count: int, seed: int) -> list[Index]:
@@ -100,3 +110,7 @@ class Lattice:
             tuple(int(i) for i in row)
             for row in np.column_stack(np.unravel_index(flat, self.shape))
         ]
+
+
+def _moved(index: Index, axis: int, position: int) -> Index:
+    return (*index[:axis], position, *index[axis + 1 :])

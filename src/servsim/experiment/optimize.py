@@ -2,11 +2,12 @@
 
 Round by round: a Latin hypercube to start; then a smoothed spline of each KPI's means over
 the points tried (``surrogate``) proposes the points predicted cheaper than the best so far
-and still meeting the standards, and the best point's one-step neighbours in the cheaper
-direction are always tried (so the answer is checked against the boundary, not taken from
-the spline's word). Every point gets a few replications, with common random numbers; more go
-to the points whose standards are unclear and that could be cheaper than the best, and to
-points whose cost the paired intervals cannot separate from the best's. The search stops when
+and still meeting the standards, and a bisection along each parameter from the best point
+toward cheaper values ends with its cheaper neighbours tried (so the answer is checked
+against the boundary of the standards, not taken from the spline's word). Every point gets a
+few replications, with common random numbers; more go to the points whose standards are
+unclear and that could be cheaper than the best, and to points whose cost the paired
+intervals cannot separate from the best's. The search stops when
 nothing cheaper is left to try or the budget is spent; the winner then gets fresh
 replications (new random numbers) to report its figures and confirm its standards.
 """
@@ -23,11 +24,14 @@ from servsim.experiment.evidence import MET, UNCLEAR, scale, shortfall
 from servsim.experiment.lattice import Index
 from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.standards import Standard
-from servsim.experiment.surrogate import Surrogate
+from servsim.experiment.surrogate import fitted
 
 CLOSE = 1e-6
 """Relative distance below which a mean counts as on its target (its replications then go
 to the most allowed)."""
+
+SPREAD = 0.25
+"""Surrogate picks of one round lie at least this far apart (in the unit cube of parameters)."""
 
 MOST_ROUNDS = 1_000
 """A safety stop: each round runs something, so the budget ends a search long before this."""
@@ -162,45 +166,64 @@ class ConstrainedSearch:
 
     # --- where to look next --------------------------------------------------------------
     def proposals(self) -> list[int]:
-        """New points for the next round, most promising first (at most ``batch``)."""
+        """New points for the next round, most promising first (at most ``batch``).
+
+        First, along each parameter, the point halfway from the best (or, with nothing meeting
+        the standards yet, the closest) to the nearest point tried that way: a bisection that
+        ends with the best's cheaper neighbours tried. Then the points the surrogate predicts
+        cheapest among those meeting the standards (or closest to meeting them), spread out.
+        """
         tried = set(self.evidence.points)
+        best = self.best()
+        anchor = best if best is not None else self.closest()
+        if anchor is None:
+            return []
+        lines = self.lattice.bisections(
+            self.lattice.index_of(anchor),
+            lambda index: self.lattice.point_id(index) in tried | self.runs.rejected,
+        )
         untried = [
             index
             for index in self.lattice.candidates(self.runs.seed, self.round)
             if self.lattice.point_id(index) not in tried
         ]
-        best = self.best()
-        anchor = best if best is not None else self.closest()
-        if anchor is None:
-            return []
-        neighbours = [
-            index
-            for index in self.lattice.neighbours(self.lattice.index_of(anchor))
-            if self.lattice.point_id(index) not in tried
-        ]
-        predicted = self._predict(tried, [*neighbours, *untried])
+        steps = [step for step, _ in lines]
+        predicted = self._predict(tried, [*steps, *(middle for _, middle in lines), *untried])
         if best is not None:
             ceiling = self._cost(best)
-            local = [i for i in neighbours if predicted[i][1] < ceiling]
+            line = [middle for step, middle in lines if predicted[step][1] < ceiling]
             wide = [i for i in untried if predicted[i][0] == 0 and predicted[i][1] < ceiling]
-            order = sorted(local, key=lambda i: predicted[i][1]) + sorted(
-                wide, key=lambda i: predicted[i][1]
-            )
+            line.sort(key=lambda i: predicted[i][1:])
+            wide.sort(key=lambda i: predicted[i][1:])
         else:
             missing = self._shortfall(anchor)
-            local = [i for i in neighbours if predicted[i][0] < missing]
-            wide = [i for i in untried if predicted[i][0] < missing]
-            order = sorted(local, key=lambda i: predicted[i]) + sorted(
-                wide, key=lambda i: predicted[i]
+            line = sorted(
+                (middle for step, middle in lines if predicted[step][0] < missing),
+                key=lambda i: predicted[i],
             )
-        chosen: list[int] = []
-        for index in order:
-            point = self.lattice.point_id(index)
-            if point not in chosen and self.runs.admissible(index):
-                chosen.append(point)
-            if len(chosen) == self.settings.batch:
+            wide = sorted(
+                (i for i in untried if predicted[i][0] < missing), key=predicted.__getitem__
+            )
+        return self._spread(line, wide)
+
+    def _spread(self, line: list[Index], wide: list[Index]) -> list[int]:
+        """The bisection points, then surrogate picks away from the points already chosen."""
+        chosen: list[Index] = []
+        for index in line:
+            if index not in chosen and self.runs.admissible(index):
+                chosen.append(index)
+        chosen = chosen[: self.settings.batch]
+        for index in wide:
+            if len(chosen) >= self.settings.batch:
                 break
-        return chosen
+            if chosen:
+                here = self.lattice.coordinates([index])
+                distance = np.linalg.norm(self.lattice.coordinates(chosen) - here, axis=1)
+                if distance.min() < SPREAD:
+                    continue
+            if self.runs.admissible(index):
+                chosen.append(index)
+        return [self.lattice.point_id(index) for index in chosen]
 
     def _predict(
         self, tried: set[int], indices: Sequence[Index]
@@ -208,13 +231,8 @@ class ConstrainedSearch:
         """Per index: predicted (shortfall, cost, point id), the order in which to try them."""
         if not indices:
             return {}
-        points = sorted(tried)
         kpis = list(dict.fromkeys([self.cost, *(s.kpi for s in self.standards)]))
-        means = {
-            kpi: np.array([self.evidence.mean(point, kpi) for point in points]) for kpi in kpis
-        }
-        known = self.lattice.coordinates(self.lattice.index_of(point) for point in points)
-        surrogate = Surrogate(known, means)
+        surrogate = fitted(self.evidence, self.lattice, sorted(tried), kpis)
         guesses = surrogate.predict(self.lattice.coordinates(indices))
         found = {}
         for row, index in enumerate(indices):

@@ -9,10 +9,13 @@ a point is taken on that point's own runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.interpolate import RBFInterpolator
+
+from servsim.experiment.evidence import Evidence
+from servsim.experiment.lattice import Lattice
 
 SMOOTHING = 1e-3
 """Spline smoothing on KPIs scaled to unit spread: follows the trend, not every wiggle."""
@@ -56,3 +59,11 @@ def _fit(coordinates: np.ndarray, values: np.ndarray) -> RBFInterpolator | None:
         except (ValueError, np.linalg.LinAlgError):
             pass  # the points lie on a line or plane: no linear trend to fit
     return RBFInterpolator(coordinates, values, kernel="linear", degree=0, smoothing=SMOOTHING)
+
+
+def fitted(
+    evidence: Evidence, lattice: Lattice, points: Sequence[int], kpis: Sequence[str]
+) -> Surrogate:
+    """The surrogate of ``kpis`` fitted to the search-run means of ``points``."""
+    means = {kpi: np.array([evidence.mean(point, kpi) for point in points]) for kpi in kpis}
+    return Surrogate(lattice.coordinates(lattice.index_of(point) for point in points), means)
