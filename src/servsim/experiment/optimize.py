@@ -17,8 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.evidence import MET, UNCLEAR, scale, shortfall
 from servsim.experiment.lattice import Index
@@ -29,9 +27,6 @@ from servsim.experiment.surrogate import fitted
 CLOSE = 1e-6
 """Relative distance below which a mean counts as on its target (its replications then go
 to the most allowed)."""
-
-SPREAD = 0.25
-"""Surrogate picks of one round lie at least this far apart (in the unit cube of parameters)."""
 
 MOST_ROUNDS = 1_000
 """A safety stop: each round runs something, so the budget ends a search long before this."""
@@ -204,26 +199,8 @@ class ConstrainedSearch:
             wide = sorted(
                 (i for i in untried if predicted[i][0] < missing), key=predicted.__getitem__
             )
-        return self._spread(line, wide)
-
-    def _spread(self, line: list[Index], wide: list[Index]) -> list[int]:
-        """The bisection points, then surrogate picks away from the points already chosen."""
-        chosen: list[Index] = []
-        for index in line:
-            if index not in chosen and self.runs.admissible(index):
-                chosen.append(index)
-        chosen = chosen[: self.settings.batch]
-        for index in wide:
-            if len(chosen) >= self.settings.batch:
-                break
-            if chosen:
-                here = self.lattice.coordinates([index])
-                distance = np.linalg.norm(self.lattice.coordinates(chosen) - here, axis=1)
-                if distance.min() < SPREAD:
-                    continue
-            if self.runs.admissible(index):
-                chosen.append(index)
-        return [self.lattice.point_id(index) for index in chosen]
+        chosen = dict.fromkeys(index for index in line if self.runs.admissible(index))
+        return self.runs.pick(wide, self.settings.batch, chosen)
 
     def _predict(
         self, tried: set[int], indices: Sequence[Index]

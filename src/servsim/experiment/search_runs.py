@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from servsim.errors import ScenarioError
@@ -20,6 +21,9 @@ from servsim.experiment.evidence import FRESH, Evidence
 from servsim.experiment.lattice import Index, Lattice
 from servsim.experiment.search_schema import SearchExperiment
 from servsim.experiment.tables import KEYS, column_converter, runs_table
+
+SPREAD = 0.25
+"""Points picked by the surrogate in one round lie at least this far apart (unit cube)."""
 
 
 class SearchRuns:
@@ -61,6 +65,22 @@ class SearchRuns:
             return False
         self.overrides[point] = self.lattice.overrides(index)
         return True
+
+    def pick(self, order: Iterable[Index], batch: int, chosen: Iterable[Index] = ()) -> list[int]:
+        """Up to ``batch`` points: ``chosen``, then those of ``order`` the scenario accepts that
+        lie at least ``SPREAD`` from every point picked (one round's points spread out)."""
+        picked = list(chosen)[:batch]
+        for index in order:
+            if len(picked) >= batch:
+                break
+            if picked:
+                here = self.lattice.coordinates([index])
+                distance = np.linalg.norm(self.lattice.coordinates(picked) - here, axis=1)
+                if distance.min() < SPREAD:
+                    continue
+            if self.admissible(index):
+                picked.append(index)
+        return [self.lattice.point_id(index) for index in picked]
 
     def tasks(self, wanted: Mapping[int, int], fresh: bool = False) -> list[Task]:
         """The runs still missing for each point to have its wanted number of replications."""
