@@ -12,7 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 
 from servsim.errors import ScenarioError
 from servsim.experiment.loading import load_experiment
+from servsim.experiment.optimizer import optimize
+from servsim.experiment.optimum import OptimizeResult
 from servsim.experiment.results import SweepResults
+from servsim.experiment.search_schema import load_search
 from servsim.experiment.sweep import sweep
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
@@ -24,6 +27,7 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "OptimizeResult",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -31,6 +35,8 @@ __all__ = [
     "__version__",
     "load_experiment",
     "load_scenario",
+    "load_search",
+    "optimize",
     "simulate",
     "sweep",
 ]

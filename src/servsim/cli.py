@@ -24,8 +24,11 @@ from servsim import __version__
 from servsim.breakdowns import GROUPINGS
 from servsim.errors import ScenarioError
 from servsim.experiment.loading import load_experiment
+from servsim.experiment.optimizer import optimize
+from servsim.experiment.search_schema import load_search
 from servsim.experiment.sweep import Progress as ProgressCallback
 from servsim.experiment.sweep import sweep
+from servsim.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
 from servsim.sweep_tables import best_table, frontier_table
@@ -247,10 +250,7 @@ def sweep_command(
     Results go to the experiment's out: folder (default: results/FILE-NAME), one file per
     completed chunk of runs, so a stopped sweep continues with --resume.
     """
-    if scheduler is not None and local_cluster:
-        _fail("--scheduler and --local-cluster exclude each other: choose one cluster")
-    if resume and force:
-        _fail("--resume keeps the results already there and --force replaces them: choose one")
+    _check_run_options(scheduler, local_cluster, resume, force)
     try:
         experiment = load_experiment(file)
     except ScenarioError as error:
@@ -281,6 +281,99 @@ def sweep_command(
     console.print(frontier_table(results, experiment.title))
     if results.standards:
         console.print(best_table(results))
+    console.print(f"Results in {out}", markup=False)
+
+
+def _check_run_options(
+    scheduler: str | None, local_cluster: bool, resume: bool, force: bool
+) -> None:
+    if scheduler is not None and local_cluster:
+        _fail("--scheduler and --local-cluster exclude each other: choose one cluster")
+    if resume and force:
+        _fail("--resume keeps the results already there and --force replaces them: choose one")
+
+
+NO_ANSWER = 1
+"""Exit code when no point meets the standards (the closest one is shown)."""
+
+
+@main.command(name="optimize")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: every core); with --local-cluster, Dask workers.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on the Dask cluster of an existing scheduler.",
+)
+@click.option("--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here.")
+@click.option("--resume", is_flag=True, help="Keep the runs already in the results folder.")
+@click.option("--force", is_flag=True, help="Replace the results already in the folder.")
+@click.option(
+    "--frontier", is_flag=True, help="Trace the efficient frontier instead of the cheapest point."
+)
+def optimize_command(
+    file: Path,
+    workers: int | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    resume: bool,
+    force: bool,
+    frontier: bool,
+) -> None:
+    """Find the cheapest point of an experiment FILE that meets every standard, with confidence.
+
+    FILE gives parameter bounds ({range: [lo, hi], integer: true}), the standards and a
+    search: section (budget, replications, final_check). Exit code 1 when no point meets the
+    standards (the closest one is shown), 2 for bad input. Results go to the out: folder, one
+    file per completed chunk of runs, so a stopped search continues with --resume.
+    """
+    _check_run_options(scheduler, local_cluster, resume, force)
+    try:
+        experiment = load_search(file)
+    except ScenarioError as error:
+        _fail(str(error))
+    out = experiment.out_folder or Path("results") / file.stem
+    executor = "dask" if scheduler is not None or local_cluster else None
+    try:
+        with _progress_bar(f"Optimizing {experiment.title}") as progress:
+            result = optimize(
+                experiment,
+                workers=workers,
+                client=scheduler,
+                executor=executor,
+                resume=resume,
+                force=force,
+                progress=progress,
+                out=out,
+                frontier=frontier,
+            )
+    except ScenarioError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        click.echo(
+            f"Stopped. The runs completed so far are kept in {out}; "
+            f"continue with: servsim optimize {file} --resume",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+    if frontier:
+        console.print(frontier_search_table(result, experiment.title))
+    elif result.winner is None:
+        click.echo(result.message(), err=True)
+        click.echo(spent(result), err=True)
+        sys.exit(NO_ANSWER)
+    else:
+        console.print(winner_table(result, experiment.title))
+        runners_up = runners_up_table(result)
+        if runners_up is not None:
+            console.print(runners_up)
     console.print(f"Results in {out}", markup=False)
 
 

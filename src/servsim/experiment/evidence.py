@@ -97,11 +97,18 @@ class Evidence:
         return not (math.isnan(lo) or lo <= 0 <= hi)
 
     def shortfall(self, point: int, standards: Sequence[Standard]) -> float:
-        """How far the point's means are on the wrong side of the standards, summed (relative)."""
+        """How far the point's means are on the wrong side of the standards, summed, each in
+        units of its KPI's spread over the points tried (so no standard drowns the others)."""
         return sum(
-            shortfall(standard, self.mean(point, standard.kpi)) / scale(standard)
+            shortfall(standard, self.mean(point, standard.kpi)) / self.spread(standard.kpi)
             for standard in standards
         )
+
+    def spread(self, kpi: str) -> float:
+        """The range of a KPI's means over the points tried (1 when they all agree)."""
+        means = [self.mean(point, kpi) for point in self.points]
+        known = [mean for mean in means if not math.isnan(mean)]
+        return (max(known) - min(known) if known else 0.0) or 1.0
 
 
 def shortfall(standard: Standard, value: float) -> float:
@@ -110,8 +117,3 @@ def shortfall(standard: Standard, value: float) -> float:
         return math.inf
     gap = standard.target - value if standard.higher_is_better else value - standard.target
     return max(gap, 0.0)
-
-
-def scale(standard: Standard) -> float:
-    """The unit shortfalls of a standard are counted in: its target's size (1 for a target 0)."""
-    return abs(standard.target) or 1.0

@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 
 from servsim.experiment.adaptive import replications_wanted
-from servsim.experiment.evidence import MET, UNCLEAR, scale, shortfall
+from servsim.experiment.evidence import MET, UNCLEAR, shortfall
 from servsim.experiment.lattice import Index
 from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.standards import Standard
@@ -155,7 +155,7 @@ class ConstrainedSearch:
                 continue
             mean = float(summary.at[standard.kpi, "mean"])
             distance = abs(mean - standard.target) if not math.isnan(mean) else 0.0
-            goal = max(distance, CLOSE * scale(standard))
+            goal = max(distance, CLOSE * (abs(standard.target) or 1.0))
             goals[standard.kpi] = min(goals.get(standard.kpi, goal), goal)
         return goals
 
@@ -210,11 +210,12 @@ class ConstrainedSearch:
             return {}
         kpis = list(dict.fromkeys([self.cost, *(s.kpi for s in self.standards)]))
         surrogate = fitted(self.evidence, self.lattice, sorted(tried), kpis)
+        spreads = {standard.kpi: self.evidence.spread(standard.kpi) for standard in self.standards}
         guesses = surrogate.predict(self.lattice.coordinates(indices))
         found = {}
         for row, index in enumerate(indices):
             missing = sum(
-                shortfall(standard, float(guesses[standard.kpi][row])) / scale(standard)
+                shortfall(standard, float(guesses[standard.kpi][row])) / spreads[standard.kpi]
                 for standard in self.standards
             )
             found[index] = (missing, float(guesses[self.cost][row]), self.lattice.point_id(index))
