@@ -22,7 +22,10 @@ def shortened(path: Path) -> dict[str, Any]:
     scenario = yaml.safe_load((path.parent / document["scenario"]).read_text())
     document["scenario"] = {**scenario, **SHORT[scenario["time_unit"]]}
     replications = document.get("replications")
-    if isinstance(replications, dict):
+    if "search" in document:  # an optimizer's file: a small budget
+        small = {"budget": 40, "replications": {"min": 2, "max": 3}, "final_check": 2}
+        document["search"] = {**document["search"], **small}
+    elif isinstance(replications, dict):
         document["replications"] = {**replications, "min": 2, "max": 3}
     else:
         document["replications"] = 2
@@ -38,6 +41,9 @@ def test_there_are_examples_for_each_example_scenario() -> None:
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=[path.stem for path in EXPERIMENTS])
 def test_example_experiment_runs(path: Path) -> None:
+    if "search" in yaml.safe_load(path.read_text()):
+        check_example_search(path)
+        return
     experiment = servsim.load_experiment(path)  # as written: every point is a valid scenario
     assert experiment.out_folder is not None
     assert experiment.out_folder.parent == ROOT / "results"
@@ -49,6 +55,17 @@ def test_example_experiment_runs(path: Path) -> None:
     if experiment.standards:
         checks = results.check()
         assert set(checks.columns) >= {str(s) for s in experiment.standard_list}
+
+
+def check_example_search(path: Path) -> None:
+    """An optimizer's file loads as written and finds an answer on a short horizon."""
+    experiment = servsim.load_search(path)
+    assert experiment.out_folder is not None
+    assert experiment.out_folder.parent == ROOT / "results"
+    result = servsim.optimize(servsim.load_search(shortened(path)), workers=2)
+    assert result.runs_spent <= 40
+    assert result.points[f"{experiment.objectives.cost}_mean"].notna().all()
+    assert result.winner is not None or result.closest is not None
 
 
 def test_the_readme_experiment_example_is_valid() -> None:

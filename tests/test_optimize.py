@@ -1,4 +1,4 @@
-"""servsim.optimize: the known answer from theory, determinism, resume, bad bounds, infeasibility."""
+"""servsim.optimize: the answer theory gives, any executor, resume, infeasibility, frontier."""
 
 from __future__ import annotations
 
@@ -121,7 +121,9 @@ def test_a_stopped_search_resumes_without_running_its_runs_again(tmp_path: Path)
 
     folder = tmp_path / "results"
     with pytest.raises(KeyboardInterrupt):
-        servsim.optimize(search(**SMALL), workers=1, out=folder, progress=stop_after_twenty, chunk=4)
+        servsim.optimize(
+            search(**SMALL), workers=1, out=folder, progress=stop_after_twenty, chunk=4
+        )
     with pytest.raises(servsim.ScenarioError, match="--resume"):
         servsim.optimize(search(**SMALL), workers=1, out=folder)
     totals: list[int] = []

@@ -22,6 +22,10 @@ from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.surrogate import fitted
 from servsim.experiment.tables import summarize_points
 
+WORTH = 0.02
+"""A point is worth trying when predicted to beat every tried point by this share of the
+range of cost or of satisfaction seen so far (less is within the noise of a few runs)."""
+
 
 class FrontierSearch:
     """The search for the points no other point beats on both cost and satisfaction."""
@@ -103,7 +107,7 @@ class FrontierSearch:
         happier = (guesses[self.satisfaction][:, None] - known[None, :, 1]) / spans[1]
         margin = np.nanmin(np.maximum(cheaper, happier), axis=1)
         order = sorted(
-            (index for index, gain in zip(untried, margin, strict=True) if gain > 0),
+            (index for index, gain in zip(untried, margin, strict=True) if gain > WORTH),
             key=lambda index: (-margin[untried.index(index)], self.lattice.point_id(index)),
         )
         return self.runs.pick(order, self.settings.batch)

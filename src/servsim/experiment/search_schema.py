@@ -69,11 +69,11 @@ class Bounds(Frozen):
             for name, number in (("lowest bound", self.range[0]), ("highest bound", self.range[1])):
                 if float(number) != math.floor(number):
                     raise ValueError(
-                        f"integer: true needs whole-number bounds, but the {name} is "
-                        f"{show(number)}; round it, or drop integer: for a continuous parameter"
+                        f"the bounds of an integer parameter must be whole numbers, but the {name} "
+                        f"is {show(number)}; round it, or drop integer: for a continuous parameter"
                     )
             if self.step is not None and float(self.step) != math.floor(self.step):
-                raise ValueError(f"integer: true needs a whole step, got {show(self.step)}")
+                raise ValueError(f"an integer parameter needs a whole step, got {show(self.step)}")
         if len(self.values()) > MOST_VALUES:
             raise ValueError(f"{len(self.values()):,} values; at most {MOST_VALUES:,} allowed")
         return self
