@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -219,24 +220,41 @@ INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
 
 
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of commands that run many simulations: where, and what to do with results."""
+    for option in reversed(
+        [
+            click.option(
+                "--workers",
+                "-w",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Worker processes (default: every core); with --local-cluster, Dask workers.",
+            ),
+            click.option(
+                "--scheduler",
+                metavar="tcp://HOST:PORT",
+                default=None,
+                help="Run on the Dask cluster of an existing scheduler.",
+            ),
+            click.option(
+                "--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here."
+            ),
+            click.option(
+                "--resume", is_flag=True, help="Keep the runs already in the results folder."
+            ),
+            click.option(
+                "--force", is_flag=True, help="Replace the results already in the folder."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @main.command(name="sweep")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--workers",
-    "-w",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: every core); with --local-cluster, Dask workers.",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on the Dask cluster of an existing scheduler.",
-)
-@click.option("--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here.")
-@click.option("--resume", is_flag=True, help="Keep the runs already in the results folder.")
-@click.option("--force", is_flag=True, help="Replace the results already in the folder.")
+@_run_options
 def sweep_command(
     file: Path,
     workers: int | None,
@@ -250,34 +268,9 @@ def sweep_command(
     Results go to the experiment's out: folder (default: results/FILE-NAME), one file per
     completed chunk of runs, so a stopped sweep continues with --resume.
     """
-    _check_run_options(scheduler, local_cluster, resume, force)
-    try:
-        experiment = load_experiment(file)
-    except ScenarioError as error:
-        _fail(str(error))
-    out = experiment.out_folder or Path("results") / file.stem
-    executor = "dask" if scheduler is not None or local_cluster else None
-    try:
-        with _progress_bar(f"Sweeping {experiment.title}") as progress:
-            results = sweep(
-                experiment,
-                workers=workers,
-                client=scheduler,
-                executor=executor,
-                resume=resume,
-                force=force,
-                progress=progress,
-                out=out,
-            )
-    except ScenarioError as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        click.echo(
-            f"Stopped. The runs completed so far are kept in {out}; "
-            f"finish them with: servsim sweep {file} --resume",
-            err=True,
-        )
-        sys.exit(INTERRUPTED)
+    experiment, results, out = _run_experiment(
+        file, "sweep", load_experiment, sweep, workers, scheduler, local_cluster, resume, force
+    )
     console.print(frontier_table(results, experiment.title))
     if results.standards:
         console.print(best_table(results))
@@ -293,28 +286,60 @@ def _check_run_options(
         _fail("--resume keeps the results already there and --force replaces them: choose one")
 
 
+def _run_experiment(
+    file: Path,
+    command: str,
+    load: Callable[[Path], Any],
+    run: Callable[..., Any],
+    workers: int | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    resume: bool,
+    force: bool,
+    **options: Any,
+) -> tuple[Any, Any, Path]:
+    """Load FILE, run it with a progress bar on the executor asked for; bad input exits 2 and
+    Ctrl-C says how to resume. The experiment, the result and the results folder."""
+    _check_run_options(scheduler, local_cluster, resume, force)
+    try:
+        experiment = load(file)
+    except ScenarioError as error:
+        _fail(str(error))
+    out = experiment.out_folder or Path("results") / file.stem
+    executor = "dask" if scheduler is not None or local_cluster else None
+    verb = {"sweep": "Sweeping", "optimize": "Optimizing"}[command]
+    try:
+        with _progress_bar(f"{verb} {experiment.title}") as progress:
+            result = run(
+                experiment,
+                workers=workers,
+                client=scheduler,
+                executor=executor,
+                resume=resume,
+                force=force,
+                progress=progress,
+                out=out,
+                **options,
+            )
+    except ScenarioError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        click.echo(
+            f"Stopped. The runs completed so far are kept in {out}; "
+            f"finish them with: servsim {command} {file} --resume",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+    return experiment, result, out
+
+
 NO_ANSWER = 1
 """Exit code when no point meets the standards (the closest one is shown)."""
 
 
 @main.command(name="optimize")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--workers",
-    "-w",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: every core); with --local-cluster, Dask workers.",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on the Dask cluster of an existing scheduler.",
-)
-@click.option("--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here.")
-@click.option("--resume", is_flag=True, help="Keep the runs already in the results folder.")
-@click.option("--force", is_flag=True, help="Replace the results already in the folder.")
+@_run_options
 @click.option(
     "--frontier", is_flag=True, help="Trace the efficient frontier instead of the cheapest point."
 )
@@ -334,35 +359,18 @@ def optimize_command(
     standards (the closest one is shown), 2 for bad input. Results go to the out: folder, one
     file per completed chunk of runs, so a stopped search continues with --resume.
     """
-    _check_run_options(scheduler, local_cluster, resume, force)
-    try:
-        experiment = load_search(file)
-    except ScenarioError as error:
-        _fail(str(error))
-    out = experiment.out_folder or Path("results") / file.stem
-    executor = "dask" if scheduler is not None or local_cluster else None
-    try:
-        with _progress_bar(f"Optimizing {experiment.title}") as progress:
-            result = optimize(
-                experiment,
-                workers=workers,
-                client=scheduler,
-                executor=executor,
-                resume=resume,
-                force=force,
-                progress=progress,
-                out=out,
-                frontier=frontier,
-            )
-    except ScenarioError as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        click.echo(
-            f"Stopped. The runs completed so far are kept in {out}; "
-            f"continue with: servsim optimize {file} --resume",
-            err=True,
-        )
-        sys.exit(INTERRUPTED)
+    experiment, result, out = _run_experiment(
+        file,
+        "optimize",
+        load_search,
+        optimize,
+        workers,
+        scheduler,
+        local_cluster,
+        resume,
+        force,
+        frontier=frontier,
+    )
     if frontier:
         console.print(frontier_search_table(result, experiment.title))
     elif result.winner is None:

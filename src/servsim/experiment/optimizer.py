@@ -6,8 +6,6 @@ search from its first round, taking the stored runs instead of running them agai
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +18,7 @@ from servsim.experiment.optimum import OptimizeResult, conclude
 from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.search_schema import SearchExperiment, load_search
 from servsim.experiment.store import ResultsStore
+from servsim.experiment.sweep import content_hash
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -86,7 +85,7 @@ def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, A
     from servsim import __version__
 
     base = experiment.base_scenario
-    scenario_hash = _hash(base.model_dump(mode="json"))
+    scenario_hash = content_hash(base.model_dump(mode="json"))
     search = experiment.search.model_dump()
     identity = {
         "scenario": scenario_hash,
@@ -106,7 +105,7 @@ def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, A
         "experiment_text": experiment.text,
         "scenario_file": None if base.source_path is None else str(base.source_path.resolve()),
         "scenario_hash": scenario_hash,
-        "plan_hash": _hash(identity),
+        "plan_hash": content_hash(identity),
         "servsim_version": __version__,
         "seed": experiment.run_seed,
         "parameters": list(experiment.parameters),
@@ -115,8 +114,3 @@ def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, A
         "standards": dict(experiment.standards),
         "confidence": experiment.confidence,
     }
-
-
-def _hash(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()

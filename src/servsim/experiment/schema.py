@@ -148,7 +148,8 @@ class ListedValues(Frozen):
         return tuple(self.values_)
 
 
-def _parameter_form(value: Any) -> str | None:
+def parameter_form(value: Any) -> str | None:
+    """Which form a parameter is written in: a range (with bounds) or listed values."""
     if isinstance(value, SteppedRange) or (isinstance(value, dict) and "range" in value):
         return "stepped range"
     if isinstance(value, ListedValues | list | dict):
@@ -159,7 +160,7 @@ def _parameter_form(value: Any) -> str | None:
 Parameter = Annotated[
     Annotated[SteppedRange, Tag("stepped range")] | Annotated[ListedValues, Tag("listed values")],
     Discriminator(
-        _parameter_form,
+        parameter_form,
         custom_error_type="parameter_form",
         custom_error_message=(
             "expected a list of values [a, b], {values: [a, b]} or {range: [lo, hi], step: s}"

@@ -25,6 +25,7 @@ from servsim.experiment.schema import (
     Frozen,
     ListedValues,
     Number,
+    parameter_form,
 )
 
 CONTINUOUS_STEPS = 50
@@ -90,18 +91,10 @@ class Bounds(Frozen):
         return tuple(found if math.isclose(found[-1], highest) else [*found, float(highest)])
 
 
-def _search_parameter_form(value: Any) -> str | None:
-    if isinstance(value, Bounds) or (isinstance(value, dict) and "range" in value):
-        return "bounds"
-    if isinstance(value, ListedValues | list | dict):
-        return "listed values"
-    return None
-
-
 SearchParameter = Annotated[
-    Annotated[Bounds, Tag("bounds")] | Annotated[ListedValues, Tag("listed values")],
+    Annotated[Bounds, Tag("stepped range")] | Annotated[ListedValues, Tag("listed values")],
     Discriminator(
-        _search_parameter_form,
+        parameter_form,
         custom_error_type="parameter_form",
         custom_error_message=(
             "expected bounds {range: [lo, hi], integer: true}, or values to choose between "

@@ -163,7 +163,7 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
     from servsim import __version__
 
     base = experiment.base_scenario
-    scenario_hash = _hash(base.model_dump(mode="json"))
+    scenario_hash = content_hash(base.model_dump(mode="json"))
     seed = experiment.run_seed
     overrides = [point.overrides for point in points]
     source = experiment.source_path
@@ -173,7 +173,7 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
         "experiment_text": experiment.text,
         "scenario_file": None if base.source_path is None else str(base.source_path.resolve()),
         "scenario_hash": scenario_hash,
-        "plan_hash": _hash({"scenario": scenario_hash, "seed": seed, "points": overrides}),
+        "plan_hash": content_hash({"scenario": scenario_hash, "seed": seed, "points": overrides}),
         "servsim_version": __version__,
         "seed": seed,
         "parameters": list(experiment.parameters),
@@ -188,6 +188,7 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
     }
 
 
-def _hash(value: Any) -> str:
+def content_hash(value: Any) -> str:
+    """A stable digest of a JSON-able value: identifies a scenario or a plan of runs."""
     text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
