@@ -149,8 +149,11 @@ class ListedValues(Frozen):
 
 
 def parameter_form(value: Any) -> str | None:
-    """Which form a parameter is written in: a range (with bounds) or listed values."""
-    if isinstance(value, SteppedRange) or (isinstance(value, dict) and "range" in value):
+    """Which form a parameter is written in: a range (stepped, or the optimizer's bounds) or
+    listed values."""
+    if isinstance(value, Frozen) and hasattr(value, "range"):
+        return "stepped range"
+    if isinstance(value, dict) and "range" in value:
         return "stepped range"
     if isinstance(value, ListedValues | list | dict):
         return "listed values"
