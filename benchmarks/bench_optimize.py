@@ -49,15 +49,17 @@ def grid_of(experiment: SearchExperiment) -> servsim.experiment.schema.Experimen
 
 
 def load(horizon: str | None) -> SearchExperiment:
+    """The example, kept in memory (no results folder), with its runs shortened if asked."""
     experiment = servsim.load_search(EXAMPLE)
-    if horizon is None:
-        return experiment
     document: dict[str, Any] = {
         key: value
         for key, value in experiment.model_dump(exclude_none=True).items()
         if key not in ("out", "design", "replications")
     }
-    document["scenario"] = experiment.base_scenario.with_overrides({"horizon": horizon})
+    scenario = experiment.base_scenario
+    document["scenario"] = (
+        scenario if horizon is None else scenario.with_overrides({"horizon": horizon})
+    )
     return servsim.load_search(document)
 
 
