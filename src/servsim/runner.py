@@ -11,8 +11,7 @@ from servsim.breakdowns import breakdown
 from servsim.experiment.confidence import DEFAULT_CONFIDENCE, summarize
 from servsim.metrics import compute_kpis
 from servsim.model import RunLog, run_replication
-from servsim.outcomes import classify_orders
-from servsim.satisfaction import order_satisfaction
+from servsim.satisfaction import scored_orders
 from servsim.scenario.schema import Scenario
 
 
@@ -50,10 +49,7 @@ class Results:
         """One row per order of every replication: timestamps, quantities, outcome, score."""
         frames = []
         for replication, log in enumerate(self.logs):
-            orders = classify_orders(log)
-            orders["satisfaction"] = order_satisfaction(
-                orders, self.scenario.satisfaction, log.horizon
-            )
+            orders = scored_orders(log, self.scenario)
             frames.append(orders.reset_index().assign(replication=replication))
         return _stack(frames)
 
