@@ -6,6 +6,7 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,6 +37,7 @@ from servsim.scenario.demand import SINGLE_SEGMENT, Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
+from servsim.scenario.standards import ServiceStandards
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
@@ -291,6 +293,9 @@ class Scenario(Section):
     )
     costs: Costs = Costs()
     satisfaction: Satisfaction = Satisfaction()
+    standards: ServiceStandards = Field(
+        default_factory=ServiceStandards, description="the written service policy: KPI targets"
+    )
 
     _source: dict[str, Any] | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
@@ -361,6 +366,19 @@ class Scenario(Section):
             if unstocked:
                 raise ValueError(
                     f"stocking.items: no policy for {', '.join(unstocked)}, which demand orders"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _standards_name_segments(self) -> Scenario:
+        segments = list(self.demand.segments)
+        for name in self.standards.segments:
+            if name not in segments:
+                close = difflib.get_close_matches(name, segments, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ValueError(
+                    f"standards.segments.{name}: unknown segment {name!r}{hint}; segments are: "
+                    + ", ".join(segments)
                 )
         return self
 
