@@ -9,7 +9,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from servsim.tables import DURATIONS, RATES, format_value
+from servsim.tables import RATES, format_value
 
 STATUS_STYLES = {"met": "green", "missed": "bold red", "unclear": "yellow"}
 """How each status is coloured: a missed standard must stand out."""
@@ -21,27 +21,25 @@ def standards_table(standards: pd.DataFrame, time_unit: str, confidence: float) 
     tally = ", ".join(f"{counts.get(status, 0)} {status}" for status in STATUS_STYLES)
     table = Table(
         title=f"Service standards: {tally}",
-        caption=f"mean and {confidence:.0%} interval; met: the whole interval is on the right "
-        "side of the target; missed: on the wrong side; unclear: it straddles the target "
-        f"(more replications may decide) or there is no value (one replication; pool-wide KPIs "
-        f"such as costs are not measured per segment); times in {time_unit}",
+        caption=f"mean and {confidence:.0%} interval. met: the interval is wholly on the right "
+        "side of the target; missed: wholly on the wrong side; unclear: it straddles the target "
+        f"or there is no value. Times in {time_unit}.",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("standard", no_wrap=True)
+    table.add_column("standard")
     table.add_column("target", justify="right", no_wrap=True)
-    table.add_column("mean", justify="right")
+    table.add_column("mean", justify="right", no_wrap=True)
     table.add_column(f"{confidence:.0%} interval", justify="right", no_wrap=True)
-    table.add_column("status")
+    table.add_column("status", no_wrap=True)
     for row in standards.itertuples(index=False):
         kpi = str(row.kpi)
         name = kpi if row.segment is None else escape(f"{kpi} [{row.segment}]")
-        unit = f" {time_unit}" if kpi in DURATIONS else ""
         lo, hi = float(row.lo), float(row.hi)
         spread = "-" if math.isnan(lo) else f"{format_value(kpi, lo)} .. {format_value(kpi, hi)}"
         status = str(row.status)
         table.add_row(
             name,
-            f"{row.operator} {_target(kpi, float(row.target))}{unit}",
+            f"{row.operator} {_target(kpi, float(row.target))}",
             format_value(kpi, float(row.mean)),
             spread,
             f"[{STATUS_STYLES[status]}]{status}[/]",

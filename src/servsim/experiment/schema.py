@@ -310,9 +310,17 @@ class Experiment(Frozen):
         return {name: form.values() for name, form in self.parameters.items()}
 
     @property
+    def standards_to_meet(self) -> dict[str, Any]:
+        """The experiment's standards, else its scenario's overall ones (targets in its unit).
+
+        Per-segment scenario standards are left out: a sweep records the overall KPIs only.
+        """
+        return dict(self.standards) or self.base_scenario.standards.whole_business
+
+    @property
     def standard_list(self) -> list[Standard]:
-        """The standards, parsed."""
-        return [parse_standard(kpi, written) for kpi, written in self.standards.items()]
+        """The standards to meet, parsed."""
+        return [parse_standard(kpi, written) for kpi, written in self.standards_to_meet.items()]
 
     def point_scenario(self, point: int, overrides: dict[str, Any]) -> Scenario:
         """The base scenario with point ``point``'s values set (validated once, then kept)."""
