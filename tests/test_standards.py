@@ -304,3 +304,17 @@ def test_an_experiment_standards_replace_the_scenario_ones(tmp_path: Path) -> No
         write_experiment(tmp_path, SMALL_SWEEP, scenario=scenario_text())
     )
     assert experiment.standards_to_meet == {"otif": {"at_least": 0.5}}
+
+
+def test_a_sweep_without_standards_is_judged_by_the_scenario_ones(tmp_path: Path) -> None:
+    text = SMALL_SWEEP.replace("standards: {otif: {at_least: 0.5}}\n", "").replace(
+        "processing.staff: [1, 2]", "processing.staff: [2]"
+    )
+    path = write_experiment(tmp_path, text, scenario=SMALL_SHOP + "standards:\n  otif: '>= 0.5'\n")
+    result = invoke("sweep", path, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "Cheapest point meeting every standard" in result.output
+    again = servsim.SweepResults.from_folder(tmp_path / "results")
+    assert again.standards == {"otif": ">= 0.5"}
+    assert "met" in set(again.check()["otif >= 0.5"])
+    assert again.best() is not None
