@@ -8,6 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from servsim.breakdowns import breakdown
+from servsim.compliance import judge_standards
 from servsim.experiment.confidence import DEFAULT_CONFIDENCE, summarize
 from servsim.metrics import compute_kpis
 from servsim.model import RunLog, run_replication
@@ -43,6 +44,20 @@ class Results:
             },
             names=[by, "kpi"],
         )
+
+    def standards(self, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+        """The scenario's service standards, each met, missed or unclear (one row each).
+
+        Columns: standard, kpi, segment (None for the whole business), operator, target (in the
+        scenario's time unit), mean, lo, hi, status.
+        """
+        standards = self.scenario.standards.all
+        by_segment = (
+            self.summary_by("segment", confidence)
+            if any(standard.segment for standard in standards)
+            else None
+        )
+        return judge_standards(standards, self.summary(confidence), by_segment)
 
     @cached_property
     def orders(self) -> pd.DataFrame:

@@ -79,6 +79,24 @@ RATES = {
     "retention_rate",
 }
 
+DURATIONS = {
+    "cycle_mean",
+    "cycle_p50",
+    "cycle_p90",
+    "cycle_p95",
+    "cycle_p99",
+    "cycle_sd",
+    "cycle_spread",
+    "processing_time",
+    "processing_wait",
+    "stock_wait_mean",
+    "avg_backorder_delay",
+    "resolution_time_mean",
+    "resolution_time_p90",
+    "install_wait_mean",
+}
+"""KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
+
 
 def format_value(kpi: str, value: float) -> str:
     """Rates as percentages, money and levels with sensible precision; NaN as a dash."""

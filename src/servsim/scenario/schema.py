@@ -6,6 +6,7 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,6 +46,7 @@ from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
+from servsim.scenario.standards import ServiceStandards
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
@@ -287,6 +289,9 @@ class Scenario(Section):
     returns: Returns | None = None
     installation: Installation | None = None
     satisfaction: Satisfaction = Satisfaction()
+    standards: ServiceStandards = Field(
+        default_factory=ServiceStandards, description="the written service policy: KPI targets"
+    )
 
     _source: dict[str, Any] | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
@@ -381,6 +386,19 @@ class Scenario(Section):
         for programme in self.programs.values():
             factor *= getattr(programme, effect)
         return factor
+
+    @model_validator(mode="after")
+    def _standards_name_segments(self) -> Scenario:
+        segments = list(self.demand.segments)
+        for name in self.standards.segments:
+            if name not in segments:
+                close = difflib.get_close_matches(name, segments, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ValueError(
+                    f"standards.segments.{name}: unknown segment {name!r}{hint}; segments are: "
+                    + ", ".join(segments)
+                )
+        return self
 
     def _substitutes_are_stocked_products(self) -> None:
         stocking = self.stocking
