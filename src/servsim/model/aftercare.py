@@ -77,6 +77,8 @@ class Aftercare:
         self._open: dict[int, _Order] = {}
         self._tracked_complaints: dict[int, _Order] = {}
         """complaint -> its order, until resolved"""
+        self._shipped_while_placing: dict[int, list[tuple[int, float, float, int]]] = {}
+        """complaint -> its order, until resolved"""
         policy = scenario.notices.policy
         self._dispatch_notices = policy in ("on_dispatch", "always")
         self._delay_notices = policy in ("on_delay", "always")
@@ -133,12 +135,19 @@ class Aftercare:
             self._settle(order, tracked, got_nothing=True)
             return
         self._open[order] = tracked
+        for shipment in self._shipped_while_placing.pop(order, ()):
+            self.shipped(order, *shipment)
 
     def shipped(
         self, order: int, units: int, dispatched: float, delivered: float, damaged: int
     ) -> None:
         """A shipment of the order is carried; its last one schedules the delivery."""
-        tracked = self._open[order]
+        tracked = self._open.get(order)
+        if tracked is None:  # shipped at once, while the order is still being placed
+            self._shipped_while_placing.setdefault(order, []).append(
+                (units, dispatched, delivered, damaged)
+            )
+            return
         promised = self._promised(order)
         late = delivered > promised and dispatched < promised
         if self._dispatch_notices:
