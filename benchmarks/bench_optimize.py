@@ -42,7 +42,7 @@ def grid_of(experiment: SearchExperiment) -> servsim.experiment.schema.Experimen
             "replications": experiment.search.replications.min,
             "seed": experiment.run_seed,
             "objectives": experiment.objectives.model_dump(),
-            "standards": dict(experiment.standards),
+            "standards": experiment.standards_to_meet,
             "confidence": experiment.confidence,
         }
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from servsim.experiment.confidence import summarize
-from servsim.experiment.standards import Standard, Status
+from servsim.standards import Standard, Status
 
 FRESH = 1_000_000
 """First replication number of the winner's final check."""

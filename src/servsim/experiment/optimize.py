@@ -21,8 +21,8 @@ from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.evidence import MET, UNCLEAR, shortfall
 from servsim.experiment.lattice import Index
 from servsim.experiment.search_runs import SearchRuns
-from servsim.experiment.standards import Standard
 from servsim.experiment.surrogate import fitted
+from servsim.standards import Standard
 
 CLOSE = 1e-6
 """Relative distance below which a mean counts as on its target (its replications then go

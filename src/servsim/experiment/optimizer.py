@@ -92,7 +92,7 @@ def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, A
         "seed": experiment.run_seed,
         "parameters": experiment.parameter_values,
         "search": {key: value for key, value in search.items() if key != "budget"},
-        "standards": dict(experiment.standards),
+        "standards": experiment.standards_to_meet,
         "objectives": experiment.objectives.model_dump(),
         "confidence": experiment.confidence,
         "mode": "frontier" if frontier else "optimize",
@@ -111,6 +111,6 @@ def search_manifest(experiment: SearchExperiment, frontier: bool) -> dict[str, A
         "parameters": list(experiment.parameters),
         "search": search,
         "objectives": experiment.objectives.model_dump(),
-        "standards": dict(experiment.standards),
+        "standards": experiment.standards_to_meet,
         "confidence": experiment.confidence,
     }

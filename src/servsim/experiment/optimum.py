@@ -14,8 +14,8 @@ import pandas as pd
 from servsim.errors import show
 from servsim.experiment.evidence import FRESH, MET, UNCLEAR, shortfall
 from servsim.experiment.optimize import ConstrainedSearch
-from servsim.experiment.standards import Status
 from servsim.experiment.tables import summarize_points
+from servsim.standards import Status
 from servsim.tables import format_value
 
 
