@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 
 from servsim.experiment.adaptive import replications_wanted
+from servsim.experiment.design import Task
 from servsim.experiment.evidence import MET, UNCLEAR, shortfall
 from servsim.experiment.lattice import Index
 from servsim.experiment.search_runs import SearchRuns
@@ -56,6 +57,8 @@ class ConstrainedSearch:
             if self.runs.admissible(index)
         }
         while self.round < MOST_ROUNDS:
+            if not wanted:
+                return self._done_reason()
             tasks = self._affordable(wanted)
             if not tasks:
                 return self._budget_reason()
@@ -64,11 +67,9 @@ class ConstrainedSearch:
             wanted = self.top_ups()
             for point in self.proposals():
                 wanted.setdefault(point, replications.min)
-            if not wanted:
-                return self._done_reason()
         return f"stopped after {MOST_ROUNDS} rounds"
 
-    def _affordable(self, wanted: dict[int, int]) -> list:
+    def _affordable(self, wanted: dict[int, int]) -> list[Task]:
         """The runs wanted that the budget allows (final check kept back), top-ups first."""
         left = self.settings.budget - self.settings.final_check - self.runs.spent
         chosen = []
