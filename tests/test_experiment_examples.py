@@ -23,7 +23,7 @@ def shortened(path: Path) -> dict[str, Any]:
     document["scenario"] = {**scenario, **SHORT[scenario["time_unit"]]}
     replications = document.get("replications")
     if "search" in document:  # an optimizer's file: a small budget
-        small = {"budget": 40, "replications": {"min": 2, "max": 3}, "final_check": 2}
+        small = {"budget": 24, "replications": {"min": 2, "max": 3}, "final_check": 2}
         document["search"] = {**document["search"], **small}
     elif isinstance(replications, dict):
         document["replications"] = {**replications, "min": 2, "max": 3}
@@ -63,7 +63,7 @@ def check_example_search(path: Path) -> None:
     assert experiment.out_folder is not None
     assert experiment.out_folder.parent == ROOT / "results"
     result = servsim.optimize(servsim.load_search(shortened(path)), workers=2)
-    assert result.runs_spent <= 40
+    assert result.runs_spent <= 24
     assert result.points[f"{experiment.objectives.cost}_mean"].notna().all()
     assert result.winner is not None or result.closest is not None
 

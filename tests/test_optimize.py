@@ -10,6 +10,7 @@ import pytest
 
 import servsim
 from servsim import theory
+from servsim.experiment.store import read_runs
 from tests.sweep_helpers import assert_same_table
 
 ARRIVAL_RATE = 2.0  # orders an hour, one unit each
@@ -101,11 +102,12 @@ SMALL = {
     },
     "search": {"budget": 60, "replications": {"min": 2, "max": 4}, "final_check": 3},
 }
+TINY = {**SMALL, "search": {"budget": 30, "replications": {"min": 2, "max": 3}, "final_check": 2}}
 
 
 def test_the_answer_is_the_same_on_any_executor() -> None:
-    serial = servsim.optimize(search(**SMALL), workers=1)
-    processes = servsim.optimize(search(**SMALL), executor="processes", workers=2, chunk=1)
+    serial = servsim.optimize(search(**TINY), workers=1)
+    processes = servsim.optimize(search(**TINY), executor="processes", workers=2, chunk=1)
     assert serial.winner is not None and processes.winner is not None
     assert serial.winner.parameters == processes.winner.parameters
     assert serial.runs_spent == processes.runs_spent
@@ -113,22 +115,22 @@ def test_the_answer_is_the_same_on_any_executor() -> None:
 
 
 def test_a_stopped_search_resumes_without_running_its_runs_again(tmp_path: Path) -> None:
-    whole = servsim.optimize(search(**SMALL), workers=1)
+    whole = servsim.optimize(search(**TINY), workers=1)
 
-    def stop_after_twenty(done: int, total: int) -> None:
-        if done >= 20:
+    def stop_after_ten(done: int, total: int) -> None:
+        if done >= 10:
             raise KeyboardInterrupt
 
     folder = tmp_path / "results"
     with pytest.raises(KeyboardInterrupt):
-        servsim.optimize(
-            search(**SMALL), workers=1, out=folder, progress=stop_after_twenty, chunk=4
-        )
+        servsim.optimize(search(**TINY), workers=1, out=folder, progress=stop_after_ten, chunk=4)
+    stored = sum(len(part) for part in read_runs(folder))
+    assert stored >= 10
     with pytest.raises(servsim.ScenarioError, match="--resume"):
-        servsim.optimize(search(**SMALL), workers=1, out=folder)
+        servsim.optimize(search(**TINY), workers=1, out=folder)
     totals: list[int] = []
     resumed = servsim.optimize(
-        search(**SMALL),
+        search(**TINY),
         workers=1,
         out=folder,
         resume=True,
@@ -137,7 +139,7 @@ def test_a_stopped_search_resumes_without_running_its_runs_again(tmp_path: Path)
     assert resumed.winner is not None and whole.winner is not None
     assert resumed.winner.parameters == whole.winner.parameters
     assert_same_table(resumed.runs, whole.runs)
-    assert max(totals) == whole.runs_spent - 20  # only the missing runs were run
+    assert max(totals) == whole.runs_spent - stored  # only the missing runs were run
     assert (folder / "summary.parquet").is_file()
 
 
