@@ -4,7 +4,10 @@
 ``executors`` run them, ``store`` keeps them, ``tables`` and ``confidence`` summarize them,
 ``adaptive`` decides how many replications a point needs, ``frontier`` judges the points
 against the standards (``servsim.standards``), and ``sweep`` ties these together into
-``SweepResults``.
+``SweepResults``. The optimizer (``optimizer.optimize``) searches instead of sweeping:
+``search_schema`` reads its files, ``lattice`` is its space, ``evidence`` what its runs say,
+``surrogate`` where to look next, ``search_runs`` runs (or replays) what it asks for,
+``optimize`` and ``frontier_search`` decide, ``optimum`` is the answer.
 """
 
 from servsim.experiment.confidence import summarize
