@@ -82,9 +82,9 @@ def visit(executable: str, page_file: Path, screenshot: Path) -> PageVisit:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on(
                 "console",
-                lambda message: seen.errors.append(message.text)
-                if message.type == "error"
-                else None,
+                lambda message: (
+                    seen.errors.append(message.text) if message.type == "error" else None
+                ),
             )
             page.on("pageerror", lambda error: seen.errors.append(str(error)))
             page.on("request", lambda request: seen.requests.append(request.url))

@@ -69,11 +69,15 @@ def table_html(
     for index, row in enumerate(rows):
         marks = classes[index] if index < len(classes) else [""] * len(row)
         cells = "".join(
-            f'<td class="{escape(mark)}">{escape(value)}</td>' if mark else f"<td>{escape(value)}</td>"
+            f'<td class="{escape(mark)}">{escape(value)}</td>'
+            if mark
+            else f"<td>{escape(value)}</td>"
             for value, mark in zip(row, marks, strict=False)
         )
         body.append(f"<tr>{cells}</tr>")
-    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
 
 
 def section(title: str, *parts: str) -> str:

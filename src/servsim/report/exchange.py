@@ -132,13 +132,13 @@ def exchange_curve(
     )
 
 
-def _status(
-    summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: Better
-) -> pd.Series:
+def _status(summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: Better) -> pd.Series:
     """Frontier status with ``x`` to be lowered and ``y`` raised (flipping as asked)."""
     oriented = pd.DataFrame(index=summary.index)
     for axis, kpi, flip in (("x", x, x_better == "higher"), ("y", y, y_better == "lower")):
-        mean, lo, hi = (summary[f"{kpi}_{part}"].to_numpy(dtype=float) for part in ("mean", "lo", "hi"))
+        mean, lo, hi = (
+            summary[f"{kpi}_{part}"].to_numpy(dtype=float) for part in ("mean", "lo", "hi")
+        )
         if flip:
             mean, lo, hi = -mean, -hi, -lo
         oriented[f"{axis}_mean"], oriented[f"{axis}_lo"], oriented[f"{axis}_hi"] = mean, lo, hi

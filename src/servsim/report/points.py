@@ -52,7 +52,9 @@ def hover_text(sweep: SweepResults, row: pd.Series, kpis: Sequence[str]) -> str:
     return "<br>".join(lines)
 
 
-def recommended(sweep: SweepResults, standards: Mapping[str, Any] | None = None) -> pd.Series | None:
+def recommended(
+    sweep: SweepResults, standards: Mapping[str, Any] | None = None
+) -> pd.Series | None:
     """The cheapest point meeting every standard, or None (also when there are no standards)."""
     chosen = sweep.standards if standards is None else standards
     return sweep.best(chosen) if chosen else None
@@ -75,8 +77,10 @@ def slice_points(
     the reference point's); also the values held."""
     unknown = [name for name in [*free, *(at or {})] if name not in sweep.parameters]
     if unknown:
-        raise ValueError(f"{unknown[0]!r} is not a parameter of this sweep; its parameters are "
-                         f"{', '.join(sweep.parameters)}")
+        raise ValueError(
+            f"{unknown[0]!r} is not a parameter of this sweep; its parameters are "
+            f"{', '.join(sweep.parameters)}"
+        )
     reference = reference_point(sweep)
     held = {
         name: (at[name] if at and name in at else reference[name])

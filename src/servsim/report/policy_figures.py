@@ -100,6 +100,17 @@ def _runs_and_labels(
     return runs, labels
 
 
+def run_standards(results: Results, confidence: float) -> pd.DataFrame | None:
+    """The scenario's standards checked (``Results.standards``), or None when it has none."""
+    check = getattr(results, "standards", None)
+    if not callable(check):
+        return None
+    table = check(confidence)
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        return None
+    return table if all(column in table.columns for column in STANDARD_COLUMNS) else None
+
+
 def standards_table(
     source: SweepResults | Results | pd.DataFrame,
     standards: Mapping[str, Any] | None = None,
@@ -109,16 +120,15 @@ def standards_table(
     first), or a row per standard of one scenario (``Results.standards()`` or its table)."""
     if isinstance(source, SweepResults):
         return _sweep_standards(source, standards)
-    table = source.standards(confidence) if isinstance(source, Results) else source
+    table = run_standards(source, confidence) if isinstance(source, Results) else source
+    if table is None:
+        raise ValueError("the scenario states no service standards (its standards: section)")
     missing = [column for column in STANDARD_COLUMNS if column not in table.columns]
     if missing:
         raise ValueError(f"a standards table needs the columns {', '.join(STANDARD_COLUMNS)}")
     cells = [
         table["standard"].tolist(),
-        [
-            style.format_interval(row.kpi, row.mean, row.lo, row.hi)
-            for row in table.itertuples()
-        ],
+        [style.format_interval(row.kpi, row.mean, row.lo, row.hi) for row in table.itertuples()],
         table["status"].tolist(),
     ]
     fills = [
@@ -148,10 +158,7 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
     cells: list[list[Any]] = [[int(p) for p in summary.loc[order, "point"]]]
     cells += [[str(v) for v in summary.loc[order, name]] for name in sweep.parameters]
     cells.append(
-        [
-            style.format_number(sweep.cost, summary.at[i, f"{sweep.cost}_mean"])
-            for i in order
-        ]
+        [style.format_number(sweep.cost, summary.at[i, f"{sweep.cost}_mean"]) for i in order]
     )
     fills: list[list[str]] = [["white"] * len(order) for _ in cells]
     for standard in chosen:
@@ -159,7 +166,7 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
         header.append(key)
         cells.append(
             [
-                f"{checks.at[i, key]}: "
+                f"{checks.at[i, key]}<br>"
                 + style.format_interval(
                     kpi,
                     summary.at[i, f"{kpi}_mean"],
@@ -181,13 +188,20 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
         "Service standards per policy, cheapest first",
         f"mean [{sweep.confidence:.0%} interval]; met: the whole interval is on the right side "
         "of the target; missed: on the wrong side; unclear: it straddles the target",
+        widths=[1] * (len(header) - len(chosen) - 1) + [2.2] * len(chosen) + [1],
     )
 
 
 def _table_figure(
-    header: list[str], cells: list[list[Any]], fills: list[list[str]], title: str, subtitle: str
+    header: list[str],
+    cells: list[list[Any]],
+    fills: list[list[str]],
+    title: str,
+    subtitle: str,
+    widths: list[float] | None = None,
 ) -> go.Figure:
     rows = len(cells[0]) if cells else 0
+    tall = any("<br>" in str(value) for column in cells for value in column)
     figure = go.Figure(
         go.Table(
             header={
@@ -196,6 +210,7 @@ def _table_figure(
                 "align": "left",
             },
             cells={"values": cells, "fill_color": fills, "align": "left", "height": 26},
+            columnwidth=widths,
         )
     )
-    return style.finish(figure, title, subtitle, height=min(160 + 28 * rows, 900))
+    return style.finish(figure, title, subtitle, height=150 + (46 if tall else 28) * rows)

@@ -99,7 +99,8 @@ def levels_over_time(
                     name=name,
                     legendgroup=name,
                     showlegend=row == 1 or column == "busy",
-                    hovertemplate=f"{name}<br>t = %{{x:,.1f}}<br>{title}: %{{y:,.1f}}<extra></extra>",
+                    hovertemplate=f"{name}<br>t = %{{x:,.1f}}<br>{title}: %{{y:,.1f}}"
+                    "<extra></extra>",
                 ),
                 row=row,
                 col=1,
@@ -121,9 +122,7 @@ def levels_over_time(
     subtitle = f"replication {replication}"
     if binned:
         subtitle += f"; time-averages over {bins} equal intervals"
-    return style.finish(
-        figure, "Levels over time", subtitle, height=220 + 200 * len(panels)
-    )
+    return style.finish(figure, "Levels over time", subtitle, height=220 + 200 * len(panels))
 
 
 def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) -> go.Figure:
@@ -140,6 +139,7 @@ def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) ->
         else [("all orders", delivered)]
     )
     figure = go.Figure()
+    unit = results.scenario.time_unit
     for index, (name, group) in enumerate(groups):
         colour = style.series_colour(index)
         cycle = np.sort(group["cycle_time"].to_numpy(dtype=float))
@@ -162,7 +162,7 @@ def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) ->
         figure.add_vline(
             x=promise,
             line={"dash": "dash", "color": colour, "width": 1.5},
-            annotation_text=f"promise {promise:g}: {within:.0%} within",
+            annotation_text=f"promise {promise:g} {unit}: {within:.0%} within",
             annotation_position="bottom right",
         )
     return style.finish(
@@ -191,9 +191,7 @@ def dissatisfaction_causes(source: Results | pd.DataFrame, by: str | None = None
         orders = orders[orders["counted"]]
     if "known" in orders.columns:
         orders = orders[orders["known"]]
-    groups = (
-        list(orders.groupby(by, sort=False, observed=True)) if by else [("all orders", orders)]
-    )
+    groups = list(orders.groupby(by, sort=False, observed=True)) if by else [("all orders", orders)]
     figure = go.Figure()
     names = [column.removeprefix(SHORTFALL).replace("_", " ") for column in columns]
     for index, (name, group) in enumerate(groups):

@@ -3,32 +3,36 @@ scenario as written."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import pandas as pd
 import yaml
 
+from servsim.errors import ScenarioError
 from servsim.report import document, style
-from servsim.report.policy_figures import STANDARD_COLUMNS, cost_breakdown, standards_table
+from servsim.report.policy_figures import cost_breakdown, run_standards, standards_table
 from servsim.report.run_figures import (
     SHORTFALL,
     cycle_time_ecdf,
     dissatisfaction_causes,
     levels_over_time,
 )
-from servsim.errors import ScenarioError
 from servsim.runner import Results
 from servsim.scenario.loading import load_scenario
 from servsim.tables import KPI_GROUPS
 
-
-def run_standards(results: Results, confidence: float) -> pd.DataFrame | None:
-    """The scenario's standards checked (``Results.standards``), or None when it has none."""
-    check = getattr(results, "standards", None)
-    if not callable(check):
-        return None
-    table = check(confidence)
-    if not isinstance(table, pd.DataFrame) or table.empty:
-        return None
-    return table if all(column in table.columns for column in STANDARD_COLUMNS) else None
+HEADLINE = (
+    "otif",
+    "unit_fill_rate",
+    "cycle_p95",
+    "satisfaction_mean",
+    "complaint_rate",
+    "retention_rate",
+    "staff_utilisation",
+    "cost_per_order",
+    "orders",
+)
+"""The KPIs of the summary up front (those the run has)."""
 
 
 def run_report(results: Results, title: str | None = None, confidence: float = 0.95) -> str:
@@ -43,6 +47,7 @@ def run_report(results: Results, title: str | None = None, confidence: float = 0
     sections = [
         _summary(results, standards, confidence),
         _figures(results, standards, confidence),
+        document.section("All KPIs", _kpi_table(results, confidence)),
         _settings(results),
     ]
     return document.page(title or f"Run report: {scenario.name}", subtitle, sections)
@@ -63,37 +68,43 @@ def _summary(results: Results, standards: pd.DataFrame | None, confidence: float
             + document.table_html(
                 ["standard", f"mean [{confidence:.0%} interval]", "status"],
                 [
-                    [row.standard, style.format_interval(row.kpi, row.mean, row.lo, row.hi),
-                     row.status]
+                    [
+                        row.standard,
+                        style.format_interval(row.kpi, row.mean, row.lo, row.hi),
+                        row.status,
+                    ]
                     for row in standards.itertuples()
                 ],
                 [["", "", str(status)] for status in standards["status"]],
             )
             + "</div>"
         )
-    summary = results.summary(confidence)
-    rows = []
-    for group, kpis in KPI_GROUPS.items():
-        for kpi in kpis:
-            if kpi in summary.index and pd.notna(summary.at[kpi, "mean"]):
-                row = summary.loc[kpi]
-                rows.append(
-                    [group, kpi, style.format_interval(kpi, row["mean"], row["lo"], row["hi"]),
-                     int(row["n"])]
-                )
     parts.append(
         document.paragraph(
             f"Every figure is a mean over {len(results.kpis)} independent replications with its "
             f"{confidence:.0%} confidence interval (Student t); n is the number of replications "
-            f"that measured it. Times are in {results.scenario.time_unit}."
+            f"that measured it. Times are in {results.scenario.time_unit}. Every KPI is listed "
+            "at the end."
         )
     )
-    parts.append(
-        document.table_html(
-            ["group", "KPI", f"mean [{confidence:.0%} interval]", "n"], rows
-        )
-    )
+    parts.append(_kpi_table(results, confidence, HEADLINE))
     return document.section("Summary", *parts)
+
+
+def _kpi_table(results: Results, confidence: float, only: tuple[str, ...] | None = None) -> str:
+    """KPIs by group (those METRICS names, then any others), mean, interval and n."""
+    summary = results.summary(confidence)
+    grouped = {group: list(kpis) for group, kpis in KPI_GROUPS.items()}
+    listed = {kpi for kpis in grouped.values() for kpi in kpis}
+    grouped["Other"] = [kpi for kpi in summary.index if kpi not in listed]
+    rows = []
+    for group, kpis in grouped.items():
+        shown = [k for k in kpis if k in summary.index and (only is None or k in only)]
+        for index, kpi in enumerate(k for k in shown if pd.notna(summary.at[k, "mean"])):
+            row = summary.loc[kpi]
+            interval = style.format_interval(kpi, row["mean"], row["lo"], row["hi"])
+            rows.append([group if index == 0 else "", kpi, interval, int(row["n"])])
+    return document.table_html(["group", "KPI", f"mean [{confidence:.0%} interval]", "n"], rows)
 
 
 def _figures(results: Results, standards: pd.DataFrame | None, confidence: float) -> str:
@@ -102,10 +113,8 @@ def _figures(results: Results, standards: pd.DataFrame | None, confidence: float
         parts.append(
             document.figure_html(standards_table(standards, confidence=confidence), "standards")
         )
-    try:
+    with suppress(ValueError):  # no stock and no staff: no levels to draw
         parts.append(document.figure_html(levels_over_time(results), "levels-over-time"))
-    except ValueError:  # no stock and no staff: nothing to draw
-        pass
     parts.append(document.figure_html(cycle_time_ecdf(results), "cycle-time-ecdf"))
     if any(column.startswith(SHORTFALL) for column in results.orders.columns):
         parts.append(

@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
-from plotly.colors import qualitative
+from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
 from servsim.costs import COST_TERMS
 from servsim.tables import RATES
@@ -135,6 +135,12 @@ def series_colour(index: int) -> str:
     return SERIES[index % len(SERIES)]
 
 
+def translucent(colour: str, alpha: float) -> str:
+    """A ``#rrggbb`` or ``rgb(r, g, b)`` colour as ``rgba(..., alpha)``, for bands."""
+    red, green, blue = unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour)
+    return f"rgba({int(red)}, {int(green)}, {int(blue)}, {alpha})"
+
+
 def cost_colour(term: str) -> str:
     """One colour per cost term, the same in every figure (terms new to servsim included)."""
     palette = (*qualitative.Set2, *qualitative.Pastel1, *qualitative.Set3)
@@ -166,11 +172,15 @@ def finish(
         hoverlabel={"align": "left"},
     )
     if x is not None:
-        figure.update_xaxes(title_text=x_title or axis_title(x, time_unit), tickformat=tick_format(x))
+        figure.update_xaxes(
+            title_text=x_title or axis_title(x, time_unit), tickformat=tick_format(x)
+        )
     elif x_title is not None:
         figure.update_xaxes(title_text=x_title)
     if y is not None:
-        figure.update_yaxes(title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y))
+        figure.update_yaxes(
+            title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y)
+        )
     elif y_title is not None:
         figure.update_yaxes(title_text=y_title)
     return figure

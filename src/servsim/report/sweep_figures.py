@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from servsim.experiment.results import SweepResults
@@ -57,8 +58,8 @@ def kpi_by_parameter(
                 x=[*x, *x[::-1]],
                 y=[*hi, *lo[::-1]],
                 fill="toself",
-                fillcolor=colour,
-                opacity=0.18,
+                fillcolor=style.translucent(colour, 0.15),
+                mode="lines",
                 line={"width": 0},
                 hoverinfo="skip",
                 showlegend=False,
@@ -88,6 +89,8 @@ def kpi_by_parameter(
                 f"{style.format_number(kpi, standard.target)}",
                 annotation_position="top left",
             )
+    if pd.api.types.is_numeric_dtype(rows[parameter]):
+        figure.update_xaxes(tickvals=ordered_values(rows[parameter]))
     subtitle = f"mean and {sweep.confidence:.0%} confidence band"
     if held:
         subtitle += f"; {held_text(sweep, held)}"

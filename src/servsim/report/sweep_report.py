@@ -77,8 +77,9 @@ def _recommendation(sweep: SweepResults) -> str:
                 "These are the efficient policies (no other is as cheap and as satisfying), "
                 "cheapest first: the decision is where along them to stand."
             ),
-            _side_by_side(sweep, [f"point {int(r['point'])}" for _, r in efficient.iterrows()],
-                          rows, []),
+            _side_by_side(
+                sweep, [f"point {int(r['point'])}" for _, r in efficient.iterrows()], rows, []
+            ),
         )
     checks = check_standards(sweep.summary, standards)
     meeting = sweep.summary[checks["all_met"] & sweep.summary[f"{sweep.cost}_mean"].notna()]
@@ -87,9 +88,11 @@ def _recommendation(sweep: SweepResults) -> str:
     written = ", ".join(str(standard) for standard in standards)
     if meeting.empty:
         met = (checks[[str(s) for s in standards]] == "met").sum(axis=1)
-        closest = sweep.summary.assign(met=met).sort_values(
-            ["met", f"{sweep.cost}_mean"], ascending=[False, True], kind="stable"
-        ).iloc[0]
+        closest = (
+            sweep.summary.assign(met=met)
+            .sort_values(["met", f"{sweep.cost}_mean"], ascending=[False, True], kind="stable")
+            .iloc[0]
+        )
         return document.section(
             "Summary",
             f'<div class="box"><p><b>No policy meets every standard ({document.escape(written)})'
@@ -111,8 +114,9 @@ def _recommendation(sweep: SweepResults) -> str:
     )
     return document.section(
         "Summary",
-        f'<div class="box"><p><b>Recommended: point {int(best["point"])} ({document.escape(values)})'
-        f"</b>, the cheapest of the {len(meeting)} policies that meet every standard "
+        f'<div class="box"><p><b>Recommended: point {int(best["point"])} '
+        f"({document.escape(values)})</b>, the cheapest of the {len(meeting)} policies "
+        "that meet every standard "
         f"({document.escape(written)}) with {level} confidence.{runner}</p>"
         + _side_by_side(sweep, headings, [_column(sweep, r, standards) for r in chosen], standards)
         + "</div>",
@@ -135,8 +139,13 @@ def _side_by_side(
     sweep: SweepResults, headings: list[str], columns: list[list[str]], standards: list[Standard]
 ) -> str:
     names = parameter_names(sweep)
-    labels = [*(names[p] for p in sweep.parameters), style.kpi_name(sweep.cost),
-              style.kpi_name(sweep.satisfaction), *(str(s) for s in standards), "runs"]
+    labels = [
+        *(names[p] for p in sweep.parameters),
+        style.kpi_name(sweep.cost),
+        style.kpi_name(sweep.satisfaction),
+        *(str(s) for s in standards),
+        "runs",
+    ]
     first = len(sweep.parameters) + 2
     rows, classes = [], []
     for index, label in enumerate(labels):
@@ -210,12 +219,24 @@ def _settings(sweep: SweepResults, manifest: dict[str, Any], scenario_text: str 
         ("confidence", f"{sweep.confidence:.0%}"),
         ("efficient policies", str(int((sweep.frontier()["status"] == EFFICIENT).sum()))),
     ]
-    for key in ("design", "replications", "seed", "scenario_file", "scenario_hash",
-                "servsim_version", "started", "finished"):
+    for key in (
+        "design",
+        "replications",
+        "seed",
+        "scenario_file",
+        "scenario_hash",
+        "servsim_version",
+        "started",
+        "finished",
+    ):
         if key in manifest:
             value = manifest[key]
-            facts.append((key.replace("_", " "), json.dumps(value) if isinstance(value, dict)
-                          else str(value)))
+            facts.append(
+                (
+                    key.replace("_", " "),
+                    json.dumps(value) if isinstance(value, dict) else str(value),
+                )
+            )
     if sweep.folder is not None:
         facts.append(("results folder", str(sweep.folder)))
     parts = [document.table_html(["setting", "value"], facts)]
