@@ -25,20 +25,22 @@ def kpi_by_parameter(
     sweep: SweepResults,
     kpi: str,
     parameter: str | None = None,
-    by: str | None = None,
+    by: str | None = "auto",
     at: Mapping[str, Any] | None = None,
     time_unit: str | None = None,
 ) -> go.Figure:
     """A KPI's mean against one parameter with its confidence band, a line per value of ``by``.
 
-    Defaults: the first parameter on the x axis, the second as lines. Other parameters are
+    Defaults: the first parameter on the x axis, the second as lines (``by=None``: one line).
+    Other parameters are
     held at ``at`` (default: the recommended point's values), said in the subtitle. A
     standard on the KPI is drawn as a dashed line at its target.
     """
     _check_kpi(sweep, kpi)
     parameter = parameter or sweep.parameters[0]
-    if by is None and len(sweep.parameters) > 1:
-        by = next(name for name in sweep.parameters if name != parameter)
+    if by == "auto":
+        others = [name for name in sweep.parameters if name != parameter]
+        by = others[0] if others else None
     free = [parameter] if by is None else [parameter, by]
     rows, held = slice_points(sweep, free, at)
     names = parameter_names(sweep)
