@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class PageVisit:
 
 def visit(executable: str, page_file: Path, screenshot: Path) -> PageVisit:
     """Open ``page_file`` headless, wait for every figure to render, save a screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     seen = PageVisit()
@@ -90,12 +92,13 @@ def visit(executable: str, page_file: Path, screenshot: Path) -> PageVisit:
             page.on("request", lambda request: seen.requests.append(request.url))
             page.goto(page_file.resolve().as_uri(), wait_until="load")
             seen.figures = page.locator("figure.chart").count()
-            page.wait_for_function(
-                "n => document.querySelectorAll('figure.chart .js-plotly-plot .main-svg')"
-                ".length >= n",
-                arg=seen.figures,
-                timeout=30_000,
-            )
+            with suppress(PlaywrightTimeout):  # a figure that never renders is counted below
+                page.wait_for_function(
+                    "n => document.querySelectorAll('figure.chart .js-plotly-plot .main-svg')"
+                    ".length >= n",
+                    arg=seen.figures,
+                    timeout=20_000,
+                )
             seen.rendered = page.evaluate(
                 "() => [...document.querySelectorAll('figure.chart')].filter(f => "
                 "f.querySelector('.js-plotly-plot .main-svg') && "
