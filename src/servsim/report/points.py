@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ import pandas as pd
 
 from servsim.experiment.results import SweepResults
 from servsim.experiment.standards import Standard, parse_standards
-from servsim.report.style import format_interval, kpi_name, short_values
+from servsim.report.style import format_interval, kpi_name, short_values, show_value
 from servsim.sweep_tables import short_names
 
 
@@ -28,7 +27,7 @@ def parameter_names(sweep: SweepResults) -> dict[str, str]:
 def point_label(sweep: SweepResults, row: pd.Series) -> str:
     """``point 5: staff 1, A.S 120, promise 48h``."""
     names = parameter_names(sweep)
-    values = ", ".join(f"{names[name]} {_show(row[name])}" for name in sweep.parameters)
+    values = ", ".join(f"{names[name]} {show_value(row[name])}" for name in sweep.parameters)
     return f"point {int(row['point'])}: {values}"
 
 
@@ -42,7 +41,7 @@ def hover_text(sweep: SweepResults, row: pd.Series, kpis: Sequence[str]) -> str:
     """A point's parameters, then each KPI's mean and interval, one per line."""
     names = parameter_names(sweep)
     lines = [f"<b>point {int(row['point'])}</b> ({int(row['runs'])} runs)"]
-    lines += [f"{names[name]} = {_show(row[name])}" for name in sweep.parameters]
+    lines += [f"{names[name]} = {show_value(row[name])}" for name in sweep.parameters]
     for kpi in dict.fromkeys(kpis):
         if f"{kpi}_mean" in row.index:
             interval = format_interval(
@@ -98,7 +97,7 @@ def held_text(sweep: SweepResults, held: Mapping[str, Any]) -> str:
     if not held:
         return ""
     names = parameter_names(sweep)
-    values = ", ".join(f"{names[name]} {_show(value)}" for name, value in held.items())
+    values = ", ".join(f"{names[name]} {show_value(value)}" for name, value in held.items())
     return f"other parameters at {values}"
 
 
@@ -112,14 +111,6 @@ def ordered_values(values: pd.Series) -> list[Any]:
 
 def _same_value(value: Any) -> Any:
     def same(other: Any) -> bool:
-        return bool(other == value) or _show(other) == _show(value)
+        return bool(other == value) or show_value(other) == show_value(value)
 
     return same
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    if isinstance(value, Mapping):
-        return json.dumps(dict(value), sort_keys=True)
-    return str(value)

@@ -7,8 +7,9 @@ same colour in the exchange curve and in the standards table.
 
 from __future__ import annotations
 
+import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
@@ -103,15 +104,6 @@ def tick_format(kpi: str) -> str:
     return ""
 
 
-def hover_format(kpi: str) -> str:
-    """The d3 format of a KPI's value in hover text and cell labels."""
-    if is_rate(kpi):
-        return ".1%"
-    if kpi in _SCORES:
-        return ".3f"
-    return ",.2f"
-
-
 def format_number(kpi: str, value: float) -> str:
     """A KPI's value as text, as the hover format writes it (NaN as a dash)."""
     if value != value:  # NaN
@@ -188,10 +180,13 @@ def finish(
 
 def short_values(values: Sequence[object]) -> str:
     """Parameter values for a tick label: ``2 · 560 · 24h``."""
-    return " · ".join(_show(value) for value in values)
+    return " · ".join(show_value(value) for value in values)
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
+    """A parameter's value as people write it: ``2`` not ``2.0``; sections as JSON."""
     if isinstance(value, float) and value.is_integer():
         return f"{value:g}"
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), sort_keys=True)
     return str(value)

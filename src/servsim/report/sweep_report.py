@@ -22,6 +22,7 @@ from servsim.report import document, style
 from servsim.report.exchange import exchange_curve
 from servsim.report.points import parameter_names, standards_of
 from servsim.report.policy_figures import cost_breakdown, standards_table
+from servsim.report.style import show_value
 from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
 from servsim.scenario.loading import load_scenario
 
@@ -104,7 +105,7 @@ def _recommendation(sweep: SweepResults) -> str:
         )
     best = meeting.iloc[0]
     names = parameter_names(sweep)
-    values = ", ".join(f"{names[p]} = {_show(best[p])}" for p in sweep.parameters)
+    values = ", ".join(f"{names[p]} = {show_value(best[p])}" for p in sweep.parameters)
     chosen = [best] + ([meeting.iloc[1]] if len(meeting) > 1 else [])
     headings = ["recommended"] + (["runner-up"] if len(meeting) > 1 else [])
     runner = (
@@ -125,7 +126,7 @@ def _recommendation(sweep: SweepResults) -> str:
 
 def _column(sweep: SweepResults, row: pd.Series, standards: list[Standard]) -> list[str]:
     """One policy's cells: parameters, objectives, each standard's KPI and status, runs."""
-    cells = [_show(row[name]) for name in sweep.parameters]
+    cells = [show_value(row[name]) for name in sweep.parameters]
     for kpi in (sweep.cost, sweep.satisfaction):
         cells.append(_interval(row, kpi))
     for standard in standards:
@@ -251,9 +252,3 @@ def _interval(row: pd.Series, kpi: str) -> str:
     return style.format_interval(
         kpi, float(row[f"{kpi}_mean"]), float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"])
     )
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    return str(value)
