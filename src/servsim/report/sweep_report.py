@@ -205,7 +205,9 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
             )
         )
     if len(sweep.parameters) >= 2:
-        kpi = next((s.kpi for s in standards_of(sweep, None)), sweep.satisfaction)
+        measured = [s.kpi for s in standards_of(sweep, None)]
+        columns = sweep.summary.columns
+        kpi = next((k for k in measured if f"{k}_mean" in columns), sweep.satisfaction)
         parts.append(
             document.figure_html(kpi_heatmap(sweep, kpi, time_unit=time_unit), f"heatmap-{kpi}")
         )
