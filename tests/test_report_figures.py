@@ -44,7 +44,8 @@ def test_the_frontier_trace_holds_exactly_the_efficient_points_cheapest_first(sw
     figure = report.exchange_curve(sweep)
     frontier = _trace(figure, "efficient frontier")
     assert _points(frontier) == report_tables.FRONTIER
-    assert frontier.mode == "lines+markers"
+    assert frontier.mode == "lines+markers+text"
+    assert list(frontier.text) == ["0", "1", "3"]
     assert list(frontier.x) == sorted(frontier.x)
 
 
@@ -96,7 +97,7 @@ def test_axes_are_titled_with_units_and_rates_read_as_percentages(sweep):
 
 def test_hover_text_names_the_parameters_and_the_intervals(sweep):
     frontier = _trace(report.exchange_curve(sweep), "efficient frontier")
-    text = frontier.text[1]
+    text = frontier.hovertext[1]
     assert "point 1" in text and "staff = 1" in text and "stock = 20" in text
     assert "Cost per order: 12.00 [11.50, 12.50]" in text
     assert "OTIF (on time in full): 93.0% [91.0%, 95.0%]" in text

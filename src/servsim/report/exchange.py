@@ -60,7 +60,7 @@ def exchange_curve(
     layers = (
         (DOMINATED, "dominated", style.DOMINATED, style.DOMINATED_OPACITY, "markers"),
         (INDISTINGUISHABLE, "not told apart from the frontier", style.CLOSE, 0.8, "markers"),
-        (EFFICIENT, "efficient frontier", style.FRONTIER, 1.0, "lines+markers"),
+        (EFFICIENT, "efficient frontier", style.FRONTIER, 1.0, "lines+markers+text"),
     )
     for key, name, colour, opacity, mode in layers:
         rows = summary[status == key].sort_values(f"{x}_mean", kind="stable")
@@ -78,8 +78,12 @@ def exchange_curve(
                 marker={"color": colour, "size": 9},
                 line={"color": colour, "width": 2},
                 customdata=rows["point"],
-                text=[hover_text(sweep, row, kpis) for _, row in rows.iterrows()],
-                hovertemplate="%{text}<extra></extra>",
+                hovertext=[hover_text(sweep, row, kpis) for _, row in rows.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+                # the efficient points carry their number, to find them in the tables
+                text=[f"{int(p)}" for p in rows["point"]] if key == EFFICIENT else None,
+                textposition="bottom right",
+                textfont={"color": colour, "size": 11},
             )
         )
     meeting = summary[meets & (status != "unmeasured")]

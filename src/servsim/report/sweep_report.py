@@ -185,7 +185,8 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
         document.figure_html(
             exchange_curve(sweep, time_unit=time_unit),
             "exchange-curve",
-            "Each point is a policy; the line joins the efficient ones. Faded points are beaten "
+            "Each point is a policy; the line joins the efficient ones, numbered as in the tables. "
+            "Faded points are beaten "
             "on both objectives; ringed ones meet every standard; the star is recommended.",
         )
     ]
