@@ -23,9 +23,13 @@ BETTER_WHEN_LOWER = ("cycle_mean", "cycle_p95", "processing_wait")
 
 
 @cache
-def kpis(level: str) -> pd.DataFrame:
+def results(level: str) -> servsim.Results:
     scenario = servsim.load_scenario(ROOT / "scenarios" / f"garden_{level}.yaml")
-    return servsim.simulate(scenario, replications=10).kpis
+    return servsim.simulate(scenario, replications=10)
+
+
+def kpis(level: str) -> pd.DataFrame:
+    return results(level).kpis
 
 
 def paired_interval(difference: pd.Series, confidence: float = 0.95) -> tuple[float, float]:
@@ -46,3 +50,10 @@ def test_a_higher_level_costs_more_and_serves_better(lower: str, higher: str) ->
     for kpi in BETTER_WHEN_LOWER:
         _, hi = paired_interval(high[kpi] - low[kpi])
         assert hi < 0, f"{kpi}: {higher} not faster than {lower}"
+
+
+def test_the_written_policy_is_missed_in_part_at_basic_and_met_at_exceptional() -> None:
+    basic, exceptional = results("basic").standards(), results("exceptional").standards()
+    assert basic["standard"].tolist() == exceptional["standard"].tolist()  # one written policy
+    assert {"met", "missed"} <= set(basic["status"])
+    assert (exceptional["status"] == "met").all(), exceptional

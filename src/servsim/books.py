@@ -42,6 +42,35 @@ def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
     if released != shipped:
         problems.append(f"units shipped ({shipped}) differ from units released ({released})")
     problems.extend(_stock_balances(log, scenario, orders))
+    problems.extend(_returned_units(log, scenario))
+    return problems
+
+
+def _returned_units(log: RunLog, scenario: Scenario) -> list[str]:
+    """Every returned unit is back on the shelf, scrapped, or still on its way back; only
+    delivered orders are returned, and each replacement is a new order of the same goods."""
+    returns = log.returns[log.returns["requested"].notna()]
+    if returns.empty:
+        return []
+    problems: list[str] = []
+    delivered = log.orders["delivered"].to_numpy()[returns["order"].to_numpy()]
+    if (np.isnan(delivered) | (delivered > returns["requested"].to_numpy())).any():
+        problems.append("an order was returned before it was delivered")
+    lines = log.lines
+    units = (lines["quantity"] - lines["lost"]).groupby(lines["order"]).sum()
+    returned = returns["order"].map(units)
+    back = returns["received"].notna()
+    shelved = int(returned[back & returns["restocked"]].sum())
+    if scenario.stocking is not None and shelved != int(log.restocks["units"].sum()):
+        problems.append(
+            f"returned units restocked ({int(log.restocks['units'].sum())}) differ from the "
+            f"units of returns that passed inspection ({shelved})"
+        )
+    replaced = returns[returns["replacement"] >= 0]
+    ordered = lines["quantity"].groupby(lines["order"]).sum()
+    again = ordered.reindex(replaced["replacement"]).to_numpy()
+    if (again != returned[replaced.index].to_numpy()).any():
+        problems.append("a replacement order differs from the goods it replaces")
     return problems
 
 
@@ -66,10 +95,11 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
             replenishments.loc[replenishments["arrives"] <= log.horizon, "quantity"].sum()
         )
         start = item.build().initial_stock
-        if start + received != int(final["on_hand"]) + allocated:
+        restocked = int(log.restocks.loc[log.restocks["sku"] == sku, "units"].sum())
+        if start + received + restocked != int(final["on_hand"]) + allocated:
             problems.append(
-                f"{sku}: start {start} + received {received} != on hand {int(final['on_hand'])}"
-                f" + allocated {allocated}"
+                f"{sku}: start {start} + received {received} + restocked {restocked} != on hand "
+                f"{int(final['on_hand'])} + allocated {allocated}"
             )
         waiting = mine.loc[mine["allocated"].isna(), "backordered"]
         if not 0 < int(final["backorders"]) <= int(waiting.sum()) and not (

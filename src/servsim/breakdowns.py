@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from servsim.metrics import _ratio, cycle_service_level, time_and_reliability
+from servsim.aftersales import after_sale_kpis
+from servsim.metrics import (
+    _ratio,
+    cycle_service_level,
+    satisfaction_kpis,
+    time_and_reliability,
+)
 from servsim.model.runlog import RunLog
-from servsim.outcomes import classify_orders
-from servsim.satisfaction import order_satisfaction
+from servsim.satisfaction import scored_orders
 from servsim.scenario.schema import Scenario
 from servsim.stock_levels import sku_levels
 
@@ -31,14 +36,12 @@ def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
 
 def kpis_by_order_group(log: RunLog, scenario: Scenario, by: str) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
-    orders = classify_orders(log)
-    orders["satisfaction"] = order_satisfaction(orders, scenario.satisfaction, log.horizon)
+    orders = scored_orders(log, scenario)
     counted = orders[orders["counted"]]
     rows = []
     for group in log.orders[by].cat.categories:
         mine = counted[counted[by] == group]
         lines = log.lines[log.lines["order"].isin(mine.index)]
-        scores = mine["satisfaction"].dropna()
         timing = time_and_reliability(log, mine)
         timing.pop("staff_utilisation")
         rows.append(
@@ -50,10 +53,8 @@ def kpis_by_order_group(log: RunLog, scenario: Scenario, by: str) -> list[dict[s
                 "order_fill_rate": _ratio((mine["filled"] == mine["quantity"]).sum(), len(mine)),
                 "lost_sales_rate": _ratio(lines["lost"].sum(), lines["quantity"].sum()),
                 **timing,
-                "satisfaction_mean": float(scores.mean()) if len(scores) else float("nan"),
-                "satisfied_share": _ratio(
-                    (scores >= scenario.satisfaction.threshold).sum(), len(scores)
-                ),
+                **after_sale_kpis(log, mine),
+                **satisfaction_kpis(mine),
             }
         )
     return rows

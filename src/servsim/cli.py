@@ -30,6 +30,7 @@ from servsim.experiment.sweep import sweep
 from servsim.report.writer import write_report
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
+from servsim.standards_table import standards_table
 from servsim.sweep_tables import best_table, frontier_table
 from servsim.tables import KPI_GROUPS, format_value
 
@@ -148,6 +149,10 @@ def run(
     with console.status(f"Simulating {scenario.name}..."):
         results = simulate(scenario, replications=replications, seed=seed)
     _print_summary(results, confidence)
+    if scenario.standards:
+        console.print(
+            standards_table(results.standards(confidence), scenario.time_unit, confidence)
+        )
     for grouping in by:
         _print_breakdown(results, grouping, confidence)
     if out is not None:
@@ -219,6 +224,8 @@ def write_results(
         "orders": results.orders,
         "lines": results.lines,
     }
+    if results.scenario.standards:
+        tables["standards"] = results.standards(confidence)
     for grouping in by:
         tables[f"kpis_by_{grouping}"] = results.kpis_by(grouping)
         tables[f"summary_by_{grouping}"] = results.summary_by(grouping, confidence).reset_index()

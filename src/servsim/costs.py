@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from servsim.aftersales import after_sale_costs
 from servsim.labour import overtime_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
+from servsim.retention import goodwill_cost
 from servsim.scenario.schema import Scenario
 from servsim.stock_levels import all_sku_levels
 from servsim.units import (
@@ -33,6 +35,10 @@ COST_TERMS = (
     "cost_lost_margin",
     "cost_lost_sale_penalty",
     "cost_substitution",
+    "cost_returns_claims",
+    "cost_aftercare_labour",
+    "cost_service_programs",
+    "cost_goodwill",
 )
 """The named terms that add up to cost_total, in stacking order."""
 
@@ -81,6 +87,8 @@ def cost_kpis(
         "cost_lost_margin": lost_margin,
         "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
         "cost_substitution": _substitution_cost(lines, scenario),
+        **after_sale_costs(log, orders, scenario),
+        "cost_goodwill": goodwill_cost(log, orders, scenario),
     }
     total = float(sum(terms.values()))
     return terms | {

@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from servsim.aftersales import after_sale_kpis
 from servsim.costs import cost_kpis
 from servsim.labour import busy_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
-from servsim.outcomes import classify_orders
-from servsim.satisfaction import order_satisfaction
+from servsim.retention import retention_kpis
+from servsim.satisfaction import scored_orders
 from servsim.scenario.schema import Scenario
 from servsim.stock_levels import all_sku_levels
 
@@ -22,15 +23,16 @@ CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 
 def compute_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
     """One row of KPIs for one replication."""
-    orders = classify_orders(log)
-    orders["satisfaction"] = order_satisfaction(orders, scenario.satisfaction, log.horizon)
+    orders = scored_orders(log, scenario)
     counted = orders[orders["counted"]]
     lines = log.lines[log.lines["order"].isin(counted.index)]
     return {
         "orders": float(len(counted)),
         **availability(log, counted, lines, scenario),
         **time_and_reliability(log, counted),
-        **satisfaction_kpis(counted, scenario),
+        **after_sale_kpis(log, counted),
+        **satisfaction_kpis(counted),
+        **retention_kpis(log, scenario),
         **cost_kpis(log, counted, lines, scenario),
     }
 
@@ -141,10 +143,10 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def satisfaction_kpis(orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """Mean per-order satisfaction and the share of orders at or above the threshold."""
-    scores = orders["satisfaction"].dropna().to_numpy()
+def satisfaction_kpis(orders: pd.DataFrame) -> dict[str, float]:
+    """Mean per-order satisfaction and the share of orders at or above their threshold."""
+    scored = orders["satisfaction"].notna()
     return {
-        "satisfaction_mean": _mean(scores),
-        "satisfied_share": _ratio((scores >= scenario.satisfaction.threshold).sum(), scores.size),
+        "satisfaction_mean": _mean(orders["satisfaction"][scored].to_numpy()),
+        "satisfied_share": _ratio(orders["satisfied"][scored].sum(), scored.sum()),
     }

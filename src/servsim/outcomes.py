@@ -37,5 +37,17 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     orders["known"] = (
         delivered | (orders["lost"] > 0).to_numpy() | (orders["promised"] < log.horizon).to_numpy()
     )
-    orders["counted"] = (orders["placed"] >= log.warmup).to_numpy()
+    orders["counted"] = (orders["placed"] >= log.warmup).to_numpy() & (
+        orders["replaces"] < 0
+    ).to_numpy()
+    orders["resolution_time"] = resolution_times(log)
     return orders
+
+
+def resolution_times(log: RunLog) -> np.ndarray:
+    """Per order, its complaint's resolution time so far (NaN: no complaint by the horizon)."""
+    complaints = log.complaints[log.complaints["opened"].notna()]
+    times = np.full(len(log.orders), np.nan)
+    taken = complaints["resolved"].fillna(log.horizon) - complaints["opened"]
+    times[complaints["order"].to_numpy()] = taken.to_numpy()
+    return times

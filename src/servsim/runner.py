@@ -8,11 +8,11 @@ from functools import cached_property
 import pandas as pd
 
 from servsim.breakdowns import breakdown
+from servsim.compliance import judge_standards
 from servsim.experiment.confidence import DEFAULT_CONFIDENCE, summarize
 from servsim.metrics import compute_kpis
 from servsim.model import RunLog, run_replication
-from servsim.outcomes import classify_orders
-from servsim.satisfaction import order_satisfaction
+from servsim.satisfaction import scored_orders
 from servsim.scenario.schema import Scenario
 
 
@@ -45,15 +45,26 @@ class Results:
             names=[by, "kpi"],
         )
 
+    def standards(self, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+        """The scenario's service standards, each met, missed or unclear (one row each).
+
+        Columns: standard, kpi, segment (None for the whole business), operator, target (in the
+        scenario's time unit), mean, lo, hi, status.
+        """
+        standards = self.scenario.standards.all
+        by_segment = (
+            self.summary_by("segment", confidence)
+            if any(standard.segment for standard in standards)
+            else None
+        )
+        return judge_standards(standards, self.summary(confidence), by_segment)
+
     @cached_property
     def orders(self) -> pd.DataFrame:
         """One row per order of every replication: timestamps, quantities, outcome, score."""
         frames = []
         for replication, log in enumerate(self.logs):
-            orders = classify_orders(log)
-            orders["satisfaction"] = order_satisfaction(
-                orders, self.scenario.satisfaction, log.horizon
-            )
+            orders = scored_orders(log, self.scenario)
             frames.append(orders.reset_index().assign(replication=replication))
         return _stack(frames)
 

@@ -1,33 +1,132 @@
 """Per-order satisfaction: what the customer experienced against what was promised.
 
-First model (foundation): a weighted score on [0, 1] of being on time, being in full, and
-how late the order was against the promise (1 when on time, falling linearly to 0 at the
-tolerance). Orders whose outcome is not yet known at the horizon get no score.
+Expectation-disconfirmation (Oliver 1980) over the dimensions of service quality
+(Parasuraman, Zeithaml and Berry's gap model, 1985/1988), each scored on [0, 1]:
+
+- reliability: the mean of on time (0/1), in full (share of units delivered) and correct
+  (0 for a wrong item, 0.5 for a wrong invoice only, else 1);
+- responsiveness: (1 - lateness loss) x (1 - resolution loss), each loss rising linearly from
+  0 at the zone of tolerance's ``grace`` to 1 at ``intolerable`` (Zeithaml, Berry and
+  Parasuraman 1993); a customer told of the delay in time feels the lateness loss x
+  ``lateness_relief``;
+- information: 0 when the order was late and nobody said so before the promise, else 1;
+- tangibles: 0 when damaged, else 1.
+
+The score is the weighted mean; ``shortfall_<dimension>`` is the weighted share each
+dimension lost (they add up to 1 - score). An order that got nothing (all units lost or
+cancelled) scores 0, all of it reliability's shortfall. The same function scores one order
+inside the model (retention) and every order after the run (KPIs), so they agree.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from servsim.scenario.schema import Satisfaction
+from servsim.model.runlog import RunLog
+from servsim.outcomes import classify_orders
+from servsim.scenario.perception import SatisfactionModel, Tolerance
+from servsim.scenario.schema import Scenario
+
+DIMENSIONS = ("reliability", "responsiveness", "information", "tangibles")
 
 
-def order_satisfaction(orders: pd.DataFrame, model: Satisfaction, horizon: float) -> np.ndarray:
-    """Score per order (NaN where the outcome is unknown); ``orders`` from classify_orders.
+def tolerance_loss(shortfall: Any, zone: Tolerance) -> Any:
+    """0 within the grace, 1 from ``intolerable`` on, linear between (NaN counts as 0)."""
+    loss = np.clip((shortfall - zone.grace) / (zone.intolerable - zone.grace), 0.0, 1.0)
+    return np.nan_to_num(loss, nan=0.0)
 
-    An order still open past its promise is scored as late by the time elapsed so far; an
-    order whose units were all lost scores 0.
+
+def experience_scores(
+    model: SatisfactionModel,
+    lateness_relief: float,
+    *,
+    late_by: Any,
+    delivered_share: Any,
+    wrong_item: Any,
+    wrong_invoice: Any,
+    damaged: Any,
+    informed: Any,
+    resolution_time: Any,
+    got_nothing: Any,
+) -> tuple[Any, dict[str, Any]]:
+    """(score, shortfall per dimension) for one order (scalars) or many (arrays).
+
+    ``late_by``: time past the promise (<= 0: on time); ``resolution_time``: NaN without a
+    complaint.
     """
+    late = np.asarray(late_by) > 0
+    reliability = ((~late) + delivered_share + (1 - wrong_item) * (1 - 0.5 * wrong_invoice)) / 3
+    relief = np.where(informed, lateness_relief, 1.0)
+    responsiveness = (1 - relief * tolerance_loss(late_by, model.lateness)) * (
+        1 - tolerance_loss(resolution_time, model.resolution)
+    )
+    scores = {
+        "reliability": reliability,
+        "responsiveness": responsiveness,
+        "information": 1.0 - (late & ~np.asarray(informed, dtype=bool)),
+        "tangibles": 1.0 - np.asarray(damaged, dtype=float),
+    }
     weights = model.weights
+    total = weights.total
+    shortfalls = {
+        name: np.where(got_nothing, 0.0, getattr(weights, name) * (1 - scores[name]) / total)
+        for name in DIMENSIONS
+    }
+    shortfalls["reliability"] = np.where(got_nothing, 1.0, shortfalls["reliability"])
+    score = 1.0 - sum(shortfalls.values())
+    return score, shortfalls
+
+
+def scored_orders(log: RunLog, scenario: Scenario) -> pd.DataFrame:
+    """The classified order log (outcomes.classify_orders) with each order's score."""
+    orders = classify_orders(log)
+    return orders.join(order_satisfaction(orders, scenario, log.horizon))
+
+
+def order_satisfaction(orders: pd.DataFrame, scenario: Scenario, horizon: float) -> pd.DataFrame:
+    """``satisfaction``, ``satisfied`` and ``shortfall_*`` per order; NaN where the outcome is
+    unknown. ``orders`` from classify_orders; open orders past their promise count as late
+    by the time elapsed so far."""
     finished = orders["delivered"].fillna(horizon).to_numpy()
-    lateness = np.clip(finished - orders["promised"].to_numpy(), 0.0, None)
-    lateness_score = np.clip(1.0 - lateness / model.tolerance, 0.0, 1.0)
-    lost_all = (orders["outcome"] == "lost").to_numpy()
-    lateness_score[lost_all] = 0.0
-    score = (
-        weights.on_time * orders["on_time"].to_numpy()
-        + weights.in_full * orders["in_full"].to_numpy()
-        + weights.lateness * lateness_score
-    ) / (weights.on_time + weights.in_full + weights.lateness)
-    return np.where(orders["known"].to_numpy(), score, np.nan)
+    late_by = finished - orders["promised"].to_numpy()
+    quantity = orders["quantity"].to_numpy()
+    got_nothing = orders["outcome"].isin(("lost", "cancelled")).to_numpy()
+    score = np.full(len(orders), np.nan)
+    satisfied = np.zeros(len(orders), dtype=bool)
+    shortfalls = {name: np.full(len(orders), np.nan) for name in DIMENSIONS}
+    segments = orders["segment"].to_numpy()
+    for segment in pd.unique(segments):
+        rows = segments == segment
+        model = scenario.satisfaction.for_segment(str(segment))
+        mine, lost_share = orders[rows], orders["lost"].to_numpy()[rows] / quantity[rows]
+        score[rows], parts = experience_scores(
+            model,
+            scenario.notices.lateness_relief,
+            late_by=late_by[rows],
+            delivered_share=1.0 - lost_share,
+            wrong_item=mine["wrong_item"].to_numpy(),
+            wrong_invoice=mine["wrong_invoice"].to_numpy(),
+            damaged=mine["damaged"].to_numpy(),
+            informed=mine["informed"].to_numpy(),
+            resolution_time=mine["resolution_time"].to_numpy(),
+            got_nothing=got_nothing[rows],
+        )
+        satisfied[rows] = score[rows] >= model.threshold
+        for name in DIMENSIONS:
+            shortfalls[name][rows] = parts[name]
+    known = orders["known"].to_numpy()
+    table = pd.DataFrame(
+        {
+            "satisfaction": np.where(known, score, np.nan),
+            "satisfied": satisfied & known,
+            **{
+                f"shortfall_{name}": np.where(known, shortfalls[name], np.nan)
+                for name in DIMENSIONS
+            },
+        },
+        index=orders.index,
+    )
+    return table

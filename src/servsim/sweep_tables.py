@@ -12,7 +12,7 @@ from rich.table import Table
 
 from servsim.experiment.frontier import EFFICIENT
 from servsim.experiment.results import SweepResults
-from servsim.experiment.standards import parse_standards
+from servsim.standards import parse_standards
 from servsim.tables import format_value
 
 

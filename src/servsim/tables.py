@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+from servsim.aftersales import AFTER_SALE_KPIS
 from servsim.costs import COST_TERMS
+from servsim.retention import RETENTION_KPIS
 
 KPI_GROUPS: dict[str, tuple[str, ...]] = {
     "Availability": (
@@ -42,7 +44,8 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "processing_wait",
         "staff_utilisation",
     ),
-    "Satisfaction": ("satisfaction_mean", "satisfied_share"),
+    "After the sale": AFTER_SALE_KPIS,
+    "Satisfaction": ("satisfaction_mean", "satisfied_share", *RETENTION_KPIS),
     "Cost": (*COST_TERMS, "cost_total", "cost_per_order"),
     "Volume": ("orders",),
 }
@@ -67,7 +70,32 @@ RATES = {
     "invoice_error_rate",
     "staff_utilisation",
     "satisfied_share",
+    "complaint_rate",
+    "claim_rate",
+    "return_rate",
+    "notified_delay_rate",
+    "snag_rate",
+    "repair_rate",
+    "retention_rate",
 }
+
+DURATIONS = {
+    "cycle_mean",
+    "cycle_p50",
+    "cycle_p90",
+    "cycle_p95",
+    "cycle_p99",
+    "cycle_sd",
+    "cycle_spread",
+    "processing_time",
+    "processing_wait",
+    "stock_wait_mean",
+    "avg_backorder_delay",
+    "resolution_time_mean",
+    "resolution_time_p90",
+    "install_wait_mean",
+}
+"""KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
 
 
 def format_value(kpi: str, value: float) -> str:

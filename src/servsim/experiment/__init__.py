@@ -2,8 +2,9 @@
 
 ``schema`` and ``loading`` read experiment files, ``design`` plans points and runs, ``work`` and
 ``executors`` run them, ``store`` keeps them, ``tables`` and ``confidence`` summarize them,
-``adaptive`` decides how many replications a point needs, ``frontier`` and ``standards`` judge
-the points, and ``sweep`` ties these together into ``SweepResults``.
+``adaptive`` decides how many replications a point needs, ``frontier`` judges the points
+against the standards (``servsim.standards``), and ``sweep`` ties these together into
+``SweepResults``.
 """
 
 from servsim.experiment.confidence import summarize

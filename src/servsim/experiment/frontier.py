@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from servsim.experiment.standards import Standard
+from servsim.standards import Standard
 
 EFFICIENT = "efficient"
 INDISTINGUISHABLE = "indistinguishable"

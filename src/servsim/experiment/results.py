@@ -12,8 +12,8 @@ import pandas as pd
 
 from servsim.experiment import store
 from servsim.experiment.frontier import cheapest_meeting, check_standards, frontier
-from servsim.experiment.standards import parse_standards
 from servsim.experiment.tables import runs_table, summarize_points
+from servsim.standards import parse_standards
 
 
 @dataclass(frozen=True)

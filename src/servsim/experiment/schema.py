@@ -6,7 +6,6 @@ loader (``experiment/loading.py``) then checks every parameter against the scena
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from pathlib import Path
@@ -26,8 +25,8 @@ from pydantic import (
 )
 
 from servsim.errors import show
-from servsim.experiment.standards import Standard, parse_standard
 from servsim.scenario.schema import Scenario
+from servsim.standards import Standard, known_kpi, parse_standard, read_comparison
 from servsim.tables import KPI_GROUPS
 
 KPI_NAMES: tuple[str, ...] = tuple(kpi for group in KPI_GROUPS.values() for kpi in group)
@@ -48,15 +47,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _known_kpi(name: str) -> str:
-    if name not in KPI_NAMES:
-        close = difflib.get_close_matches(name, KPI_NAMES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"unknown KPI {name!r}{hint}; KPIs are: {', '.join(KPI_NAMES)}")
-    return name
-
-
-KpiName = Annotated[str, AfterValidator(_known_kpi)]
+KpiName = Annotated[str, AfterValidator(known_kpi)]
 """The name of a KPI column, as in METRICS.md and the results tables."""
 
 
@@ -235,7 +226,12 @@ class Objectives(Frozen):
 
 
 def _readable_standard(written: Any) -> Any:
-    parse_standard("", written)
+    suffix = read_comparison(written)[2]
+    if suffix not in ("", "%"):
+        raise ValueError(
+            f"an experiment's targets take no time unit ({suffix}): write the number in the "
+            "scenario's time unit (or leave standards out to use the scenario's own)"
+        )
     return written
 
 
@@ -314,9 +310,17 @@ class Experiment(Frozen):
         return {name: form.values() for name, form in self.parameters.items()}
 
     @property
+    def standards_to_meet(self) -> dict[str, Any]:
+        """The experiment's standards, else its scenario's overall ones (targets in its unit).
+
+        Per-segment scenario standards are left out: a sweep records the overall KPIs only.
+        """
+        return dict(self.standards) or self.base_scenario.standards.whole_business
+
+    @property
     def standard_list(self) -> list[Standard]:
-        """The standards, parsed."""
-        return [parse_standard(kpi, written) for kpi, written in self.standards.items()]
+        """The standards to meet, parsed."""
+        return [parse_standard(kpi, written) for kpi, written in self.standards_to_meet.items()]
 
     def point_scenario(self, point: int, overrides: dict[str, Any]) -> Scenario:
         """The base scenario with point ``point``'s values set (validated once, then kept)."""

@@ -81,7 +81,7 @@ def sweep(
         parameters=tuple(parameters),
         cost=experiment.objectives.cost,
         satisfaction=experiment.objectives.satisfaction,
-        standards=dict(experiment.standards),
+        standards=experiment.standards_to_meet,
         confidence=experiment.confidence,
         folder=folder,
     )
@@ -210,7 +210,7 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
         if isinstance(experiment.replications, int)
         else experiment.replications.model_dump(),
         "objectives": experiment.objectives.model_dump(),
-        "standards": dict(experiment.standards),
+        "standards": experiment.standards_to_meet,
         "confidence": experiment.confidence,
     }
 

@@ -35,8 +35,14 @@ class OrderStream:
         hours_per_time_unit: float,
         horizon: float,
         channels: dict[str, Channel] | None = None,
+        entry_error_factor: float = 1.0,
+        rate_factor: float = 1.0,
     ) -> None:
+        """``entry_error_factor`` scales the channels' error rates (education programmes);
+        ``rate_factor`` scales the arrival rate (candidates for a whole market of customers)."""
         self.segment = segment
+        self._entry_error_factor = entry_error_factor
+        self._rate_factor = rate_factor
         mix = [(sku, weight) for sku, weight in segment.mix.items() if weight > 0]
         self._skus = np.asarray([sku_index[sku] for sku, _ in mix])
         self._weights = np.asarray([weight for _, weight in mix])
@@ -97,12 +103,13 @@ class OrderStream:
             times = spec.entry_time.sample(rng, count)
             entry = np.where(picked == index, times, entry)
         chance = rng.uniform(size=(2, count))
-        wrong_item = chance[0] < np.asarray([s.wrong_item for s in specs])[picked]
-        wrong_invoice = chance[1] < np.asarray([s.wrong_invoice for s in specs])[picked]
+        factor = self._entry_error_factor
+        wrong_item = chance[0] < factor * np.asarray([s.wrong_item for s in specs])[picked]
+        wrong_invoice = chance[1] < factor * np.asarray([s.wrong_invoice for s in specs])[picked]
         return picked.tolist(), entry.tolist(), wrong_item.tolist(), wrong_invoice.tolist()
 
     def _arrival_times(self, now: float) -> np.ndarray:
-        rate = self.segment.arrivals.rate * self._peak
+        rate = self.segment.arrivals.rate * self._peak * self._rate_factor
         times = now + np.cumsum(self._arrival_rng.exponential(1 / rate, BLOCK_SIZE))
         profile = self.segment.arrivals.profile
         if profile is None:

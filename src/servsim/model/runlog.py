@@ -40,6 +40,18 @@ class RunLog:
     (units of the sku lost before it arrived)."""
     stock_levels: pd.DataFrame
     """Step function per sku: time, sku, on_hand, backorders (value from that time on)."""
+    complaints: pd.DataFrame = field(default_factory=lambda: _complaints_frame([]))
+    """One row per complaint: order, opened, started, resolved, claim, compensation."""
+    returns: pd.DataFrame = field(default_factory=lambda: _returns_frame([]))
+    """One row per return: order, reason, requested, received (back at the warehouse),
+    restocked (else scrapped), replacement (the linked new order, -1 for none)."""
+    visits: pd.DataFrame = field(default_factory=lambda: _visits_frame([]))
+    """One row per technician visit: order, kind (install, revisit, repair), requested,
+    started (left for the site), travel, finished, snag (another visit needed)."""
+    restocks: pd.DataFrame = field(default_factory=lambda: _restocks_frame([], []))
+    """Returned units put back on the shelf: time, sku, units."""
+    customers: pd.DataFrame = field(default_factory=lambda: _customers_frame([], []))
+    """One row per customer of a segment with a finite base: segment, joined, left, orders."""
 
     def processing_intervals(self) -> tuple[np.ndarray, np.ndarray]:
         """(start, end) of every shipment a clerk started; one still in hand ends at the horizon."""
@@ -112,6 +124,20 @@ class Recorder:
     """replenishment -> (net inventory just before arrival, units lost before arrival)"""
     levels: list[float] = field(default_factory=list)
     """Flat rows of LEVEL_FIELDS."""
+    # after the sale
+    notices: dict[int, int] = field(default_factory=dict)
+    """order -> status notices sent"""
+    informed: set[int] = field(default_factory=set)
+    """orders whose customer was told of a delay before the promise passed"""
+    replaces: dict[int, int] = field(default_factory=dict)
+    """replacement order -> the order it replaces"""
+    customer: dict[int, int] = field(default_factory=dict)
+    """order -> customer (segments with a finite customer base)"""
+    complaints: list[list[float]] = field(default_factory=list)
+    returns: list[list[float]] = field(default_factory=list)
+    visits: list[list[float]] = field(default_factory=list)
+    restocks: list[float] = field(default_factory=list)
+    """Flat rows of (time, sku, units)."""
 
     def finish(
         self,
@@ -125,6 +151,7 @@ class Recorder:
         modes: list[str],
         staff_on_duty: tuple[list[float], list[int]],
         channels: list[str],
+        customers: list[tuple[str, list[float], dict[int, float], list[int]]] | None = None,
     ) -> RunLog:
         """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
         lines = self._lines_frame(skus, horizon)
@@ -189,6 +216,10 @@ class Recorder:
                 "channel": pd.Categorical.from_codes(_codes(self.channel, count), channels),
                 "wrong_item": _flags(self.wrong_item, count),
                 "wrong_invoice": _flags(self.wrong_invoice, count),
+                "notices": _counts(self.notices, count),
+                "informed": _flags(self.informed, count),
+                "replaces": _codes(self.replaces, count, missing=-1),
+                "customer": _codes(self.customer, count, missing=-1),
             }
         )
         orders.index.name = "order"
@@ -202,6 +233,11 @@ class Recorder:
             shipments=shipments,
             replenishments=_replenishments_frame(self.replenishments, self.receipts, skus),
             stock_levels=_levels_frame(self.levels, skus),
+            complaints=_complaints_frame(self.complaints, horizon),
+            returns=_returns_frame(self.returns, horizon),
+            visits=_visits_frame(self.visits, horizon),
+            restocks=_restocks_frame(self.restocks, skus),
+            customers=_customers_frame(customers or [], segments),
         )
 
     def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:
@@ -309,8 +345,8 @@ def _until(times: list[float], horizon: float) -> np.ndarray:
     return values
 
 
-def _codes(sparse: dict[int, int], count: int) -> np.ndarray:
-    codes = np.zeros(count, dtype=np.int32)
+def _codes(sparse: dict[int, int], count: int, missing: int = 0) -> np.ndarray:
+    codes = np.full(count, missing, dtype=np.int64)
     if sparse:
         codes[list(sparse)] = list(sparse.values())
     return codes
@@ -320,3 +356,112 @@ def _flags(marked: set[int], count: int) -> np.ndarray:
     flags = np.zeros(count, dtype=bool)
     flags[list(marked)] = True
     return flags
+
+
+def _counts(sparse: dict[int, int], count: int) -> np.ndarray:
+    return _codes(sparse, count)
+
+
+def _table(rows: list[list[float]], names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    table = np.asarray(rows, dtype=float).reshape(-1, len(names))
+    return {name: table[:, i] for i, name in enumerate(names)}
+
+
+def _after(times: np.ndarray, horizon: float | None) -> np.ndarray:
+    """Times after the horizon have not happened yet."""
+    times = times.astype(float)
+    if horizon is not None:
+        times[times > horizon] = NOT_YET
+    return times
+
+
+def _complaints_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+    names = ("order", "opened", "started", "resolved", "claim", "compensation")
+    table = _table(rows, names)
+    return pd.DataFrame(
+        {
+            "order": table["order"].astype(np.int64),
+            "opened": _after(table["opened"], horizon),
+            "started": table["started"],
+            "resolved": table["resolved"],
+            "claim": table["claim"].astype(bool),
+            "compensation": table["compensation"],
+        }
+    )
+
+
+RETURN_REASONS = ("no_fault", "damaged", "wrong_item")
+VISIT_KINDS = ("install", "revisit", "repair")
+
+
+def _returns_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+    names = ("order", "reason", "requested", "received", "restocked", "replacement")
+    table = _table(rows, names)
+    return pd.DataFrame(
+        {
+            "order": table["order"].astype(np.int64),
+            "reason": pd.Categorical.from_codes(table["reason"].astype(np.int32), RETURN_REASONS),
+            "requested": _after(table["requested"], horizon),
+            "received": _after(table["received"], horizon),
+            "restocked": table["restocked"].astype(bool),
+            "replacement": table["replacement"].astype(np.int64),
+        }
+    )
+
+
+def _visits_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+    names = ("order", "kind", "requested", "started", "travel", "finished", "snag")
+    table = _table(rows, names)
+    return pd.DataFrame(
+        {
+            "order": table["order"].astype(np.int64),
+            "kind": pd.Categorical.from_codes(table["kind"].astype(np.int32), VISIT_KINDS),
+            "requested": table["requested"],
+            "started": table["started"],
+            "travel": table["travel"],
+            "finished": table["finished"],
+            "snag": table["snag"].astype(bool),
+        }
+    )
+
+
+def _restocks_frame(rows: list[float], skus: list[str]) -> pd.DataFrame:
+    time, sku, units = _columns(rows, 3)
+    return pd.DataFrame(
+        {
+            "time": time,
+            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
+            "units": units.astype(np.int64),
+        }
+    )
+
+
+def _customers_frame(
+    bases: list[tuple[str, list[float], dict[int, float], list[int]]], segments: list[str]
+) -> pd.DataFrame:
+    """Customers of every finite base: (segment, joined, left by customer, orders)."""
+    frames = []
+    for segment, joined, left, orders in bases:
+        gone = np.full(len(joined), NOT_YET)
+        if left:
+            gone[list(left)] = list(left.values())
+        frames.append(
+            pd.DataFrame(
+                {
+                    "segment": segment,
+                    "customer": np.arange(len(joined)),
+                    "joined": np.asarray(joined, dtype=float),
+                    "left": gone,
+                    "orders": np.asarray(orders, dtype=np.int64),
+                }
+            )
+        )
+    if not frames:
+        frames.append(
+            pd.DataFrame(
+                {"segment": [], "customer": [], "joined": [], "left": [], "orders": []}
+            ).astype({"customer": np.int64, "orders": np.int64, "joined": float, "left": float})
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table["segment"] = pd.Categorical(table["segment"], categories=segments)
+    return table

@@ -136,9 +136,21 @@ class StockPoint:
         if emergency:
             self._emergency_due = False
         record = self.record
-        now = self.env.now
         record.receipts[replenishment] = (self.on_hand - self.backorders, self.lost_units)
         self.on_order -= quantity
+        self._put_away(quantity)
+
+    def restock(self, units: int) -> None:
+        """Returned units that passed inspection go back on the shelf."""
+        self.record.restocks.extend((self.env.now, self.sku_index, units))
+        self._put_away(units)
+        if self._after_demand is not None:
+            self._after_demand()
+
+    def _put_away(self, quantity: int) -> None:
+        """Units come in: fill the backorder queue first, the rest goes on hand."""
+        record = self.record
+        now = self.env.now
         self.on_hand += quantity
         waiting = self.waiting
         while waiting and self.on_hand:
@@ -178,3 +190,6 @@ class UnlimitedStock:
         record.lost.append(0)
         record.allocated.append(self.now())
         return 0
+
+    def restock(self, units: int) -> None:
+        """Returned units: without a stocking stage there is no shelf to count them on."""

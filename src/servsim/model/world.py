@@ -12,6 +12,8 @@ import gc
 
 import simpy
 
+from servsim.model.aftercare import Aftercare
+from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.processing import (
@@ -76,6 +78,12 @@ class World:
         self._shipped: set[int] = set()
         """orders with a shortage that have already sent a shipment"""
         self.stock = self._build_stock(streams)
+        self.customers = {
+            index: SegmentCustomers(self.env, index, name, segment.customers, streams)
+            for index, (name, segment) in enumerate(scenario.demand.segments.items())
+            if segment.customers is not None
+        }
+        self.aftercare = self._build_aftercare(streams)
         hours = HOURS_PER_TIME_UNIT[scenario.time_unit]
         for index, (name, segment) in enumerate(scenario.demand.segments.items()):
             stream = OrderStream(
@@ -86,8 +94,33 @@ class World:
                 hours,
                 scenario.horizon,
                 scenario.channels,
+                scenario.programme_factor("entry_errors"),
+                segment.customers.most / segment.customers.base if segment.customers else 1.0,
             )
             self.env.process(self._arrivals(index, stream))
+
+    def _build_aftercare(self, streams: RandomStreams) -> Aftercare | None:
+        """The after-sales stage, if the scenario has any of it."""
+        scenario = self.scenario
+        needed = (
+            self.customers
+            or scenario.notices.policy != "none"
+            or scenario.complaints is not None
+            or scenario.returns is not None
+            or scenario.installation is not None
+        )
+        if not needed:
+            return None
+        return Aftercare(
+            self.env,
+            scenario,
+            streams,
+            self.record,
+            self._promised,
+            self._replace,
+            lambda sku, units: self.stock[sku].restock(units),
+            self.customers,
+        )
 
     def _build_stockout_rules(self, streams: RandomStreams) -> None:
         """Per segment and sku, the stock-out policy; per sku, the substitutes to offer."""
@@ -171,12 +204,15 @@ class World:
         draw_services = self._service is not None
         place_line = self._place_single_line_order
         no_services = [0.0] * BLOCK_SIZE
+        aftercare = self.aftercare
+        customers = self.customers.get(segment)
+        plain = aftercare is None and customers is None
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
             if draw_services:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
             else:
                 drawn = no_services[: len(gaps)]
-            if entry is None and urgent is None and stream.segment.single_line:
+            if plain and entry is None and urgent is None and stream.segment.single_line:
                 # the common case in a tight loop: one line, no channels, no urgency
                 for gap, sku, quantity, service in zip(gaps, skus, quantities, drawn, strict=False):
                     yield timeout(gap)
@@ -192,9 +228,16 @@ class World:
                 zip(gaps, line_counts, drawn, strict=False)
             ):
                 yield timeout(gap)
+                if customers is not None:
+                    customer = customers.pick()
+                    if customer < 0:  # thinned: no active customer placed this candidate
+                        position += count
+                        continue
+                    record.customer[len(placed)] = customer
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
+                first_line = len(record.line_order)
                 if entry is not None:
                     self._record_entry(len(placed) - 1, entry, index)
                 if urgent is not None and urgent[index]:
@@ -209,6 +252,31 @@ class World:
                         quantities[position : position + count],
                     )
                 position += count
+                if aftercare is not None:
+                    aftercare.placed(len(placed) - 1, first_line)
+
+    def _replace(self, original: int, first: int, count: int) -> int:
+        """A replacement for a wrong or damaged order: the same goods as a new, linked order."""
+        record = self.record
+        order = len(record.placed)
+        lines = range(first, first + count)
+        skus = [record.sku[line] for line in lines]
+        quantities = [record.quantity[line] - record.lost[line] for line in lines]
+        segment = record.segment[original]
+        record.placed.append(self.env.now)
+        record.segment.append(segment)
+        record.replaces[order] = original
+        if original in record.urgent:
+            record.urgent.add(order)
+        if original in record.channel:
+            record.channel[order] = record.channel[original]
+        self._service_of_order.append(next(self._extra_service) if self._extra_service else 0.0)
+        first_line = len(record.line_order)
+        keep = [(sku, q) for sku, q in zip(skus, quantities, strict=True) if q > 0]
+        self._place_order(order, segment, [sku for sku, _ in keep], [q for _, q in keep])
+        assert self.aftercare is not None
+        self.aftercare.placed(order, first_line)
+        return order
 
     def _record_entry(self, order: int, entry: EntryBlock, index: int) -> None:
         """The channel an order came by, and whether entry got its item or invoice wrong."""
@@ -339,9 +407,13 @@ class World:
             if self.carriers.plain:
                 delivered = ready + next(self.carriers.transit_draws[mode])
                 shipments.extend((order, units, now, start, ready, ready, delivered, mode, 0, 0))
+                if self.aftercare is not None:
+                    self.aftercare.shipped(order, units, ready, delivered, 0)
             else:
                 carried = self.carriers.carry(self._promised(order), mode, ready)
                 shipments.extend((order, units, now, start, ready, *carried))
+                if self.aftercare is not None:
+                    self.aftercare.shipped(order, units, carried[0], carried[1], carried[4])
             return
         shipment = len(shipments) // SHIPMENT_WIDTH
         shipments.extend((order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0))
@@ -362,16 +434,17 @@ class World:
         row = shipment * SHIPMENT_WIDTH
         shipments = self.record.shipments
         mode = int(shipments[row + 7])
+        order = int(shipments[row])
         if self.carriers.plain:
-            shipments[row + 3 : row + 7] = (
-                start,
-                ready,
-                ready,
-                ready + self.carriers.transit(mode),
-            )
+            carried = (ready, ready + self.carriers.transit(mode), mode, 0, 0)
+            shipments[row + 3 : row + 7] = (start, ready, ready, carried[1])
         else:
-            carried = self.carriers.carry(self._promised(int(shipments[row])), mode, ready)
+            carried = self.carriers.carry(self._promised(order), mode, ready)
             shipments[row + 3 : row + 10] = (start, ready, *carried)
+        if self.aftercare is not None:
+            self.aftercare.shipped(
+                order, int(shipments[row + 1]), carried[0], carried[1], carried[4]
+            )
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the facts recorded."""
@@ -393,6 +466,9 @@ class World:
             modes=self.modes,
             staff_on_duty=self._scheduled_staff(),
             channels=list(scenario.channels) or ["any"],
+            customers=[
+                (base.name, base.joined, base.left, base.orders) for base in self.customers.values()
+            ],
         )
 
     def _scheduled_staff(self) -> tuple[list[float], list[int]]:

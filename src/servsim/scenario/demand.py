@@ -19,6 +19,7 @@ from servsim.scenario.distributions import (
     Poisson,
     QuantityDistribution,
 )
+from servsim.scenario.perception import CustomerBase
 from servsim.scenario.section import Section
 from servsim.units import HOURS_PER_YEAR
 
@@ -134,6 +135,9 @@ class Segment(Section):
     stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
         default=None, description="this segment's stock-out rule (default: the sku's)"
     )
+    customers: CustomerBase | None = Field(
+        default=None, description="a finite customer base that may defect (retention)"
+    )
 
     @field_validator("mix")
     @classmethod
@@ -182,6 +186,7 @@ _SEGMENT_KEYS = (
     "stockout",
     "channels",
     "urgent",
+    "customers",
 )
 
 

@@ -6,6 +6,7 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,11 +32,21 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
+from servsim.scenario.aftercare import (
+    Complaints,
+    Installation,
+    Notices,
+    Programme,
+    Returns,
+    Warranty,
+)
 from servsim.scenario.delivery import Delivery
 from servsim.scenario.demand import SINGLE_SEGMENT, Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
+from servsim.scenario.standards import ServiceStandards
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
@@ -67,6 +78,8 @@ class Product(Section):
     sku: str = Field(min_length=1)
     unit_cost: float = Field(ge=0, description="value of one unit (purchase cost)")
     price: float = Field(ge=0, description="selling price of one unit")
+    install: bool = Field(default=False, description="needs installation by a technician")
+    warranty: Warranty | None = Field(default=None, description="failures repaired after sale")
 
 
 # --- stocking -----------------------------------------------------------------------------------
@@ -245,28 +258,6 @@ class Costs(Section):
     staff_wage: float = Field(default=0.0, ge=0, description="per clerk per hour")
 
 
-class SatisfactionWeights(Section):
-    on_time: float = Field(default=0.4, ge=0)
-    in_full: float = Field(default=0.4, ge=0)
-    lateness: float = Field(default=0.2, ge=0)
-
-    @model_validator(mode="after")
-    def _positive_total(self) -> SatisfactionWeights:
-        if self.on_time + self.in_full + self.lateness <= 0:
-            raise ValueError("at least one weight must be positive")
-        return self
-
-
-class Satisfaction(Section):
-    """First satisfaction score per order: on time, in full, and how late against the promise."""
-
-    weights: SatisfactionWeights = SatisfactionWeights()
-    tolerance: Duration = Field(
-        default=24.0, gt=0, description="lateness at which the lateness score reaches 0"
-    )
-    threshold: float = Field(default=0.7, ge=0, le=1, description="score counted as satisfied")
-
-
 # --- the scenario -----------------------------------------------------------------------------
 class Scenario(Section):
     """A complete, validated scenario. Build one with :func:`servsim.load_scenario`."""
@@ -290,7 +281,17 @@ class Scenario(Section):
         default_factory=dict, description="service tiers beyond (or replacing) the presets"
     )
     costs: Costs = Costs()
+    programs: dict[str, Programme] = Field(
+        default_factory=dict, description="customer education and training programmes"
+    )
+    notices: Notices = Notices()
+    complaints: Complaints | None = None
+    returns: Returns | None = None
+    installation: Installation | None = None
     satisfaction: Satisfaction = Satisfaction()
+    standards: ServiceStandards = Field(
+        default_factory=ServiceStandards, description="the written service policy: KPI targets"
+    )
 
     _source: dict[str, Any] | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
@@ -341,6 +342,7 @@ class Scenario(Section):
                     f"tiers.{name}.mode: unknown carrier mode {tier.mode!r}; modes are: "
                     + ", ".join(self.delivery.modes)
                 )
+        self._aftercare_parts_agree()
         if self.stocking is not None:
             stray = [sku for sku in self.stocking.items if sku not in skus]
             if stray:
@@ -361,6 +363,40 @@ class Scenario(Section):
             if unstocked:
                 raise ValueError(
                     f"stocking.items: no policy for {', '.join(unstocked)}, which demand orders"
+                )
+        return self
+
+    def _aftercare_parts_agree(self) -> None:
+        serviced = [p.sku for p in self.products if p.install or p.warranty is not None]
+        if serviced and self.installation is None:
+            raise ValueError(
+                f"products {', '.join(serviced)} need installation or warranty repairs: say "
+                "who does them under installation: {technicians: .., work: ..}"
+            )
+        stray = [name for name in self.satisfaction.segments if name not in self.demand.segments]
+        if stray:
+            raise ValueError(
+                f"satisfaction.segments: unknown segment {stray[0]!r}; segments are: "
+                + ", ".join(self.demand.segments)
+            )
+
+    def programme_factor(self, effect: str) -> float:
+        """The product of every programme's factor on ``effect`` (1 without programmes)."""
+        factor = 1.0
+        for programme in self.programs.values():
+            factor *= getattr(programme, effect)
+        return factor
+
+    @model_validator(mode="after")
+    def _standards_name_segments(self) -> Scenario:
+        segments = list(self.demand.segments)
+        for name in self.standards.segments:
+            if name not in segments:
+                close = difflib.get_close_matches(name, segments, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ValueError(
+                    f"standards.segments.{name}: unknown segment {name!r}{hint}; segments are: "
+                    + ", ".join(segments)
                 )
         return self
 

@@ -1,0 +1,341 @@
+"""After the sale: status notices, complaints to a support pool, claims, returns through a
+reverse flow, installation and warranty visits by technicians, and each order's settled
+experience handed to the customer base (retention).
+
+The world tells this stage when an order is placed and when each shipment is carried; the
+stage schedules what follows the order's delivery. It records facts only; KPIs come later.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import simpy
+
+from servsim.model.customers import UNIT, SegmentCustomers
+from servsim.model.processing import PriorityClerkPool, follow_calendar
+from servsim.model.runlog import NOT_YET, Recorder
+from servsim.model.streams import RandomStreams
+from servsim.satisfaction import experience_scores
+from servsim.scenario.aftercare import Staffing
+from servsim.scenario.schema import Scenario
+
+
+def people_pool(
+    env: simpy.Environment,
+    staffing: Staffing,
+    scenario: Scenario,
+    done: Callable[[int, float, float], None],
+    started: Callable[[int, float], None],
+) -> PriorityClerkPool:
+    """A first-come-first-served pool of people on ``staffing``'s calendar."""
+    pool = PriorityClerkPool(env, staffing.staff or 0, done, started)
+    if staffing.shifts is not None:
+        times, staff = staffing.on_duty(scenario.horizon, scenario.time_unit)
+        env.process(follow_calendar(env, pool, times.tolist(), staff.tolist()))
+    return pool
+
+
+class _Order:
+    """What the stage tracks of an order until its last unit is delivered."""
+
+    __slots__ = ("first_line", "lines", "quantity", "lost", "value", "left", "delivered", "damaged")
+
+    def __init__(self, first_line: int, lines: int, quantity: int, lost: int, value: float) -> None:
+        self.first_line = first_line
+        self.lines = lines
+        self.quantity = quantity
+        self.lost = lost
+        self.value = value
+        self.left = quantity - lost
+        self.delivered = -math.inf
+        self.damaged = False
+
+
+class Aftercare:
+    """The post-transaction stage of one replication."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        streams: RandomStreams,
+        record: Recorder,
+        promised: Callable[[int], float],
+        replace: Callable[[int, int, int], int],
+        restock: Callable[[int, int], None],
+        customers: dict[int, SegmentCustomers],
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.record = record
+        self._promised = promised
+        self._replace = replace
+        self._restock = restock
+        self.customers = customers
+        self._open: dict[int, _Order] = {}
+        self._tracked_complaints: dict[int, _Order] = {}
+        """complaint -> its order, until resolved"""
+        self._shipped_while_placing: dict[int, list[tuple[int, float, float, int]]] = {}
+        """complaint -> its order, until resolved"""
+        policy = scenario.notices.policy
+        self._dispatch_notices = policy in ("on_dispatch", "always")
+        self._delay_notices = policy in ("on_delay", "always")
+        self._day = 24.0 / {"hours": 1.0, "days": 24.0, "minutes": 1 / 60}[scenario.time_unit]
+        self._chance = {
+            name: streams.draws(f"aftercare/{name}", UNIT)
+            for name in ("complaint", "claim", "return", "restock", "snag", "failure")
+        }
+        self._complaints = scenario.complaints
+        if self._complaints is not None:
+            self._complaint_after = streams.draws("complaint after", self._complaints.after)
+            self._handling = streams.draws("complaint handling", self._complaints.time)
+            self.support = people_pool(
+                env, self._complaints.support, scenario, self._resolved, self._started_complaint
+            )
+        self._returns = scenario.returns
+        if self._returns is not None:
+            self._return_after = streams.draws("return after", self._returns.after)
+            self._return_transit = streams.draws("return transit", self._returns.transit)
+        installation = scenario.installation
+        if installation is not None:
+            self._travel = streams.draws("technician travel", installation.travel)
+            self._work = streams.draws("technician work", installation.work)
+            self.technicians = people_pool(
+                env, installation.technicians, scenario, self._visit_done, self._visit_started
+            )
+        products = {product.sku: product for product in scenario.products}
+        self._installed = [products[sku].install for sku in scenario.skus]
+        self._warranty = [products[sku].warranty for sku in scenario.skus]
+        self._price = [products[sku].price for sku in scenario.skus]
+        self._serviced = any(self._installed) or any(w is not None for w in self._warranty)
+        self._factors = {
+            effect: scenario.programme_factor(effect)
+            for effect in ("complaints", "returns", "snags")
+        }
+
+    # --- the order's way to the customer -------------------------------------------------
+    def placed(self, order: int, first_line: int) -> None:
+        """An order's lines are all placed: track it until its last unit is delivered."""
+        record = self.record
+        lines = len(record.line_order) - first_line
+        quantities = record.quantity[first_line:]
+        quantity = sum(quantities)
+        lost = sum(record.lost[first_line:])
+        value = sum(
+            self._price[sku] * q for sku, q in zip(record.sku[first_line:], quantities, strict=True)
+        )
+        tracked = _Order(first_line, lines, quantity, lost, value)
+        if self._delay_notices and (
+            order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
+        ):
+            self._notify(order, informs=self.env.now < self._promised(order))
+        if tracked.left == 0:  # nothing to deliver: the experience is settled now
+            self._settle(order, tracked, got_nothing=True)
+            return
+        self._open[order] = tracked
+        for shipment in self._shipped_while_placing.pop(order, ()):
+            self.shipped(order, *shipment)
+
+    def shipped(
+        self, order: int, units: int, dispatched: float, delivered: float, damaged: int
+    ) -> None:
+        """A shipment of the order is carried; its last one schedules the delivery."""
+        tracked = self._open.get(order)
+        if tracked is None:  # shipped at once, while the order is still being placed
+            self._shipped_while_placing.setdefault(order, []).append(
+                (units, dispatched, delivered, damaged)
+            )
+            return
+        promised = self._promised(order)
+        late = delivered > promised and dispatched < promised
+        if self._dispatch_notices:
+            self._notify(order, informs=late)
+        elif self._delay_notices and late and order not in self.record.informed:
+            self._notify(order, informs=True)
+        tracked.left -= units
+        tracked.delivered = max(tracked.delivered, delivered)
+        tracked.damaged = tracked.damaged or bool(damaged)
+        if tracked.left == 0:
+            del self._open[order]
+            arrival = self.env.timeout(tracked.delivered - self.env.now, value=(order, tracked))
+            arrival.callbacks.append(self._delivered)
+
+    def _notify(self, order: int, informs: bool) -> None:
+        notices = self.record.notices
+        notices[order] = notices.get(order, 0) + 1
+        if informs:
+            self.record.informed.add(order)
+
+    def _delivered(self, event: simpy.Event) -> None:
+        """The last unit arrives: complaint, return, installation and warranty follow."""
+        order, tracked = event.value  # type: ignore[misc]
+        if order in self.record.replaces:
+            return  # a replacement's experience belongs to the order it replaces
+        complained = self._complaints is not None and self._maybe_complain(order, tracked)
+        if self._returns is not None:
+            self._maybe_return(order, tracked)
+        if self._serviced:
+            self._field_service(order, tracked)
+        if not complained:
+            self._settle(order, tracked)
+
+    # --- complaints ------------------------------------------------------------------------
+    def complaint_chance(self, order: int, tracked: _Order) -> float:
+        """1 - the product of (1 - chance) over what went wrong, times the programmes' factor."""
+        chance = self._complaints.chance  # type: ignore[union-attr]
+        record = self.record
+        late_by = tracked.delivered - self._promised(order)
+        informed = order in record.informed
+        causes = [chance.base]
+        if late_by > 0:
+            late = min(1.0, chance.late + chance.per_day_late * late_by / self._day)
+            causes.append(late * (self.scenario.notices.complaint_factor if informed else 1.0))
+            if not informed:
+                causes.append(chance.uninformed)
+        if tracked.lost:
+            causes.append(chance.incomplete)
+        if tracked.damaged:
+            causes.append(chance.damaged)
+        if order in record.wrong_item:
+            causes.append(chance.wrong_item)
+        if order in record.wrong_invoice:
+            causes.append(chance.wrong_invoice)
+        calm = 1.0
+        for cause in causes:
+            calm *= 1.0 - cause
+        return min(1.0, (1.0 - calm) * self._factors["complaints"])
+
+    def _maybe_complain(self, order: int, tracked: _Order) -> bool:
+        if next(self._chance["complaint"]) >= self.complaint_chance(order, tracked):
+            return False
+        complaints = self._complaints
+        assert complaints is not None
+        claims = complaints.claims
+        claim = next(self._chance["claim"]) < claims.share
+        compensation = claims.compensation + claims.of_order_value * tracked.value if claim else 0.0
+        opened = self.env.now + next(self._complaint_after)
+        row = self.record.complaints
+        number = len(row)
+        row.append([order, opened, NOT_YET, NOT_YET, claim, compensation])
+        self._tracked_complaints[number] = tracked
+        opening = self.env.timeout(opened - self.env.now, value=number)
+        opening.callbacks.append(self._open_complaint)
+        return True
+
+    def _open_complaint(self, event: simpy.Event) -> None:
+        self.support.submit(event.value, next(self._handling), 0)  # type: ignore[arg-type]
+
+    def _started_complaint(self, number: int, start: float) -> None:
+        self.record.complaints[number][2] = start
+
+    def _resolved(self, number: int, start: float, end: float) -> None:
+        row = self.record.complaints[number]
+        row[3] = end
+        self._settle(int(row[0]), self._tracked_complaints.pop(number), resolution=end - row[1])
+
+    # --- returns ---------------------------------------------------------------------------
+    def _maybe_return(self, order: int, tracked: _Order) -> None:
+        returns = self._returns
+        assert returns is not None
+        if order in self.record.wrong_item:
+            reason, chance = 2, returns.wrong_item
+        elif tracked.damaged:
+            reason, chance = 1, returns.damaged
+        else:
+            reason, chance = 0, returns.base
+        if next(self._chance["return"]) >= chance * self._factors["returns"]:
+            return
+        requested = self.env.now + next(self._return_after)
+        received = requested + next(self._return_transit)
+        restocked = next(self._chance["restock"]) < returns.restock
+        rows = self.record.returns
+        rows.append([order, reason, requested, received, restocked, -1])
+        request = self.env.timeout(requested - self.env.now, value=(len(rows) - 1, tracked))
+        request.callbacks.append(self._return_requested)
+
+    def _return_requested(self, event: simpy.Event) -> None:
+        """The customer sends the goods back; a wrong or damaged order is replaced at once."""
+        number, tracked = event.value  # type: ignore[misc]
+        row = self.record.returns[number]
+        if row[1] != 0:
+            row[5] = self._replace(int(row[0]), tracked.first_line, tracked.lines)
+        back = self.env.timeout(row[3] - self.env.now, value=(number, tracked))
+        back.callbacks.append(self._return_received)
+
+    def _return_received(self, event: simpy.Event) -> None:
+        """The goods are inspected: back on the shelf, or scrapped."""
+        number, tracked = event.value  # type: ignore[misc]
+        if not self.record.returns[number][4]:
+            return
+        record = self.record
+        for line in range(tracked.first_line, tracked.first_line + tracked.lines):
+            taken = record.substituted.get(line)
+            own = record.quantity[line] - record.lost[line] - (taken[1] if taken else 0)
+            if own:
+                self._restock(record.sku[line], own)
+            if taken and taken[1]:
+                self._restock(taken[0], taken[1])
+
+    # --- installation and warranty -----------------------------------------------------------
+    def _field_service(self, order: int, tracked: _Order) -> None:
+        record = self.record
+        skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
+        if any(self._installed[sku] for sku in skus):
+            self._request_visit(order, 0)
+        for sku in dict.fromkeys(skus):
+            warranty = self._warranty[sku]
+            if warranty is not None and next(self._chance["failure"]) < warranty.failure:
+                failure = self.env.timeout(next(self._chance["failure"]) * warranty.period, order)
+                failure.callbacks.append(lambda event: self._request_visit(event.value, 2))
+
+    def _request_visit(self, order: int, kind: int) -> None:
+        rows = self.record.visits
+        travel = next(self._travel)
+        rows.append([order, kind, self.env.now, NOT_YET, travel, NOT_YET, False])
+        self.technicians.submit(len(rows) - 1, travel + next(self._work), 0)
+
+    def _visit_started(self, number: int, start: float) -> None:
+        self.record.visits[number][3] = start
+
+    def _visit_done(self, number: int, start: float, end: float) -> None:
+        row = self.record.visits[number]
+        row[5] = end
+        if row[1] != 2:
+            snag = self.scenario.installation.snag * self._factors["snags"]  # type: ignore[union-attr]
+            if next(self._chance["snag"]) < snag:
+                row[6] = True
+                self._request_visit(int(row[0]), 1)
+
+    # --- the settled experience ------------------------------------------------------------
+    def _settle(
+        self, order: int, tracked: _Order, resolution: float = NOT_YET, got_nothing: bool = False
+    ) -> None:
+        """The order's experience is complete: its customer judges it and may leave."""
+        record = self.record
+        segment = record.segment[order]
+        customers = self.customers.get(segment)
+        if customers is None:
+            return
+        customer = record.customer.get(order, -1)
+        if customer < 0:
+            return
+        model = self.scenario.satisfaction.for_segment(customers.name)
+        late_by = 0.0 if got_nothing else tracked.delivered - self._promised(order)
+        score, _ = experience_scores(
+            model,
+            self.scenario.notices.lateness_relief,
+            late_by=late_by,
+            delivered_share=1.0 - tracked.lost / tracked.quantity,
+            wrong_item=order in record.wrong_item,
+            wrong_invoice=order in record.wrong_invoice,
+            damaged=tracked.damaged,
+            informed=order in record.informed,
+            resolution_time=resolution,
+            got_nothing=got_nothing,
+        )
+        customers.settled(customer, float(score))
+
+
+__all__ = ["Aftercare", "people_pool"]

@@ -1,0 +1,149 @@
+"""After the sale: status notices, complaints and claims, returns, installation and warranty,
+and the customer education programmes that make them rarer (DESIGN.md, post-transaction)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from servsim.scenario.delivery import Duration
+from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.section import Section
+from servsim.scenario.shifts import Shift, staff_over_horizon
+from servsim.units import TimeUnit
+
+Share = float
+"""A probability on [0, 1]."""
+
+
+class Programme(Section):
+    """Customer education or training: a cost per period that makes trouble rarer.
+
+    Each factor multiplies a probability (0.8: a fifth fewer); several programmes multiply.
+    """
+
+    cost: float = Field(ge=0, description="paid every period")
+    period: Duration = Field(gt=0, description="how often the cost is paid (e.g. 7d)")
+    entry_errors: float = Field(default=1.0, ge=0, description="factor on wrong items/invoices")
+    complaints: float = Field(default=1.0, ge=0, description="factor on the complaint chance")
+    returns: float = Field(default=1.0, ge=0, description="factor on the return chances")
+    snags: float = Field(default=1.0, ge=0, description="factor on technical snags")
+
+
+NoticePolicy = Literal["none", "on_dispatch", "on_delay", "always"]
+
+
+class Notices(Section):
+    """Proactive order status information.
+
+    ``on_dispatch``: a notice for every shipment when it leaves, which tells of a delay if the
+    carrier will be late; ``on_delay``: a notice when a delay is foreseen (a line is short when
+    the order is placed, or the shipment will arrive after the promise when it leaves);
+    ``always``: both. A customer told before the promise passes is "informed".
+    """
+
+    policy: NoticePolicy = "none"
+    cost: float = Field(default=0.0, ge=0, description="per notice sent")
+    complaint_factor: float = Field(
+        default=0.5, ge=0, le=1, description="informed late orders: complaint chance x this"
+    )
+    lateness_relief: float = Field(
+        default=0.5, ge=0, le=1, description="informed late orders: lateness loss x this"
+    )
+
+
+class Staffing(Section):
+    """A pool of people (support agents, technicians): ``staff`` always on duty, or shifts."""
+
+    staff: int | None = Field(default=None, ge=1, description="always on duty")
+    shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
+    wage: float = Field(default=0.0, ge=0, description="per person per scheduled hour")
+
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> Staffing:
+        if (self.staff is None) == (self.shifts is None):
+            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
+        return self
+
+    def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:
+        """People scheduled as a step function over [0, horizon]: (times, staff)."""
+        if self.shifts is None:
+            return np.zeros(1), np.full(1, self.staff)
+        return staff_over_horizon(self.shifts, horizon, time_unit)
+
+
+class ComplaintChances(Section):
+    """The chance of a complaint for each thing that went wrong (they combine as independent
+    causes: 1 - (1-base)(1-late)(1-incomplete)...)."""
+
+    base: Share = Field(default=0.0, ge=0, le=1, description="orders that went right")
+    late: Share = Field(default=0.0, ge=0, le=1, description="late at all")
+    per_day_late: float = Field(default=0.0, ge=0, description="added to late per day late")
+    incomplete: Share = Field(default=0.0, ge=0, le=1, description="units lost or cancelled")
+    damaged: Share = Field(default=0.0, ge=0, le=1)
+    wrong_item: Share = Field(default=0.0, ge=0, le=1)
+    wrong_invoice: Share = Field(default=0.0, ge=0, le=1)
+    uninformed: Share = Field(
+        default=0.0, ge=0, le=1, description="late and not told before the promise passed"
+    )
+
+
+class Claims(Section):
+    """A share of complaints claims compensation: a fixed amount plus a share of the order."""
+
+    share: Share = Field(default=0.0, ge=0, le=1, description="of complaints")
+    compensation: float = Field(default=0.0, ge=0, description="fixed amount per claim")
+    of_order_value: float = Field(default=0.0, ge=0, description="share of the order's value")
+
+
+class Complaints(Section):
+    """Complaints: their chance per cause, when they come, the support pool that resolves
+    them first come first served, and the claims they carry."""
+
+    chance: ComplaintChances = ComplaintChances()
+    after: DurationDistribution = Field(
+        default=0, validate_default=True, description="from delivery to the complaint"
+    )
+    support: Staffing = Field(description="support staff who resolve complaints")
+    time: DurationDistribution = Field(description="handling time of one complaint")
+    claims: Claims = Claims()
+
+
+class Returns(Section):
+    """Goods sent back: wrong or damaged orders (replaced by a new, linked order) and returns
+    for no fault (refunded). Returned units travel back, then are restocked or scrapped."""
+
+    base: Share = Field(default=0.0, ge=0, le=1, description="orders returned for no fault")
+    damaged: Share = Field(default=1.0, ge=0, le=1, description="damaged orders returned")
+    wrong_item: Share = Field(default=1.0, ge=0, le=1, description="wrong orders returned")
+    after: DurationDistribution = Field(
+        default=0, validate_default=True, description="from delivery to the return request"
+    )
+    transit: DurationDistribution = Field(
+        default=0, validate_default=True, description="back to the warehouse"
+    )
+    restock: Share = Field(
+        default=1.0, ge=0, le=1, description="chance returned goods pass inspection (else scrap)"
+    )
+    cost_per_return: float = Field(default=0.0, ge=0, description="reverse transport")
+
+
+class Installation(Section):
+    """Technicians install products that need it and repair warranty failures, first come
+    first served; each visit is travel and work; a snag needs another visit."""
+
+    technicians: Staffing
+    travel: DurationDistribution = Field(default=0, validate_default=True)
+    work: DurationDistribution = Field(description="time on site per visit")
+    snag: Share = Field(default=0.0, ge=0, le=1, description="a visit leaves a technical snag")
+    repair_cost: float = Field(default=0.0, ge=0, description="parts per warranty repair")
+
+
+class Warranty(Section):
+    """A product's warranty: with ``failure`` probability an order of it fails once, at a time
+    uniform over the period after delivery, and a technician repairs it."""
+
+    period: Duration = Field(gt=0)
+    failure: Share = Field(ge=0, le=1, description="chance an order fails within the period")
