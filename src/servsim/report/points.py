@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from servsim.experiment.results import SweepResults
-from servsim.experiment.standards import Standard, parse_standards
 from servsim.report.style import format_interval, kpi_name, short_values, show_value
+from servsim.standards import Standard, parse_standards
 from servsim.sweep_tables import short_names
 
 

@@ -17,7 +17,6 @@ from servsim.errors import ScenarioError
 from servsim.experiment import store
 from servsim.experiment.frontier import EFFICIENT, check_standards
 from servsim.experiment.results import SweepResults
-from servsim.experiment.standards import Standard
 from servsim.report import document, style
 from servsim.report.exchange import exchange_curve
 from servsim.report.points import parameter_names, standards_of
@@ -25,6 +24,7 @@ from servsim.report.policy_figures import cost_breakdown, standards_table
 from servsim.report.style import show_value
 from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
 from servsim.scenario.loading import load_scenario
+from servsim.standards import Standard
 
 
 def sweep_report(sweep: SweepResults, title: str | None = None) -> str:
