@@ -18,7 +18,7 @@ def swept_folder(folder: Path) -> Path:
     return folder / "results"
 
 
-def small_run(replications: int = 2) -> servsim.Results:
+def small_run(replications: int = 2, standards: str = "") -> servsim.Results:
     """The small shop over five days: quick, and with every level and figure to draw."""
-    scenario = servsim.load_scenario(yaml.safe_load(SMALL_SHOP.replace("10d", "5d")))
+    scenario = servsim.load_scenario(yaml.safe_load(SMALL_SHOP.replace("10d", "5d") + standards))
     return servsim.simulate(scenario, replications=replications, seed=3)

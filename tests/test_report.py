@@ -74,6 +74,15 @@ def test_the_run_report_has_its_figures_and_every_kpi():
     assert "Scenario (as validated" in page  # loaded from a mapping: no file to show
 
 
+def test_the_run_report_leads_with_the_scenario_standards():
+    results = small_run(standards="standards: {otif: '>= 50%', cycle_p50: '<= 1h'}\n")
+    page = report.report_html(results)
+    assert "This policy meets 1 of 2 standards" in page
+    assert '<td class="missed">missed</td>' in page
+    assert 'data-figure="standards"' in page
+    assert 'data-figure="dissatisfaction-causes"' in page
+
+
 def test_write_report_never_overwrites_without_force(tmp_path):
     target = tmp_path / "review.html"
     target.write_text("annotated by hand")

@@ -290,11 +290,12 @@ def test_dissatisfaction_causes_averages_each_shortfall_over_counted_known_order
     figure = report.dissatisfaction_causes(orders)
     bars = figure.data[0]
     assert list(bars.y) == ["reliability", "responsiveness"]
-    np.testing.assert_allclose(bars.x, [0.2, 0.1])
-    assert figure.layout.xaxis.title.text == "satisfaction lost per order (mean)"
+    np.testing.assert_allclose(bars.x, [20.0, 10.0])  # points of 100
+    assert list(bars.text) == ["20 (67%)", "10 (33%)"]
+    assert figure.layout.xaxis.title.text == "satisfaction points lost per order (mean, of 100)"
     by_segment = report.dissatisfaction_causes(orders, by="segment")
     assert [trace.name for trace in by_segment.data] == ["a", "b"]
-    np.testing.assert_allclose(by_segment.data[1].x, [0.4, 0.1])
+    np.testing.assert_allclose(by_segment.data[1].x, [40.0, 10.0])
     with pytest.raises(ValueError, match="shortfall_"):
         report.dissatisfaction_causes(
             orders.drop(columns=["shortfall_reliability", "shortfall_responsiveness"])

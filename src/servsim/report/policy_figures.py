@@ -213,4 +213,4 @@ def _table_figure(
             columnwidth=widths,
         )
     )
-    return style.finish(figure, title, subtitle, height=150 + (46 if tall else 28) * rows)
+    return style.finish(figure, title, subtitle, height=170 + (54 if tall else 34) * rows)

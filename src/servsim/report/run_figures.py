@@ -195,7 +195,8 @@ def dissatisfaction_causes(source: Results | pd.DataFrame, by: str | None = None
     figure = go.Figure()
     names = [column.removeprefix(SHORTFALL).replace("_", " ") for column in columns]
     for index, (name, group) in enumerate(groups):
-        lost = group[columns].mean()
+        lost = 100 * group[columns].mean()
+        shares = lost / lost.sum() if lost.sum() > 0 else lost * 0
         figure.add_trace(
             go.Bar(
                 y=names,
@@ -203,19 +204,25 @@ def dissatisfaction_causes(source: Results | pd.DataFrame, by: str | None = None
                 orientation="h",
                 name=str(name),
                 marker={"color": style.series_colour(index)},
-                text=[f"{value:.3f}" for value in lost],
-                textposition="auto",
-                hovertemplate="%{y}: %{x:.3f} lost per order<extra>" + str(name) + "</extra>",
+                text=[
+                    f"{value:.3g} ({share:.0%})" for value, share in zip(lost, shares, strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.3g} points lost per order<extra>"
+                + str(name)
+                + "</extra>",
             )
         )
-    total = float(orders[columns].sum(axis=1).mean()) if len(orders) else float("nan")
+    total = 100 * float(orders[columns].sum(axis=1).mean()) if len(orders) else float("nan")
     figure.update_layout(barmode="group", showlegend=by is not None)
     figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(tickformat=",.3~g", rangemode="tozero")
     return style.finish(
         figure,
         "Causes of dissatisfaction",
-        f"satisfaction lost per order by dimension (0-1 scale); {total:.3f} lost in all, "
-        f"over {len(orders):,} orders",
-        x_title="satisfaction lost per order (mean)",
+        f"satisfaction points (of 100) lost per order, by dimension, and each one's share of "
+        f"the loss; {total:.3g} points lost in all, over {len(orders):,} orders",
+        x_title="satisfaction points lost per order (mean, of 100)",
         height=360 + 40 * len(columns) * max(1, len(groups) // 2),
     )
