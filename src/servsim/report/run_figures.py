@@ -217,7 +217,8 @@ def dissatisfaction_causes(source: Results | pd.DataFrame, by: str | None = None
     total = 100 * float(orders[columns].sum(axis=1).mean()) if len(orders) else float("nan")
     figure.update_layout(barmode="group", showlegend=by is not None)
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(tickformat=",.3~g", rangemode="tozero")
+    widest = max((max(trace.x) for trace in figure.data), default=0) or 1
+    figure.update_xaxes(tickformat=",.3~g", range=[0, 1.25 * widest])  # room for the labels
     return style.finish(
         figure,
         "Causes of dissatisfaction",
