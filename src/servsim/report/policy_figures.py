@@ -5,6 +5,7 @@ Both figures take a sweep (a bar or a row per point) or a single scenario's resu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,9 @@ from servsim.runner import Results
 
 NOT_TERMS = ("cost_total", "cost_per_order")
 """Cost columns that are sums of the others, not terms."""
+
+TABLE_CHARACTERS = 165
+"""About how many characters of table text (11 px) fit across a figure of the report's width."""
 
 STANDARD_COLUMNS = ("standard", "kpi", "mean", "lo", "hi", "status")
 """What a table of standards checked for one scenario holds (``Results.standards()``)."""
@@ -188,29 +192,50 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
         "Service standards per policy, cheapest first",
         f"mean [{sweep.confidence:.0%} interval]; met: the whole interval is on the right side "
         "of the target; missed: on the wrong side; unclear: it straddles the target",
-        widths=[1] * (len(header) - len(chosen) - 1) + [2.2] * len(chosen) + [1],
     )
 
 
 def _table_figure(
-    header: list[str],
-    cells: list[list[Any]],
-    fills: list[list[str]],
-    title: str,
-    subtitle: str,
-    widths: list[float] | None = None,
+    header: list[str], cells: list[list[Any]], fills: list[list[str]], title: str, subtitle: str
 ) -> go.Figure:
-    rows = len(cells[0]) if cells else 0
-    tall = any("<br>" in str(value) for column in cells for value in column)
+    """A plotly table sized to its text: columns as wide as their longest line (within
+    bounds), the figure as tall as its wrapped rows."""
+    widths = [
+        min(max(_longest([name, *column]), 5), 26) + 4  # room for the cell's padding
+        for name, column in zip(header, cells, strict=True)
+    ]
+    characters = [TABLE_CHARACTERS * width / sum(widths) for width in widths]
+
+    def lines(values: list[Any]) -> int:
+        return max(
+            sum(math.ceil(len(part) / room) or 1 for part in str(value).split("<br>"))
+            for value, room in zip(values, characters, strict=True)
+        )
+
+    rows = [lines([column[row] for column in cells]) for row in range(len(cells[0]))]
+    head = lines(header)
     figure = go.Figure(
         go.Table(
             header={
                 "values": [f"<b>{name}</b>" for name in header],
                 "fill_color": "#e8edf3",
                 "align": "left",
+                "height": 12 + 17 * head,
+                "font": {"size": 11},
             },
-            cells={"values": cells, "fill_color": fills, "align": "left", "height": 26},
+            cells={
+                "values": cells,
+                "fill_color": fills,
+                "align": "left",
+                "height": 29,
+                "font": {"size": 11},
+            },
             columnwidth=widths,
         )
     )
-    return style.finish(figure, title, subtitle, height=170 + (54 if tall else 34) * rows)
+    height = 160 + 12 + 17 * head + sum(12 + 17 * count for count in rows)
+    return style.finish(figure, title, subtitle, height=height)
+
+
+def _longest(values: list[Any]) -> int:
+    return max(len(part) for value in values for part in str(value).split("<br>"))
