@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
 from servsim.costs import COST_TERMS
-from servsim.tables import RATES
+from servsim.tables import DURATIONS, RATES
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
 """A standard met, unclear (the interval straddles the target) or missed."""
@@ -52,15 +52,6 @@ NAMES = {
 }
 """Names for people of the KPIs whose column name does not say it plainly."""
 
-_TIME_KPIS = {
-    "processing_time",
-    "processing_wait",
-    "stock_wait_mean",
-    "avg_backorder_delay",
-    "resolution_time_mean",
-    "resolution_time_p90",
-    "install_wait_mean",
-}
 _SCORES = {"satisfaction_mean"}
 
 
@@ -71,7 +62,7 @@ def is_rate(kpi: str) -> bool:
 
 def is_time(kpi: str) -> bool:
     """A duration, in the scenario's time unit."""
-    return kpi in _TIME_KPIS or kpi.startswith("cycle_") or kpi.endswith(("_time", "_wait"))
+    return kpi in DURATIONS or kpi.startswith("cycle_") or kpi.endswith(("_time", "_wait"))
 
 
 def kpi_name(kpi: str) -> str:
