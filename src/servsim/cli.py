@@ -26,10 +26,12 @@ from servsim.breakdowns import GROUPINGS
 from servsim.errors import ScenarioError
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.optimizer import optimize
+from servsim.experiment.results import SweepResults
 from servsim.experiment.search_schema import load_search
 from servsim.experiment.sweep import Progress as ProgressCallback
 from servsim.experiment.sweep import sweep
 from servsim.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
+from servsim.report.writer import write_report
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
 from servsim.standards_table import standards_table
@@ -58,6 +60,7 @@ def main() -> None:
       servsim validate scenarios/webshop.yaml
       servsim run scenarios/webshop.yaml --replications 10 --out results/webshop
       servsim sweep experiments/webshop_staff_and_stock.yaml --workers 2
+      servsim report results/webshop-staff-and-stock
     """
 
 
@@ -115,6 +118,15 @@ def validate(file: Path) -> None:
     multiple=True,
     help="Also show (and write) the KPIs per customer segment, order channel or sku (repeatable).",
 )
+@click.option(
+    "--report",
+    "report_path",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Also write the HTML report (default: report.html in --out, else FILE-NAME.report.html).",
+)
 def run(
     file: Path,
     replications: int | None,
@@ -123,12 +135,16 @@ def run(
     force: bool,
     confidence: float,
     by: tuple[str, ...],
+    report_path: str | None,
 ) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
     try:
         scenario = load_scenario(file)
     except ScenarioError as error:
         _fail(str(error))
+    report_file = run_report_path(file, out, report_path)
+    if report_file is not None:
+        _refuse_overwrite(report_file, force)
     if out is not None and out.exists() and any(out.iterdir()) and not force:
         _fail(
             f"{out}: folder already holds results; choose another --out or add --force "
@@ -146,6 +162,9 @@ def run(
     if out is not None:
         written = write_results(results, out, confidence, by)
         console.print(f"Wrote {', '.join(path.name for path in written)} to {out}", markup=False)
+    if report_file is not None:
+        write_report(results, report_file, force=True, confidence=confidence)
+        console.print(f"Report in {report_file}", markup=False)
 
 
 def _print_summary(results: Results, confidence: float) -> None:
@@ -221,6 +240,59 @@ def write_results(
             write(path, index=False)
             written.append(path)
     return written
+
+
+def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | None:
+    """Where ``run --report`` writes: the path given, else in --out, else beside the cwd."""
+    if given is None:
+        return None
+    if given:
+        return Path(given)
+    return out / "report.html" if out is not None else Path(f"{file.stem}.report.html")
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.is_dir():
+        _fail(f"{path}: is a folder; give the report's file name")
+    if path.exists() and not force:
+        _fail(f"{path}: already exists; choose another path or add --force to replace it")
+
+
+@main.command(name="report")
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML file to write (default: report.html inside RESULTS_DIR).",
+)
+@click.option("--force", is_flag=True, help="Replace the report file if it exists.")
+def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
+    """Write the decision-review report of a sweep's RESULTS_DIR: one HTML file that works
+    offline (the recommended policy, the exchange curve, costs, standards, settings)."""
+    if not results_dir.is_dir():
+        _fail(f"{results_dir}: no such folder; give the out: folder of a sweep")
+    if not (results_dir / "manifest.json").is_file():
+        hint = (
+            "it holds the results of servsim run: write that report with servsim run FILE --report"
+            if (results_dir / "kpis.parquet").is_file()
+            else "give the out: folder of a sweep (servsim sweep writes it)"
+        )
+        _fail(f"{results_dir}: no manifest.json, not the results folder of a sweep; {hint}")
+    target = out if out is not None else results_dir / "report.html"
+    _refuse_overwrite(target, force)
+    try:
+        results = SweepResults.from_folder(results_dir)
+    except ScenarioError as error:
+        _fail(str(error))
+    except (KeyError, ValueError, OSError) as error:
+        _fail(f"{results_dir}: cannot read the sweep's results ({error}); is the folder damaged?")
+    if results.summary.empty:
+        _fail(f"{results_dir}: holds no completed run yet; finish it with servsim sweep --resume")
+    with console.status("Writing the report..."):
+        write_report(results, target, force=True)
+    console.print(f"Report in {target}", markup=False)
 
 
 INTERRUPTED = 130

@@ -89,6 +89,26 @@ class Results:
         return _stack([log.stock_levels.assign(replication=k) for k, log in enumerate(self.logs)])
 
     @cached_property
+    def complaints(self) -> pd.DataFrame:
+        """One row per complaint: order, opened, started, resolved, claim, compensation."""
+        return _stack([log.complaints.assign(replication=k) for k, log in enumerate(self.logs)])
+
+    @cached_property
+    def returns(self) -> pd.DataFrame:
+        """One row per return: order, reason, requested, received, restocked, replacement."""
+        return _stack([log.returns.assign(replication=k) for k, log in enumerate(self.logs)])
+
+    @cached_property
+    def visits(self) -> pd.DataFrame:
+        """One row per technician visit: order, kind, requested, started, travel, finished."""
+        return _stack([log.visits.assign(replication=k) for k, log in enumerate(self.logs)])
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        """One row per customer of a finite base: segment, joined, left, orders."""
+        return _stack([log.customers.assign(replication=k) for k, log in enumerate(self.logs)])
+
+    @cached_property
     def busy_staff(self) -> pd.DataFrame:
         """Busy clerks over time (a step function per replication)."""
         return _stack([log.busy_staff().assign(replication=k) for k, log in enumerate(self.logs)])

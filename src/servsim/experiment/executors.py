@@ -134,6 +134,10 @@ def _as_completed(
             raise broken
 
 
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False}
+"""Dask settings for the workers servsim starts itself."""
+
+
 class DaskExecutor:
     """A Dask cluster: an existing scheduler (client or address) or a LocalCluster started here.
 
@@ -146,6 +150,7 @@ class DaskExecutor:
         workers: int | None = None,
         connect_timeout: str = "10s",
     ) -> None:
+        import dask
         from distributed import Client, LocalCluster
 
         self._cluster: LocalCluster | None = None
@@ -159,13 +164,16 @@ class DaskExecutor:
                 message = f"cannot reach the Dask scheduler at {client} ({error}); is it running?"
                 raise ScenarioError([Problem(None, None, "", message)]) from None
         else:
-            self._cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # any free port: never collides with another cluster
-                silence_logs=logging.ERROR,
-            )
+            # Workers inherit this config: no statistical profiler (it samples each worker's
+            # thread every 10 ms, taking the GIL from the runs) and no dashboard to start.
+            with dask.config.set(QUIET_WORKERS):
+                self._cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self.client = Client(self._cluster)
         self.workers = workers or max(1, sum(self.client.nthreads().values()))
 

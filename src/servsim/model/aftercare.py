@@ -110,6 +110,9 @@ class Aftercare:
         self._warranty = [products[sku].warranty for sku in scenario.skus]
         self._price = [products[sku].price for sku in scenario.skus]
         self._serviced = any(self._installed) or any(w is not None for w in self._warranty)
+        satisfaction = scenario.satisfaction
+        self._judgement = [satisfaction.for_segment(name) for name in scenario.demand.segments]
+        """segment -> its satisfaction model"""
         self._factors = {
             effect: scenario.programme_factor(effect)
             for effect in ("complaints", "returns", "snags")
@@ -321,7 +324,7 @@ class Aftercare:
         customer = record.customer.get(order, -1)
         if customer < 0:
             return
-        model = self.scenario.satisfaction.for_segment(customers.name)
+        model = self._judgement[segment]
         late_by = 0.0 if got_nothing else tracked.delivered - self._promised(order)
         score, _ = experience_scores(
             model,

@@ -27,7 +27,9 @@ class RunLog:
     orders: pd.DataFrame
     """One row per order: placed, segment, promised, lines, quantity, filled (from stock on
     arrival), lost, backordered, backorder_wait (unit-time waited by backordered units),
-    allocated (all units allocated), delivered (last unit delivered), shipments.
+    allocated (all units allocated), delivered (last unit delivered), shipments, ...,
+    notices (status notices sent), informed (told of a delay in time), replaces (the order a
+    replacement replaces, else -1), customer (of a finite base, else -1).
     NaN: not by the horizon."""
     lines: pd.DataFrame
     """One row per order line: order, sku, quantity, filled, lost, backordered,

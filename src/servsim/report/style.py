@@ -1,0 +1,183 @@
+"""One look for every figure: colours, KPI names with their units, axis formats, layout.
+
+Every figure of the report goes through :func:`finish`, so a rate reads as a percentage on
+every axis, a time KPI carries the scenario's time unit, and a standard's status has the
+same colour in the exchange curve and in the standards table.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
+
+from servsim.costs import COST_TERMS
+from servsim.tables import DURATIONS, RATES
+
+STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
+"""A standard met, unclear (the interval straddles the target) or missed."""
+STATUS_FILLS = {"met": "#c7e9c0", "unclear": "#fee8a6", "missed": "#fcbba1"}
+"""The same statuses as light cell backgrounds, for tables."""
+
+FRONTIER = "#1f4e79"
+"""The efficient frontier and the points on it."""
+CLOSE = "#6b8fb8"
+"""Points the intervals cannot tell from the frontier."""
+DOMINATED = "#9aa5b1"
+"""Points beaten on both objectives: drawn faded."""
+DOMINATED_OPACITY = 0.35
+RECOMMENDED = "#e66101"
+"""The recommended policy: the cheapest meeting every standard."""
+SERIES = (*qualitative.D3, *qualitative.Dark2)
+"""Lines by the value of a parameter, or by sku / segment."""
+FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
+"""Fonts already on the reader's machine: the report loads nothing from the network."""
+
+NAMES = {
+    "otif": "OTIF (on time in full)",
+    "satisfaction_mean": "Satisfaction (mean score, 0-1)",
+    "satisfied_share": "Satisfied customers",
+    "cost_per_order": "Cost per order",
+    "cost_total": "Total cost",
+    "cycle_mean": "Order cycle time, mean",
+    "cycle_sd": "Order cycle time, standard deviation",
+    "cycle_spread": "Order cycle time, p95 - p5",
+    "avg_on_hand": "On hand, time-average (units)",
+    "avg_backorders": "Backorders, time-average (units)",
+    "staff_utilisation": "Staff utilisation",
+    "orders": "Orders",
+}
+"""Names for people of the KPIs whose column name does not say it plainly."""
+
+_SCORES = {"satisfaction_mean"}
+
+
+def is_rate(kpi: str) -> bool:
+    """A share of orders, units or time: shown as a percentage."""
+    return kpi in RATES or kpi.endswith(("_rate", "_share")) or kpi == "otif"
+
+
+def is_time(kpi: str) -> bool:
+    """A duration, in the scenario's time unit."""
+    return kpi in DURATIONS or kpi.startswith("cycle_") or kpi.endswith(("_time", "_wait"))
+
+
+def kpi_name(kpi: str) -> str:
+    """A KPI's name in words: ``cycle_p95`` -> ``Order cycle time, p95``."""
+    if kpi in NAMES:
+        return NAMES[kpi]
+    if kpi.startswith("cycle_p"):
+        return f"Order cycle time, {kpi.removeprefix('cycle_')}"
+    if kpi.startswith("cost_"):
+        return f"Cost: {kpi.removeprefix('cost_').replace('_', ' ')}"
+    words = kpi.replace("_", " ")
+    return words[0].upper() + words[1:]
+
+
+def axis_title(kpi: str, time_unit: str | None = None) -> str:
+    """A KPI's name with its unit, for an axis: ``Order cycle time, p95 (hours)``."""
+    if is_rate(kpi):
+        return f"{kpi_name(kpi)} (%)"
+    if is_time(kpi):
+        return f"{kpi_name(kpi)} ({time_unit or 'time units'})"
+    return kpi_name(kpi)
+
+
+def tick_format(kpi: str) -> str:
+    """The d3 format of a KPI's axis ticks: percentages for rates."""
+    if is_rate(kpi):
+        return ".0%"
+    if kpi in _SCORES:
+        return ".2f"
+    return ""
+
+
+def format_number(kpi: str, value: float) -> str:
+    """A KPI's value as text, as the hover format writes it (NaN as a dash)."""
+    if value != value:  # NaN
+        return "-"
+    if is_rate(kpi):
+        return f"{100 * value:.1f}%"
+    if kpi in _SCORES:
+        return f"{value:.3f}"
+    return f"{value:,.2f}"
+
+
+def format_interval(kpi: str, mean: float, lo: float, hi: float) -> str:
+    """``mean [lo, hi]``, or the mean alone when there is no interval (one run)."""
+    if lo != lo or hi != hi:
+        return format_number(kpi, mean)
+    return f"{format_number(kpi, mean)} [{format_number(kpi, lo)}, {format_number(kpi, hi)}]"
+
+
+def series_colour(index: int) -> str:
+    """The colour of the index-th line of a figure."""
+    return SERIES[index % len(SERIES)]
+
+
+def translucent(colour: str, alpha: float) -> str:
+    """A ``#rrggbb`` or ``rgb(r, g, b)`` colour as ``rgba(..., alpha)``, for bands."""
+    red, green, blue = unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour)
+    return f"rgba({int(red)}, {int(green)}, {int(blue)}, {alpha})"
+
+
+def cost_colour(term: str) -> str:
+    """One colour per cost term, the same in every figure (terms new to servsim included)."""
+    palette = (*qualitative.Set2, *qualitative.Pastel1, *qualitative.Set3)
+    if term in COST_TERMS:
+        return palette[COST_TERMS.index(term) % len(palette)]
+    return palette[(len(COST_TERMS) + zlib.crc32(term.encode())) % len(palette)]
+
+
+def finish(
+    figure: go.Figure,
+    title: str,
+    subtitle: str = "",
+    x: str | None = None,
+    y: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    time_unit: str | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """Give a figure the house layout; ``x``/``y`` name the KPIs on the axes (titles, ticks)."""
+    text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
+    figure.update_layout(
+        title={"text": text, "x": 0.01, "xanchor": "left"},
+        template="plotly_white",
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 70, "r": 30, "t": 90 if subtitle else 70, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        hoverlabel={"align": "left"},
+    )
+    if x is not None:
+        figure.update_xaxes(
+            title_text=x_title or axis_title(x, time_unit), tickformat=tick_format(x)
+        )
+    elif x_title is not None:
+        figure.update_xaxes(title_text=x_title)
+    if y is not None:
+        figure.update_yaxes(
+            title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y)
+        )
+    elif y_title is not None:
+        figure.update_yaxes(title_text=y_title)
+    return figure
+
+
+def short_values(values: Sequence[object]) -> str:
+    """Parameter values for a tick label: ``2 · 560 · 24h``."""
+    return " · ".join(show_value(value) for value in values)
+
+
+def show_value(value: object) -> str:
+    """A parameter's value as people write it: ``2`` not ``2.0``; sections as JSON."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), sort_keys=True)
+    return str(value)

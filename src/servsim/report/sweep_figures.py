@@ -1,0 +1,174 @@
+"""How a KPI moves with the parameters of a sweep: lines with confidence bands, a heatmap."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from servsim.experiment.results import SweepResults
+from servsim.report import style
+from servsim.report.points import (
+    held_text,
+    hover_text,
+    ordered_values,
+    parameter_names,
+    slice_points,
+    standards_of,
+)
+
+
+def kpi_by_parameter(
+    sweep: SweepResults,
+    kpi: str,
+    parameter: str | None = None,
+    by: str | None = "auto",
+    at: Mapping[str, Any] | None = None,
+    time_unit: str | None = None,
+) -> go.Figure:
+    """A KPI's mean against one parameter with its confidence band, a line per value of ``by``.
+
+    Defaults: the first parameter on the x axis, the second as lines (``by=None``: one line).
+    Other parameters are
+    held at ``at`` (default: the recommended point's values), said in the subtitle. A
+    standard on the KPI is drawn as a dashed line at its target.
+    """
+    _check_kpi(sweep, kpi)
+    parameter = parameter or sweep.parameters[0]
+    if by == "auto":
+        others = [name for name in sweep.parameters if name != parameter]
+        by = others[0] if others else None
+    free = [parameter] if by is None else [parameter, by]
+    rows, held = slice_points(sweep, free, at)
+    names = parameter_names(sweep)
+    figure = go.Figure()
+    groups = ordered_values(rows[by]) if by else [None]
+    for index, value in enumerate(groups):
+        line = rows if by is None else rows[rows[by] == value]
+        order = ordered_values(line[parameter])
+        line = line.set_index(line[parameter].map(str)).loc[[str(v) for v in order]]
+        colour = style.series_colour(index)
+        name = kpi if by is None else f"{names[by]} {value}"
+        x = [_axis_value(v) for v in order]
+        lo = line[f"{kpi}_lo"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float)
+        hi = line[f"{kpi}_hi"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float)
+        figure.add_trace(
+            go.Scatter(
+                x=[*x, *x[::-1]],
+                y=[*hi, *lo[::-1]],
+                fill="toself",
+                fillcolor=style.translucent(colour, 0.15),
+                mode="lines",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=name,
+                name=f"{name} band",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=line[f"{kpi}_mean"],
+                mode="lines+markers",
+                name=name,
+                legendgroup=name,
+                line={"color": colour, "width": 2},
+                marker={"color": colour, "size": 7},
+                text=[hover_text(sweep, row, [kpi]) for _, row in line.iterrows()],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    for standard in standards_of(sweep, None):
+        if standard.kpi == kpi:
+            figure.add_hline(
+                y=standard.target,
+                line={"dash": "dash", "color": style.STATUS_COLOURS["missed"], "width": 1.5},
+                annotation_text=f"standard {standard.operator} "
+                f"{style.format_number(kpi, standard.target)}",
+                annotation_position="top left",
+            )
+    if pd.api.types.is_numeric_dtype(rows[parameter]):
+        figure.update_xaxes(tickvals=ordered_values(rows[parameter]))
+    subtitle = f"mean and {sweep.confidence:.0%} confidence band"
+    if held:
+        subtitle += f"; {held_text(sweep, held)}"
+    return style.finish(
+        figure,
+        f"{style.kpi_name(kpi)} by {names[parameter]}",
+        subtitle,
+        y=kpi,
+        x_title=parameter,
+        time_unit=time_unit,
+    )
+
+
+def kpi_heatmap(
+    sweep: SweepResults,
+    kpi: str,
+    x: str | None = None,
+    y: str | None = None,
+    at: Mapping[str, Any] | None = None,
+    time_unit: str | None = None,
+) -> go.Figure:
+    """A KPI's mean over two parameters (first and second by default), each cell labelled
+    with its mean and interval; other parameters held at ``at`` (default: as recommended)."""
+    _check_kpi(sweep, kpi)
+    if len(sweep.parameters) < 2 and (x is None or y is None):
+        raise ValueError("a heatmap needs two parameters; this sweep has one")
+    x = x or sweep.parameters[0]
+    y = y or next(name for name in sweep.parameters if name != x)
+    rows, held = slice_points(sweep, [x, y], at)
+    columns, lines = ordered_values(rows[x]), ordered_values(rows[y])
+    mean = np.full((len(lines), len(columns)), np.nan)
+    text = [["" for _ in columns] for _ in lines]
+    hover = [["no point here" for _ in columns] for _ in lines]
+    for _, row in rows.iterrows():
+        i, j = lines.index(row[y]), columns.index(row[x])
+        mean[i, j] = row[f"{kpi}_mean"]
+        text[i][j] = style.format_interval(
+            kpi, row[f"{kpi}_mean"], row[f"{kpi}_lo"], row[f"{kpi}_hi"]
+        ).replace(" [", "<br>[")
+        hover[i][j] = hover_text(sweep, row, [kpi])
+    figure = go.Figure(
+        go.Heatmap(
+            z=mean,
+            x=[str(value) for value in columns],
+            y=[str(value) for value in lines],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="Blues",
+            colorbar={"title": {"text": style.kpi_name(kpi)}, "tickformat": style.tick_format(kpi)},
+        )
+    )
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(type="category")
+    names = parameter_names(sweep)
+    subtitle = f"mean [{sweep.confidence:.0%} interval] per point"
+    if held:
+        subtitle += f"; {held_text(sweep, held)}"
+    return style.finish(
+        figure,
+        f"{style.kpi_name(kpi)} over {names[x]} and {names[y]}",
+        subtitle,
+        x_title=x,
+        y_title=y,
+        time_unit=time_unit,
+    )
+
+
+def _check_kpi(sweep: SweepResults, kpi: str) -> None:
+    if f"{kpi}_mean" not in sweep.summary.columns:
+        raise ValueError(f"{kpi!r} is not a KPI of this sweep")
+
+
+def _axis_value(value: Any) -> Any:
+    """Numbers stay numbers (a numeric axis); anything else becomes a category."""
+    if isinstance(value, int | float | np.integer | np.floating):
+        return value
+    return str(value)
