@@ -14,7 +14,7 @@ from servsim.metrics import compute_kpis
 from servsim.model import run_replication
 from servsim.scenario.schema import Scenario
 
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 8
 """Chunks each worker gets per round at least: keeps every worker busy to the end."""
 
 LARGEST_CHUNK = 50
