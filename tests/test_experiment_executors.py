@@ -81,7 +81,7 @@ def test_executors_by_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("runs", "workers", "size"), [(1, 2, 1), (36, 2, 5), (200, 2, 25), (10_000, 8, 50)]
+    ("runs", "workers", "size"), [(1, 2, 1), (36, 2, 3), (200, 2, 13), (10_000, 8, 50)]
 )
 def test_chunks_are_a_few_per_worker_and_not_too_large(runs: int, workers: int, size: int) -> None:
     assert chunk_size(runs, workers) == size
