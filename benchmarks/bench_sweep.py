@@ -4,6 +4,7 @@ Not a test: run it by hand on an idle machine.
 
     python benchmarks/bench_sweep.py                       # 20 points x 10 replications
     python benchmarks/bench_sweep.py --workers 4 --horizon 60d
+    python benchmarks/bench_sweep.py --repeat 3     # three interleaved rounds; medians
 
 The sweep is the web shop with ``--horizon`` days (a few thousand orders a run), 20 points of
 staff x stock x promise, 10 replications each. Every executor runs in a fresh process; the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -77,26 +79,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--horizon", default="30d", help="simulated time of each run")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every executor, interleaved; medians"
+    )
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.mode:  # a child: measure one mode and report it as JSON
         print(json.dumps(measure(arguments.mode, arguments.workers, arguments.horizon)))
         return
-    figures = []
-    for mode in MODES:
-        command = [sys.executable, __file__, "--mode", mode]
-        command += ["--workers", str(arguments.workers), "--horizon", arguments.horizon]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        figures.append(json.loads(output.strip().splitlines()[-1]))
-    serial = figures[0]["seconds"]
+    rounds: list[list[dict[str, Any]]] = []
+    for _ in range(arguments.repeat):  # interleaved: a slow spell of the machine hits every mode
+        rounds.append([])
+        for mode in MODES:
+            command = [sys.executable, __file__, "--mode", mode]
+            command += ["--workers", str(arguments.workers), "--horizon", arguments.horizon]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            rounds[-1].append(json.loads(output.strip().splitlines()[-1]))
+    figures = rounds[0]
     print(f"{figures[0]['runs']} runs of {arguments.horizon}, {arguments.workers} workers")
-    print(f"{'executor':<12}{'wall time':>12}{'speed-up':>10}  table")
-    for figure in figures:
-        speed_up = serial / figure["seconds"]
+    print(f"{'executor':<12}{'wall time':>12}{'speed-up':>10}  per round  table")
+    for index, mode in enumerate(MODES):
+        seconds = [round_[index]["seconds"] for round_ in rounds]
+        speed_ups = [round_[0]["seconds"] / round_[index]["seconds"] for round_ in rounds]
+        each = " ".join(f"{value:.2f}" for value in speed_ups)
         print(
-            f"{figure['mode']:<12}{figure['seconds']:>11.2f}s{speed_up:>9.2f}x  "
-            f"{figure['table_hash']}"
+            f"{mode:<12}{statistics.median(seconds):>11.2f}s"
+            f"{statistics.median(speed_ups):>9.2f}x  {each}  {rounds[0][index]['table_hash']}"
         )
+    figures = [figure for round_ in rounds for figure in round_]
     if len({figure["table_hash"] for figure in figures}) != 1:
         sys.exit("the executors gave different tables")
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -156,7 +162,9 @@ every wake-up of a worker's event loop (the profiler every 10 ms, the blocked-lo
 class DaskExecutor:
     """A Dask cluster: an existing scheduler (client or address) or a LocalCluster started here.
 
-    Dask itself sends the work of a worker that died to another worker.
+    Dask itself sends the work of a worker that died to another worker. A LocalCluster takes
+    seconds to start its workers; meanwhile this process runs the first items itself, so the
+    start is not dead time (runs depend only on their seeds: who runs them does not matter).
     """
 
     def __init__(
@@ -165,31 +173,50 @@ class DaskExecutor:
         workers: int | None = None,
         connect_timeout: str = "10s",
     ) -> None:
-        import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         self._cluster: LocalCluster | None = None
+        self._client: Client | None = None
+        self._starting: Future[None] | None = None
         self._own_client = not isinstance(client, Client)
         if isinstance(client, Client):
-            self.client = client
+            self._client = client
         elif isinstance(client, str):
             try:
-                self.client = Client(client, timeout=connect_timeout)
+                self._client = Client(client, timeout=connect_timeout)
             except (OSError, ValueError) as error:
                 message = f"cannot reach the Dask scheduler at {client} ({error}); is it running?"
                 raise ScenarioError([Problem(None, None, "", message)]) from None
         else:
-            # the workers inherit this config; no dashboard to start
-            with dask.config.set(QUIET_WORKERS):
-                self._cluster = LocalCluster(
-                    n_workers=workers or os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-            self.client = Client(self._cluster)
+            count = workers or os.cpu_count() or 1
+            self._starter = ThreadPoolExecutor(1, thread_name_prefix="servsim-dask-start")
+            self._starting = self._starter.submit(self._start_local_cluster, count)
+            self.workers = count
+            return
         self.workers = workers or max(1, sum(self.client.nthreads().values()))
+
+    def _start_local_cluster(self, workers: int) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        with dask.config.set(QUIET_WORKERS):  # the workers inherit it; no dashboard to start
+            self._cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+        self._client = Client(self._cluster)
+        self._client.run(_import_servsim)  # the workers' imports, while this process works
+
+    @property
+    def client(self) -> Client:
+        """The Dask client (once a LocalCluster started here is up)."""
+        if self._starting is not None:
+            self._starting.result()
+        assert self._client is not None
+        return self._client
 
     def map_unordered(
         self, function: Callable[[Item], Result], items: Sequence[Item]
@@ -197,18 +224,27 @@ class DaskExecutor:
         """Submit every item; yield them as the cluster finishes them."""
         from distributed import as_completed
 
-        futures = [self.client.submit(function, item, pure=False) for item in items]
+        waiting = list(items)
+        while waiting and self._starting is not None and not self._starting.done():
+            item = waiting.pop(0)
+            yield item, function(item)
+        if not waiting:
+            return
+        futures = [self.client.submit(function, item, pure=False) for item in waiting]
         index = {future.key: position for position, future in enumerate(futures)}
         try:
             for future in as_completed(futures):
-                yield items[index[future.key]], future.result()
+                yield waiting[index[future.key]], future.result()
         finally:
             self.client.cancel([future for future in futures if not future.done()])
 
     def close(self) -> None:
         """Disconnect; a LocalCluster started here is shut down."""
-        if self._own_client:
-            self.client.close()
+        if self._starting is not None:
+            self._starting.exception()  # wait for the start to finish, then shut down
+            self._starter.shutdown()
+        if self._own_client and self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
 
@@ -233,3 +269,8 @@ def make_executor(
     if executor == "dask":
         return DaskExecutor(client, workers)
     raise ValueError(f"unknown executor {executor!r}; allowed: serial, processes, dask")
+
+
+def _import_servsim() -> None:
+    """Run on each worker of a new cluster: the imports a run needs, done before the first."""
+    import servsim.experiment.work  # noqa: F401
