@@ -177,3 +177,17 @@ def test_frontier_mode_traces_the_frontier_with_fewer_runs_than_a_grid() -> None
     costs = result.frontier.loc[result.frontier["status"] == "efficient", "cost_total_mean"]
     satisfaction = result.frontier.loc[costs.index, "on_time_rate_mean"]
     assert satisfaction.is_monotonic_increasing  # cheapest first: each costs more, serves better
+
+
+def test_a_search_folder_makes_a_decision_review_report(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from servsim.cli import main
+
+    folder = tmp_path / "results"
+    found = servsim.optimize(search(**TINY), workers=1, out=folder)
+    assert found.winner is not None
+    result = CliRunner().invoke(main, ["report", str(folder)])
+    assert result.exit_code == 0, result.output
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Recommended" in page
