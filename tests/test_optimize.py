@@ -57,7 +57,7 @@ def search(**changes: Any) -> dict[str, Any]:
         "search": {"budget": 200, "replications": {"min": 3, "max": 10}, "final_check": 6},
         "seed": 3,
     }
-    document.update(changes)
+    document.update(copy.deepcopy(changes))  # tests may change their copy, never SMALL
     return document
 
 
@@ -190,4 +190,4 @@ def test_a_search_folder_makes_a_decision_review_report(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(folder)])
     assert result.exit_code == 0, result.output
     page = (folder / "report.html").read_text(encoding="utf-8")
-    assert "Recommended" in page
+    assert "Recommended" in page and "Service standards per policy" in page
