@@ -77,36 +77,42 @@ class Results:
 
     @cached_property
     def shipments(self) -> pd.DataFrame:
-        return _stack([log.shipments.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("shipments")
 
     @cached_property
     def replenishments(self) -> pd.DataFrame:
-        return _stack([log.replenishments.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("replenishments")
 
     @cached_property
     def stock_levels(self) -> pd.DataFrame:
         """On hand and backorders per sku over time (a step function per replication)."""
-        return _stack([log.stock_levels.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("stock_levels")
 
     @cached_property
     def complaints(self) -> pd.DataFrame:
         """One row per complaint: order, opened, started, resolved, claim, compensation."""
-        return _stack([log.complaints.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("complaints")
 
     @cached_property
     def returns(self) -> pd.DataFrame:
         """One row per return: order, reason, requested, received, restocked, replacement."""
-        return _stack([log.returns.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("returns")
 
     @cached_property
     def visits(self) -> pd.DataFrame:
         """One row per technician visit: order, kind, requested, started, travel, finished."""
-        return _stack([log.visits.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("visits")
 
     @cached_property
     def customers(self) -> pd.DataFrame:
         """One row per customer of a finite base: segment, joined, left, orders."""
-        return _stack([log.customers.assign(replication=k) for k, log in enumerate(self.logs)])
+        return self._stacked("customers")
+
+    def _stacked(self, table: str) -> pd.DataFrame:
+        """One of the logs' tables over every replication, with a replication column."""
+        return _stack(
+            [getattr(log, table).assign(replication=k) for k, log in enumerate(self.logs)]
+        )
 
     @cached_property
     def busy_staff(self) -> pd.DataFrame:

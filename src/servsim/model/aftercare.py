@@ -20,6 +20,7 @@ from servsim.model.streams import RandomStreams
 from servsim.satisfaction import experience_scores
 from servsim.scenario.aftercare import Staffing
 from servsim.scenario.schema import Scenario
+from servsim.units import HOURS_PER_TIME_UNIT
 
 
 def people_pool(
@@ -82,7 +83,8 @@ class Aftercare:
         policy = scenario.notices.policy
         self._dispatch_notices = policy in ("on_dispatch", "always")
         self._delay_notices = policy in ("on_delay", "always")
-        self._day = 24.0 / {"hours": 1.0, "days": 24.0, "minutes": 1 / 60}[scenario.time_unit]
+        self._day = 24.0 / HOURS_PER_TIME_UNIT[scenario.time_unit]
+        """time units in a day"""
         self._chance = {
             name: streams.draws(f"aftercare/{name}", UNIT)
             for name in ("complaint", "claim", "return", "restock", "snag", "failure")

@@ -218,7 +218,7 @@ class Recorder:
                 "channel": pd.Categorical.from_codes(_codes(self.channel, count), channels),
                 "wrong_item": _flags(self.wrong_item, count),
                 "wrong_invoice": _flags(self.wrong_invoice, count),
-                "notices": _counts(self.notices, count),
+                "notices": _codes(self.notices, count),
                 "informed": _flags(self.informed, count),
                 "replaces": _codes(self.replaces, count, missing=-1),
                 "customer": _codes(self.customer, count, missing=-1),
@@ -358,10 +358,6 @@ def _flags(marked: set[int], count: int) -> np.ndarray:
     flags = np.zeros(count, dtype=bool)
     flags[list(marked)] = True
     return flags
-
-
-def _counts(sparse: dict[int, int], count: int) -> np.ndarray:
-    return _codes(sparse, count)
 
 
 def _table(rows: list[list[float]], names: tuple[str, ...]) -> dict[str, np.ndarray]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from servsim.scenario.delivery import Duration
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.section import Section
-from servsim.scenario.shifts import Shift, staff_over_horizon
-from servsim.units import TimeUnit
+from servsim.scenario.shifts import StaffCalendar
 
 Share = float
 """A probability on [0, 1]."""
@@ -54,24 +52,10 @@ class Notices(Section):
     )
 
 
-class Staffing(Section):
+class Staffing(StaffCalendar):
     """A pool of people (support agents, technicians): ``staff`` always on duty, or shifts."""
 
-    staff: int | None = Field(default=None, ge=1, description="always on duty")
-    shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
     wage: float = Field(default=0.0, ge=0, description="per person per scheduled hour")
-
-    @model_validator(mode="after")
-    def _staff_or_shifts(self) -> Staffing:
-        if (self.staff is None) == (self.shifts is None):
-            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
-        return self
-
-    def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:
-        """People scheduled as a step function over [0, horizon]: (times, staff)."""
-        if self.shifts is None:
-            return np.zeros(1), np.full(1, self.staff)
-        return staff_over_horizon(self.shifts, horizon, time_unit)
 
 
 class ComplaintChances(Section):

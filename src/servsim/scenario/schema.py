@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from pydantic import (
     Field,
     PrivateAttr,
@@ -45,7 +44,7 @@ from servsim.scenario.demand import SINGLE_SEGMENT, Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
-from servsim.scenario.shifts import Overtime, Shift, staff_over_horizon
+from servsim.scenario.shifts import Overtime, StaffCalendar
 from servsim.scenario.standards import ServiceStandards
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
@@ -224,27 +223,18 @@ class Stocking(Section):
 
 
 # --- processing and delivery ------------------------------------------------------------------
-class Processing(Section):
+class Processing(StaffCalendar):
     """Order processing: ``staff`` clerks round the clock, or ``shifts`` (a weekly calendar)."""
 
     staff: Count | None = Field(default=None, ge=1, description="clerks, always on duty")
-    shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
     overtime: Overtime | None = Field(default=None, description="only with shifts")
     time: DurationDistribution = Field(description="processing time of one shipment")
 
     @model_validator(mode="after")
-    def _staff_or_shifts(self) -> Processing:
-        if (self.staff is None) == (self.shifts is None):
-            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
+    def _overtime_needs_shifts(self) -> Processing:
         if self.overtime is not None and self.shifts is None:
             raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
         return self
-
-    def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:
-        """Scheduled clerks as a step function over [0, horizon]: (times, staff)."""
-        if self.shifts is None:
-            return np.zeros(1), np.full(1, self.staff)
-        return staff_over_horizon(self.shifts, horizon, time_unit)
 
 
 # --- money and satisfaction -------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pydantic import Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.scenario.section import Section
-from servsim.units import HOURS_PER_TIME_UNIT, parse_duration
+from servsim.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
 
 HOURS_PER_WEEK = 168.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,6 +58,25 @@ class Overtime(Section):
         ge=0, description="how long after a shift ends its clerks may start work (hours)"
     )
     wage: float = Field(ge=0, description="per clerk per hour of overtime worked")
+
+
+class StaffCalendar(Section):
+    """A pool of people: ``staff`` always on duty, or ``shifts`` (a weekly calendar)."""
+
+    staff: int | None = Field(default=None, ge=1, description="always on duty")
+    shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
+
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> StaffCalendar:
+        if (self.staff is None) == (self.shifts is None):
+            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
+        return self
+
+    def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:
+        """People scheduled as a step function over [0, horizon]: (times, staff)."""
+        if self.shifts is None:
+            return np.zeros(1), np.full(1, self.staff)
+        return staff_over_horizon(self.shifts, horizon, time_unit)
 
 
 def weekly_staff(shifts: list[Shift], overtime_hours: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
