@@ -58,7 +58,7 @@ def measure(mode: str, workers: int, horizon: str) -> dict[str, Any]:
     started = time.perf_counter()
     if mode == "dask-warm":
         executor = DaskExecutor(workers=workers)
-        executor.client.run(lambda: __import__("servsim.experiment.sweep"))  # warm the workers
+        executor.client.run(lambda: __import__("servsim.experiment.work"))  # warm the workers
         started = time.perf_counter()
         results = servsim.sweep(sweep, executor=executor)
         seconds = time.perf_counter() - started
