@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from servsim.experiment.executors import (
+    DaskExecutor,
     ProcessExecutor,
     SerialExecutor,
     make_executor,
@@ -59,6 +60,33 @@ def test_a_worker_that_dies_mid_run_has_its_items_sent_again(tmp_path: Path) -> 
     assert os.path.exists(marker)  # a worker really died
     assert sorted(number for (number, _), _ in results) == list(range(8))  # each item once
     assert all(result == number * number for (number, _), result in results)
+
+
+def servsim_imported(_: object = None) -> bool:
+    return "servsim.experiment.work" in sys.modules
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_local_dask_cluster_forks_workers_that_have_servsim_imported_and_replaces_the_dead(
+    tmp_path: Path,
+) -> None:
+    executor = DaskExecutor(workers=2)
+    try:
+        before = executor.client.run(servsim_imported)
+        parents = set(executor.client.run(os.getppid).values())
+        marker = str(tmp_path / "died")
+        items = [(number, marker) for number in range(8)]
+        results = list(executor.map_unordered(die_once, items))
+        executor.client.wait_for_workers(2, timeout=60)  # the nanny started a new one
+        after = executor.client.run(square, 7)
+    finally:
+        executor.close()
+    assert list(before.values()) == [True, True]  # forked from here: nothing to import
+    assert parents == {os.getpid()}
+    assert os.path.exists(marker)  # a worker really died; its replacement is spawned fresh
+    assert sorted(number for (number, _), _ in results) == list(range(8))
+    assert all(result == number * number for (number, _), result in results)
+    assert list(after.values()) == [49, 49]
 
 
 def test_workers_that_keep_dying_end_in_a_clear_error() -> None:

@@ -476,10 +476,15 @@ def _progress_bar(title: str) -> Iterator[ProgressCallback]:
         TextColumn("left"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console) as bar:
-        task = bar.add_task(title, total=None)
+    bar = Progress(*columns, console=console)
+    task = bar.add_task(title, total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def update(done: int, total: int) -> None:
+        if not bar.live.is_started:  # only now: a LocalCluster forks its workers before this
+            bar.start()  # starts rich's refresh thread, which a fork must not copy mid-write
+        bar.update(task, completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        bar.stop()
