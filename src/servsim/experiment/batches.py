@@ -7,16 +7,21 @@ in the results store (so ``--resume`` skips it) and counted for the progress bar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from servsim.experiment.design import Task
-from servsim.experiment.executors import Executor
+from servsim.experiment.executors import Executor, make_executor
 from servsim.experiment.store import ResultsStore
 from servsim.experiment.tables import runs_frame
 from servsim.experiment.work import chunk_size, chunked, run_chunk
 from servsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 Progress = Callable[[int, int], None]
 """Called with (runs done, runs to do) so far: as each batch starts, after each chunk."""
@@ -69,3 +74,31 @@ class Batches:
     def _report(self) -> None:
         if self.progress is not None:
             self.progress(self.finished, self.planned)
+
+
+@contextmanager
+def stored_batches(
+    folder: Path | None,
+    manifest: dict[str, Any],
+    executor: Executor | str | None,
+    workers: int | None,
+    client: Client | str | None,
+    resume: bool,
+    force: bool,
+    progress: Progress | None,
+    chunk: int | None,
+) -> Iterator[Batches]:
+    """Batches on the executor asked for, stored in ``folder`` (when there is one).
+
+    The folder is checked before any worker starts, so a refused folder costs nothing; an
+    executor made here (asked for by name or by default) is closed here, whatever happens.
+    """
+    if folder is not None:
+        ResultsStore.check(folder, manifest, resume, force)
+    runner = make_executor(executor, workers, client)
+    try:
+        results_store = ResultsStore.open(folder, manifest, resume, force) if folder else None
+        yield Batches(runner, results_store, progress, chunk)
+    finally:
+        if executor is None or isinstance(executor, str):
+            runner.close()

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from servsim.experiment.batches import Batches, Progress
-from servsim.experiment.executors import Executor, make_executor
+from servsim.experiment.batches import Progress, stored_batches
+from servsim.experiment.executors import Executor
 from servsim.experiment.optimize import ConstrainedSearch
 from servsim.experiment.optimum import OptimizeResult, conclude
 from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.search_schema import SearchExperiment, load_search
-from servsim.experiment.store import ResultsStore
 from servsim.experiment.sweep import content_hash
 
 if TYPE_CHECKING:
@@ -47,13 +46,9 @@ def optimize(
         experiment = load_search(experiment)
     folder = Path(out) if out is not None else experiment.out_folder
     described = search_manifest(experiment, frontier)
-    if folder is not None:  # refuse a folder before starting any worker
-        ResultsStore.check(folder, described, resume, force)
-    runner = make_executor(executor, workers, client)
-    owned = executor is None or isinstance(executor, str)
-    try:
-        results_store = ResultsStore.open(folder, described, resume, force) if folder else None
-        batches = Batches(runner, results_store, progress, chunk)
+    execution = (executor, workers, client, resume, force, progress, chunk)
+    with stored_batches(folder, described, *execution) as batches:
+        results_store = batches.store
         runs = SearchRuns(experiment, batches, results_store.completed if results_store else [])
         if frontier:
             from servsim.experiment.frontier_search import trace_frontier
@@ -66,9 +61,6 @@ def optimize(
             if best is not None:
                 search.final_check(best)
             result = conclude(search, reason, folder)
-    finally:
-        if owned:
-            runner.close()
     if results_store is not None:
         results_store.manifest.update(
             runs=result.runs_spent,

@@ -198,20 +198,26 @@ Design = Annotated[
 
 
 # --- replications ----------------------------------------------------------------------------
-class AdaptiveReplications(Frozen):
-    """Replicate each point until every named KPI's half-width is at most its target."""
+class ReplicationRange(Frozen):
+    """``min`` replications per point first (two at least: an interval needs them), ``max``
+    at most."""
 
     min: Count = Field(ge=2, description="replications every point gets first (at least 2)")
     max: Count = Field(ge=2, description="replications a point gets at most")
-    until_halfwidth: dict[KpiName, Annotated[float, Field(gt=0)]] = Field(
-        min_length=1, description="KPI: largest acceptable confidence half-width"
-    )
 
     @model_validator(mode="after")
-    def _min_below_max(self) -> AdaptiveReplications:
+    def _min_below_max(self) -> ReplicationRange:
         if self.max < self.min:
             raise ValueError(f"max: must be at least min ({self.min}), got {self.max}")
         return self
+
+
+class AdaptiveReplications(ReplicationRange):
+    """Replicate each point until every named KPI's half-width is at most its target."""
+
+    until_halfwidth: dict[KpiName, Annotated[float, Field(gt=0)]] = Field(
+        min_length=1, description="KPI: largest acceptable confidence half-width"
+    )
 
 
 def _replications_form(value: Any) -> str:

@@ -25,6 +25,7 @@ from servsim.experiment.schema import (
     Frozen,
     ListedValues,
     Number,
+    ReplicationRange,
     parameter_form,
 )
 
@@ -104,17 +105,11 @@ SearchParameter = Annotated[
 ]
 
 
-class SearchReplications(Frozen):
+class SearchReplications(ReplicationRange):
     """Replications per candidate: ``min`` first, more (up to ``max``) where it is close."""
 
     min: Count = Field(default=3, ge=2, description="replications every candidate gets first")
     max: Count = Field(default=12, ge=2, description="replications a candidate gets at most")
-
-    @model_validator(mode="after")
-    def _min_below_max(self) -> SearchReplications:
-        if self.max < self.min:
-            raise ValueError(f"max: must be at least min ({self.min}), got {self.max}")
-        return self
 
 
 def _replications_form(value: Any) -> Any:

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from servsim.experiment.adaptive import replications_wanted
-from servsim.experiment.batches import Batches, Progress
+from servsim.experiment.batches import Batches, Progress, stored_batches
 from servsim.experiment.design import Point, Task, plan, tasks
-from servsim.experiment.executors import Executor, make_executor
+from servsim.experiment.executors import Executor
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.results import SweepResults
 from servsim.experiment.schema import AdaptiveReplications, Experiment
-from servsim.experiment.store import ResultsStore
 from servsim.experiment.tables import column_converter, runs_table, summarize_points
 from servsim.scenario.schema import Scenario
 
@@ -53,17 +52,11 @@ def sweep(
     points = plan(experiment)
     folder = Path(out) if out is not None else experiment.out_folder
     described = manifest(experiment, points)
-    if folder is not None:  # refuse a folder before starting any worker
-        ResultsStore.check(folder, described, resume, force)
-    runner = make_executor(executor, workers, client)
-    owned = executor is None or isinstance(executor, str)  # made here, so closed here
-    try:
-        results_store = ResultsStore.open(folder, described, resume, force) if folder else None
-        rounds = _Rounds(experiment, points, runner, results_store, progress, chunk)
+    execution = (executor, workers, client, resume, force, progress, chunk)
+    with stored_batches(folder, described, *execution) as batches:
+        rounds = _Rounds(experiment, points, batches)
         counts = rounds.run()
-    finally:
-        if owned:
-            runner.close()
+    results_store = batches.store
     parameters = list(experiment.parameters)
     runs = runs_table(rounds.frames, counts)
     summary = summarize_points(runs, parameters, experiment.confidence)
@@ -90,14 +83,11 @@ class _Rounds:
         self,
         experiment: Experiment,
         points: Sequence[Point],
-        runner: Executor,
-        results_store: ResultsStore | None,
-        progress: Progress | None,
-        chunk: int | None,
+        batches: Batches,
     ) -> None:
         self.experiment = experiment
         self.points = points
-        self.batches = Batches(runner, results_store, progress, chunk)
+        self.batches = batches
         self.overrides = {point.id: point.overrides for point in points}
         self.converters = {
             name: column_converter(values) for name, values in experiment.parameter_values.items()
@@ -105,7 +95,7 @@ class _Rounds:
         self.frames: list[pd.DataFrame] = []
         self.goals = list(getattr(experiment.replications, "until_halfwidth", {}))
         self.done: dict[int, dict[int, dict[str, float]]] = {point.id: {} for point in points}
-        for frame in results_store.completed if results_store else []:
+        for frame in batches.store.completed if batches.store else []:
             self._note(frame)
 
     def run(self) -> dict[int, int]:
