@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +44,7 @@ standards:
   otif: ">= 50%"
   cycle_p95: "<= 1h"
   segments:
-    trade: {otif: {at_least: 0.5}, cycle_mean: "<= 30min", cost_total: "<= 1"}
+    trade: {otif: {at_least: 0.5}, cycle_mean: "<= 30min"}
 """
 
 
@@ -83,9 +82,13 @@ def test_standards_are_read_in_the_scenario_time_unit() -> None:
         Standard("cycle_p95", "<=", 1.0),
         Standard("otif", ">=", 0.5, "trade"),
         Standard("cycle_mean", "<=", 0.5, "trade"),
-        Standard("cost_total", "<=", 1.0, "trade"),
     )
-    assert scenario.standards.whole_business == {"otif": ">= 0.5", "cycle_p95": "<= 1.0"}
+    assert scenario.standards.flat == {
+        "otif": ">= 0.5",
+        "cycle_p95": "<= 1.0",
+        "otif[trade]": ">= 0.5",
+        "cycle_mean[trade]": "<= 0.5",
+    }
     assert [str(standard) for standard in scenario.standards.all][2] == "otif[trade] >= 0.5"
 
 
@@ -147,6 +150,12 @@ def test_parse_standard_refuses_a_unit_without_a_time_unit() -> None:
             "cycle_p59",
             "standards.segments.trade.cycle_p59",
             ("unknown KPI 'cycle_p59'",),
+        ),
+        (
+            "  segments:\n    trade: {cost_total: '<= 1'}\n",
+            "cost_total",
+            "standards.segments.trade.cost_total",
+            ("cost_total is measured for the whole business only", "otif, perfect_order_rate"),
         ),
         (
             "  segments:\n    trade: {otif: '>= 98 %%'}\n",
@@ -217,9 +226,8 @@ def test_results_standards_has_one_row_per_standard(judged: pd.DataFrame) -> Non
         "cycle_p95 <= 1",
         "otif[trade] >= 0.5",
         "cycle_mean[trade] <= 0.5",
-        "cost_total[trade] <= 1",
     ]
-    assert judged["segment"].tolist() == [None, None, "trade", "trade", "trade"]
+    assert judged["segment"].tolist() == [None, None, "trade", "trade"]
 
 
 def test_a_clear_margin_is_met_or_missed(judged: pd.DataFrame) -> None:
@@ -241,12 +249,6 @@ def test_segment_rows_use_the_segment_kpis() -> None:
     assert judged.loc["otif[trade] >= 0.5", "mean"] == by_segment.loc[("trade", "otif"), "mean"]
     assert judged.loc["otif[trade] >= 0.5", "hi"] == by_segment.loc[("trade", "otif"), "hi"]
     assert judged.loc["otif >= 0.5", "lo"] == results.summary(0.9).loc["otif", "lo"]
-
-
-def test_a_kpi_not_measured_per_segment_is_unclear(judged: pd.DataFrame) -> None:
-    cost = judged.set_index("standard").loc["cost_total[trade] <= 1"]
-    assert math.isnan(cost["mean"])
-    assert cost["status"] == "unclear"
 
 
 def test_one_replication_gives_no_interval_so_unclear() -> None:
@@ -272,11 +274,11 @@ def test_run_prints_the_standards_and_exits_0_when_one_is_missed(tmp_path: Path)
     assert result.exit_code == 0, result.output
     text = result.output
     assert text.index("Service standards") > text.index("cost_per_order")  # after the KPIs
-    assert "2 met, 2 missed, 1 unclear" in text
+    assert "2 met, 2 missed, 0 unclear" in text
     assert "otif [trade]" in text
     written = pd.read_parquet(out / "standards.parquet")
-    assert written["status"].tolist() == ["met", "missed", "met", "missed", "unclear"]
-    assert len(pd.read_csv(out / "standards.csv")) == 5
+    assert written["status"].tolist() == ["met", "missed", "met", "missed"]
+    assert len(pd.read_csv(out / "standards.csv")) == 4
 
 
 def test_run_without_standards_prints_no_standards_table(tmp_path: Path) -> None:
@@ -288,14 +290,18 @@ def test_run_without_standards_prints_no_standards_table(tmp_path: Path) -> None
 
 
 # --- experiments ----------------------------------------------------------------------------------
-def test_an_experiment_without_standards_uses_the_scenario_overall_ones(tmp_path: Path) -> None:
+def test_an_experiment_without_standards_uses_the_scenario_ones(tmp_path: Path) -> None:
     text = SMALL_SWEEP.replace("standards: {otif: {at_least: 0.5}}\n", "")
     path = write_experiment(tmp_path, text, scenario=scenario_text())
     experiment = servsim.load_experiment(path)
-    assert experiment.standards_to_meet == {"otif": ">= 0.5", "cycle_p95": "<= 1.0"}
+    assert (
+        experiment.standards_to_meet == servsim.load_scenario(tmp_path / "shop.yaml").standards.flat
+    )
     assert [str(standard) for standard in experiment.standard_list] == [
         "otif >= 0.5",
         "cycle_p95 <= 1",
+        "otif[trade] >= 0.5",
+        "cycle_mean[trade] <= 0.5",
     ]
 
 
@@ -303,7 +309,7 @@ def test_an_experiment_standards_replace_the_scenario_ones(tmp_path: Path) -> No
     experiment = servsim.load_experiment(
         write_experiment(tmp_path, SMALL_SWEEP, scenario=scenario_text())
     )
-    assert experiment.standards_to_meet == {"otif": {"at_least": 0.5}}
+    assert experiment.standards_to_meet == {"otif": ">= 0.5"}
 
 
 def test_a_sweep_without_standards_is_judged_by_the_scenario_ones(tmp_path: Path) -> None:

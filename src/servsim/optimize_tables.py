@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from servsim.experiment.optimum import OptimizeResult, Winner
@@ -46,7 +47,7 @@ def winner_table(result: OptimizeResult, title: str) -> Table:
         kpi = standard.split(" ")[0]
         status = winner.checks[standard]
         table.add_row(
-            kpi,
+            escape(kpi),  # a segment's KPI, otif[trade], is not rich markup
             _figure(winner.kpis, kpi),
             _figure(winner.search_kpis, kpi),
             f"{standard.split(' ', 1)[1]}: {status}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,6 +24,7 @@ _COMPARISON = re.compile(
     r"^\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%|min|h|d|w)?\s*$"
 )
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(min|h|d|w)\s*$")
+_SEGMENT_COLUMN = re.compile(r"^(\w+)\[([^\[\]]+)\]$")
 _WORDS = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<"}
 
 STANDARD_FORMS = (
@@ -42,8 +43,12 @@ class Standard:
     segment: str | None = None
 
     def __str__(self) -> str:
-        where = "" if self.segment is None else f"[{self.segment}]"
-        return f"{self.kpi}{where} {self.operator} {self.target:g}"
+        return f"{self.column} {self.operator} {self.target:g}"
+
+    @property
+    def column(self) -> str:
+        """Where a sweep records the KPI: ``otif``, or ``otif[trade]`` for a segment's."""
+        return self.kpi if self.segment is None else f"{self.kpi}[{self.segment}]"
 
     @property
     def written(self) -> str:
@@ -125,8 +130,38 @@ def parse_standard(
 
 
 def parse_standards(standards: Mapping[str, Any]) -> list[Standard]:
-    """Every standard of a mapping ``{kpi: written}``, in the order given."""
-    return [parse_standard(kpi, written) for kpi, written in standards.items()]
+    """Every standard of a mapping ``{kpi: written}``, in the order given; a key
+    ``kpi[segment]`` is a target for one customer segment."""
+    parsed = []
+    for key, written in standards.items():
+        kpi, segment = split_column(key)
+        parsed.append(parse_standard(kpi, written, segment=segment))
+    return parsed
+
+
+def split_column(name: str) -> tuple[str, str | None]:
+    """``otif[trade]`` -> ("otif", "trade"); ``otif`` -> ("otif", None)."""
+    match = _SEGMENT_COLUMN.match(name)
+    return (match.group(1), match.group(2)) if match else (name, None)
+
+
+def by_segment(standards: Sequence[Standard]) -> tuple[tuple[str, str], ...]:
+    """The (segment, KPI) pairs the standards ask to measure per segment, each once."""
+    pairs = [(s.segment, s.kpi) for s in standards if s.segment is not None]
+    return tuple(dict.fromkeys(pairs))
+
+
+def segment_kpi(name: str) -> str:
+    """``name`` if it is measured per customer segment; else ValueError saying what is."""
+    from servsim.tables import SEGMENT_KPIS
+
+    known_kpi(name)
+    if name not in SEGMENT_KPIS:
+        raise ValueError(
+            f"{name} is measured for the whole business only, not per segment; "
+            f"per-segment targets may name: {', '.join(SEGMENT_KPIS)}"
+        )
+    return name
 
 
 def known_kpi(name: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from servsim.experiment.frontier import EFFICIENT
@@ -100,7 +101,7 @@ def best_table(results: SweepResults) -> Table:
         for standard in standards:
             counts = checks[str(standard)].value_counts()
             table.add_row(
-                str(standard),
+                escape(str(standard)),  # a segment's KPI, otif[trade], is not rich markup
                 *[f"{counts.get(status, 0)} points" for status in ("met", "unclear", "missed")],
             )
         return table
@@ -119,10 +120,10 @@ def best_table(results: SweepResults) -> Table:
     table.add_column("status")
     table.add_row(results.cost, interval(best, results.cost), "(cost objective)", "")
     for standard in standards:
-        lo, hi = float(best[f"{standard.kpi}_lo"]), float(best[f"{standard.kpi}_hi"])
+        lo, hi = float(best[f"{standard.column}_lo"]), float(best[f"{standard.column}_hi"])
         table.add_row(
-            standard.kpi,
-            interval(best, standard.kpi),
+            escape(standard.column),
+            interval(best, standard.column),
             f"{standard.operator} {format_value(standard.kpi, standard.target)}",
             standard.status(lo, hi),
         )

@@ -7,6 +7,7 @@ import math
 from servsim.aftersales import AFTER_SALE_KPIS
 from servsim.costs import COST_TERMS
 from servsim.retention import RETENTION_KPIS
+from servsim.standards import split_column
 
 KPI_GROUPS: dict[str, tuple[str, ...]] = {
     "Availability": (
@@ -49,6 +50,20 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
     "Cost": (*COST_TERMS, "cost_total", "cost_per_order"),
     "Volume": ("orders",),
 }
+
+SEGMENT_KPIS: tuple[str, ...] = (
+    "orders",
+    "unit_fill_rate",
+    "line_fill_rate",
+    "order_fill_rate",
+    "lost_sales_rate",
+    *(kpi for kpi in KPI_GROUPS["Time and reliability"] if kpi != "staff_utilisation"),
+    *AFTER_SALE_KPIS,
+    "satisfaction_mean",
+    "satisfied_share",
+)
+"""KPIs measured per customer segment (``servsim.breakdowns``): those of its orders. Stock,
+staff, retention and cost figures belong to the whole business."""
 
 RATES = {
     "unit_fill_rate",
@@ -102,6 +117,7 @@ def format_value(kpi: str, value: float) -> str:
     """Rates as percentages, money and levels with sensible precision; NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    kpi = split_column(kpi)[0]  # a segment's KPI (``otif[trade]``) reads as the KPI does
     if kpi in RATES:
         return f"{100 * value:.2f}%"
     if abs(value) >= 1000:

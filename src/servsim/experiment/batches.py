@@ -36,11 +36,14 @@ class Batches:
         results_store: ResultsStore | None,
         progress: Progress | None = None,
         chunk: int | None = None,
+        by_segment: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.runner = runner
         self.store = results_store
         self.progress = progress
         self.chunk = chunk
+        self.by_segment = by_segment
+        """(segment, KPI) pairs every run also measures: the per-segment standards'."""
         self.finished = 0
         self.planned = 0
 
@@ -57,7 +60,8 @@ class Batches:
         self.planned += len(needed)
         self._report()
         size = self.chunk or chunk_size(len(needed), self.runner.workers)
-        results = self.runner.map_unordered(run_chunk, chunked(needed, scenarios, size))
+        chunks = chunked(needed, scenarios, size, self.by_segment)
+        results = self.runner.map_unordered(run_chunk, chunks)
         try:
             for _, rows in results:
                 frame = runs_frame(rows, overrides, converters)
@@ -87,6 +91,7 @@ def stored_batches(
     force: bool,
     progress: Progress | None,
     chunk: int | None,
+    by_segment: tuple[tuple[str, str], ...] = (),
 ) -> Iterator[Batches]:
     """Batches on the executor asked for, stored in ``folder`` (when there is one).
 
@@ -98,7 +103,7 @@ def stored_batches(
     runner = make_executor(executor, workers, client)
     try:
         results_store = ResultsStore.open(folder, manifest, resume, force) if folder else None
-        yield Batches(runner, results_store, progress, chunk)
+        yield Batches(runner, results_store, progress, chunk, by_segment)
     finally:
         if executor is None or isinstance(executor, str):
             runner.close()

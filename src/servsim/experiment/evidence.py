@@ -72,7 +72,7 @@ class Evidence:
         summary = self.summary(point, fresh)
         return {
             str(standard): standard.status(
-                float(summary.at[standard.kpi, "lo"]), float(summary.at[standard.kpi, "hi"])
+                float(summary.at[standard.column, "lo"]), float(summary.at[standard.column, "hi"])
             )
             for standard in standards
         }
@@ -100,7 +100,7 @@ class Evidence:
         """How far the point's means are on the wrong side of the standards, summed, each in
         units of its KPI's spread over the points tried (so no standard drowns the others)."""
         return sum(
-            shortfall(standard, self.mean(point, standard.kpi)) / self.spread(standard.kpi)
+            shortfall(standard, self.mean(point, standard.column)) / self.spread(standard.column)
             for standard in standards
         )
 

@@ -82,8 +82,8 @@ def check_standards(summary: pd.DataFrame, standards: Sequence[Standard]) -> pd.
     checks = pd.DataFrame(index=summary.index)
     checks["point"] = summary["point"]
     for standard in standards:
-        lo = summary[f"{standard.kpi}_lo"].to_numpy(dtype=float)
-        hi = summary[f"{standard.kpi}_hi"].to_numpy(dtype=float)
+        lo = summary[f"{standard.column}_lo"].to_numpy(dtype=float)
+        hi = summary[f"{standard.column}_hi"].to_numpy(dtype=float)
         checks[str(standard)] = [
             standard.status(low, high) for low, high in zip(lo, hi, strict=True)
         ]

@@ -25,6 +25,7 @@ from servsim.errors import (
 from servsim.experiment.schema import Experiment, ListedValues
 from servsim.scenario.loading import load_scenario, plain, read_document, validate_document
 from servsim.scenario.schema import Scenario
+from servsim.scenario.standards import unknown_segment
 
 Lines = dict[tuple[str | int, ...], int]
 
@@ -87,6 +88,7 @@ def _validate(
     experiment._text = text
     experiment._folder = folder
     experiment._lines = dict(lines)
+    _check_segments(experiment, file, lines)
     _check_values(experiment, file, lines)
     _check_points(experiment, file, lines)
     return experiment
@@ -126,6 +128,19 @@ def _value_line(experiment: Experiment, name: str, index: int, lines: Lines) -> 
         if candidate in lines:
             return lines[candidate]
     return line_of(("parameters", name), lines)
+
+
+def _check_segments(experiment: Experiment, file: str | None, lines: Lines) -> None:
+    """Per-segment standards name segments of the scenario."""
+    segments = list(experiment.base_scenario.demand.segments)
+    problems = []
+    for name in experiment.standards.segments:
+        unknown = unknown_segment(name, segments)
+        if unknown is not None:
+            path = ("standards", "segments", name)
+            problems.append(Problem(file, line_of(path, lines), ".".join(path), unknown))
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> None:

@@ -151,13 +151,14 @@ class ConstrainedSearch:
         summary = self.evidence.summary(point)
         goals: dict[str, float] = {}
         for standard in self.standards:
-            lo, hi = float(summary.at[standard.kpi, "lo"]), float(summary.at[standard.kpi, "hi"])
+            column = standard.column
+            lo, hi = float(summary.at[column, "lo"]), float(summary.at[column, "hi"])
             if standard.status(lo, hi) != UNCLEAR:
                 continue
-            mean = float(summary.at[standard.kpi, "mean"])
+            mean = float(summary.at[column, "mean"])
             distance = abs(mean - standard.target) if not math.isnan(mean) else 0.0
             goal = max(distance, CLOSE * (abs(standard.target) or 1.0))
-            goals[standard.kpi] = min(goals.get(standard.kpi, goal), goal)
+            goals[column] = min(goals.get(column, goal), goal)
         return goals
 
     # --- where to look next --------------------------------------------------------------
@@ -209,14 +210,15 @@ class ConstrainedSearch:
         """Per index: predicted (shortfall, cost, point id), the order in which to try them."""
         if not indices:
             return {}
-        kpis = list(dict.fromkeys([self.cost, *(s.kpi for s in self.standards)]))
+        kpis = list(dict.fromkeys([self.cost, *(s.column for s in self.standards)]))
         surrogate = fitted(self.evidence, self.lattice, sorted(tried), kpis)
-        spreads = {standard.kpi: self.evidence.spread(standard.kpi) for standard in self.standards}
+        columns = [standard.column for standard in self.standards]
+        spreads = {column: self.evidence.spread(column) for column in columns}
         guesses = surrogate.predict(self.lattice.coordinates(indices))
         found = {}
         for row, index in enumerate(indices):
             missing = sum(
-                shortfall(standard, float(guesses[standard.kpi][row])) / spreads[standard.kpi]
+                shortfall(standard, float(guesses[standard.column][row])) / spreads[standard.column]
                 for standard in self.standards
             )
             found[index] = (missing, float(guesses[self.cost][row]), self.lattice.point_id(index))

@@ -18,6 +18,7 @@ from servsim.experiment.optimum import OptimizeResult, conclude
 from servsim.experiment.search_runs import SearchRuns
 from servsim.experiment.search_schema import SearchExperiment, load_search
 from servsim.experiment.sweep import content_hash
+from servsim.standards import by_segment
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -47,7 +48,8 @@ def optimize(
     folder = Path(out) if out is not None else experiment.out_folder
     described = search_manifest(experiment, frontier)
     execution = (executor, workers, client, resume, force, progress, chunk)
-    with stored_batches(folder, described, *execution) as batches:
+    measured = by_segment(experiment.standard_list)
+    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
         results_store = batches.store
         runs = SearchRuns(experiment, batches, results_store.completed if results_store else [])
         if frontier:

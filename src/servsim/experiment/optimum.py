@@ -165,7 +165,7 @@ def _closest(search: ConstrainedSearch, point: int) -> Closest:
     summary = search.evidence.summary(point)
     rows = {}
     for standard in search.standards:
-        mean, lo, hi = (float(summary.at[standard.kpi, key]) for key in ("mean", "lo", "hi"))
+        mean, lo, hi = (float(summary.at[standard.column, key]) for key in ("mean", "lo", "hi"))
         by = shortfall(standard, mean)
         rows[str(standard)] = {
             "mean": mean,

@@ -26,7 +26,8 @@ from pydantic import (
 
 from servsim.errors import show
 from servsim.scenario.schema import Scenario
-from servsim.standards import Standard, known_kpi, parse_standard, read_comparison
+from servsim.scenario.standards import SegmentKpiName, ServiceStandards
+from servsim.standards import Standard, known_kpi, parse_standards, read_comparison
 from servsim.tables import KPI_GROUPS
 
 if TYPE_CHECKING:
@@ -248,6 +249,19 @@ def _readable_standard(written: Any) -> Any:
     return written
 
 
+ExperimentTarget = Annotated[Any, AfterValidator(_readable_standard)]
+
+
+class ExperimentStandards(ServiceStandards):
+    """The scenario's form of standards (overall targets beside ``segments:``), without time
+    units: an experiment is read before its scenario, so targets are in the scenario's unit."""
+
+    overall: dict[KpiName, ExperimentTarget] = Field(default_factory=dict)
+    segments: dict[str, dict[SegmentKpiName, ExperimentTarget]] = Field(
+        default_factory=dict, description="segment -> {kpi: target}"
+    )
+
+
 # --- the experiment --------------------------------------------------------------------------
 class Experiment(Frozen):
     """A validated experiment. Build one with :func:`servsim.load_experiment`."""
@@ -264,7 +278,7 @@ class Experiment(Frozen):
     replications: Replications = 10
     seed: Count | None = Field(default=None, ge=0)
     objectives: Objectives = Objectives()
-    standards: dict[KpiName, Annotated[Any, AfterValidator(_readable_standard)]] = {}
+    standards: ExperimentStandards = ExperimentStandards()
     confidence: float = Field(default=0.95, gt=0, lt=1)
     out: str | None = Field(default=None, description="results folder (relative to the file)")
 
@@ -324,16 +338,14 @@ class Experiment(Frozen):
 
     @property
     def standards_to_meet(self) -> dict[str, Any]:
-        """The experiment's standards, else its scenario's overall ones (targets in its unit).
-
-        Per-segment scenario standards are left out: a sweep records the overall KPIs only.
-        """
-        return dict(self.standards) or self.base_scenario.standards.whole_business
+        """The experiment's standards, else its scenario's (targets in the scenario's time
+        unit), as ``{kpi: target, "kpi[segment]": target}``."""
+        return self.standards.flat or self.base_scenario.standards.flat
 
     @property
     def standard_list(self) -> list[Standard]:
         """The standards to meet, parsed."""
-        return [parse_standard(kpi, written) for kpi, written in self.standards_to_meet.items()]
+        return parse_standards(self.standards_to_meet)
 
     def points_to_check(self) -> list[Point]:
         """The combinations applied to the scenario at load time: every point of the design."""

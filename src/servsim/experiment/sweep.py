@@ -24,6 +24,7 @@ from servsim.experiment.results import SweepResults
 from servsim.experiment.schema import AdaptiveReplications, Experiment
 from servsim.experiment.tables import column_converter, runs_table, summarize_points
 from servsim.scenario.schema import Scenario
+from servsim.standards import by_segment
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -53,7 +54,8 @@ def sweep(
     folder = Path(out) if out is not None else experiment.out_folder
     described = manifest(experiment, points)
     execution = (executor, workers, client, resume, force, progress, chunk)
-    with stored_batches(folder, described, *execution) as batches:
+    measured = by_segment(experiment.standard_list)
+    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
         rounds = _Rounds(experiment, points, batches)
         counts = rounds.run()
     results_store = batches.store

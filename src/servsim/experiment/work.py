@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from servsim.breakdowns import kpis_by_segment
 from servsim.experiment.design import Task
 from servsim.metrics import compute_kpis
 from servsim.model import run_replication
@@ -27,22 +28,28 @@ class Chunk:
 
     tasks: tuple[Task, ...]
     scenarios: Mapping[int, Scenario]
+    by_segment: tuple[tuple[str, str], ...] = ()
+    """(segment, KPI) pairs to measure besides the overall KPIs: per-segment standards."""
 
 
 def run_chunk(chunk: Chunk) -> list[dict[str, float]]:
-    """Run every task of the chunk: one row per run (point, replication, seed and the KPIs)."""
+    """Run every task of the chunk: one row per run (point, replication, seed and the KPIs,
+    then a column ``kpi[segment]`` per pair of ``by_segment``)."""
     rows = []
     for task in chunk.tasks:
         scenario = chunk.scenarios[task.point]
         log = run_replication(scenario, task.replication, seed=task.seed)
-        rows.append(
-            {
-                "point": task.point,
-                "replication": task.replication,
-                "seed": task.seed,
-                **compute_kpis(log, scenario),
-            }
-        )
+        row = {
+            "point": task.point,
+            "replication": task.replication,
+            "seed": task.seed,
+            **compute_kpis(log, scenario),
+        }
+        if chunk.by_segment:
+            segments = {kpis["segment"]: kpis for kpis in kpis_by_segment(log, scenario)}
+            for segment, kpi in chunk.by_segment:
+                row[f"{kpi}[{segment}]"] = float(segments[segment][kpi])  # type: ignore[arg-type]
+        rows.append(row)
     return rows
 
 
@@ -53,11 +60,16 @@ def chunk_size(runs: int, workers: int) -> int:
     return max(1, min(LARGEST_CHUNK, math.ceil(runs / (max(workers, 1) * CHUNKS_PER_WORKER))))
 
 
-def chunked(tasks: Sequence[Task], scenarios: Mapping[int, Scenario], size: int) -> list[Chunk]:
+def chunked(
+    tasks: Sequence[Task],
+    scenarios: Mapping[int, Scenario],
+    size: int,
+    by_segment: tuple[tuple[str, str], ...] = (),
+) -> list[Chunk]:
     """Split ``tasks`` (in order) into chunks of ``size``, each with only the scenarios it needs."""
     chunks = []
     for start in range(0, len(tasks), size):
         part = tuple(tasks[start : start + size])
         points = dict.fromkeys(task.point for task in part)
-        chunks.append(Chunk(part, {point: scenarios[point] for point in points}))
+        chunks.append(Chunk(part, {point: scenarios[point] for point in points}, by_segment))
     return chunks

@@ -55,7 +55,7 @@ def exchange_curve(
         if chosen
         else pd.Series(False, index=summary.index)
     )
-    kpis = [x, y, *(standard.kpi for standard in chosen)]
+    kpis = [x, y, *(standard.column for standard in chosen)]
     figure = go.Figure()
     layers = (
         (DOMINATED, "dominated", style.DOMINATED, style.DOMINATED_OPACITY, "markers"),

@@ -166,7 +166,7 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
     )
     fills: list[list[str]] = [["white"] * len(order) for _ in cells]
     for standard in chosen:
-        kpi, key = standard.kpi, str(standard)
+        kpi, key = standard.column, str(standard)
         header.append(key)
         cells.append(
             [

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
 from servsim.costs import COST_TERMS
+from servsim.standards import split_column
 from servsim.tables import DURATIONS, RATES
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
@@ -57,16 +58,22 @@ _SCORES = {"satisfaction_mean"}
 
 def is_rate(kpi: str) -> bool:
     """A share of orders, units or time: shown as a percentage."""
+    kpi = split_column(kpi)[0]
     return kpi in RATES or kpi.endswith(("_rate", "_share")) or kpi == "otif"
 
 
 def is_time(kpi: str) -> bool:
     """A duration, in the scenario's time unit."""
+    kpi = split_column(kpi)[0]
     return kpi in DURATIONS or kpi.startswith("cycle_") or kpi.endswith(("_time", "_wait"))
 
 
 def kpi_name(kpi: str) -> str:
-    """A KPI's name in words: ``cycle_p95`` -> ``Order cycle time, p95``."""
+    """A KPI's name in words: ``cycle_p95`` -> ``Order cycle time, p95``; a segment's KPI
+    ``otif[trade]`` -> ``OTIF (trade)``."""
+    kpi, segment = split_column(kpi)
+    if segment is not None:
+        return f"{kpi_name(kpi)} ({segment})"
     if kpi in NAMES:
         return NAMES[kpi]
     if kpi.startswith("cycle_p"):

@@ -83,7 +83,7 @@ def kpi_by_parameter(
             )
         )
     for standard in standards_of(sweep, None):
-        if standard.kpi == kpi:
+        if standard.column == kpi:
             figure.add_hline(
                 y=standard.target,
                 line={"dash": "dash", "color": style.STATUS_COLOURS["missed"], "width": 1.5},

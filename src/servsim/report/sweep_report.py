@@ -130,8 +130,9 @@ def _column(sweep: SweepResults, row: pd.Series, standards: list[Standard]) -> l
     for kpi in (sweep.cost, sweep.satisfaction):
         cells.append(_interval(row, kpi))
     for standard in standards:
-        status = standard.status(float(row[f"{standard.kpi}_lo"]), float(row[f"{standard.kpi}_hi"]))
-        cells.append(f"{status}: {_interval(row, standard.kpi)}")
+        column = standard.column
+        status = standard.status(float(row[f"{column}_lo"]), float(row[f"{column}_hi"]))
+        cells.append(f"{status}: {_interval(row, column)}")
     cells.append(str(int(row["runs"])))
     return cells
 
@@ -206,7 +207,7 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
             )
         )
     if len(sweep.parameters) >= 2:
-        measured = [s.kpi for s in standards_of(sweep, None)]
+        measured = [s.column for s in standards_of(sweep, None)]
         columns = sweep.summary.columns
         kpi = next((k for k in measured if f"{k}_mean" in columns), sweep.satisfaction)
         parts.append(

@@ -6,7 +6,6 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,7 +44,7 @@ from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, StaffCalendar
-from servsim.scenario.standards import ServiceStandards
+from servsim.scenario.standards import ServiceStandards, unknown_segment
 from servsim.scenario.tiers import TIER_PRESETS, Tier
 from servsim.units import TimeUnit, parse_duration
 
@@ -379,15 +378,10 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _standards_name_segments(self) -> Scenario:
-        segments = list(self.demand.segments)
         for name in self.standards.segments:
-            if name not in segments:
-                close = difflib.get_close_matches(name, segments, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ValueError(
-                    f"standards.segments.{name}: unknown segment {name!r}{hint}; segments are: "
-                    + ", ".join(segments)
-                )
+            unknown = unknown_segment(name, list(self.demand.segments))
+            if unknown is not None:
+                raise ValueError(f"standards.segments.{name}: {unknown}")
         return self
 
     def _substitutes_are_stocked_products(self) -> None:

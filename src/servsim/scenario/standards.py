@@ -7,6 +7,8 @@ once, at load time, into :class:`servsim.standards.Standard` in the scenario's t
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,7 +22,7 @@ from pydantic import (
 )
 
 from servsim.scenario.section import Section
-from servsim.standards import Standard, known_kpi, parse_standard, read_comparison
+from servsim.standards import Standard, known_kpi, parse_standard, read_comparison, segment_kpi
 
 
 def _readable(written: Any) -> Any:
@@ -29,6 +31,7 @@ def _readable(written: Any) -> Any:
 
 
 KpiName = Annotated[str, AfterValidator(known_kpi)]
+SegmentKpiName = Annotated[str, AfterValidator(segment_kpi)]
 WrittenStandard = Annotated[Any, AfterValidator(_readable)]
 """A comparison as written (``">= 0.95"``, ``"<= 72h"``, ``{at_least: 0.95}``), form checked."""
 
@@ -40,7 +43,7 @@ class ServiceStandards(Section):
     """
 
     overall: dict[KpiName, WrittenStandard] = Field(default_factory=dict)
-    segments: dict[str, dict[KpiName, WrittenStandard]] = Field(
+    segments: dict[str, dict[SegmentKpiName, WrittenStandard]] = Field(
         default_factory=dict, description="segment -> {kpi: target}"
     )
 
@@ -84,9 +87,19 @@ class ServiceStandards(Section):
         return self._parsed
 
     @property
-    def whole_business(self) -> dict[str, str]:
-        """The overall standards as ``{kpi: '<= 72.0'}`` in the time unit (for experiments)."""
-        return {standard.kpi: standard.written for standard in self._parsed if not standard.segment}
+    def flat(self) -> dict[str, str]:
+        """Every standard as ``{kpi: '<= 72.0', 'kpi[segment]': '>= 0.98'}`` in the time
+        unit: the form of an experiment's standards."""
+        return {standard.column: standard.written for standard in self._parsed}
 
     def __bool__(self) -> bool:
         return bool(self._parsed)
+
+
+def unknown_segment(name: str, segments: Sequence[str]) -> str | None:
+    """Why ``name`` is not one of ``segments`` (with the closest), or None when it is."""
+    if name in segments:
+        return None
+    close = difflib.get_close_matches(name, segments, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown segment {name!r}{hint}; segments are: {', '.join(segments)}"
