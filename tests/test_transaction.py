@@ -10,7 +10,9 @@ import copy
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from scipy import stats
 
 import servsim
 from servsim import theory
@@ -72,6 +74,62 @@ def test_without_priorities_both_segments_wait_like_one_fifo_queue() -> None:
     for segment in ("urgent", "normal"):
         row = summary.loc[(segment, "processing_wait")]
         assert row["lo"] <= fifo <= row["hi"]
+
+
+def _backordering_segments(favoured_tier: str) -> servsim.Scenario:
+    """A third of the demand from a segment of ``favoured_tier``; base stock S = 20 against a
+    lead-time demand of 21.6 units, so most units wait for stock."""
+    return stage_scenario(
+        horizon=3000,
+        warmup=200,
+        replications=5,
+        demand={
+            "segments": {
+                "favoured": {
+                    "arrivals": {"process": "poisson", "rate": 0.3},
+                    "mix": {"A": 1.0},
+                    "tier": favoured_tier,
+                },
+                "others": {
+                    "arrivals": {"process": "poisson", "rate": 0.6},
+                    "mix": {"A": 1.0},
+                    "tier": "basic",
+                },
+            }
+        },
+        stocking={
+            "stockout": "backorder",
+            "items": {"A": {"policy": "base_stock", "S": 20, "lead_time": 24}},
+        },
+    )
+
+
+def _stock_wait_by_segment(results: servsim.Results) -> pd.DataFrame:
+    """Mean wait for stock per order (one unit each), by replication (rows) and segment."""
+    counted = results.orders[results.orders["counted"]]
+    table = counted.pivot_table("backorder_wait", "replication", "segment", "mean", observed=True)
+    return table
+
+
+def test_arriving_stock_fills_the_favoured_tiers_backorders_first() -> None:
+    fifo = servsim.simulate(_backordering_segments("basic"))
+    favoured = servsim.simulate(_backordering_segments("exceptional"))
+    # Who gets an arriving unit does not change how many units wait: demand and replenishments
+    # are the same, so the stock levels are the same at every moment, and so is every shortage.
+    pd.testing.assert_frame_equal(fifo.stock_levels, favoured.stock_levels)
+    short = [r.lines.groupby("replication")["backordered"].sum() for r in (fifo, favoured)]
+    pd.testing.assert_series_equal(short[0], short[1])
+    assert short[0].min() > 1000  # plenty of waiting to share out
+    change = _stock_wait_by_segment(favoured) - _stock_wait_by_segment(fifo)
+    for segment, sign in (("favoured", -1), ("others", 1)):
+        lo, hi = paired_interval(change[segment])
+        assert (hi < 0) if sign < 0 else (lo > 0), (segment, lo, hi)
+
+
+def paired_interval(differences: pd.Series, confidence: float = 0.99) -> tuple[float, float]:
+    """The t interval of the mean of paired differences (common random numbers)."""
+    half = stats.t.ppf((1 + confidence) / 2, len(differences) - 1) * differences.sem()
+    return differences.mean() - half, differences.mean() + half
 
 
 HOURS = [0.2] * 6 + [1.0] * 3 + [2.5] * 8 + [1.0] * 4 + [0.5] * 3

@@ -1,10 +1,11 @@
-"""A stock point per SKU: allocation first come first served, a FIFO backorder queue, and
-replenishment by the item's policy with a lead time drawn per replenishment order (so orders
-may overtake one another). It deals in order lines; what happens to the order is not its job."""
+"""A stock point per SKU: allocation first come first served, a backorder queue served by
+priority (the tier's) and first come first served within one, and replenishment by the item's
+policy with a lead time drawn per replenishment order (so orders may overtake one another). It
+deals in order lines; what happens to the order is not its job."""
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Callable, Iterator
 
 import simpy
@@ -45,8 +46,10 @@ class StockPoint:
         self.on_order = 0
         self.backorders = 0
         self.lost_units = 0
-        self.waiting: deque[list[int]] = deque()
-        """Backordered lines in arrival order: [line, units still to allocate]."""
+        self.waiting: list[list[int]] = []
+        """Backordered lines, a heap of [-priority, arrival number, line, units still to
+        allocate]: the highest priority first, then the earliest."""
+        self._arrivals = 0
         self._continuous = policy.review_period is None
         self._after_demand = (
             self._replenish if emergency is not None else self._review if self._continuous else None
@@ -56,9 +59,11 @@ class StockPoint:
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
-    def demand(self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0) -> int:
+    def demand(
+        self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0, priority: int = 0
+    ) -> int:
         """A line arrives: take what is on hand (above what is ``reserved`` against it); the
-        rest is lost or backordered (returned)."""
+        rest is lost or backordered (returned), waiting with the order's ``priority``."""
         record = self.record
         on_hand = self.on_hand
         available = on_hand - reserved if on_hand > reserved else 0
@@ -69,13 +74,15 @@ class StockPoint:
             record.lost.append(0)
             record.allocated.append(self.env.now)
         else:
-            short = self._shortage(line, quantity, available, lose_shortage)
+            short = self._shortage(line, quantity, available, lose_shortage, priority)
         record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
         if self._after_demand is not None:
             self._after_demand()
         return short
 
-    def _shortage(self, line: int, quantity: int, filled: int, lose_shortage: bool) -> int:
+    def _shortage(
+        self, line: int, quantity: int, filled: int, lose_shortage: bool, priority: int
+    ) -> int:
         record = self.record
         short = quantity - filled
         self.on_hand -= filled
@@ -86,7 +93,8 @@ class StockPoint:
             record.allocated.append(self.env.now)
             return 0
         self.backorders += short
-        self.waiting.append([line, short])
+        heapq.heappush(self.waiting, [-priority, self._arrivals, line, short])
+        self._arrivals += 1
         record.lost.append(0)
         record.allocated.append(NOT_YET)
         record.backorder_wait[line] = 0.0
@@ -148,23 +156,24 @@ class StockPoint:
             self._after_demand()
 
     def _put_away(self, quantity: int) -> None:
-        """Units come in: fill the backorder queue first, the rest goes on hand."""
+        """Units come in: fill the backorder queue first (by priority, then arrival), the rest
+        goes on hand."""
         record = self.record
         now = self.env.now
         self.on_hand += quantity
         waiting = self.waiting
         while waiting and self.on_hand:
             head = waiting[0]
-            line, missing = head
+            line, missing = head[2], head[3]
             given = missing if missing <= self.on_hand else self.on_hand
             self.on_hand -= given
             self.backorders -= given
             placed = record.placed[record.line_order[line]]
             record.backorder_wait[line] += given * (now - placed)
             if given < missing:
-                head[1] = missing - given
+                head[3] = missing - given
                 break
-            waiting.popleft()
+            heapq.heappop(waiting)
             record.allocated[line] = now
             self.line_complete(line)
         record.levels.extend((now, self.sku_index, self.on_hand, self.backorders))
@@ -184,7 +193,9 @@ class UnlimitedStock:
         self.record = record
         self.now = now
 
-    def demand(self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0) -> int:
+    def demand(
+        self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0, priority: int = 0
+    ) -> int:
         record = self.record
         record.filled.append(quantity)
         record.lost.append(0)

@@ -345,7 +345,9 @@ class World:
             self.record.postponed[order] = policy.delay  # type: ignore[attr-defined]
         elif fate is Fate.CANCEL:
             self.record.cancelled.add(line)
-        return stock.demand(line, remaining, fate is Fate.LOSE or fate is Fate.CANCEL, reserved)
+        lose = fate is Fate.LOSE or fate is Fate.CANCEL
+        priority = self._service_of(order, segment)[0]
+        return stock.demand(line, remaining, lose, reserved, priority)
 
     def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
         """Offer the substitutes in rank order; the first in stock that is accepted serves."""
@@ -395,11 +397,7 @@ class World:
             duration = self._service_of_order[order]
         else:
             duration = next(self._extra_service)
-        segment = self.record.segment[order]
-        if self._any_urgent and order in self.record.urgent:
-            priority, mode = self._urgent_service[segment]
-        else:
-            priority, mode = self._service_of_segment[segment]
+        priority, mode = self._service_of(order, self.record.segment[order])
         shipments = self.record.shipments
         now = self.env.now
         if self.clerks.immediate:
@@ -418,6 +416,12 @@ class World:
         shipment = len(shipments) // SHIPMENT_WIDTH
         shipments.extend((order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0))
         self.clerks.submit(shipment, duration, priority)
+
+    def _service_of(self, order: int, segment: int) -> tuple[int, int]:
+        """The order's (priority, carrier mode): its tier's, or its segment's urgent tier's."""
+        if self._any_urgent and order in self.record.urgent:
+            return self._urgent_service[segment]
+        return self._service_of_segment[segment]
 
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""

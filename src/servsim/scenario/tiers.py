@@ -1,8 +1,9 @@
 """Service tiers: what a segment is promised and how it is served (basic, enhanced, exceptional).
 
-A tier sets the priority in the processing queue (higher first), the promised time from order
-to delivery, and the carrier mode. The three named presets differ in priority only; a
-scenario's ``tiers:`` section sets their promise and mode, or defines tiers of its own.
+A tier sets the priority (higher first) in the processing queue and in the backorder queue
+that arriving stock fills, the promised time from order to delivery, and the carrier mode.
+The three named presets differ in priority only; a scenario's ``tiers:`` section sets their
+promise and mode, or defines tiers of its own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def _optional_duration(value: Any, info: Any) -> Any:
 
 
 class Tier(Section):
-    priority: int = Field(default=0, ge=0, le=100, description="higher is processed first")
+    priority: int = Field(
+        default=0, ge=0, le=100, description="higher is processed and restocked first"
+    )
     promise: Annotated[float | None, BeforeValidator(_optional_duration)] = Field(
         default=None, ge=0, description="promised order-to-delivery time (default: delivery's)"
     )
