@@ -22,27 +22,22 @@ from tests.conftest import STAGE_BASE, stage_scenario
 ONE_CLERK = {"staff": 1, "time": {"dist": "exponential", "mean": 1.0}}
 
 
-def _two_segments(urgent_tier: str, **extra: object) -> servsim.Scenario:
-    return stage_scenario(
-        horizon=8000,
-        warmup=500,
-        demand={
-            "segments": {
-                "urgent": {
-                    "arrivals": {"process": "poisson", "rate": 0.3},
-                    "mix": {"A": 1.0},
-                    "tier": urgent_tier,
-                },
-                "normal": {
-                    "arrivals": {"process": "poisson", "rate": 0.45},
-                    "mix": {"A": 1.0},
-                    "tier": "basic",
-                },
-            }
-        },
-        processing=ONE_CLERK,
-        **extra,
-    )
+def _two_segments(
+    urgent_tier: str, normal_rate: float = 0.45, **sections: object
+) -> servsim.Scenario:
+    """Orders of one unit from an "urgent" segment of ``urgent_tier`` (0.3 an hour) and a
+    "normal" one of the basic tier, served by one clerk unless ``sections`` say otherwise."""
+    settings: dict[str, object] = {
+        "horizon": 8000,
+        "warmup": 500,
+        "processing": ONE_CLERK,
+        **sections,
+    }
+    segments = {
+        name: {"arrivals": {"process": "poisson", "rate": rate}, "mix": {"A": 1.0}, "tier": tier}
+        for name, rate, tier in (("urgent", 0.3, urgent_tier), ("normal", normal_rate, "basic"))
+    }
+    return stage_scenario(demand={"segments": segments}, **settings)
 
 
 def test_priority_waits_match_cobham_for_two_classes() -> None:
@@ -79,24 +74,13 @@ def test_without_priorities_both_segments_wait_like_one_fifo_queue() -> None:
 def _backordering_segments(favoured_tier: str) -> servsim.Scenario:
     """A third of the demand from a segment of ``favoured_tier``; base stock S = 20 against a
     lead-time demand of 21.6 units, so most units wait for stock."""
-    return stage_scenario(
+    return _two_segments(
+        favoured_tier,
+        normal_rate=0.6,
         horizon=3000,
         warmup=200,
         replications=5,
-        demand={
-            "segments": {
-                "favoured": {
-                    "arrivals": {"process": "poisson", "rate": 0.3},
-                    "mix": {"A": 1.0},
-                    "tier": favoured_tier,
-                },
-                "others": {
-                    "arrivals": {"process": "poisson", "rate": 0.6},
-                    "mix": {"A": 1.0},
-                    "tier": "basic",
-                },
-            }
-        },
+        processing="none",
         stocking={
             "stockout": "backorder",
             "items": {"A": {"policy": "base_stock", "S": 20, "lead_time": 24}},
@@ -121,7 +105,7 @@ def test_arriving_stock_fills_the_favoured_tiers_backorders_first() -> None:
     pd.testing.assert_series_equal(short[0], short[1])
     assert short[0].min() > 1000  # plenty of waiting to share out
     change = _stock_wait_by_segment(favoured) - _stock_wait_by_segment(fifo)
-    for segment, sign in (("favoured", -1), ("others", 1)):
+    for segment, sign in (("urgent", -1), ("normal", 1)):
         lo, hi = paired_interval(change[segment])
         assert (hi < 0) if sign < 0 else (lo > 0), (segment, lo, hi)
 
