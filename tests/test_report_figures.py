@@ -10,7 +10,7 @@ import yaml
 
 import servsim
 from servsim import report
-from servsim.report import style
+from servsim.report import exchange, style
 from servsim.report.run_figures import binned_average
 from tests import report_tables
 from tests.conftest import SMALL_SHOP
@@ -68,6 +68,20 @@ def test_every_point_has_error_bars_on_both_axes_from_its_interval(sweep):
     np.testing.assert_allclose(frontier.error_y.array, [0.01, 0.02, 0.01])
     wide = _trace(figure, "not told apart from the frontier")
     np.testing.assert_allclose(wide.error_x.array, [2.0])
+
+
+def test_a_rates_interval_is_cut_to_zero_and_one_where_the_t_interval_reaches_past():
+    summary = pd.DataFrame(
+        {"otif_mean": [0.95, 0.05], "otif_lo": [0.85, -0.04], "otif_hi": [1.05, 0.14]}
+    )
+    figure = go.Figure(
+        go.Scatter(x=[0, 1], y=[0.95, 0.05], error_y=exchange._error_bars(summary, "otif", "black"))
+    )
+    np.testing.assert_allclose(figure.data[0].error_y.array, [0.05, 0.09])
+    np.testing.assert_allclose(figure.data[0].error_y.arrayminus, [0.10, 0.05])
+    assert style.format_interval("otif", 0.95, 0.85, 1.05) == "95.0% [85.0%, 100.0%]"
+    assert style.format_interval("otif[trade]", 0.05, -0.04, 0.14) == "5.0% [0.0%, 14.0%]"
+    assert style.format_interval("cost_per_order", 5.0, -1.0, 11.0).endswith("[-1.00, 11.00]")
 
 
 def test_points_meeting_every_standard_are_ringed_and_the_cheapest_starred(sweep):

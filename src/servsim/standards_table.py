@@ -9,7 +9,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from servsim.tables import RATES, format_value
+from servsim.tables import RATES, format_value, possible_interval
 
 STATUS_STYLES = {"met": "green", "missed": "bold red", "unclear": "yellow"}
 """How each status is coloured: a missed standard must stand out."""
@@ -34,7 +34,7 @@ def standards_table(standards: pd.DataFrame, time_unit: str, confidence: float) 
     for row in standards.itertuples(index=False):
         kpi = str(row.kpi)
         name = kpi if row.segment is None else escape(f"{kpi} [{row.segment}]")
-        lo, hi = float(row.lo), float(row.hi)
+        lo, hi = possible_interval(kpi, float(row.lo), float(row.hi))
         spread = "-" if math.isnan(lo) else f"{format_value(kpi, lo)} .. {format_value(kpi, hi)}"
         status = str(row.status)
         table.add_row(

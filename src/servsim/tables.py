@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from typing import TypeVar
+
+import numpy as np
 
 from servsim.aftersales import AFTER_SALE_KPIS
 from servsim.costs import COST_TERMS
@@ -111,6 +114,20 @@ DURATIONS = {
     "install_wait_mean",
 }
 """KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
+
+
+Bound = TypeVar("Bound", float, np.ndarray)
+
+
+def possible_interval(kpi: str, lo: Bound, hi: Bound) -> tuple[Bound, Bound]:
+    """A confidence interval cut to what the KPI can be: a rate lies within 0..1.
+
+    A t interval of a rate near 1 over few replications can reach past 100%; the mean cannot,
+    so the cut interval covers it as often and reads sensibly. Summaries keep the t interval.
+    """
+    if split_column(kpi)[0] in RATES:
+        return np.maximum(lo, 0.0), np.minimum(hi, 1.0)
+    return lo, hi
 
 
 def format_value(kpi: str, value: float) -> str:

@@ -152,8 +152,11 @@ def _status(summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: B
 def _error_bars(rows: pd.DataFrame, kpi: str, colour: str) -> dict[str, Any]:
     """Asymmetric error bars from a KPI's interval (none where there is none)."""
     mean = rows[f"{kpi}_mean"].to_numpy(dtype=float)
-    above = np.nan_to_num(rows[f"{kpi}_hi"].to_numpy(dtype=float) - mean)
-    below = np.nan_to_num(mean - rows[f"{kpi}_lo"].to_numpy(dtype=float))
+    lo, hi = style.possible_interval(
+        kpi, rows[f"{kpi}_lo"].to_numpy(dtype=float), rows[f"{kpi}_hi"].to_numpy(dtype=float)
+    )
+    above = np.nan_to_num(hi - mean)
+    below = np.nan_to_num(mean - lo)
     return {
         "type": "data",
         "symmetric": False,

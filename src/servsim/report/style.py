@@ -16,7 +16,7 @@ from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
 from servsim.costs import COST_TERMS
 from servsim.standards import split_column
-from servsim.tables import DURATIONS, RATES
+from servsim.tables import DURATIONS, RATES, possible_interval
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
 """A standard met, unclear (the interval straddles the target) or missed."""
@@ -117,6 +117,7 @@ def format_interval(kpi: str, mean: float, lo: float, hi: float) -> str:
     """``mean [lo, hi]``, or the mean alone when there is no interval (one run)."""
     if lo != lo or hi != hi:
         return format_number(kpi, mean)
+    lo, hi = possible_interval(kpi, lo, hi)
     return f"{format_number(kpi, mean)} [{format_number(kpi, lo)}, {format_number(kpi, hi)}]"
 
 

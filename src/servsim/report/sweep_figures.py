@@ -53,8 +53,11 @@ def kpi_by_parameter(
         colour = style.series_colour(index)
         name = kpi if by is None else f"{names[by]} {value}"
         x = [_axis_value(v) for v in order]
-        lo = line[f"{kpi}_lo"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float)
-        hi = line[f"{kpi}_hi"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float)
+        lo, hi = style.possible_interval(
+            kpi,
+            line[f"{kpi}_lo"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float),
+            line[f"{kpi}_hi"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float),
+        )
         figure.add_trace(
             go.Scatter(
                 x=[*x, *x[::-1]],
