@@ -11,6 +11,7 @@ import pytest
 import servsim
 from servsim import theory
 from servsim.experiment.store import read_runs
+from servsim.report import style
 from tests.sweep_helpers import assert_same_table
 
 ARRIVAL_RATE = 2.0  # orders an hour, one unit each
@@ -191,3 +192,8 @@ def test_a_search_folder_makes_a_decision_review_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "Recommended" in page and "Service standards per policy" in page
+    # beside the search runs' figures, the winner's fresh replications: the final check
+    assert "recommended: final check" in page
+    assert f"ran it again on {found.winner.kpis.at['cost_total', 'n']:.0f} fresh" in page
+    fresh = found.winner.kpis.loc["cost_total"]
+    assert style.format_interval("cost_total", *fresh[["mean", "lo", "hi"]]) in page

@@ -116,16 +116,19 @@ DURATIONS = {
 """KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
 
 
+WITHIN_ZERO_AND_ONE = {*RATES, "satisfaction_mean"}
+"""KPIs that cannot be below 0 or above 1: the rates and the mean satisfaction score."""
+
 Bound = TypeVar("Bound", float, np.ndarray)
 
 
 def possible_interval(kpi: str, lo: Bound, hi: Bound) -> tuple[Bound, Bound]:
-    """A confidence interval cut to what the KPI can be: a rate lies within 0..1.
+    """A confidence interval cut to what the KPI can be: a rate or a score within 0..1.
 
     A t interval of a rate near 1 over few replications can reach past 100%; the mean cannot,
     so the cut interval covers it as often and reads sensibly. Summaries keep the t interval.
     """
-    if split_column(kpi)[0] in RATES:
+    if split_column(kpi)[0] in WITHIN_ZERO_AND_ONE:
         return np.maximum(lo, 0.0), np.minimum(hi, 1.0)
     return lo, hi
 

@@ -15,8 +15,10 @@ import pandas as pd
 
 from servsim.errors import ScenarioError
 from servsim.experiment import store
+from servsim.experiment.evidence import FRESH
 from servsim.experiment.frontier import EFFICIENT, check_standards
 from servsim.experiment.results import SweepResults
+from servsim.experiment.tables import summarize_points
 from servsim.report import document, style
 from servsim.report.exchange import exchange_curve
 from servsim.report.points import parameter_names, standards_of
@@ -113,14 +115,44 @@ def _recommendation(sweep: SweepResults) -> str:
         if len(meeting) > 1
         else " No other policy meets every standard."
     )
+    check, confirmation = _final_check(sweep, best, standards)
+    if check is not None:
+        chosen.insert(1, check)
+        headings.insert(1, "recommended: final check")
     return document.section(
         "Summary",
         f'<div class="box"><p><b>Recommended: point {int(best["point"])} '
         f"({document.escape(values)})</b>, the cheapest of the {len(meeting)} policies "
         "that meet every standard "
-        f"({document.escape(written)}) with {level} confidence.{runner}</p>"
+        f"({document.escape(written)}) with {level} confidence.{runner}{confirmation}</p>"
         + _side_by_side(sweep, headings, [_column(sweep, r, standards) for r in chosen], standards)
         + "</div>",
+    )
+
+
+def _final_check(
+    sweep: SweepResults, best: pd.Series, standards: list[Standard]
+) -> tuple[pd.Series | None, str]:
+    """The optimizer's fresh replications of the recommended point (new random numbers, so
+    free of the luck that helped pick it), summarized, and a sentence on what they say."""
+    runs = sweep.runs
+    fresh = runs[(runs["point"] == best["point"]) & (runs["replication"] >= FRESH)]
+    if fresh.empty:
+        return None, ""
+    row = summarize_points(fresh, sweep.parameters, sweep.confidence).iloc[0]
+    statuses = [
+        standard.status(float(row[f"{standard.column}_lo"]), float(row[f"{standard.column}_hi"]))
+        for standard in standards
+    ]
+    verdict = (
+        "they meet every standard too"
+        if all(status == "met" for status in statuses)
+        else "they do not settle every standard: "
+        + ", ".join(f"{s} {status}" for s, status in zip(standards, statuses, strict=True))
+    )
+    return row, document.escape(
+        f" The optimizer ran it again on {len(fresh)} fresh replications (new random numbers, "
+        f"free of the luck that helped choose it): {verdict}."
     )
 
 
