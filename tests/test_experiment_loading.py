@@ -12,6 +12,7 @@ from servsim.cli import main
 from servsim.experiment.schema import KPI_NAMES, Experiment
 from servsim.metrics import compute_kpis
 from servsim.model import run_replication
+from servsim.tables import DURATIONS, RATES
 from tests.conftest import SMALL_SHOP
 from tests.sweep_helpers import SMALL_SWEEP, write_experiment
 
@@ -56,6 +57,13 @@ def test_kpi_names_are_the_columns_of_a_run() -> None:
     scenario = servsim.load_scenario(__import__("yaml").safe_load(SMALL_SHOP))
     kpis = compute_kpis(run_replication(scenario, 0), scenario)
     assert set(KPI_NAMES) == set(kpis)
+
+
+def test_rates_and_durations_are_kpis_and_every_rate_is_listed() -> None:
+    assert set(KPI_NAMES) >= RATES | DURATIONS
+    assert not RATES & DURATIONS
+    named_as_rates = {kpi for kpi in KPI_NAMES if kpi.endswith(("_rate", "_share"))}
+    assert named_as_rates <= RATES  # a new rate KPI must be listed, or it reads as a number
 
 
 def test_a_standard_must_be_readable(tmp_path: Path) -> None:

@@ -57,15 +57,13 @@ _SCORES = {"satisfaction_mean"}
 
 
 def is_rate(kpi: str) -> bool:
-    """A share of orders, units or time: shown as a percentage."""
-    kpi = split_column(kpi)[0]
-    return kpi in RATES or kpi.endswith(("_rate", "_share")) or kpi == "otif"
+    """A share of orders, units or time (also a segment's, ``otif[trade]``): a percentage."""
+    return split_column(kpi)[0] in RATES
 
 
 def is_time(kpi: str) -> bool:
     """A duration, in the scenario's time unit."""
-    kpi = split_column(kpi)[0]
-    return kpi in DURATIONS or kpi.startswith("cycle_") or kpi.endswith(("_time", "_wait"))
+    return split_column(kpi)[0] in DURATIONS
 
 
 def kpi_name(kpi: str) -> str:
