@@ -47,6 +47,12 @@ RESULT_FILES = {
     "orders.parquet",
     "lines.csv",
     "lines.parquet",
+    "stock_levels.csv",
+    "stock_levels.parquet",
+    "busy_staff.csv",
+    "busy_staff.parquet",
+    "scenario.yaml",
+    "run.json",
 }
 KPI_COLUMNS = {
     "replication",

@@ -151,3 +151,49 @@ def test_cli_run_with_report(tmp_path, monkeypatch):
     into_out = runner.invoke(main, ["run", str(scenario), "-n", "2", "--out", "out", "--report"])
     assert into_out.exit_code == 0, into_out.output
     assert (tmp_path / "out" / "report.html").is_file()
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_cli_report_of_a_run_folder_is_the_run_report(tmp_path, monkeypatch):
+    """`servsim run --out` keeps what a report needs: `servsim report` on the folder later
+    gives the page `run --report` gave, but for the scenario shown as run (overrides in)."""
+    from tests.test_standards import scenario_text
+
+    (tmp_path / "shop.yaml").write_text(scenario_text())  # with a per-segment standard
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["run", "shop.yaml", "-n", "2", "--out", "out", "--report", "at-once.html"]
+    )
+    assert done.exit_code == 0, done.output
+    later = runner.invoke(main, ["report", "out"])
+    assert later.exit_code == 0, later.output
+    pages = [UUID.sub("id", Path(name).read_text()) for name in ("at-once.html", "out/report.html")]
+    settings = "<h2>Settings</h2>"
+    assert pages[0].split(settings)[0] == pages[1].split(settings)[0]
+    assert "<td>otif[trade] &gt;= 0.5</td>" in pages[1]  # judged from the kept breakdown
+    assert "Scenario file out/scenario.yaml" in pages[1]
+    _self_contained(pages[1])
+
+
+def test_a_run_folder_without_what_a_report_needs_points_to_run_report(tmp_path):
+    (tmp_path / "kpis.parquet").write_bytes(b"")  # a folder an older servsim wrote
+    done = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert done.exit_code == 2
+    assert "servsim run FILE --report" in done.output
+
+
+def test_stored_results_name_the_tables_the_folder_does_not_keep(tmp_path):
+    from servsim.run_folder import read_run_folder, write_run_folder
+
+    results = small_run()
+    write_run_folder(results, tmp_path / "run", confidence=0.9)
+    stored, confidence = read_run_folder(tmp_path / "run")
+    assert confidence == 0.9 and stored.seed == results.seed
+    assert stored.scenario == results.scenario
+    assert stored.summary(0.9).equals(results.summary(0.9))
+    assert stored.stock_levels.equals(results.stock_levels)
+    with pytest.raises(ValueError, match="keeps no shipments table"):
+        stored.shipments  # noqa: B018

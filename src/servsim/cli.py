@@ -32,6 +32,7 @@ from servsim.experiment.sweep import Progress as ProgressCallback
 from servsim.experiment.sweep import sweep
 from servsim.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
 from servsim.report.writer import write_report
+from servsim.run_folder import is_run_folder, read_run_folder, write_run_folder
 from servsim.runner import Results, simulate
 from servsim.scenario.loading import load_scenario
 from servsim.standards_table import standards_table
@@ -160,7 +161,7 @@ def run(
     for grouping in by:
         _print_breakdown(results, grouping, confidence)
     if out is not None:
-        written = write_results(results, out, confidence, by)
+        written = write_run_folder(results, out, confidence, by)
         console.print(f"Wrote {', '.join(path.name for path in written)} to {out}", markup=False)
     if report_file is not None:
         write_report(results, report_file, force=True, confidence=confidence)
@@ -217,31 +218,6 @@ def _print_breakdown(results: Results, by: str, confidence: float) -> None:
     console.print(table)
 
 
-def write_results(
-    results: Results, out: Path, confidence: float, by: tuple[str, ...] = ()
-) -> list[Path]:
-    """KPIs per replication, the summary and the order log (and breakdowns): CSV and Parquet."""
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "kpis": results.kpis,
-        "summary": results.summary(confidence).rename_axis("kpi").reset_index(),
-        "orders": results.orders,
-        "lines": results.lines,
-    }
-    if results.scenario.standards:
-        tables["standards"] = results.standards(confidence)
-    for grouping in by:
-        tables[f"kpis_by_{grouping}"] = results.kpis_by(grouping)
-        tables[f"summary_by_{grouping}"] = results.summary_by(grouping, confidence).reset_index()
-    written = []
-    for name, frame in tables.items():
-        for suffix, write in ((".csv", frame.to_csv), (".parquet", frame.to_parquet)):
-            path = out / f"{name}{suffix}"
-            write(path, index=False)
-            written.append(path)
-    return written
-
-
 def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | None:
     """Where ``run --report`` writes: the path given, else in --out, else beside the cwd."""
     if given is None:
@@ -273,14 +249,19 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     offline (the recommended policy, the exchange curve, costs, standards, settings)."""
     if not results_dir.is_dir():
         _fail(f"{results_dir}: no such folder; give the out: folder of a sweep")
+    target = out if out is not None else results_dir / "report.html"
+    if is_run_folder(results_dir):
+        _refuse_overwrite(target, force)
+        _report_of_run_folder(results_dir, target)
+        return
     if not (results_dir / "manifest.json").is_file():
         hint = (
-            "it holds the results of servsim run: write that report with servsim run FILE --report"
+            "it holds the results of servsim run, written before servsim kept what a report "
+            "needs: write that report with servsim run FILE --report"
             if (results_dir / "kpis.parquet").is_file()
-            else "give the out: folder of a sweep (servsim sweep writes it)"
+            else "give the out: folder of a sweep (servsim sweep writes it) or of servsim run --out"
         )
         _fail(f"{results_dir}: no manifest.json, not the results folder of a sweep; {hint}")
-    target = out if out is not None else results_dir / "report.html"
     _refuse_overwrite(target, force)
     try:
         results = SweepResults.from_folder(results_dir)
@@ -292,6 +273,19 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
         _fail(f"{results_dir}: holds no completed run yet; finish it with servsim sweep --resume")
     with console.status("Writing the report..."):
         write_report(results, target, force=True)
+    console.print(f"Report in {target}", markup=False)
+
+
+def _report_of_run_folder(folder: Path, target: Path) -> None:
+    """The report of a ``servsim run --out`` folder, from the tables it keeps."""
+    try:
+        results, confidence = read_run_folder(folder)
+    except ScenarioError as error:
+        _fail(str(error))
+    except (KeyError, ValueError, OSError) as error:
+        _fail(f"{folder}: cannot read the run's results ({error}); is the folder damaged?")
+    with console.status("Writing the report..."):
+        write_report(results, target, force=True, confidence=confidence)
     console.print(f"Report in {target}", markup=False)
 
 
