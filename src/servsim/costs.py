@@ -44,9 +44,14 @@ COST_TERMS = (
 
 
 def cost_kpis(
-    log: RunLog, orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario
+    log: RunLog,
+    orders: pd.DataFrame,
+    lines: pd.DataFrame,
+    scenario: Scenario,
+    levels: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, float]:
-    """Every cost term, cost_total and cost_per_order for the window [warmup, horizon]."""
+    """Every cost term, cost_total and cost_per_order for the window [warmup, horizon];
+    ``levels`` are the run's ``all_sku_levels``, when already computed."""
     rates = scenario.costs
     processing = scenario.processing
     overtime_wage = processing.overtime.wage if processing and processing.overtime else 0.0
@@ -55,7 +60,7 @@ def cost_kpis(
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}
     margin = {product.sku: product.price - product.unit_cost for product in scenario.products}
 
-    levels = all_sku_levels(log)
+    levels = all_sku_levels(log) if levels is None else levels
     window = end - start
     holding = window * sum(unit_cost[sku] * level["avg_on_hand"] for sku, level in levels.items())
     backorder_unit_time = window * sum(level["avg_backorders"] for level in levels.values())

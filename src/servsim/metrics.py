@@ -26,14 +26,15 @@ def compute_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
     orders = scored_orders(log, scenario)
     counted = orders[orders["counted"]]
     lines = log.lines[log.lines["order"].isin(counted.index)]
+    levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
     return {
         "orders": float(len(counted)),
-        **availability(log, counted, lines, scenario),
+        **availability(log, counted, lines, scenario, levels),
         **time_and_reliability(log, counted),
         **after_sale_kpis(log, counted),
         **satisfaction_kpis(counted),
         **retention_kpis(log, scenario),
-        **cost_kpis(log, counted, lines, scenario),
+        **cost_kpis(log, counted, lines, scenario, levels),
     }
 
 
@@ -46,11 +47,14 @@ def _mean(values: np.ndarray | pd.Series) -> float:
 
 
 def availability(
-    log: RunLog, orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario
+    log: RunLog,
+    orders: pd.DataFrame,
+    lines: pd.DataFrame,
+    scenario: Scenario,
+    levels: dict[str, dict[str, float]],
 ) -> dict[str, float]:
     """Fill rates, ready rate, cycle service level, stock and backorder levels, lost sales."""
     demanded = lines["quantity"].sum()
-    levels = all_sku_levels(log)
     line_share = lines["sku"].value_counts(normalize=True)
     ready = sum(share * levels[str(sku)]["ready_rate"] for sku, share in line_share.items())
     on_hand = sum(level["avg_on_hand"] for level in levels.values())
