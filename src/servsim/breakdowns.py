@@ -24,9 +24,12 @@ from servsim.stock_levels import sku_levels
 GROUPINGS = ("segment", "channel", "sku")
 
 
-def kpis_by_segment(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
-    """One KPI row per segment for one replication."""
-    return kpis_by_order_group(log, scenario, "segment")
+def kpis_by_segment(
+    log: RunLog, scenario: Scenario, orders: pd.DataFrame | None = None
+) -> list[dict[str, object]]:
+    """One KPI row per segment for one replication (``orders``: its ``scored_orders``, when
+    already computed)."""
+    return kpis_by_order_group(log, scenario, "segment", orders)
 
 
 def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
@@ -34,9 +37,11 @@ def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     return kpis_by_order_group(log, scenario, "channel")
 
 
-def kpis_by_order_group(log: RunLog, scenario: Scenario, by: str) -> list[dict[str, object]]:
+def kpis_by_order_group(
+    log: RunLog, scenario: Scenario, by: str, orders: pd.DataFrame | None = None
+) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
-    orders = scored_orders(log, scenario)
+    orders = scored_orders(log, scenario) if orders is None else orders
     counted = orders[orders["counted"]]
     rows = []
     for group in log.orders[by].cat.categories:

@@ -245,10 +245,11 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace the report file if it exists.")
 def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
-    """Write the decision-review report of a sweep's RESULTS_DIR: one HTML file that works
-    offline (the recommended policy, the exchange curve, costs, standards, settings)."""
+    """Write the report of RESULTS_DIR, a sweep's or optimizer's out: folder (the recommended
+    policy, the exchange curve, costs, standards, settings) or a run's --out folder: one HTML
+    file that works offline."""
     if not results_dir.is_dir():
-        _fail(f"{results_dir}: no such folder; give the out: folder of a sweep")
+        _fail(f"{results_dir}: no such folder; give the out: folder of a sweep or of run --out")
     target = out if out is not None else results_dir / "report.html"
     if is_run_folder(results_dir):
         _refuse_overwrite(target, force)

@@ -14,7 +14,6 @@ from servsim.labour import overtime_clerk_time, scheduled_clerk_time
 from servsim.model.runlog import RunLog
 from servsim.retention import goodwill_cost
 from servsim.scenario.schema import Scenario
-from servsim.stock_levels import all_sku_levels
 from servsim.units import (
     per_day_to_per_time_unit,
     per_hour_to_per_time_unit,
@@ -48,10 +47,10 @@ def cost_kpis(
     orders: pd.DataFrame,
     lines: pd.DataFrame,
     scenario: Scenario,
-    levels: dict[str, dict[str, float]] | None = None,
+    levels: dict[str, dict[str, float]],
 ) -> dict[str, float]:
     """Every cost term, cost_total and cost_per_order for the window [warmup, horizon];
-    ``levels`` are the run's ``all_sku_levels``, when already computed."""
+    ``levels`` are the run's ``stock_levels.all_sku_levels``."""
     rates = scenario.costs
     processing = scenario.processing
     overtime_wage = processing.overtime.wage if processing and processing.overtime else 0.0
@@ -60,7 +59,6 @@ def cost_kpis(
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}
     margin = {product.sku: product.price - product.unit_cost for product in scenario.products}
 
-    levels = all_sku_levels(log) if levels is None else levels
     window = end - start
     holding = window * sum(unit_cost[sku] * level["avg_on_hand"] for sku, level in levels.items())
     backorder_unit_time = window * sum(level["avg_backorders"] for level in levels.values())

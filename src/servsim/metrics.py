@@ -21,9 +21,12 @@ from servsim.stock_levels import all_sku_levels
 CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 
 
-def compute_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
-    """One row of KPIs for one replication."""
-    orders = scored_orders(log, scenario)
+def compute_kpis(
+    log: RunLog, scenario: Scenario, orders: pd.DataFrame | None = None
+) -> dict[str, float]:
+    """One row of KPIs for one replication; ``orders`` are its ``scored_orders``, when the
+    caller already has them."""
+    orders = scored_orders(log, scenario) if orders is None else orders
     counted = orders[orders["counted"]]
     lines = log.lines[log.lines["order"].isin(counted.index)]
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs

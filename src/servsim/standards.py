@@ -48,7 +48,7 @@ class Standard:
     @property
     def column(self) -> str:
         """Where a sweep records the KPI: ``otif``, or ``otif[trade]`` for a segment's."""
-        return self.kpi if self.segment is None else f"{self.kpi}[{self.segment}]"
+        return segment_column(self.kpi, self.segment)
 
     @property
     def written(self) -> str:
@@ -137,6 +137,12 @@ def parse_standards(standards: Mapping[str, Any]) -> list[Standard]:
         kpi, segment = split_column(key)
         parsed.append(parse_standard(kpi, written, segment=segment))
     return parsed
+
+
+def segment_column(kpi: str, segment: str | None) -> str:
+    """A KPI's column name: ``otif``, or ``otif[trade]`` for a segment's (``split_column``
+    reads it back)."""
+    return kpi if segment is None else f"{kpi}[{segment}]"
 
 
 def split_column(name: str) -> tuple[str, str | None]:

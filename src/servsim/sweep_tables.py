@@ -11,7 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from servsim.experiment.frontier import EFFICIENT
+from servsim.experiment.frontier import EFFICIENT, point_status
 from servsim.experiment.results import SweepResults
 from servsim.standards import parse_standards
 from servsim.tables import format_value
@@ -120,11 +120,10 @@ def best_table(results: SweepResults) -> Table:
     table.add_column("status")
     table.add_row(results.cost, interval(best, results.cost), "(cost objective)", "")
     for standard in standards:
-        lo, hi = float(best[f"{standard.column}_lo"]), float(best[f"{standard.column}_hi"])
         table.add_row(
             escape(standard.column),
             interval(best, standard.column),
             f"{standard.operator} {format_value(standard.kpi, standard.target)}",
-            standard.status(lo, hi),
+            point_status(best, standard),
         )
     return table

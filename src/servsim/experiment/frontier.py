@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from servsim.standards import Standard
+from servsim.standards import Standard, Status
 
 EFFICIENT = "efficient"
 INDISTINGUISHABLE = "indistinguishable"
@@ -75,6 +75,12 @@ def frontier(
     keep = [EFFICIENT, INDISTINGUISHABLE] if indistinguishable else [EFFICIENT]
     table = table[table["status"].isin(keep)]
     return table.sort_values([f"{cost}_mean", "point"], kind="stable")
+
+
+def point_status(point: pd.Series, standard: Standard) -> Status:
+    """Met, missed or unclear at one point (a summary row), by the KPI's interval."""
+    column = standard.column
+    return standard.status(float(point[f"{column}_lo"]), float(point[f"{column}_hi"]))
 
 
 def check_standards(summary: pd.DataFrame, standards: Sequence[Standard]) -> pd.DataFrame:

@@ -47,9 +47,8 @@ class StockPoint:
         self.backorders = 0
         self.lost_units = 0
         self.waiting: list[list[int]] = []
-        """Backordered lines, a heap of [-priority, arrival number, line, units still to
-        allocate]: the highest priority first, then the earliest."""
-        self._arrivals = 0
+        """Backordered lines, a heap of [-priority, line, units still to allocate]: the
+        highest priority first, then the earliest (lines are numbered as they arrive)."""
         self._continuous = policy.review_period is None
         self._after_demand = (
             self._replenish if emergency is not None else self._review if self._continuous else None
@@ -93,8 +92,7 @@ class StockPoint:
             record.allocated.append(self.env.now)
             return 0
         self.backorders += short
-        heapq.heappush(self.waiting, [-priority, self._arrivals, line, short])
-        self._arrivals += 1
+        heapq.heappush(self.waiting, [-priority, line, short])
         record.lost.append(0)
         record.allocated.append(NOT_YET)
         record.backorder_wait[line] = 0.0
@@ -164,14 +162,14 @@ class StockPoint:
         waiting = self.waiting
         while waiting and self.on_hand:
             head = waiting[0]
-            line, missing = head[2], head[3]
+            line, missing = head[1], head[2]
             given = missing if missing <= self.on_hand else self.on_hand
             self.on_hand -= given
             self.backorders -= given
             placed = record.placed[record.line_order[line]]
             record.backorder_wait[line] += given * (now - placed)
             if given < missing:
-                head[3] = missing - given
+                head[2] = missing - given
                 break
             heapq.heappop(waiting)
             record.allocated[line] = now

@@ -24,6 +24,7 @@ from servsim.experiment.frontier import (
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import hover_text, recommended, standards_of
+from servsim.tables import possible_interval
 
 Better = Literal["lower", "higher"]
 
@@ -152,7 +153,7 @@ def _status(summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: B
 def _error_bars(rows: pd.DataFrame, kpi: str, colour: str) -> dict[str, Any]:
     """Asymmetric error bars from a KPI's interval (none where there is none)."""
     mean = rows[f"{kpi}_mean"].to_numpy(dtype=float)
-    lo, hi = style.possible_interval(
+    lo, hi = possible_interval(
         kpi, rows[f"{kpi}_lo"].to_numpy(dtype=float), rows[f"{kpi}_hi"].to_numpy(dtype=float)
     )
     above = np.nan_to_num(hi - mean)

@@ -19,6 +19,7 @@ from servsim.report.points import (
     slice_points,
     standards_of,
 )
+from servsim.tables import possible_interval
 
 
 def kpi_by_parameter(
@@ -53,7 +54,7 @@ def kpi_by_parameter(
         colour = style.series_colour(index)
         name = kpi if by is None else f"{names[by]} {value}"
         x = [_axis_value(v) for v in order]
-        lo, hi = style.possible_interval(
+        lo, hi = possible_interval(
             kpi,
             line[f"{kpi}_lo"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float),
             line[f"{kpi}_hi"].fillna(line[f"{kpi}_mean"]).to_numpy(dtype=float),

@@ -16,7 +16,7 @@ import pandas as pd
 from servsim.errors import ScenarioError
 from servsim.experiment import store
 from servsim.experiment.evidence import FRESH
-from servsim.experiment.frontier import EFFICIENT, check_standards
+from servsim.experiment.frontier import EFFICIENT, check_standards, point_status
 from servsim.experiment.results import SweepResults
 from servsim.experiment.tables import summarize_points
 from servsim.report import document, style
@@ -140,10 +140,7 @@ def _final_check(
     if fresh.empty:
         return None, ""
     row = summarize_points(fresh, sweep.parameters, sweep.confidence).iloc[0]
-    statuses = [
-        standard.status(float(row[f"{standard.column}_lo"]), float(row[f"{standard.column}_hi"]))
-        for standard in standards
-    ]
+    statuses = [point_status(row, standard) for standard in standards]
     verdict = (
         "they meet every standard too"
         if all(status == "met" for status in statuses)
@@ -162,9 +159,7 @@ def _column(sweep: SweepResults, row: pd.Series, standards: list[Standard]) -> l
     for kpi in (sweep.cost, sweep.satisfaction):
         cells.append(_interval(row, kpi))
     for standard in standards:
-        column = standard.column
-        status = standard.status(float(row[f"{column}_lo"]), float(row[f"{column}_hi"]))
-        cells.append(f"{status}: {_interval(row, column)}")
+        cells.append(f"{point_status(row, standard)}: {_interval(row, standard.column)}")
     cells.append(str(int(row["runs"])))
     return cells
 
