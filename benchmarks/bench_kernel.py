@@ -37,7 +37,7 @@ SCENARIOS = {
 def measure(orders: int, name: str) -> dict[str, float]:
     """Simulate about ``orders`` orders in this process and time each step."""
     import servsim
-    from servsim.metrics import compute_kpis
+    from servsim.kpis.metrics import compute_kpis
     from servsim.model import run_replication
 
     base = servsim.load_scenario(SCENARIOS[name])

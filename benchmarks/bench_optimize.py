@@ -25,7 +25,7 @@ import pandas as pd
 
 import servsim
 from servsim.experiment.frontier import EFFICIENT
-from servsim.experiment.search_schema import SearchExperiment
+from servsim.search.schema import SearchExperiment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "experiments" / "webshop_cheapest.yaml"

@@ -12,8 +12,8 @@ import pytest
 from scipy import stats
 
 import servsim
-from servsim import theory
-from servsim.books import unbalanced_books
+from servsim.kpis.books import unbalanced_books
+from servsim.stats import theory
 from tests.conftest import STAGE_BASE, assert_agrees
 
 # A shop with every after-sale part switched on, small enough to run in a second or two.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import servsim
-from servsim.books import unbalanced_books
+from servsim.kpis.books import unbalanced_books
 from tests.conftest import stage_scenario
 
 POLICIES = {

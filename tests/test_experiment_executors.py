@@ -118,7 +118,7 @@ def test_chunks_are_a_few_per_worker_and_not_too_large(runs: int, workers: int, 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 KPIS_OF_A_LONG_RUN = """
 import json, servsim
-from servsim.metrics import compute_kpis
+from servsim.kpis.metrics import compute_kpis
 from servsim.model import run_replication
 scenario = servsim.load_scenario("scenarios/webshop.yaml").with_overrides(
     {"horizon": "30d", "warmup": "2d", "processing.staff": 2, "delivery.promise": "24h"}

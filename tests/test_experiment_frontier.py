@@ -17,7 +17,7 @@ from servsim.experiment.frontier import (
     frontier_status,
 )
 from servsim.experiment.results import SweepResults
-from servsim.standards import Standard, parse_standard
+from servsim.stats.standards import Standard, parse_standard
 
 
 def summary_of(rows: list[tuple[float, float, float, float, float]]) -> pd.DataFrame:

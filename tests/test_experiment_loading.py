@@ -9,10 +9,10 @@ from click.testing import CliRunner, Result
 
 import servsim
 from servsim.cli import main
-from servsim.experiment.schema import KPI_NAMES, Experiment
-from servsim.metrics import compute_kpis
+from servsim.core.catalogue import DURATIONS, KPI_NAMES, RATES
+from servsim.experiment.schema import Experiment
+from servsim.kpis.metrics import compute_kpis
 from servsim.model import run_replication
-from servsim.tables import DURATIONS, RATES
 from tests.conftest import SMALL_SHOP
 from tests.sweep_helpers import SMALL_SWEEP, write_experiment
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import servsim
-from servsim import theory
 from servsim.experiment.store import read_runs
 from servsim.report import style
+from servsim.stats import theory
 from tests.sweep_helpers import assert_same_table
 
 ARRIVAL_RATE = 2.0  # orders an hour, one unit each

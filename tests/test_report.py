@@ -186,7 +186,7 @@ def test_a_run_folder_without_what_a_report_needs_points_to_run_report(tmp_path)
 
 
 def test_stored_results_name_the_tables_the_folder_does_not_keep(tmp_path):
-    from servsim.run_folder import read_run_folder, write_run_folder
+    from servsim.run.folder import read_run_folder, write_run_folder
 
     results = small_run()
     write_run_folder(results, tmp_path / "run", confidence=0.9)

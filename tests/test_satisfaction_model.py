@@ -10,7 +10,7 @@ import pytest
 
 import servsim
 from servsim.model.customers import defection_chance
-from servsim.satisfaction import experience_scores
+from servsim.model.experience import experience_scores
 from servsim.scenario.perception import CustomerBase, SatisfactionModel
 from tests.conftest import STAGE_BASE
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from servsim.errors import Problem, ScenarioError
+from servsim.core.errors import Problem, ScenarioError
 from servsim.scenario import Constant, Gamma, Scenario, load_scenario
 
 BASE = """\
@@ -78,8 +78,9 @@ def assert_problem(problem: Problem, file: Path | None, line: int | None, path: 
     assert problem.file == (None if file is None else str(file))
     assert problem.line == line
     assert problem.path == path
+    said = f"{problem.message} ({problem.note})" if problem.note else problem.message
     for word in words:
-        assert word in problem.message, problem.message
+        assert word in said, said
 
 
 # --- one mistake each ---------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from scipy import stats
 
 import servsim
-from servsim.breakdowns import kpis_by_segment
 from servsim.cli import main
+from servsim.core.catalogue import SEGMENT_KPIS
 from servsim.experiment.tables import summarize_points
+from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.model import run_replication
-from servsim.tables import SEGMENT_KPIS
 from tests.sweep_helpers import write_experiment
 from tests.test_standards import SEGMENTED_SHOP
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 import servsim
 from servsim.cli import main
-from servsim.errors import Problem, ScenarioError
-from servsim.standards import Standard, parse_standard
+from servsim.core.errors import Problem, ScenarioError
+from servsim.stats.standards import Standard, parse_standard
 from tests.conftest import SMALL_SHOP
 from tests.sweep_helpers import SMALL_SWEEP, write_experiment
 

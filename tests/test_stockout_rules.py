@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import servsim
-from servsim.books import unbalanced_books
+from servsim.kpis.books import unbalanced_books
 from tests.conftest import STAGE_BASE, stage_scenario
 
 PRODUCTS = [

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import servsim
-from servsim import theory
+from servsim.stats import theory
 from tests.conftest import assert_agrees, stage_scenario
 
 

@@ -1,4 +1,4 @@
-"""The closed forms in servsim.theory, checked against textbook numbers and brute force."""
+"""The closed forms in servsim.stats.theory, checked against textbook numbers and brute force."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import poisson
 
-from servsim.theory import (
+from servsim.stats.theory import (
     base_stock_lost_sales_poisson,
     base_stock_poisson,
     erlang_b,

@@ -15,8 +15,8 @@ import pytest
 from scipy import stats
 
 import servsim
-from servsim import theory
-from servsim.books import unbalanced_books
+from servsim.kpis.books import unbalanced_books
+from servsim.stats import theory
 from tests.conftest import STAGE_BASE, stage_scenario
 
 ONE_CLERK = {"staff": 1, "time": {"dist": "exponential", "mean": 1.0}}

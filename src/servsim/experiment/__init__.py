@@ -1,15 +1,7 @@
 """Experiments: sweep a scenario's parameters over replications, on one machine or a cluster.
 
 ``schema`` and ``loading`` read experiment files, ``design`` plans points and runs, ``work`` and
-``executors`` run them, ``store`` keeps them, ``tables`` and ``confidence`` summarize them,
-``adaptive`` decides how many replications a point needs, ``frontier`` judges the points
-against the standards (``servsim.standards``), and ``sweep`` ties these together into
-``SweepResults``. The optimizer (``optimizer.optimize``) searches instead of sweeping:
-``search_schema`` reads its files, ``lattice`` is its space, ``evidence`` what its runs say,
-``surrogate`` where to look next, ``search_runs`` runs (or replays) what it asks for,
-``optimize`` and ``frontier_search`` decide, ``optimum`` is the answer.
+``executors`` run them, ``batches`` and ``store`` keep them, ``tables`` summarizes them,
+``adaptive`` decides how many replications a point needs, ``frontier`` judges the points against
+the standards, and ``sweep`` ties these together into ``SweepResults``.
 """
-
-from servsim.experiment.confidence import summarize
-
-__all__ = ["summarize"]

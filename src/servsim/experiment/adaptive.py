@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from servsim.experiment.confidence import summarize
+from servsim.stats.confidence import summarize
 
 UNKNOWN_SPREAD_GROWTH = 2
 """Without a half-width to go by (a KPI measured in fewer than two runs), double the runs."""

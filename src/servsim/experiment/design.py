@@ -10,11 +10,10 @@ import itertools
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-
-from servsim.experiment.schema import Experiment, Grid, LatinHypercube, RandomDesign
+from scipy.stats import qmc
 
 _DESIGN_STREAM = zlib.crc32(b"design")
 """Keeps the design's random numbers apart from any run's (which use the same seed)."""
@@ -37,20 +36,37 @@ class Task:
     seed: int
 
 
-def plan(experiment: Experiment) -> list[Point]:
+class Design(Protocol):
+    """How an experiment combines its parameters' values: ``grid``, ``lhs`` or ``random``."""
+
+    @property
+    def method(self) -> str: ...
+
+
+class Planned(Protocol):
+    """What planning needs of an experiment: the values, the design and the seed."""
+
+    @property
+    def parameter_values(self) -> dict[str, tuple[Any, ...]]: ...
+
+    @property
+    def design(self) -> Design: ...
+
+    @property
+    def run_seed(self) -> int: ...
+
+
+def plan(experiment: Planned) -> list[Point]:
     """The design's points, numbered from 0; a combination drawn twice is kept once."""
     values = experiment.parameter_values
     design = experiment.design
-    if isinstance(design, Grid):
-        choices = list(itertools.product(*[range(len(options)) for options in values.values()]))
-    elif isinstance(design, LatinHypercube):
-        choices = latin_hypercube(
-            [len(options) for options in values.values()], design.n, _rng(experiment)
-        )
-    elif isinstance(design, RandomDesign):
-        choices = random_choices(
-            [len(options) for options in values.values()], design.n, _rng(experiment)
-        )
+    sizes = [len(options) for options in values.values()]
+    if design.method == "grid":
+        choices = list(itertools.product(*[range(size) for size in sizes]))
+    elif design.method == "lhs":
+        choices = latin_hypercube(sizes, design.n, _rng(experiment))  # type: ignore[attr-defined]
+    elif design.method == "random":
+        choices = random_choices(sizes, design.n, _rng(experiment))  # type: ignore[attr-defined]
     else:  # pragma: no cover - the schema admits no other design
         raise TypeError(f"unknown design {design!r}")
     unique = list(dict.fromkeys(choices))
@@ -64,23 +80,20 @@ def plan(experiment: Experiment) -> list[Point]:
     ]
 
 
-def _rng(experiment: Experiment) -> np.random.Generator:
+def _rng(experiment: Planned) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([experiment.run_seed, _DESIGN_STREAM]))
 
 
 def latin_hypercube(
     sizes: Sequence[int], n: int, rng: np.random.Generator
 ) -> list[tuple[int, ...]]:
-    """``n`` points; on each axis, each of ``n`` equal strata of [0, 1) holds exactly one point.
-
-    The stratum is then mapped onto the axis's values, so with ``n`` equal to the number of
-    values every value is used exactly once.
-    """
-    columns = []
-    for size in sizes:
-        positions = (rng.permutation(n) + rng.random(n)) / n
-        columns.append(np.minimum((positions * size).astype(int), size - 1))
-    return [tuple(int(column[row]) for column in columns) for row in range(n)]
+    """``n`` points; on each axis, each of ``n`` equal strata of [0, 1) holds exactly one point
+    (scipy's Latin hypercube), mapped onto the axis's values, so with ``n`` equal to the number
+    of values every value is used exactly once."""
+    unit = qmc.LatinHypercube(d=len(sizes), seed=rng).random(n)
+    shape = np.asarray(sizes)
+    indices = np.minimum((unit * shape).astype(int), shape - 1)
+    return [tuple(int(i) for i in row) for row in indices]
 
 
 def random_choices(sizes: Sequence[int], n: int, rng: np.random.Generator) -> list[tuple[int, ...]]:

@@ -19,7 +19,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from servsim.errors import Problem, ScenarioError
+from servsim.core.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster

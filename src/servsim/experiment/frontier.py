@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from servsim.standards import Standard, Status
+from servsim.stats.standards import Standard, Status
 
 EFFICIENT = "efficient"
 INDISTINGUISHABLE = "indistinguishable"

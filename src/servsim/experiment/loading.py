@@ -7,30 +7,21 @@ with a parameter the scenario does not have or a value its schema rejects.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from servsim.errors import (
-    Problem,
-    ScenarioError,
-    line_of,
-    problems_from_validation_error,
-    show,
-    sorted_by_line,
-)
+from servsim.core.errors import Problem, ScenarioError, line_of, show, sorted_by_line
+from servsim.core.validation import problems_from_validation_error
 from servsim.experiment.schema import Experiment, ListedValues
-from servsim.scenario.loading import load_scenario, plain, read_document, validate_document
+from servsim.scenario.documents import plain, read_document, validate_document
+from servsim.scenario.loading import load_scenario
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import unknown_segment
 
 Lines = dict[tuple[str | int, ...], int]
-
-_OVERRIDE_NOTE = re.compile(r" \(with override [^()]*\)$")
-"""The scenario's note of the overrides in play, said once already by the experiment's message."""
 
 MOST_POINT_PROBLEMS = 10
 """Combinations the scenario rejects that are reported one by one; the rest are counted."""
@@ -102,7 +93,7 @@ def _base_scenario(
         return written
     if isinstance(written, dict):
         inner = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
-        return validate_document(written, file=file, lines=inner)
+        return validate_document(written, Scenario, file=file, lines=inner)
     path = Path(os.path.normpath(folder / written))
     if not path.is_file():
         where = "is a folder" if path.is_dir() else "does not exist"
@@ -183,7 +174,7 @@ def _check_points(experiment: Experiment, file: str | None, lines: Lines) -> Non
             for problem in error.problems:
                 name = _closest_parameter(problem.path, point.overrides)
                 line = line_of(("parameters", name) if name else ("parameters",), lines)
-                message = f"with {values}: {_OVERRIDE_NOTE.sub('', _message(problem, ''))}"
+                message = f"with {values}: {_message(problem, '')}"  # the overrides said once
                 path = f"parameters.{name}" if name else "parameters"
                 problems.append(Problem(file, line, path, message))
     if rejected > MOST_POINT_PROBLEMS:

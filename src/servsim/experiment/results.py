@@ -13,7 +13,7 @@ import pandas as pd
 from servsim.experiment import store
 from servsim.experiment.frontier import cheapest_meeting, check_standards, frontier
 from servsim.experiment.tables import runs_table, summarize_points
-from servsim.standards import parse_standards
+from servsim.stats.standards import parse_standards
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class SweepResults:
     """Runs and summary of a sweep, with the objectives and standards to judge them by."""
 
     runs: pd.DataFrame = field(repr=False)
-    """One row per run: point, replication, seed, parameter values, KPIs (METRICS.md)."""
+    """One row per run: point, replication, seed, parameter values, KPIs (``servsim.core.catalogue``)."""
     summary: pd.DataFrame = field(repr=False)
     """One row per point: parameter values, runs, and KPI_mean, KPI_lo, KPI_hi, KPI_n."""
     parameters: tuple[str, ...]

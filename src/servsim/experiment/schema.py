@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,17 +24,13 @@ from pydantic import (
     model_validator,
 )
 
-from servsim.errors import show
+from servsim.core.errors import show
+from servsim.core.validation import CrossChecks
+from servsim.experiment.design import Point, plan
+from servsim.scenario.fields import Count, Number
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import SegmentKpiName, ServiceStandards
-from servsim.standards import Standard, known_kpi, parse_standards, read_comparison
-from servsim.tables import KPI_GROUPS
-
-if TYPE_CHECKING:
-    from servsim.experiment.design import Point
-
-KPI_NAMES: tuple[str, ...] = tuple(kpi for group in KPI_GROUPS.values() for kpi in group)
-"""Every KPI column of a run (METRICS.md): what objectives, standards and targets may name."""
+from servsim.stats.standards import Standard, known_kpi, parse_standards, read_comparison
 
 MOST_VALUES = 100_000
 """More values than this in one range is surely a mistaken step."""
@@ -52,17 +48,7 @@ class Frozen(BaseModel):
 
 
 KpiName = Annotated[str, AfterValidator(known_kpi)]
-"""The name of a KPI column, as in METRICS.md and the results tables."""
-
-
-def _no_booleans(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {str(value).lower()}")
-    return value
-
-
-Number = Annotated[int | float, BeforeValidator(_no_booleans)]
-Count = Annotated[int, BeforeValidator(_no_booleans)]
+"""The name of a KPI column, as in the KPI catalogue and the results tables."""
 
 
 # --- parameters: the values each dotted path takes ------------------------------------------
@@ -97,10 +83,13 @@ class SteppedRange(Frozen):
     @model_validator(mode="after")
     def _not_too_many(self) -> SteppedRange:
         if self._count() > MOST_VALUES:
-            raise ValueError(
-                f"step: {self._count():,} values from {show(self.range[0])} to "
-                f"{show(self.range[1])} by {show(self.step)}; at most {MOST_VALUES:,} allowed"
+            checks = CrossChecks("range")
+            checks.add(
+                ("step",),
+                f"{self._count():,} values from {show(self.range[0])} to "
+                f"{show(self.range[1])} by {show(self.step)}; at most {MOST_VALUES:,} allowed",
             )
+            checks.raise_any()
         return self
 
     def _count(self) -> int:
@@ -209,7 +198,9 @@ class ReplicationRange(Frozen):
     @model_validator(mode="after")
     def _min_below_max(self) -> ReplicationRange:
         if self.max < self.min:
-            raise ValueError(f"max: must be at least min ({self.min}), got {self.max}")
+            checks = CrossChecks("replications")
+            checks.add(("max",), f"must be at least min ({self.min}), got {self.max}")
+            checks.raise_any()
         return self
 
 
@@ -349,8 +340,6 @@ class Experiment(Frozen):
 
     def points_to_check(self) -> list[Point]:
         """The combinations applied to the scenario at load time: every point of the design."""
-        from servsim.experiment.design import plan
-
         return plan(self)
 
     def point_scenario(self, point: int, overrides: dict[str, Any]) -> Scenario:

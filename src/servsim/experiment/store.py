@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from servsim.errors import Problem, ScenarioError
+from servsim.core.errors import Problem, ScenarioError
 
 MANIFEST = "manifest.json"
 RUNS = "runs"

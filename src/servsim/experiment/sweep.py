@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from servsim.core.version import __version__
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.batches import Batches, Progress, stored_batches
 from servsim.experiment.design import Point, Task, plan, tasks
@@ -24,7 +25,7 @@ from servsim.experiment.results import SweepResults
 from servsim.experiment.schema import AdaptiveReplications, Experiment
 from servsim.experiment.tables import column_converter, runs_table, summarize_points
 from servsim.scenario.schema import Scenario
-from servsim.standards import by_segment
+from servsim.stats.standards import by_segment
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -152,8 +153,6 @@ class _Rounds:
 
 def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
     """What the results folder records about its sweep; ``plan_hash`` identifies its runs."""
-    from servsim import __version__
-
     base = experiment.base_scenario
     scenario_hash = content_hash(base.model_dump(mode="json"))
     seed = experiment.run_seed

@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from servsim.experiment.confidence import summarize
+from servsim.stats.confidence import summarize
 
 KEYS = ["point", "replication", "seed"]
 """The columns that identify a run; parameters and KPIs follow them."""
 
 STATISTICS = ("mean", "lo", "hi", "n")
-"""Per KPI in the summary: ``KPI_mean``, ``KPI_lo``, ``KPI_hi``, ``KPI_n`` (METRICS.md)."""
+"""Per KPI in the summary: ``KPI_mean``, ``KPI_lo``, ``KPI_hi``, ``KPI_n``."""
 
 
 def column_converter(values: Sequence[Any]) -> Callable[[Any], Any]:

@@ -9,13 +9,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from servsim.breakdowns import kpis_by_segment
 from servsim.experiment.design import Task
-from servsim.metrics import compute_kpis
-from servsim.model import run_replication
-from servsim.satisfaction import scored_orders
+from servsim.run.measure import measured_run
 from servsim.scenario.schema import Scenario
-from servsim.standards import segment_column
 
 CHUNKS_PER_WORKER = 8
 """Chunks each worker gets per round at least: keeps every worker busy to the end."""
@@ -40,19 +36,10 @@ def run_chunk(chunk: Chunk) -> list[dict[str, float]]:
     rows = []
     for task in chunk.tasks:
         scenario = chunk.scenarios[task.point]
-        log = run_replication(scenario, task.replication, seed=task.seed)
-        orders = scored_orders(log, scenario)  # once, for the overall and the segments' KPIs
-        row = {
-            "point": task.point,
-            "replication": task.replication,
-            "seed": task.seed,
-            **compute_kpis(log, scenario, orders),
-        }
-        if chunk.by_segment:
-            segments = {kpis["segment"]: kpis for kpis in kpis_by_segment(log, scenario, orders)}
-            for segment, kpi in chunk.by_segment:
-                row[segment_column(kpi, segment)] = float(segments[segment][kpi])  # type: ignore[arg-type]
-        rows.append(row)
+        _, kpis = measured_run(scenario, task.replication, task.seed, chunk.by_segment)
+        rows.append(
+            {"point": task.point, "replication": task.replication, "seed": task.seed, **kpis}
+        )
     return rows
 
 

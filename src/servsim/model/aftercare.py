@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import simpy
 
+from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.customers import UNIT, SegmentCustomers
+from servsim.model.experience import experience_scores
 from servsim.model.processing import PriorityClerkPool, follow_calendar
-from servsim.model.runlog import NOT_YET, Recorder
+from servsim.model.runlog import NOT_YET, Complaint, Recorder, Return, Visit
 from servsim.model.streams import RandomStreams
-from servsim.satisfaction import experience_scores
 from servsim.scenario.aftercare import Staffing
 from servsim.scenario.schema import Scenario
-from servsim.units import HOURS_PER_TIME_UNIT
 
 
 def people_pool(
@@ -221,9 +221,9 @@ class Aftercare:
         claim = next(self._chance["claim"]) < claims.share
         compensation = claims.compensation + claims.of_order_value * tracked.value if claim else 0.0
         opened = self.env.now + next(self._complaint_after)
-        row = self.record.complaints
-        number = len(row)
-        row.append([order, opened, NOT_YET, NOT_YET, claim, compensation])
+        complaints_made = self.record.complaints
+        number = len(complaints_made)
+        complaints_made.append(Complaint(order, opened, claim, compensation))
         self._tracked_complaints[number] = tracked
         opening = self.env.timeout(opened - self.env.now, value=number)
         opening.callbacks.append(self._open_complaint)
@@ -233,46 +233,49 @@ class Aftercare:
         self.support.submit(event.value, next(self._handling), 0)  # type: ignore[arg-type]
 
     def _started_complaint(self, number: int, start: float) -> None:
-        self.record.complaints[number][2] = start
+        self.record.complaints[number].started = start
 
     def _resolved(self, number: int, start: float, end: float) -> None:
-        row = self.record.complaints[number]
-        row[3] = end
-        self._settle(int(row[0]), self._tracked_complaints.pop(number), resolution=end - row[1])
+        complaint = self.record.complaints[number]
+        complaint.resolved = end
+        tracked = self._tracked_complaints.pop(number)
+        self._settle(complaint.order, tracked, resolution=end - complaint.opened)
 
     # --- returns ---------------------------------------------------------------------------
     def _maybe_return(self, order: int, tracked: _Order) -> None:
         returns = self._returns
         assert returns is not None
         if order in self.record.wrong_item:
-            reason, chance = 2, returns.wrong_item
+            reason, chance = "wrong_item", returns.wrong_item
         elif tracked.damaged:
-            reason, chance = 1, returns.damaged
+            reason, chance = "damaged", returns.damaged
         else:
-            reason, chance = 0, returns.base
+            reason, chance = "no_fault", returns.base
         if next(self._chance["return"]) >= chance * self._factors["returns"]:
             return
         requested = self.env.now + next(self._return_after)
         received = requested + next(self._return_transit)
         restocked = next(self._chance["restock"]) < returns.restock
-        rows = self.record.returns
-        rows.append([order, reason, requested, received, restocked, -1])
-        request = self.env.timeout(requested - self.env.now, value=(len(rows) - 1, tracked))
+        sent_back = self.record.returns
+        sent_back.append(Return(order, reason, requested, received, restocked))
+        request = self.env.timeout(requested - self.env.now, value=(len(sent_back) - 1, tracked))
         request.callbacks.append(self._return_requested)
 
     def _return_requested(self, event: simpy.Event) -> None:
         """The customer sends the goods back; a wrong or damaged order is replaced at once."""
         number, tracked = event.value  # type: ignore[misc]
-        row = self.record.returns[number]
-        if row[1] != 0:
-            row[5] = self._replace(int(row[0]), tracked.first_line, tracked.lines)
-        back = self.env.timeout(row[3] - self.env.now, value=(number, tracked))
+        sent_back = self.record.returns[number]
+        if sent_back.reason != "no_fault":
+            sent_back.replacement = self._replace(
+                sent_back.order, tracked.first_line, tracked.lines
+            )
+        back = self.env.timeout(sent_back.received - self.env.now, value=(number, tracked))
         back.callbacks.append(self._return_received)
 
     def _return_received(self, event: simpy.Event) -> None:
         """The goods are inspected: back on the shelf, or scrapped."""
         number, tracked = event.value  # type: ignore[misc]
-        if not self.record.returns[number][4]:
+        if not self.record.returns[number].restocked:
             return
         record = self.record
         for line in range(tracked.first_line, tracked.first_line + tracked.lines):
@@ -288,30 +291,30 @@ class Aftercare:
         record = self.record
         skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
         if any(self._installed[sku] for sku in skus):
-            self._request_visit(order, 0)
+            self._request_visit(order, "install")
         for sku in dict.fromkeys(skus):
             warranty = self._warranty[sku]
             if warranty is not None and next(self._chance["failure"]) < warranty.failure:
                 failure = self.env.timeout(next(self._chance["failure"]) * warranty.period, order)
-                failure.callbacks.append(lambda event: self._request_visit(event.value, 2))
+                failure.callbacks.append(lambda event: self._request_visit(event.value, "repair"))
 
-    def _request_visit(self, order: int, kind: int) -> None:
-        rows = self.record.visits
+    def _request_visit(self, order: int, kind: str) -> None:
+        visits = self.record.visits
         travel = next(self._travel)
-        rows.append([order, kind, self.env.now, NOT_YET, travel, NOT_YET, False])
-        self.technicians.submit(len(rows) - 1, travel + next(self._work), 0)
+        visits.append(Visit(order, kind, self.env.now, travel))
+        self.technicians.submit(len(visits) - 1, travel + next(self._work), 0)
 
     def _visit_started(self, number: int, start: float) -> None:
-        self.record.visits[number][3] = start
+        self.record.visits[number].started = start
 
     def _visit_done(self, number: int, start: float, end: float) -> None:
-        row = self.record.visits[number]
-        row[5] = end
-        if row[1] != 2:
+        visit = self.record.visits[number]
+        visit.finished = end
+        if visit.kind != "repair":
             snag = self.scenario.installation.snag * self._factors["snags"]  # type: ignore[union-attr]
             if next(self._chance["snag"]) < snag:
-                row[6] = True
-                self._request_visit(int(row[0]), 1)
+                visit.snag = True
+                self._request_visit(visit.order, "revisit")
 
     # --- the settled experience ------------------------------------------------------------
     def _settle(

@@ -9,13 +9,21 @@ Each source of randomness has its own stream, per mode.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from servsim.model.streams import RandomStreams
 from servsim.scenario.delivery import Delivery
 from servsim.scenario.distributions import Uniform
 
-Carried = tuple[float, float, int, int, int]
-"""(dispatched, delivered, mode, expedited, damaged)"""
+
+class Carried(NamedTuple):
+    """How a carrier took a shipment."""
+
+    dispatched: float
+    delivered: float
+    mode: int
+    expedited: int
+    damaged: int
 
 
 class Carriers:
@@ -58,7 +66,7 @@ class Carriers:
         if spec.reliability < 1.0 and next(self._on_time[mode]) >= spec.reliability:
             transit += next(self._late_by[mode])
         damaged = int(spec.damage > 0.0 and next(self._damage[mode]) < spec.damage)
-        return dispatched, dispatched + transit, mode, expedited, damaged
+        return Carried(dispatched, dispatched + transit, mode, expedited, damaged)
 
     def _book(self, mode: int, ready: float, capacity: int) -> float:
         """Dispatch: at once if today has room, else at the start of the next day with room."""

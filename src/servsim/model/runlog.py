@@ -7,6 +7,7 @@ turns them into DataFrames once. Metrics derive every KPI from these facts after
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ class RunLog:
     visits: pd.DataFrame = field(default_factory=lambda: _visits_frame([]))
     """One row per technician visit: order, kind (install, revisit, repair), requested,
     started (left for the site), travel, finished, snag (another visit needed)."""
-    restocks: pd.DataFrame = field(default_factory=lambda: _restocks_frame([], []))
+    restocks: pd.DataFrame = field(default_factory=lambda: _restocks_frame(RestockLog(), []))
     """Returned units put back on the shelf: time, sku, units."""
     customers: pd.DataFrame = field(default_factory=lambda: _customers_frame([], []))
     """One row per customer of a segment with a finite base: segment, joined, left, orders."""
@@ -73,6 +74,31 @@ class RunLog:
         return pd.DataFrame({"time": np.r_[0.0, times[order]], "busy": np.r_[0.0, level]})
 
 
+class FlatLog:
+    """A table the model appends to while it runs: each row's fields laid out one after another
+    in one list (cheap to extend, and no object per row for the garbage collector to track).
+
+    ``FIELDS`` names the columns; every subclass writes rows with ``add``, whose parameters are
+    those names in that order (a test checks it), and reads and updates fields by name.
+    """
+
+    FIELDS: tuple[str, ...] = ()
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.rows) // len(self.FIELDS)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Each field's values as a float column (one C-level conversion of the list)."""
+        width = len(self.FIELDS)
+        rows = self.rows
+        table = np.fromiter(rows, dtype=float, count=len(rows)).reshape(-1, width)
+        return {name: table[:, index] for index, name in enumerate(self.FIELDS)}
+
+
 SHIPMENT_FIELDS = (
     "order",
     "units",
@@ -85,9 +111,148 @@ SHIPMENT_FIELDS = (
     "expedited",
     "damaged",
 )
-SHIPMENT_WIDTH = len(SHIPMENT_FIELDS)
-REPLENISHMENT_FIELDS = ("sku", "ordered", "arrives", "quantity", "emergency")
-LEVEL_FIELDS = ("time", "sku", "on_hand", "backorders")
+_WIDTH = len(SHIPMENT_FIELDS)
+_UNITS, _START, _MODE = (SHIPMENT_FIELDS.index(name) for name in ("units", "start", "mode"))
+
+
+class ShipmentLog(FlatLog):
+    """One row per shipment: released to processing, processed, carried."""
+
+    FIELDS = SHIPMENT_FIELDS
+    __slots__ = ()
+
+    def add(
+        self,
+        order: int,
+        units: int,
+        released: float,
+        start: float,
+        ready: float,
+        dispatched: float,
+        delivered: float,
+        mode: int,
+        expedited: int,
+        damaged: int,
+    ) -> int:
+        """Record a shipment; its number. Times not known yet are ``NOT_YET``."""
+        rows = self.rows
+        rows.extend(
+            (order, units, released, start, ready, dispatched, delivered, mode, expedited, damaged)
+        )
+        return len(rows) // _WIDTH - 1
+
+    def started(self, shipment: int, start: float) -> None:
+        """A clerk started processing the shipment."""
+        self.rows[shipment * _WIDTH + _START] = start
+
+    def processed(
+        self,
+        shipment: int,
+        start: float,
+        ready: float,
+        dispatched: float,
+        delivered: float,
+        mode: int,
+        expedited: int,
+        damaged: int,
+    ) -> None:
+        """Processing is done and a carrier took the shipment (fields ``start`` to ``damaged``)."""
+        row = shipment * _WIDTH
+        self.rows[row + _START : row + _WIDTH] = (
+            start,
+            ready,
+            dispatched,
+            delivered,
+            mode,
+            expedited,
+            damaged,
+        )
+
+    def mode(self, shipment: int) -> int:
+        """The carrier mode the shipment was released with."""
+        return int(self.rows[shipment * _WIDTH + _MODE])
+
+    def order(self, shipment: int) -> int:
+        return int(self.rows[shipment * _WIDTH])
+
+    def units(self, shipment: int) -> int:
+        return int(self.rows[shipment * _WIDTH + _UNITS])
+
+
+class ReplenishmentLog(FlatLog):
+    """One row per replenishment order."""
+
+    FIELDS = ("sku", "ordered", "arrives", "quantity", "emergency")
+    __slots__ = ()
+
+    def add(self, sku: int, ordered: float, arrives: float, quantity: int, emergency: int) -> int:
+        """Record a replenishment order; its number."""
+        rows = self.rows
+        rows.extend((sku, ordered, arrives, quantity, emergency))
+        return len(rows) // 5 - 1
+
+
+class LevelLog(FlatLog):
+    """Stock levels as step functions: a row each time a sku's stock changes."""
+
+    FIELDS = ("time", "sku", "on_hand", "backorders")
+    __slots__ = ()
+
+    def add(self, time: float, sku: int, on_hand: float, backorders: int) -> None:
+        """From ``time`` on, the sku has ``on_hand`` units and ``backorders`` waiting."""
+        self.rows.extend((time, sku, on_hand, backorders))
+
+
+class RestockLog(FlatLog):
+    """Returned units put back on the shelf."""
+
+    FIELDS = ("time", "sku", "units")
+    __slots__ = ()
+
+    def add(self, time: float, sku: int, units: int) -> None:
+        self.rows.extend((time, sku, units))
+
+
+RETURN_REASONS = ("no_fault", "damaged", "wrong_item")
+VISIT_KINDS = ("install", "revisit", "repair")
+
+
+@dataclass(slots=True)
+class Complaint:
+    """A complaint about an order, from the moment it is made until it is resolved."""
+
+    order: int
+    opened: float
+    claim: bool
+    compensation: float
+    started: float = NOT_YET
+    resolved: float = NOT_YET
+
+
+@dataclass(slots=True)
+class Return:
+    """Goods sent back: why, when asked for and received, restocked or scrapped, and the
+    replacement order sent (-1 for none)."""
+
+    order: int
+    reason: str
+    requested: float
+    received: float
+    restocked: bool
+    replacement: int = -1
+
+
+@dataclass(slots=True)
+class Visit:
+    """A technician's visit: installation, a revisit after a snag, or a warranty repair."""
+
+    order: int
+    kind: str
+    requested: float
+    travel: float
+    started: float = NOT_YET
+    finished: float = NOT_YET
+    snag: bool = False
 
 
 @dataclass
@@ -117,15 +282,11 @@ class Recorder:
     wrong_invoice: set[int] = field(default_factory=set)
     postponed: dict[int, float] = field(default_factory=dict)
     """order -> how much later than first promised it may now come"""
-    shipments: list[float] = field(default_factory=list)
-    """Flat rows of SHIPMENT_FIELDS (one ``extend`` per shipment: cheap, and no GC tracking)."""
-    replenishments: list[float] = field(default_factory=list)
-    """Flat rows of REPLENISHMENT_FIELDS."""
-    replenishment_count: int = 0
+    shipments: ShipmentLog = field(default_factory=ShipmentLog)
+    replenishments: ReplenishmentLog = field(default_factory=ReplenishmentLog)
     receipts: dict[int, tuple[int, int]] = field(default_factory=dict)
     """replenishment -> (net inventory just before arrival, units lost before arrival)"""
-    levels: list[float] = field(default_factory=list)
-    """Flat rows of LEVEL_FIELDS."""
+    levels: LevelLog = field(default_factory=LevelLog)
     # after the sale
     notices: dict[int, int] = field(default_factory=dict)
     """order -> status notices sent"""
@@ -135,11 +296,10 @@ class Recorder:
     """replacement order -> the order it replaces"""
     customer: dict[int, int] = field(default_factory=dict)
     """order -> customer (segments with a finite customer base)"""
-    complaints: list[list[float]] = field(default_factory=list)
-    returns: list[list[float]] = field(default_factory=list)
-    visits: list[list[float]] = field(default_factory=list)
-    restocks: list[float] = field(default_factory=list)
-    """Flat rows of (time, sku, units)."""
+    complaints: list[Complaint] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    restocks: RestockLog = field(default_factory=RestockLog)
 
     def finish(
         self,
@@ -276,41 +436,35 @@ class Recorder:
         return lines
 
 
-def _columns(flat: list[float], width: int) -> list[np.ndarray]:
-    """Columns of a flat row-major list of numbers (one C-level conversion)."""
-    table = np.fromiter(flat, dtype=float, count=len(flat)).reshape(-1, width)
-    return [table[:, column] for column in range(width)]
-
-
-def _shipments_frame(rows: list[float], modes: list[str], horizon: float) -> pd.DataFrame:
-    columns = _columns(rows, SHIPMENT_WIDTH)
-    order, units, released, start, ready, dispatched, delivered, mode, expedited, damaged = columns
-    delivered = delivered.astype(float)
+def _shipments_frame(log: ShipmentLog, modes: list[str], horizon: float) -> pd.DataFrame:
+    column = log.columns()
+    delivered = column["delivered"]
     delivered[delivered > horizon] = NOT_YET
-    ready = ready.astype(float)
+    ready = column["ready"]
     ready[ready > horizon] = NOT_YET  # still being processed at the horizon
     return pd.DataFrame(
         {
-            "order": order.astype(np.int64),
-            "units": units.astype(np.int64),
-            "released": released.astype(float),
-            "start": start.astype(float),
-            "ready": ready.astype(float),
-            "dispatched": dispatched.astype(float),
+            "order": column["order"].astype(np.int64),
+            "units": column["units"].astype(np.int64),
+            "released": column["released"],
+            "start": column["start"],
+            "ready": ready,
+            "dispatched": column["dispatched"],
             "delivered": delivered,
-            "mode": pd.Categorical.from_codes(mode.astype(np.int32), modes),
-            "expedited": expedited.astype(bool),
-            "damaged": damaged.astype(bool),
+            "mode": pd.Categorical.from_codes(column["mode"].astype(np.int32), modes),
+            "expedited": column["expedited"].astype(bool),
+            "damaged": column["damaged"].astype(bool),
         }
     )
 
 
 def _replenishments_frame(
-    rows: list[float], receipts: dict[int, tuple[int, int]], skus: list[str]
+    log: ReplenishmentLog, receipts: dict[int, tuple[int, int]], skus: list[str]
 ) -> pd.DataFrame:
-    sku, ordered, arrives, quantity, emergency = _columns(rows, len(REPLENISHMENT_FIELDS))
-    net_before = np.full(sku.size, NOT_YET)
-    lost_before = np.full(sku.size, NOT_YET)
+    column = log.columns()
+    count = len(log)
+    net_before = np.full(count, NOT_YET)
+    lost_before = np.full(count, NOT_YET)
     if receipts:
         received = np.fromiter(receipts, dtype=np.int64, count=len(receipts))
         facts = np.asarray(list(receipts.values()), dtype=float)
@@ -318,25 +472,25 @@ def _replenishments_frame(
         lost_before[received] = facts[:, 1]
     return pd.DataFrame(
         {
-            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
-            "ordered": ordered.astype(float),
-            "arrives": arrives.astype(float),
-            "quantity": quantity.astype(np.int64),
-            "emergency": emergency.astype(bool),
+            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "ordered": column["ordered"],
+            "arrives": column["arrives"],
+            "quantity": column["quantity"].astype(np.int64),
+            "emergency": column["emergency"].astype(bool),
             "net_before": net_before,
             "lost_before": lost_before,
         }
     )
 
 
-def _levels_frame(rows: list[float], skus: list[str]) -> pd.DataFrame:
-    time, sku, on_hand, backorders = _columns(rows, 4)
+def _levels_frame(log: LevelLog, skus: list[str]) -> pd.DataFrame:
+    column = log.columns()
     return pd.DataFrame(
         {
-            "time": time.astype(float),
-            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
-            "on_hand": on_hand.astype(np.int64),
-            "backorders": backorders.astype(np.int64),
+            "time": column["time"],
+            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "on_hand": column["on_hand"].astype(np.int64),
+            "backorders": column["backorders"].astype(np.int64),
         }
     )
 
@@ -360,76 +514,72 @@ def _flags(marked: set[int], count: int) -> np.ndarray:
     return flags
 
 
-def _table(rows: list[list[float]], names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    table = np.asarray(rows, dtype=float).reshape(-1, len(names))
-    return {name: table[:, i] for i, name in enumerate(names)}
+def _records(rows: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The named fields of records, as one list per field."""
+    return {name: [getattr(row, name) for row in rows] for name in names}
 
 
-def _after(times: np.ndarray, horizon: float | None) -> np.ndarray:
+def _after(times: list[float], horizon: float | None) -> np.ndarray:
     """Times after the horizon have not happened yet."""
-    times = times.astype(float)
+    values = np.asarray(times, dtype=float)
     if horizon is not None:
-        times[times > horizon] = NOT_YET
-    return times
+        values[values > horizon] = NOT_YET
+    return values
 
 
-def _complaints_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+def _complaints_frame(rows: list[Complaint], horizon: float | None = None) -> pd.DataFrame:
     names = ("order", "opened", "started", "resolved", "claim", "compensation")
-    table = _table(rows, names)
+    table = _records(rows, names)
     return pd.DataFrame(
         {
-            "order": table["order"].astype(np.int64),
+            "order": np.asarray(table["order"], dtype=np.int64),
             "opened": _after(table["opened"], horizon),
-            "started": table["started"],
-            "resolved": table["resolved"],
-            "claim": table["claim"].astype(bool),
-            "compensation": table["compensation"],
+            "started": np.asarray(table["started"], dtype=float),
+            "resolved": np.asarray(table["resolved"], dtype=float),
+            "claim": np.asarray(table["claim"], dtype=bool),
+            "compensation": np.asarray(table["compensation"], dtype=float),
         }
     )
 
 
-RETURN_REASONS = ("no_fault", "damaged", "wrong_item")
-VISIT_KINDS = ("install", "revisit", "repair")
-
-
-def _returns_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+def _returns_frame(rows: list[Return], horizon: float | None = None) -> pd.DataFrame:
     names = ("order", "reason", "requested", "received", "restocked", "replacement")
-    table = _table(rows, names)
+    table = _records(rows, names)
     return pd.DataFrame(
         {
-            "order": table["order"].astype(np.int64),
-            "reason": pd.Categorical.from_codes(table["reason"].astype(np.int32), RETURN_REASONS),
+            "order": np.asarray(table["order"], dtype=np.int64),
+            "reason": pd.Categorical(table["reason"], categories=RETURN_REASONS),
             "requested": _after(table["requested"], horizon),
             "received": _after(table["received"], horizon),
-            "restocked": table["restocked"].astype(bool),
-            "replacement": table["replacement"].astype(np.int64),
+            "restocked": np.asarray(table["restocked"], dtype=bool),
+            "replacement": np.asarray(table["replacement"], dtype=np.int64),
         }
     )
 
 
-def _visits_frame(rows: list[list[float]], horizon: float | None = None) -> pd.DataFrame:
+def _visits_frame(rows: list[Visit], horizon: float | None = None) -> pd.DataFrame:
     names = ("order", "kind", "requested", "started", "travel", "finished", "snag")
-    table = _table(rows, names)
+    table = _records(rows, names)
     return pd.DataFrame(
         {
-            "order": table["order"].astype(np.int64),
-            "kind": pd.Categorical.from_codes(table["kind"].astype(np.int32), VISIT_KINDS),
-            "requested": table["requested"],
-            "started": table["started"],
-            "travel": table["travel"],
-            "finished": table["finished"],
-            "snag": table["snag"].astype(bool),
+            "order": np.asarray(table["order"], dtype=np.int64),
+            "kind": pd.Categorical(table["kind"], categories=VISIT_KINDS),
+            "requested": np.asarray(table["requested"], dtype=float),
+            "started": np.asarray(table["started"], dtype=float),
+            "travel": np.asarray(table["travel"], dtype=float),
+            "finished": np.asarray(table["finished"], dtype=float),
+            "snag": np.asarray(table["snag"], dtype=bool),
         }
     )
 
 
-def _restocks_frame(rows: list[float], skus: list[str]) -> pd.DataFrame:
-    time, sku, units = _columns(rows, 3)
+def _restocks_frame(log: RestockLog, skus: list[str]) -> pd.DataFrame:
+    column = log.columns()
     return pd.DataFrame(
         {
-            "time": time,
-            "sku": pd.Categorical.from_codes(sku.astype(np.int32), skus),
-            "units": units.astype(np.int64),
+            "time": column["time"],
+            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "units": column["units"].astype(np.int64),
         }
     )
 

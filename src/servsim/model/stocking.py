@@ -54,7 +54,7 @@ class StockPoint:
             self._replenish if emergency is not None else self._review if self._continuous else None
         )
         """What a demand triggers: the emergency check, the policy's review, or nothing."""
-        record.levels.extend((env.now, sku_index, self.on_hand, 0))
+        record.levels.add(env.now, sku_index, self.on_hand, 0)
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
@@ -74,7 +74,7 @@ class StockPoint:
             record.allocated.append(self.env.now)
         else:
             short = self._shortage(line, quantity, available, lose_shortage, priority)
-        record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
+        record.levels.add(self.env.now, self.sku_index, self.on_hand, self.backorders)
         if self._after_demand is not None:
             self._after_demand()
         return short
@@ -102,7 +102,7 @@ class StockPoint:
         """Units taken from on hand for another sku's short line (at most what is there)."""
         taken = units if units <= self.on_hand else self.on_hand
         self.on_hand -= taken
-        self.record.levels.extend((self.env.now, self.sku_index, self.on_hand, self.backorders))
+        self.record.levels.add(self.env.now, self.sku_index, self.on_hand, self.backorders)
         if self._after_demand is not None:
             self._after_demand()
         return taken
@@ -130,9 +130,9 @@ class StockPoint:
         self.on_order += quantity
         now = self.env.now
         record = self.record
-        replenishment = record.replenishment_count
-        record.replenishment_count = replenishment + 1
-        record.replenishments.extend((self.sku_index, now, now + lead_time, quantity, emergency))
+        replenishment = record.replenishments.add(
+            self.sku_index, now, now + lead_time, quantity, emergency
+        )
         arrival = self.env.timeout(lead_time, value=(replenishment, quantity, emergency))
         arrival.callbacks.append(self._receive)
 
@@ -148,7 +148,7 @@ class StockPoint:
 
     def restock(self, units: int) -> None:
         """Returned units that passed inspection go back on the shelf."""
-        self.record.restocks.extend((self.env.now, self.sku_index, units))
+        self.record.restocks.add(self.env.now, self.sku_index, units)
         self._put_away(units)
         if self._after_demand is not None:
             self._after_demand()
@@ -174,7 +174,7 @@ class StockPoint:
             heapq.heappop(waiting)
             record.allocated[line] = now
             self.line_complete(line)
-        record.levels.extend((now, self.sku_index, self.on_hand, self.backorders))
+        record.levels.add(now, self.sku_index, self.on_hand, self.backorders)
 
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
         while True:

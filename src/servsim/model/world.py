@@ -12,9 +12,10 @@ import gc
 
 import simpy
 
+from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.aftercare import Aftercare
 from servsim.model.customers import SegmentCustomers
-from servsim.model.delivery import Carriers
+from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.processing import (
     Clerks,
@@ -23,14 +24,13 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import NOT_YET, SHIPMENT_WIDTH, Recorder, RunLog
+from servsim.model.runlog import NOT_YET, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.policies import Fate, StockoutPolicy
 from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
-from servsim.units import HOURS_PER_TIME_UNIT
 
 
 class World:
@@ -404,17 +404,18 @@ class World:
             start, ready = self.clerks.times(duration)
             if self.carriers.plain:
                 delivered = ready + next(self.carriers.transit_draws[mode])
-                shipments.extend((order, units, now, start, ready, ready, delivered, mode, 0, 0))
+                shipments.add(order, units, now, start, ready, ready, delivered, mode, 0, 0)
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
             else:
                 carried = self.carriers.carry(self._promised(order), mode, ready)
-                shipments.extend((order, units, now, start, ready, *carried))
+                shipments.add(order, units, now, start, ready, *carried)
                 if self.aftercare is not None:
-                    self.aftercare.shipped(order, units, carried[0], carried[1], carried[4])
+                    self.aftercare.shipped(
+                        order, units, carried.dispatched, carried.delivered, carried.damaged
+                    )
             return
-        shipment = len(shipments) // SHIPMENT_WIDTH
-        shipments.extend((order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0))
+        shipment = shipments.add(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
         self.clerks.submit(shipment, duration, priority)
 
     def _service_of(self, order: int, segment: int) -> tuple[int, int]:
@@ -431,23 +432,25 @@ class World:
         return due + record.postponed.get(order, 0.0)
 
     def _started(self, shipment: int, start: float) -> None:
-        self.record.shipments[shipment * SHIPMENT_WIDTH + 3] = start
+        self.record.shipments.started(shipment, start)
 
     def _processed(self, shipment: int, start: float, ready: float) -> None:
         """Processing is done: the carrier of the shipment's mode takes it."""
-        row = shipment * SHIPMENT_WIDTH
         shipments = self.record.shipments
-        mode = int(shipments[row + 7])
-        order = int(shipments[row])
+        mode = shipments.mode(shipment)
+        order = shipments.order(shipment)
         if self.carriers.plain:
-            carried = (ready, ready + self.carriers.transit(mode), mode, 0, 0)
-            shipments[row + 3 : row + 7] = (start, ready, ready, carried[1])
+            carried = Carried(ready, ready + self.carriers.transit(mode), mode, 0, 0)
         else:
             carried = self.carriers.carry(self._promised(order), mode, ready)
-            shipments[row + 3 : row + 10] = (start, ready, *carried)
+        shipments.processed(shipment, start, ready, *carried)
         if self.aftercare is not None:
             self.aftercare.shipped(
-                order, int(shipments[row + 1]), carried[0], carried[1], carried[4]
+                order,
+                shipments.units(shipment),
+                carried.dispatched,
+                carried.delivered,
+                carried.damaged,
             )
 
     def run(self) -> RunLog:

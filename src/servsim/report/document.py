@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from servsim import __version__
+from servsim.core.version import __version__
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 """Plotly's options for every figure: no links out of the page."""

@@ -24,7 +24,7 @@ from servsim.experiment.frontier import (
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import hover_text, recommended, standards_of
-from servsim.tables import possible_interval
+from servsim.stats.confidence import possible_interval
 
 Better = Literal["lower", "higher"]
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
+from servsim.core.formats import short_names
 from servsim.experiment.results import SweepResults
 from servsim.report.style import format_interval, kpi_name, short_values, show_value
-from servsim.standards import Standard, parse_standards
-from servsim.sweep_tables import short_names
+from servsim.stats.standards import Standard, parse_standards
 
 
 def standards_of(sweep: SweepResults, standards: Mapping[str, Any] | None) -> list[Standard]:

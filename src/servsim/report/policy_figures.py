@@ -16,7 +16,7 @@ from servsim.experiment.frontier import check_standards
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import parameter_names, recommended, standards_of, tick_label
-from servsim.runner import Results
+from servsim.run.results import Results
 
 NOT_TERMS = ("cost_total", "cost_per_order")
 """Cost columns that are sums of the others, not terms."""

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from servsim.report import style
-from servsim.runner import Results
+from servsim.run.results import Results
 
 SHORTFALL = "shortfall_"
 """Prefix of the order columns holding the satisfaction lost per dimension."""

@@ -8,7 +8,8 @@ from contextlib import suppress
 import pandas as pd
 import yaml
 
-from servsim.errors import ScenarioError
+from servsim.core.catalogue import KPI_GROUPS
+from servsim.core.errors import ScenarioError
 from servsim.report import document, style
 from servsim.report.policy_figures import cost_breakdown, run_standards, standards_table
 from servsim.report.run_figures import (
@@ -17,9 +18,8 @@ from servsim.report.run_figures import (
     dissatisfaction_causes,
     levels_over_time,
 )
-from servsim.runner import Results
+from servsim.run.results import Results
 from servsim.scenario.loading import load_scenario
-from servsim.tables import KPI_GROUPS
 
 HEADLINE = (
     "otif",
@@ -92,7 +92,7 @@ def _summary(results: Results, standards: pd.DataFrame | None, confidence: float
 
 
 def _kpi_table(results: Results, confidence: float, only: tuple[str, ...] | None = None) -> str:
-    """KPIs by group (those METRICS names, then any others), mean, interval and n."""
+    """KPIs by group (the catalogue's, then any others), mean, interval and n."""
     summary = results.summary(confidence)
     grouped = {group: list(kpis) for group, kpis in KPI_GROUPS.items()}
     listed = {kpi for kpis in grouped.values() for kpi in kpis}

@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
-from servsim.costs import COST_TERMS
-from servsim.standards import split_column
-from servsim.tables import DURATIONS, RATES, possible_interval
+from servsim.core.catalogue import COST_TERMS, DURATIONS, RATES, split_column
+from servsim.stats.confidence import possible_interval
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
 """A standard met, unclear (the interval straddles the target) or missed."""

@@ -19,7 +19,7 @@ from servsim.report.points import (
     slice_points,
     standards_of,
 )
-from servsim.tables import possible_interval
+from servsim.stats.confidence import possible_interval
 
 
 def kpi_by_parameter(

@@ -13,9 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from servsim.errors import ScenarioError
+from servsim.core.errors import ScenarioError
 from servsim.experiment import store
-from servsim.experiment.evidence import FRESH
 from servsim.experiment.frontier import EFFICIENT, check_standards, point_status
 from servsim.experiment.results import SweepResults
 from servsim.experiment.tables import summarize_points
@@ -26,7 +25,8 @@ from servsim.report.policy_figures import cost_breakdown, standards_table
 from servsim.report.style import show_value
 from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
 from servsim.scenario.loading import load_scenario
-from servsim.standards import Standard
+from servsim.search.evidence import FRESH
+from servsim.stats.standards import Standard
 
 
 def sweep_report(sweep: SweepResults, title: str | None = None) -> str:

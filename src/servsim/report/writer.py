@@ -8,7 +8,7 @@ from pathlib import Path
 from servsim.experiment.results import SweepResults
 from servsim.report.run_report import run_report
 from servsim.report.sweep_report import sweep_report
-from servsim.runner import Results
+from servsim.run.results import Results
 
 
 def report_html(

@@ -1,6 +1,6 @@
 """Scenarios: the typed schema, loading from YAML with file:line errors, and dotted overrides."""
 
-from servsim.errors import Problem, ScenarioError
+from servsim.core.errors import Problem, ScenarioError
 from servsim.scenario.distributions import (
     DISTRIBUTION_NAMES,
     Constant,

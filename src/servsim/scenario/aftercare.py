@@ -1,5 +1,5 @@
 """After the sale: status notices, complaints and claims, returns, installation and warranty,
-and the customer education programmes that make them rarer (DESIGN.md, post-transaction)."""
+and the customer education programmes that make them rarer: the post-transaction elements of customer service."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from servsim.scenario.delivery import Duration
 from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.fields import Duration
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import StaffCalendar
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from pydantic import Field, model_validator
 
-from pydantic import Field, ValidationInfo, model_validator
-from pydantic.functional_validators import BeforeValidator
-
+from servsim.core.validation import CrossChecks
 from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.fields import Duration
 from servsim.scenario.section import Section
-from servsim.units import parse_duration
-
-
-def _duration(value: Any, info: ValidationInfo) -> Any:
-    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
-
-
-Duration = Annotated[float, BeforeValidator(_duration)]
 
 
 class CarrierMode(Section):
@@ -55,12 +46,11 @@ class Delivery(Section):
 
     @model_validator(mode="after")
     def _modes_exist(self) -> Delivery:
+        checks = CrossChecks("delivery")
+        modes = ", ".join(self.modes)
         if self.default not in self.modes:
-            raise ValueError(
-                f"default mode {self.default!r} is not among modes: " + ", ".join(self.modes)
-            )
+            checks.add(("default",), f"default mode {self.default!r} is not among modes: {modes}")
         if self.expedite is not None and self.expedite.to not in self.modes:
-            raise ValueError(
-                f"expedite.to: {self.expedite.to!r} is not among modes: " + ", ".join(self.modes)
-            )
+            checks.add(("expedite", "to"), f"{self.expedite.to!r} is not among modes: {modes}")
+        checks.raise_any()
         return self

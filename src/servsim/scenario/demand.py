@@ -12,6 +12,8 @@ from typing import Annotated, Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from servsim.core.units import HOURS_PER_YEAR
+from servsim.core.validation import CrossChecks
 from servsim.scenario.distributions import (
     Constant,
     DurationDistribution,
@@ -21,7 +23,6 @@ from servsim.scenario.distributions import (
 )
 from servsim.scenario.perception import CustomerBase
 from servsim.scenario.section import Section
-from servsim.units import HOURS_PER_YEAR
 
 SINGLE_SEGMENT = "all"
 """Name of the one segment of a file that gives no ``segments:``."""
@@ -166,10 +167,13 @@ class Segment(Section):
     def _lines_fit_the_mix(self) -> Segment:
         orderable = sum(1 for weight in self.mix.values() if weight > 0)
         if _largest(self.lines) > orderable:
-            raise ValueError(
-                f"lines: an order's lines are distinct skus, and the mix offers {orderable}; "
-                f"bound lines by that (e.g. {{dist: poisson, mean: .., min: 1, max: {orderable}}})"
+            checks = CrossChecks("segment")
+            checks.add(
+                ("lines",),
+                f"an order's lines are distinct skus, and the mix offers {orderable}; bound "
+                f"lines by that (e.g. {{dist: poisson, mean: .., min: 1, max: {orderable}}})",
             )
+            checks.raise_any()
         return self
 
     @property

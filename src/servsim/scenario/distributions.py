@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from pydantic.functional_validators import BeforeValidator
 from scipy import stats
 
-from servsim.units import parse_duration
+from servsim.core.units import parse_duration
+from servsim.core.validation import CrossChecks
 
 DISTRIBUTION_NAMES = (
     "constant",
@@ -358,7 +359,7 @@ def _durations_to_numbers(value: Any, info: ValidationInfo) -> Any:
                 try:
                     converted[key] = parse_duration(converted[key], time_unit)
                 except ValueError as error:
-                    raise ValueError(f"{key}: {error}") from None
+                    _raise_at(key, error)
         if isinstance(converted.get("values"), list):
             try:
                 converted["values"] = [
@@ -366,9 +367,16 @@ def _durations_to_numbers(value: Any, info: ValidationInfo) -> Any:
                     for v in converted["values"]
                 ]
             except ValueError as error:
-                raise ValueError(f"values: {error}") from None
+                _raise_at("values", error)
         return converted
     return value
+
+
+def _raise_at(key: str, error: ValueError) -> None:
+    """A parameter's value is not a duration: say so at the parameter's own place."""
+    checks = CrossChecks("distribution")
+    checks.add((key,), str(error))
+    checks.raise_any()
 
 
 DurationDistribution = Annotated[Distribution, BeforeValidator(_durations_to_numbers)]

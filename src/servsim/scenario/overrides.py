@@ -9,46 +9,38 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from servsim.errors import (
-    Problem,
-    ScenarioError,
-    accepts_key,
-    dotted,
-    keys_allowed_at,
-    show,
-    unknown_key_message,
-)
-from servsim.scenario.loading import plain, validate_document
+from servsim.core.errors import Problem, ScenarioError, dotted, show
+from servsim.core.validation import accepts_key, keys_allowed_at, unknown_key_message
+from servsim.scenario.documents import plain, validate_document
 
-if TYPE_CHECKING:
-    from servsim.scenario.schema import Scenario
+Document = TypeVar("Document", bound=BaseModel)
+"""A validated document (a Scenario) that keeps what it was validated from."""
 
 
-def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+def apply_overrides(scenario: Document, overrides: Mapping[str, Any]) -> Document:
     """Return a new scenario with each dotted path set to its value; ``scenario`` is unchanged."""
-    from servsim.scenario.schema import Scenario
-
-    if scenario._source is not None:
-        document = copy.deepcopy(scenario._source)
-    else:
-        document = scenario.model_dump(by_alias=True)
+    model = type(scenario)
+    written: dict[str, Any] | None = getattr(scenario, "_source", None)
+    document = copy.deepcopy(written) if written is not None else scenario.model_dump(by_alias=True)
     problems: list[Problem] = []
     for path, value in overrides.items():
-        problem = _set(document, str(path), plain(value), Scenario)
+        problem = _set(document, str(path), plain(value), model)
         if problem is not None:
             problems.append(problem)
     if problems:
         raise ScenarioError(problems)
-    source_path = scenario.source_path
+    source_path: Path | None = getattr(scenario, "_source_path", None)
     try:
         return validate_document(
             document,
+            model,
             file=None if source_path is None else str(source_path),
-            lines=scenario._lines,
+            lines=getattr(scenario, "_lines", {}),
             source_path=source_path,
         )
     except ScenarioError as error:
@@ -66,8 +58,7 @@ def _unlocated(problem: Problem, overrides: Mapping[str, Any]) -> Problem:
         if not problem.path or path.startswith(f"{problem.path}.")
     ]
     if around:
-        message = f"{problem.message} (with override {', '.join(around)})"
-        return dataclasses.replace(problem, message=message)
+        return dataclasses.replace(problem, note=f"with override {', '.join(around)}")
     return problem
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
-from servsim.scenario.delivery import Duration
+from servsim.core.validation import relocated
+from servsim.scenario.fields import Duration
 from servsim.scenario.section import Section
 
 
@@ -91,9 +92,7 @@ class Satisfaction(SatisfactionModel):
             try:
                 self._models[name] = SatisfactionModel.model_validate(merged, context=info.context)
             except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"])
-                raise ValueError(f"segments.{name}.{where}: {first['msg']}") from None
+                raise relocated(error, ("segments", name)) from None
         return self
 
     def for_segment(self, segment: str) -> SatisfactionModel:

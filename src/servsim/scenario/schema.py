@@ -13,11 +13,12 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Field,
     PrivateAttr,
-    ValidationInfo,
     model_validator,
 )
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.units import TimeUnit
+from servsim.core.validation import CrossChecks
 from servsim.policies import (
     Backorder,
     BaseStock,
@@ -39,32 +40,15 @@ from servsim.scenario.aftercare import (
     Warranty,
 )
 from servsim.scenario.delivery import Delivery
-from servsim.scenario.demand import SINGLE_SEGMENT, Channel, Demand
+from servsim.scenario.demand import Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
+from servsim.scenario.fields import Count, Duration
+from servsim.scenario.overrides import apply_overrides
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import Overtime, StaffCalendar
 from servsim.scenario.standards import ServiceStandards, unknown_segment
 from servsim.scenario.tiers import TIER_PRESETS, Tier
-from servsim.units import TimeUnit, parse_duration
-
-
-def _duration_in_scenario_unit(value: Any, info: ValidationInfo) -> Any:
-    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
-
-
-Duration = Annotated[float, BeforeValidator(_duration_in_scenario_unit)]
-"""A duration: a number in the scenario's time unit, or ``36h``/``2d``-style text."""
-
-
-def _no_booleans(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {str(value).lower()}")
-    return value
-
-
-Count = Annotated[int, BeforeValidator(_no_booleans)]
-"""A whole number; YAML's yes/no/true/false are refused rather than read as 1 or 0."""
 
 
 def _none_word_is_none(value: Any) -> Any:
@@ -288,85 +272,121 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _parts_agree(self) -> Scenario:
+        """Checks across sections, each problem at its own place, all reported at once."""
+        checks = CrossChecks("scenario")
         if self.warmup >= self.horizon:
-            raise ValueError(
-                f"warmup ({self.warmup:g}) must be shorter than horizon ({self.horizon:g})"
+            checks.add(
+                ("warmup",),
+                f"must be shorter than horizon ({self.horizon:g}), got {self.warmup:g}",
             )
         skus = [product.sku for product in self.products]
         repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
         if repeated:
-            raise ValueError(f"products: sku listed twice: {', '.join(repeated)}")
+            checks.add(("products",), f"sku listed twice: {', '.join(repeated)}")
+        self._segments_agree(checks, skus)
+        for name, tier in self.tiers.items():
+            if tier.mode is not None and tier.mode not in self.delivery.modes:
+                checks.add(
+                    ("tiers", name, "mode"),
+                    f"unknown carrier mode {tier.mode!r}; modes are: "
+                    + ", ".join(self.delivery.modes),
+                )
+        self._aftercare_parts_agree(checks)
+        for name in self.standards.segments:
+            unknown = unknown_segment(name, list(self.demand.segments))
+            if unknown is not None:
+                checks.add(("standards", "segments", name), unknown)
+        if self.stocking is not None:
+            self._stocking_agrees(checks, skus)
+        checks.raise_any()
+        return self
+
+    def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
+        tiers = ", ".join(self.all_tiers)
         for name, segment in self.demand.segments.items():
-            where = "demand" if name == SINGLE_SEGMENT else f"demand.segments.{name}"
+            where = ("demand", "segments", name)
             unknown = [sku for sku in segment.mix if sku not in skus]
             if unknown:
-                raise ValueError(
-                    f"{where}.mix: {', '.join(unknown)} is not a product; "
-                    f"products are: {', '.join(skus)}"
+                checks.add(
+                    (*where, "mix"),
+                    f"{', '.join(unknown)} is not a product; products are: {', '.join(skus)}",
                 )
             if self.channels and segment.channels is None:
-                raise ValueError(
-                    f"{where}.channels: say how this segment's orders come in: "
-                    "{" + ", ".join(f"{name}: share" for name in self.channels) + "}"
+                checks.add(
+                    (*where, "channels"),
+                    "say how this segment's orders come in: "
+                    "{" + ", ".join(f"{name}: share" for name in self.channels) + "}",
                 )
             stray_channels = [c for c in segment.channels or {} if c not in self.channels]
             if stray_channels:
-                raise ValueError(
-                    f"{where}.channels: unknown channel {stray_channels[0]!r}; channels are: "
-                    + (", ".join(self.channels) or "none (define them under channels:)")
+                checks.add(
+                    (*where, "channels"),
+                    f"unknown channel {stray_channels[0]!r}; channels are: "
+                    + (", ".join(self.channels) or "none (define them under channels:)"),
                 )
             if segment.urgent and segment.urgent.tier not in self.all_tiers:
-                raise ValueError(
-                    f"{where}.urgent.tier: unknown tier {segment.urgent.tier!r}; tiers are: "
-                    + ", ".join(self.all_tiers)
+                checks.add(
+                    (*where, "urgent", "tier"),
+                    f"unknown tier {segment.urgent.tier!r}; tiers are: {tiers}",
                 )
             if segment.tier not in self.all_tiers:
-                raise ValueError(
-                    f"{where}.tier: unknown tier {segment.tier!r}; tiers are: "
-                    + ", ".join(self.all_tiers)
-                )
-        for name, tier in self.tiers.items():
-            if tier.mode is not None and tier.mode not in self.delivery.modes:
-                raise ValueError(
-                    f"tiers.{name}.mode: unknown carrier mode {tier.mode!r}; modes are: "
-                    + ", ".join(self.delivery.modes)
-                )
-        self._aftercare_parts_agree()
-        if self.stocking is not None:
-            stray = [sku for sku in self.stocking.items if sku not in skus]
-            if stray:
-                raise ValueError(
-                    f"stocking.items: {', '.join(stray)} is not a product; "
-                    f"products are: {', '.join(skus)}"
-                )
-            self._substitutes_are_stocked_products()
-            for sku, item in self.stocking.items.items():
-                if item.reserve and item.reserve.for_tier not in self.all_tiers:
-                    raise ValueError(
-                        f"stocking.items.{sku}.reserve.for_tier: unknown tier "
-                        f"{item.reserve.for_tier!r}; tiers are: " + ", ".join(self.all_tiers)
-                    )
-            self._postponement_is_defined()
-            items = self.stocking.items
-            unstocked = [sku for sku in self.demand.skus_ordered() if sku not in items]
-            if unstocked:
-                raise ValueError(
-                    f"stocking.items: no policy for {', '.join(unstocked)}, which demand orders"
-                )
-        return self
+                checks.add((*where, "tier"), f"unknown tier {segment.tier!r}; tiers are: {tiers}")
 
-    def _aftercare_parts_agree(self) -> None:
+    def _aftercare_parts_agree(self, checks: CrossChecks) -> None:
         serviced = [p.sku for p in self.products if p.install or p.warranty is not None]
         if serviced and self.installation is None:
-            raise ValueError(
-                f"products {', '.join(serviced)} need installation or warranty repairs: say "
-                "who does them under installation: {technicians: .., work: ..}"
+            checks.add(
+                ("products",),
+                f"{', '.join(serviced)} need installation or warranty repairs: say who does "
+                "them under installation: {technicians: .., work: ..}",
             )
         stray = [name for name in self.satisfaction.segments if name not in self.demand.segments]
         if stray:
-            raise ValueError(
-                f"satisfaction.segments: unknown segment {stray[0]!r}; segments are: "
-                + ", ".join(self.demand.segments)
+            checks.add(
+                ("satisfaction", "segments", stray[0]),
+                f"unknown segment {stray[0]!r}; segments are: " + ", ".join(self.demand.segments),
+            )
+
+    def _stocking_agrees(self, checks: CrossChecks, skus: list[str]) -> None:
+        stocking = self.stocking
+        assert stocking is not None
+        stray = [sku for sku in stocking.items if sku not in skus]
+        if stray:
+            checks.add(
+                ("stocking", "items", stray[0]),
+                f"{', '.join(stray)} is not a product; products are: {', '.join(skus)}",
+            )
+        for sku, offers in stocking.substitutes.items():
+            if sku not in stocking.items:
+                checks.add(("stocking", "substitutes", sku), f"{sku} is not a stocked product")
+            for rank, offer in enumerate(offers):
+                if offer.sku == sku or offer.sku not in stocking.items:
+                    checks.add(
+                        ("stocking", "substitutes", sku, rank, "sku"),
+                        f"{offer.sku!r} is not another stocked product; stocked: "
+                        + ", ".join(stocking.items),
+                    )
+        for sku, item in stocking.items.items():
+            if item.reserve and item.reserve.for_tier not in self.all_tiers:
+                checks.add(
+                    ("stocking", "items", sku, "reserve", "for_tier"),
+                    f"unknown tier {item.reserve.for_tier!r}; tiers are: "
+                    + ", ".join(self.all_tiers),
+                )
+        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
+        rules += [segment.stockout for segment in self.demand.segments.values()]
+        if "postpone" in rules and stocking.postponement is None:
+            checks.add(
+                ("stocking",),
+                "postpone is used, so say how the customer answers with "
+                "postponement: {acceptance: 0.6, delay: 7d}",
+            )
+        ordered = [sku for sku in self.demand.skus_ordered() if sku in skus]  # others: said
+        unstocked = [sku for sku in ordered if sku not in stocking.items]
+        if unstocked and not stray:
+            checks.add(
+                ("stocking", "items"),
+                f"no policy for {', '.join(unstocked)}, which demand orders",
             )
 
     def programme_factor(self, effect: str) -> float:
@@ -375,38 +395,6 @@ class Scenario(Section):
         for programme in self.programs.values():
             factor *= getattr(programme, effect)
         return factor
-
-    @model_validator(mode="after")
-    def _standards_name_segments(self) -> Scenario:
-        for name in self.standards.segments:
-            unknown = unknown_segment(name, list(self.demand.segments))
-            if unknown is not None:
-                raise ValueError(f"standards.segments.{name}: {unknown}")
-        return self
-
-    def _substitutes_are_stocked_products(self) -> None:
-        stocking = self.stocking
-        assert stocking is not None
-        for sku, offers in stocking.substitutes.items():
-            if sku not in stocking.items:
-                raise ValueError(f"stocking.substitutes.{sku}: {sku} is not a stocked product")
-            for rank, offer in enumerate(offers):
-                if offer.sku == sku or offer.sku not in stocking.items:
-                    raise ValueError(
-                        f"stocking.substitutes.{sku}.{rank}.sku: {offer.sku!r} is not another "
-                        f"stocked product; stocked: {', '.join(stocking.items)}"
-                    )
-
-    def _postponement_is_defined(self) -> None:
-        stocking = self.stocking
-        assert stocking is not None
-        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
-        rules += [segment.stockout for segment in self.demand.segments.values()]
-        if "postpone" in rules and stocking.postponement is None:
-            raise ValueError(
-                "stocking: postpone is used, so say how the customer answers with "
-                "postponement: {acceptance: 0.6, delay: 7d}"
-            )
 
     def stockout_rule(self, segment: str, sku: str) -> str:
         """The rule for a segment's short line of a sku: the segment's, the sku's, the default."""
@@ -442,8 +430,6 @@ class Scenario(Section):
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A new scenario with values replaced by dotted path (``"stocking.items.A.S": 50``)."""
-        from servsim.scenario.overrides import apply_overrides
-
         return apply_overrides(self, overrides)
 
     def product(self, sku: str) -> Product:

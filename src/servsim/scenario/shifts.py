@@ -13,8 +13,8 @@ import numpy as np
 from pydantic import Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
 from servsim.scenario.section import Section
-from servsim.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
 
 HOURS_PER_WEEK = 168.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -2,7 +2,7 @@
 
 Written as ``{otif: ">= 0.95", cycle_p95: "<= 72h", segments: {name: {otif: ">= 0.98"}}}``.
 The targets are kept as written (so overrides and dumps give the file's form back) and parsed
-once, at load time, into :class:`servsim.standards.Standard` in the scenario's time unit.
+once, at load time, into :class:`servsim.stats.standards.Standard` in the scenario's time unit.
 """
 
 from __future__ import annotations
@@ -21,8 +21,15 @@ from pydantic import (
     model_validator,
 )
 
+from servsim.core.validation import CrossChecks
 from servsim.scenario.section import Section
-from servsim.standards import Standard, known_kpi, parse_standard, read_comparison, segment_kpi
+from servsim.stats.standards import (
+    Standard,
+    known_kpi,
+    parse_standard,
+    read_comparison,
+    segment_kpi,
+)
 
 
 def _readable(written: Any) -> Any:
@@ -63,15 +70,17 @@ class ServiceStandards(Section):
     def _targets_in_time_unit(self, info: ValidationInfo) -> ServiceStandards:
         time_unit = (info.context or {}).get("time_unit", "hours")
         parsed = []
+        checks = CrossChecks("standards")
         for segment, where, standards in [
-            (None, "", self.overall),
-            *((name, f"segments.{name}.", own) for name, own in self.segments.items()),
+            (None, ("overall",), self.overall),
+            *((name, ("segments", name), own) for name, own in self.segments.items()),
         ]:
             for kpi, written in standards.items():
                 try:
                     parsed.append(parse_standard(kpi, written, time_unit, segment))
                 except ValueError as error:
-                    raise ValueError(f"{where}{kpi}: {error}") from None
+                    checks.add((*where, kpi), str(error), written)
+        checks.raise_any()
         self._parsed = tuple(parsed)
         return self
 

@@ -8,26 +8,17 @@ promise and mode, or defines tiers of its own.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from pydantic import Field
-from pydantic.functional_validators import BeforeValidator
 
+from servsim.scenario.fields import OptionalDuration
 from servsim.scenario.section import Section
-from servsim.units import parse_duration
-
-
-def _optional_duration(value: Any, info: Any) -> Any:
-    if value is None:
-        return None
-    return parse_duration(value, (info.context or {}).get("time_unit", "hours"))
 
 
 class Tier(Section):
     priority: int = Field(
         default=0, ge=0, le=100, description="higher is processed and restocked first"
     )
-    promise: Annotated[float | None, BeforeValidator(_optional_duration)] = Field(
+    promise: OptionalDuration = Field(
         default=None, ge=0, description="promised order-to-delivery time (default: delivery's)"
     )
     mode: str | None = Field(default=None, description="carrier mode (default: delivery's)")

@@ -1,0 +1,394 @@
+"""The KPI catalogue: every figure servsim reports, what it means, and how to read it.
+
+One entry per KPI (name, group, kind, better direction, whether it is measured per customer
+segment, a one-line definition). Tables, standards, report styles, the docs' KPI reference and
+the check that every computed KPI is listed all read this list, so adding a KPI is one entry
+here plus its computation in ``servsim.kpis``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["rate", "score", "duration", "count", "money"]
+"""rate: a share in [0, 1], shown as a percentage; score: a satisfaction score in [0, 1];
+duration: a time in the scenario's time unit; count: a number of things (>= 0); money: in
+the scenario's currency."""
+
+Better = Literal["higher", "lower", "neither"]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One reported figure."""
+
+    name: str
+    group: str
+    kind: Kind
+    better: Better
+    definition: str
+    per_segment: bool = False
+    """Measured for each customer segment's orders too (``otif[trade]``)."""
+    part_of: str | None = None
+    """The total it adds up to (every ``cost_*`` term adds up to ``cost_total``)."""
+
+    @property
+    def lowest(self) -> float:
+        """The smallest value the KPI can take."""
+        return 0.0
+
+    @property
+    def highest(self) -> float:
+        """The largest value the KPI can take."""
+        return 1.0 if self.kind in ("rate", "score") else math.inf
+
+
+AVAILABILITY = "Availability"
+TIME = "Time and reliability"
+AFTER_SALE = "After the sale"
+SATISFACTION = "Satisfaction"
+COST = "Cost"
+VOLUME = "Volume"
+
+
+def _group(
+    group: str, kind: Kind, better: Better, per_segment: bool, entries: list[tuple[str, str]]
+) -> list[Kpi]:
+    return [Kpi(name, group, kind, better, text, per_segment) for name, text in entries]
+
+
+def _cost_terms(entries: list[tuple[str, str]]) -> list[Kpi]:
+    return [Kpi(name, COST, "money", "lower", text, part_of="cost_total") for name, text in entries]
+
+
+CATALOGUE: tuple[Kpi, ...] = (
+    # --- availability ---------------------------------------------------------------------
+    *_group(
+        AVAILABILITY,
+        "rate",
+        "higher",
+        True,
+        [
+            (
+                "unit_fill_rate",
+                "units filled from stock on hand when the order arrived / units demanded",
+            ),
+            ("line_fill_rate", "order lines filled completely from stock on arrival / lines"),
+            ("order_fill_rate", "orders with every line filled from stock on arrival / orders"),
+        ],
+    ),
+    Kpi(
+        "ready_rate",
+        AVAILABILITY,
+        "rate",
+        "higher",
+        "share of time with stock on hand, weighted by each sku's share of order lines",
+    ),
+    Kpi(
+        "cycle_service_level",
+        AVAILABILITY,
+        "rate",
+        "higher",
+        "replenishment cycles (arrival to arrival) without a stock-out / cycles",
+    ),
+    *_group(
+        AVAILABILITY,
+        "count",
+        "neither",
+        False,
+        [("avg_on_hand", "time-average of units on hand, all skus together")],
+    ),
+    *_group(
+        AVAILABILITY,
+        "count",
+        "lower",
+        False,
+        [("avg_backorders", "time-average of units backordered, all skus together")],
+    ),
+    Kpi(
+        "lost_sales_rate",
+        AVAILABILITY,
+        "rate",
+        "lower",
+        "units lost (not on hand, not backordered) / units demanded",
+        per_segment=True,
+    ),
+    *_group(
+        AVAILABILITY,
+        "rate",
+        "neither",
+        False,
+        [
+            ("substitution_rate", "units served by a substitute sku / units demanded"),
+            ("substituted_order_rate", "orders with a substituted line / orders"),
+        ],
+    ),
+    *_group(
+        AVAILABILITY,
+        "rate",
+        "lower",
+        False,
+        [
+            ("postponed_rate", "orders whose customer accepted a later date on a stock-out"),
+            ("cancelled_rate", "orders whose customer refused a later date (units lost)"),
+        ],
+    ),
+    *_group(
+        AVAILABILITY,
+        "duration",
+        "lower",
+        False,
+        [
+            (
+                "stock_wait_mean",
+                "mean time from placing an order until all its units are "
+                "allocated (0 when filled at once)",
+            ),
+            ("avg_backorder_delay", "mean time from order to allocation per backordered unit"),
+        ],
+    ),
+    # --- time and reliability ---------------------------------------------------------------
+    *_group(
+        TIME,
+        "duration",
+        "lower",
+        True,
+        [
+            ("cycle_mean", "mean order cycle time: placement to delivery of the last unit"),
+            ("cycle_p50", "median order cycle time"),
+            ("cycle_p90", "90th percentile of order cycle time"),
+            ("cycle_p95", "95th percentile of order cycle time"),
+            ("cycle_p99", "99th percentile of order cycle time"),
+            ("cycle_sd", "standard deviation of order cycle time (delivery consistency)"),
+            ("cycle_spread", "95th minus 5th percentile of order cycle time (consistency)"),
+        ],
+    ),
+    *_group(
+        TIME,
+        "rate",
+        "higher",
+        True,
+        [
+            ("on_time_rate", "delivered orders whose last unit came by the promise / delivered"),
+            ("otif", "orders delivered in full by the promise / orders whose outcome is known"),
+            (
+                "perfect_order_rate",
+                "orders on time, in full, undamaged, with the right items "
+                "and invoice / orders whose outcome is known",
+            ),
+        ],
+    ),
+    *_group(
+        TIME,
+        "rate",
+        "lower",
+        True,
+        [
+            ("expedited_rate", "orders with a shipment upgraded to a faster mode / orders"),
+            ("damage_rate", "delivered orders with a shipment damaged in transit / delivered"),
+            ("wrong_item_rate", "orders entered with a wrong item / orders"),
+            ("invoice_error_rate", "orders entered with a wrong invoice / orders"),
+        ],
+    ),
+    *_group(
+        TIME,
+        "duration",
+        "lower",
+        True,
+        [
+            (
+                "processing_time",
+                "mean time from release to processing until ready to ship, "
+                "queueing for a clerk included",
+            ),
+            ("processing_wait", "mean time a released shipment queued for a clerk"),
+        ],
+    ),
+    Kpi(
+        "staff_utilisation",
+        TIME,
+        "rate",
+        "neither",
+        "clerk time spent processing / clerk time scheduled",
+    ),
+    # --- after the sale ----------------------------------------------------------------------
+    *_group(
+        AFTER_SALE,
+        "rate",
+        "lower",
+        True,
+        [
+            ("complaint_rate", "complaints / delivered orders"),
+            ("claim_rate", "complaints claiming compensation / delivered orders"),
+            ("return_rate", "returns / delivered orders"),
+        ],
+    ),
+    *_group(
+        AFTER_SALE,
+        "duration",
+        "lower",
+        True,
+        [
+            ("resolution_time_mean", "mean time from a complaint to its resolution"),
+            ("resolution_time_p90", "90th percentile of complaint resolution time"),
+        ],
+    ),
+    Kpi(
+        "notified_delay_rate",
+        AFTER_SALE,
+        "rate",
+        "higher",
+        "late orders whose customer was told before the promise passed / late orders",
+        per_segment=True,
+    ),
+    Kpi(
+        "notices_per_order",
+        AFTER_SALE,
+        "count",
+        "neither",
+        "status notices sent / orders",
+        per_segment=True,
+    ),
+    Kpi(
+        "install_wait_mean",
+        AFTER_SALE,
+        "duration",
+        "lower",
+        "mean time from delivery to a technician on site, for orders that need installation",
+        per_segment=True,
+    ),
+    *_group(
+        AFTER_SALE,
+        "rate",
+        "lower",
+        True,
+        [
+            ("snag_rate", "installed orders that needed another visit / installed orders"),
+            ("repair_rate", "warranty repairs / delivered orders"),
+        ],
+    ),
+    # --- satisfaction and customers ------------------------------------------------------------
+    Kpi(
+        "satisfaction_mean",
+        SATISFACTION,
+        "score",
+        "higher",
+        "mean per-order satisfaction score on [0, 1]",
+        per_segment=True,
+    ),
+    Kpi(
+        "satisfied_share",
+        SATISFACTION,
+        "rate",
+        "higher",
+        "orders scoring at or above their segment's threshold / orders scored",
+        per_segment=True,
+    ),
+    Kpi(
+        "retention_rate",
+        SATISFACTION,
+        "rate",
+        "higher",
+        "customers active at the end / customers active when the warm-up ended",
+    ),
+    *_group(
+        SATISFACTION,
+        "count",
+        "lower",
+        False,
+        [
+            ("churned_customers", "customers who stopped ordering within the measured window"),
+            ("demand_lost_to_churn", "orders churned customers would still have placed in the run"),
+        ],
+    ),
+    # --- cost --------------------------------------------------------------------------------
+    *_cost_terms(
+        [
+            ("cost_holding", "unit cost x holding rate x time-average units on hand"),
+            ("cost_ordering", "order cost per replenishment order placed"),
+            ("cost_emergency", "emergency orders: their order cost and unit premium"),
+            ("cost_purchase", "unit cost of the units ordered"),
+            ("cost_processing_labour", "clerks' wage for the time scheduled"),
+            ("cost_overtime", "overtime wage for clerk time worked beyond the schedule"),
+            ("cost_transport", "cost per shipment at each shipment's planned carrier mode"),
+            ("cost_expedite", "extra cost of shipments upgraded to a faster mode"),
+            ("cost_damage", "cost per shipment damaged in transit"),
+            ("cost_backorder_penalty", "penalty per unit per day backordered"),
+            ("cost_lost_margin", "margin (price - unit cost) of the units lost"),
+            ("cost_lost_sale_penalty", "penalty per unit lost, on top of its margin"),
+            ("cost_substitution", "price concessions on substituted units"),
+            (
+                "cost_returns_claims",
+                "compensation, reverse transport, scrapped goods, margin refunded and repair parts",
+            ),
+            ("cost_aftercare_labour", "wage of support staff and technicians scheduled"),
+            ("cost_service_programs", "customer education programmes and status notices"),
+            ("cost_goodwill", "margin churned customers would have brought over the value horizon"),
+        ]
+    ),
+    Kpi("cost_total", COST, "money", "lower", "every cost term added up"),
+    Kpi("cost_per_order", COST, "money", "lower", "cost_total / orders counted"),
+    # --- volume ------------------------------------------------------------------------------
+    Kpi(
+        "orders",
+        VOLUME,
+        "count",
+        "neither",
+        "orders placed in the measured window (after the warm-up)",
+        per_segment=True,
+    ),
+)
+"""Every KPI of a run, in the order the tables show them."""
+
+BY_NAME: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
+
+KPI_NAMES: tuple[str, ...] = tuple(BY_NAME)
+"""Every KPI column of a run: what objectives, standards and targets may name."""
+
+KPI_GROUPS: dict[str, tuple[str, ...]] = {}
+for _kpi in CATALOGUE:
+    KPI_GROUPS.setdefault(_kpi.group, ())
+    KPI_GROUPS[_kpi.group] += (_kpi.name,)
+del _kpi
+
+SEGMENT_KPIS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.per_segment)
+"""KPIs measured per customer segment: those of its orders. Stock, staff, retention and cost
+figures belong to the whole business."""
+
+RATES: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "rate")
+DURATIONS: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "duration")
+"""KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
+
+COST_TERMS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.part_of == "cost_total")
+"""The named terms that add up to cost_total, in stacking order."""
+
+AFTER_SALE_KPIS: tuple[str, ...] = KPI_GROUPS[AFTER_SALE]
+RETENTION_KPIS: tuple[str, ...] = ("retention_rate", "churned_customers", "demand_lost_to_churn")
+
+_SEGMENT_COLUMN = re.compile(r"^(\w+)\[([^\[\]]+)\]$")
+
+
+def segment_column(kpi: str, segment: str | None) -> str:
+    """A KPI's column name: ``otif``, or ``otif[trade]`` for a segment's (``split_column``
+    reads it back)."""
+    return kpi if segment is None else f"{kpi}[{segment}]"
+
+
+def split_column(name: str) -> tuple[str, str | None]:
+    """``otif[trade]`` -> ("otif", "trade"); ``otif`` -> ("otif", None)."""
+    match = _SEGMENT_COLUMN.match(name)
+    return (match.group(1), match.group(2)) if match else (name, None)
+
+
+def kpi_of(column: str) -> Kpi | None:
+    """The catalogue entry of a KPI column (a segment's ``otif[trade]`` reads as ``otif``)."""
+    return BY_NAME.get(split_column(column)[0])
+
+
+def kind_of(column: str) -> Kind | None:
+    """The kind of a KPI column, None for a column that is not a KPI."""
+    kpi = kpi_of(column)
+    return None if kpi is None else kpi.kind

@@ -1,0 +1,34 @@
+"""Numbers and names as a planner reads them, shared by the terminal tables and the report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from servsim.core.catalogue import kind_of
+
+
+def format_value(kpi: str, value: float | None) -> str:
+    """Rates as percentages, money and levels with sensible precision; NaN as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if kind_of(kpi) == "rate":  # a segment's KPI (``otif[trade]``) reads as the KPI does
+        return f"{100 * value:.2f}%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
+def short_names(paths: Sequence[str]) -> list[str]:
+    """Headings for dotted parameter paths: the shortest ending that tells them apart."""
+    names = []
+    for path in paths:
+        parts = path.split(".")
+        for size in range(1, len(parts) + 1):
+            name = ".".join(parts[-size:])
+            others = [other for other in paths if other != path]
+            clear = len(parts[-1]) > 2 or size > 1
+            if clear and not any(other.endswith(f".{name}") or other == name for other in others):
+                break
+        names.append(name)
+    return names

@@ -1,0 +1,138 @@
+"""Cost accounting over the measurement window, each term a separate column.
+
+Rates are quoted in the units their names state (holding per year, backorder penalty per
+unit per day, wages per hour) and converted to the scenario's time unit here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.core.units import (
+    per_day_to_per_time_unit,
+    per_hour_to_per_time_unit,
+    per_year_to_per_time_unit,
+)
+from servsim.kpis.aftersales import after_sale_costs
+from servsim.kpis.labour import overtime_clerk_time, scheduled_clerk_time
+from servsim.kpis.retention import goodwill_cost
+from servsim.model.runlog import RunLog
+from servsim.scenario.schema import Scenario
+
+
+def cost_kpis(
+    log: RunLog,
+    orders: pd.DataFrame,
+    lines: pd.DataFrame,
+    scenario: Scenario,
+    levels: dict[str, dict[str, float]],
+) -> dict[str, float]:
+    """Every cost term, cost_total and cost_per_order for the window [warmup, horizon];
+    ``levels`` are the run's ``stock_levels.all_sku_levels``."""
+    rates = scenario.costs
+    processing = scenario.processing
+    overtime_wage = processing.overtime.wage if processing and processing.overtime else 0.0
+    unit = scenario.time_unit
+    start, end = log.warmup, log.horizon
+    unit_cost = {product.sku: product.unit_cost for product in scenario.products}
+    margin = {product.sku: product.price - product.unit_cost for product in scenario.products}
+
+    window = end - start
+    holding = window * sum(unit_cost[sku] * level["avg_on_hand"] for sku, level in levels.items())
+    backorder_unit_time = window * sum(level["avg_backorders"] for level in levels.values())
+
+    placed = log.replenishments[log.replenishments["ordered"] >= start]
+    purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
+    shipped = log.shipments["dispatched"]
+    dispatched = log.shipments[(shipped >= start) & (shipped <= end)]
+    transport, expedite, damage = _carrier_costs(dispatched, log, scenario)
+    lost_units = lines["lost"].to_numpy()
+    # a plain sum of products: np.dot's last digits depend on the BLAS thread count
+    lost_margin = float(np.sum(lost_units * lines["sku"].map(margin).astype(float).to_numpy()))
+
+    terms = {
+        "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,
+        "cost_ordering": rates.order_cost * int((~placed["emergency"]).sum()),
+        "cost_emergency": _emergency_cost(placed, scenario),
+        "cost_purchase": purchase,
+        "cost_processing_labour": per_hour_to_per_time_unit(rates.staff_wage, unit)
+        * scheduled_clerk_time(log),
+        "cost_overtime": per_hour_to_per_time_unit(overtime_wage, unit) * overtime_clerk_time(log)
+        if overtime_wage
+        else 0.0,
+        "cost_transport": transport,
+        "cost_expedite": expedite,
+        "cost_damage": damage,
+        "cost_backorder_penalty": per_day_to_per_time_unit(rates.backorder_penalty, unit)
+        * backorder_unit_time,
+        "cost_lost_margin": lost_margin,
+        "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
+        "cost_substitution": _substitution_cost(lines, scenario),
+        **after_sale_costs(log, orders, scenario),
+        "cost_goodwill": goodwill_cost(log, orders, scenario),
+    }
+    total = float(sum(terms.values()))
+    return terms | {
+        "cost_total": total,
+        "cost_per_order": total / len(orders) if len(orders) else float("nan"),
+    }
+
+
+def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:
+    """The price differences conceded on substituted units."""
+    if scenario.stocking is None or not scenario.stocking.substitutes:
+        return 0.0
+    concession = {
+        (sku, offer.sku): offer.price_difference
+        for sku, offers in scenario.stocking.substitutes.items()
+        for offer in offers
+    }
+    served = lines[lines["substituted"] > 0]
+    pairs = zip(served["sku"].astype(str), served["substitute"].astype(str), strict=True)
+    return float(
+        sum(
+            concession[pair] * units
+            for pair, units in zip(pairs, served["substituted"], strict=True)
+        )
+    )
+
+
+def _carrier_costs(
+    dispatched: pd.DataFrame, log: RunLog, scenario: Scenario
+) -> tuple[float, float, float]:
+    """Transport at each shipment's planned mode; the extra of expedited ones; damage."""
+    modes = list(scenario.delivery.modes.values())
+    names = list(scenario.delivery.modes)
+    cost_of = np.asarray([mode.cost_per_shipment for mode in modes])
+    damage_of = np.asarray([mode.damage_cost for mode in modes])
+    planned_of_segment = np.asarray(
+        [names.index(scenario.mode_of(seg.tier)) for seg in scenario.demand.segments.values()]
+    )
+    segment = log.orders["segment"].cat.codes.to_numpy()[dispatched["order"].to_numpy()]
+    actual = dispatched["mode"].cat.codes.to_numpy()
+    planned_cost = cost_of[planned_of_segment[segment]]
+    actual_cost = cost_of[actual]
+    expedited = dispatched["expedited"].to_numpy()
+    return (
+        float(planned_cost.sum()),
+        float((actual_cost - planned_cost)[expedited].sum()),
+        float(damage_of[actual][dispatched["damaged"].to_numpy()].sum()),
+    )
+
+
+def _emergency_cost(placed: pd.DataFrame, scenario: Scenario) -> float:
+    """Emergency orders: their own order cost and the premium per unit over unit_cost."""
+    rushed = placed[placed["emergency"]]
+    if rushed.empty or scenario.stocking is None:
+        return 0.0
+    terms = {
+        sku: item.emergency
+        for sku, item in scenario.stocking.items.items()
+        if item.emergency is not None
+    }
+    per_order = rushed["sku"].astype(str).map({s: e.order_cost for s, e in terms.items()})
+    per_unit = rushed["sku"].astype(str).map({s: e.unit_premium for s, e in terms.items()})
+    return float(
+        per_order.astype(float).sum() + (per_unit.astype(float) * rushed["quantity"]).sum()
+    )

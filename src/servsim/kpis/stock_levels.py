@@ -1,0 +1,28 @@
+"""Time-averages of each sku's stock, shared by the availability KPIs and the cost terms."""
+
+from __future__ import annotations
+
+from servsim.kpis.timeavg import time_average
+from servsim.model.runlog import RunLog
+
+
+def sku_levels(log: RunLog, sku: str) -> dict[str, float]:
+    """Time-averages of one sku's stock: on hand, backorders, and the share of time in stock.
+
+    A sku without a stock point (unlimited stock) is always ready and holds nothing.
+    """
+    rows = log.stock_levels[log.stock_levels["sku"] == sku]
+    if rows.empty:
+        return {"ready_rate": 1.0, "avg_on_hand": 0.0, "avg_backorders": 0.0}
+    times = rows["time"].to_numpy()
+    start, end = log.warmup, log.horizon
+    return {
+        "ready_rate": time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end),
+        "avg_on_hand": time_average(times, rows["on_hand"].to_numpy(), start, end),
+        "avg_backorders": time_average(times, rows["backorders"].to_numpy(), start, end),
+    }
+
+
+def all_sku_levels(log: RunLog) -> dict[str, dict[str, float]]:
+    """``sku_levels`` of every sku, computed once."""
+    return {sku: sku_levels(log, sku) for sku in log.skus}
