@@ -21,7 +21,7 @@ class SweepResults:
     """Runs and summary of a sweep, with the objectives and standards to judge them by."""
 
     runs: pd.DataFrame = field(repr=False)
-    """One row per run: point, replication, seed, parameter values, KPIs (``servsim.core.catalogue``)."""
+    """One row per run: point, replication, seed, parameter values, then the KPIs."""
     summary: pd.DataFrame = field(repr=False)
     """One row per point: parameter values, runs, and KPI_mean, KPI_lo, KPI_hi, KPI_n."""
     parameters: tuple[str, ...]

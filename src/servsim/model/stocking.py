@@ -54,7 +54,10 @@ class StockPoint:
             self._replenish if emergency is not None else self._review if self._continuous else None
         )
         """What a demand triggers: the emergency check, the policy's review, or nothing."""
-        record.levels.add(env.now, sku_index, self.on_hand, 0)
+        self._level = record.levels.add
+        self._replenishment = record.replenishments.add
+        """Record the stock level from now on (bound once: it runs on every demand)."""
+        self._level(env.now, sku_index, self.on_hand, 0)
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
 
@@ -64,6 +67,7 @@ class StockPoint:
         """A line arrives: take what is on hand (above what is ``reserved`` against it); the
         rest is lost or backordered (returned), waiting with the order's ``priority``."""
         record = self.record
+        now = self.env.now
         on_hand = self.on_hand
         available = on_hand - reserved if on_hand > reserved else 0
         short = 0
@@ -71,10 +75,10 @@ class StockPoint:
             self.on_hand = on_hand - quantity
             record.filled.append(quantity)
             record.lost.append(0)
-            record.allocated.append(self.env.now)
+            record.allocated.append(now)
         else:
             short = self._shortage(line, quantity, available, lose_shortage, priority)
-        record.levels.add(self.env.now, self.sku_index, self.on_hand, self.backorders)
+        self._level(now, self.sku_index, self.on_hand, self.backorders)
         if self._after_demand is not None:
             self._after_demand()
         return short
@@ -102,7 +106,7 @@ class StockPoint:
         """Units taken from on hand for another sku's short line (at most what is there)."""
         taken = units if units <= self.on_hand else self.on_hand
         self.on_hand -= taken
-        self.record.levels.add(self.env.now, self.sku_index, self.on_hand, self.backorders)
+        self._level(self.env.now, self.sku_index, self.on_hand, self.backorders)
         if self._after_demand is not None:
             self._after_demand()
         return taken
@@ -129,8 +133,7 @@ class StockPoint:
         """Place a replenishment order; it counts in the inventory position until it arrives."""
         self.on_order += quantity
         now = self.env.now
-        record = self.record
-        replenishment = record.replenishments.add(
+        replenishment = self._replenishment(
             self.sku_index, now, now + lead_time, quantity, emergency
         )
         arrival = self.env.timeout(lead_time, value=(replenishment, quantity, emergency))
@@ -174,7 +177,7 @@ class StockPoint:
             heapq.heappop(waiting)
             record.allocated[line] = now
             self.line_complete(line)
-        record.levels.add(now, self.sku_index, self.on_hand, self.backorders)
+        self._level(now, self.sku_index, self.on_hand, self.backorders)
 
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
         while True:

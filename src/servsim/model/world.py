@@ -40,6 +40,8 @@ class World:
         self.scenario = scenario
         self.env = simpy.Environment()
         self.record = Recorder()
+        self._ship = self.record.shipments.add
+        """Record a shipment (bound once: it runs for every order)."""
         self.skus = scenario.skus
         self.segments = list(scenario.demand.segments)
         tiers = [segment.tier for segment in scenario.demand.segments.values()]
@@ -397,25 +399,29 @@ class World:
             duration = self._service_of_order[order]
         else:
             duration = next(self._extra_service)
-        priority, mode = self._service_of(order, self.record.segment[order])
-        shipments = self.record.shipments
+        segment = self.record.segment[order]
+        if self._any_urgent and order in self.record.urgent:
+            priority, mode = self._urgent_service[segment]
+        else:
+            priority, mode = self._service_of_segment[segment]  # _service_of, inlined: hot
+        ship = self._ship
         now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
             if self.carriers.plain:
                 delivered = ready + next(self.carriers.transit_draws[mode])
-                shipments.add(order, units, now, start, ready, ready, delivered, mode, 0, 0)
+                ship(order, units, now, start, ready, ready, delivered, mode, 0, 0)
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
             else:
                 carried = self.carriers.carry(self._promised(order), mode, ready)
-                shipments.add(order, units, now, start, ready, *carried)
+                ship(order, units, now, start, ready, *carried)
                 if self.aftercare is not None:
                     self.aftercare.shipped(
                         order, units, carried.dispatched, carried.delivered, carried.damaged
                     )
             return
-        shipment = shipments.add(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
+        shipment = ship(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
         self.clerks.submit(shipment, duration, priority)
 
     def _service_of(self, order: int, segment: int) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """After the sale: status notices, complaints and claims, returns, installation and warranty,
-and the customer education programmes that make them rarer: the post-transaction elements of customer service."""
+and the customer education programmes that make them rarer (the post-transaction elements of
+customer service)."""
 
 from __future__ import annotations
 

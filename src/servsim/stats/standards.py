@@ -1,8 +1,8 @@
 """Service standards (``otif >= 0.95``) and whether a confidence interval meets them.
 
 A standard is "met" when the whole interval is on the right side of the target, "missed" when
-the whole interval is on the wrong side and "unclear" otherwise. Scenario files and experiment files both write standards this way, so this
-module sits beside both and imports neither.
+the whole interval is on the wrong side and "unclear" otherwise. Scenario files and experiment
+files both write standards this way, so this module sits below both and imports neither.
 """
 
 from __future__ import annotations
