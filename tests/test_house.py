@@ -53,10 +53,8 @@ def test_the_catalogue_names_each_kpi_once_with_a_definition() -> None:
 
 def test_importing_servsim_loads_no_layer_until_a_name_is_used() -> None:
     """``import servsim`` (and so ``servsim --help``) must not pay for pandas, scipy or plotly."""
-    code = (
-        "import sys, servsim; "
-        "print(sorted(m for m in ('pandas', 'scipy', 'plotly', 'dask', 'simpy') if m in sys.modules))"
-    )
+    heavy = ("pandas", "scipy", "plotly", "dask", "simpy")
+    code = f"import sys, servsim; print(sorted(m for m in {heavy} if m in sys.modules))"
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
