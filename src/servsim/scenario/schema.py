@@ -229,6 +229,12 @@ class Costs(Section):
     backorder_penalty: float = Field(default=0.0, ge=0, description="per unit per day backordered")
     lost_sale_penalty: float = Field(default=0.0, ge=0, description="per unit lost, beyond margin")
     staff_wage: float = Field(default=0.0, ge=0, description="per clerk per hour")
+    cost_of_capital: float = Field(
+        default=0.08,
+        ge=0,
+        le=1,
+        description="per year: finances receivables on credit and discounts customer value",
+    )
 
 
 # --- the scenario -----------------------------------------------------------------------------
@@ -261,7 +267,9 @@ class Scenario(Section):
     complaints: Complaints | None = None
     returns: Returns | None = None
     installation: Installation | None = None
-    satisfaction: Satisfaction = Satisfaction()
+    satisfaction: Satisfaction = Field(
+        default={}, validate_default=True, description="how customers judge an order"
+    )
     standards: ServiceStandards = Field(
         default_factory=ServiceStandards, description="the written service policy: KPI targets"
     )
@@ -388,6 +396,17 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def has_aftercare(self) -> bool:
+        """Whether anything follows an order's delivery: notices, complaints, returns,
+        installation."""
+        return (
+            self.notices.policy != "none"
+            or self.complaints is not None
+            or self.returns is not None
+            or self.installation is not None
+        )
 
     def programme_factor(self, effect: str) -> float:
         """The product of every programme's factor on ``effect`` (1 without programmes)."""
