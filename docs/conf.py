@@ -40,7 +40,8 @@ nb_merge_streams = True
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": True, "undoc-members": False}
+
+smartquotes = False  # keep --options and "quotes" as typed
 
 html_theme = "furo"
 html_title = f"servsim {release}"
@@ -48,3 +49,16 @@ html_static_path = ["_static"]
 
 # The tour's figures come out as plotly JSON; servsim_docs draws them with plotly.js.
 nb_mime_priority_overrides = [("html", "application/vnd.plotly.v1+json", 0)]
+
+
+def _no_model_signature(app, what, name, obj, options, signature, return_annotation):  # noqa: ANN001, ANN202
+    """A pydantic model's signature lists every field: servsim builds them, nobody calls it."""
+    from pydantic import BaseModel
+
+    if what == "class" and isinstance(obj, type) and issubclass(obj, BaseModel):
+        return "", None
+    return None
+
+
+def setup(app):  # noqa: ANN001, ANN201
+    app.connect("autodoc-process-signature", _no_model_signature)

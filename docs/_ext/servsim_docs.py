@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import sys
+import tempfile
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,8 +43,14 @@ def _named_types() -> list[tuple[Any, str]]:
     from servsim.scenario import distributions, fields, shifts, standards
 
     return [
-        (distributions.DurationDistribution, "{ref}`distribution <scenario-distributions>` of durations"),
-        (distributions.QuantityDistribution, "{ref}`distribution <scenario-distributions>` of whole numbers ≥ 1"),
+        (
+            distributions.DurationDistribution,
+            "{ref}`distribution <scenario-distributions>` of durations",
+        ),
+        (
+            distributions.QuantityDistribution,
+            "{ref}`distribution <scenario-distributions>` of whole numbers ≥ 1",
+        ),
         (distributions.Distribution, "{ref}`distribution <scenario-distributions>`"),
         (fields.OptionalDuration, "duration"),
         (fields.Duration, "duration"),
@@ -53,9 +59,9 @@ def _named_types() -> list[tuple[Any, str]]:
         (shifts.ClockTime, "time of day (`8:30`, `8.5h`)"),
         (standards.KpiName, "{ref}`KPI name <kpi-reference>`"),
         (standards.SegmentKpiName, "{ref}`KPI name <kpi-reference>` (measured per segment)"),
-        (standards.WrittenStandard, "target (`\">= 0.95\"`, `\"<= 72h\"`, `{at_least: 0.95}`)"),
+        (standards.WrittenStandard, 'target (`">= 0.95"`, `"<= 72h"`, `{at_least: 0.95}`)'),
         (experiment.KpiName, "{ref}`KPI name <kpi-reference>`"),
-        (experiment.ExperimentTarget, "target (`\">= 0.95\"`, `{at_least: 0.95}`; no time unit)"),
+        (experiment.ExperimentTarget, 'target (`">= 0.95"`, `{at_least: 0.95}`; no time unit)'),
     ]
 
 
@@ -334,7 +340,9 @@ def render(walk: Walk, heading: str = "###", titles: dict[type, str] | None = No
             description = _escape_markdown(
                 info.description or NOTES.get((_root_of(model), name), "") or _linked_doc(hint)
             )
-            out.append(f"| `{key}` | {_cell(kind)} | {_cell(_default(info))} | {_cell(description)} |")
+            out.append(
+                f"| `{key}` | {_cell(kind)} | {_cell(_default(info))} | {_cell(description)} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -378,8 +386,11 @@ def scenario_fields() -> str:
 
     walk = Walk("scenario", stops={})
     walk.visit(Scenario, "")
-    specs = [section for model, section in list(walk.sections.items())
-             if issubclass(model, distributions._Spec)]
+    specs = [
+        section
+        for model, section in list(walk.sections.items())
+        if issubclass(model, distributions._Spec)
+    ]
     for section in specs:  # the distributions get a table of their own, below
         del walk.sections[section.model]
     text = render(walk, heading="##", titles={Scenario: "The top level"})
@@ -411,7 +422,9 @@ def distribution_table() -> str:
             bounds = _constraints(info.metadata)
             keys.append(f"`{info.alias or name}`" + (f" {bounds}" if bounds else "") + optional)
         dist = get_args(model.model_fields["dist"].annotation)[0]
-        out.append(f"| `{dist}` | {_cell(', '.join(keys))} | {_cell(_escape_markdown(_doc(model)))} |")
+        out.append(
+            f"| `{dist}` | {_cell(', '.join(keys))} | {_cell(_escape_markdown(_doc(model)))} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -425,8 +438,11 @@ def experiment_fields() -> str:
     sweep.visit(Experiment, "")
     text = ["## Sweeps: `servsim sweep`", "", render(sweep, titles={Experiment: "The top level"})]
     shared = (set(Experiment.model_fields) - {"parameters"}) | {"design", "replications"}
-    search = Walk("search", stops={**stops, **{s.model: s.label for s in sweep.sections.values()}},
-                  hidden=frozenset(shared))
+    search = Walk(
+        "search",
+        stops={**stops, **{s.model: s.label for s in sweep.sections.values()}},
+        hidden=frozenset(shared),
+    )
     search.visit(SearchExperiment, "")
     text += [
         "## The optimizer: `servsim optimize`",
@@ -507,8 +523,7 @@ ORDER_COLUMNS = {
     "order": "the order's number within its replication",
     "placed": "when the order was placed",
     "segment": "the customer segment that placed it",
-    "promised": "when delivery was promised (placed + the tier's promise, moved by a "
-    "postponement)",
+    "promised": "when delivery was promised (placed + the tier's promise, moved by a postponement)",
     "urgent": "the order asked for urgent delivery (served under the segment's urgent tier)",
     "lines": "order lines (distinct skus)",
     "quantity": "units ordered",
@@ -620,7 +635,9 @@ def run_folder() -> str:
         write_run_folder(results, folder, 0.95, by=("segment", "channel", "sku"))
         tables = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
         csvs = {path.stem for path in folder.glob("*.csv")}
-        others = sorted(path.name for path in folder.iterdir() if path.suffix not in (".csv", ".parquet"))
+        others = sorted(
+            path.name for path in folder.iterdir() if path.suffix not in (".csv", ".parquet")
+        )
         run = json.loads((folder / "run.json").read_text())
     _check_described("run folder tables", list(tables), RUN_FILES)
     _check_described("order columns", list(tables["orders"].columns), ORDER_COLUMNS)
@@ -686,11 +703,15 @@ def sweep_folder() -> str:
             workers=1,
             chunk=2,
         )
-        found = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+        found = sorted(
+            str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()
+        )
         manifest = json.loads((folder / "manifest.json").read_text())
         runs = pd.read_parquet(next((folder / "runs").glob("part-*.parquet")))
         summary = pd.read_parquet(folder / "summary.parquet")
-    shapes = sorted({"runs/part-NNNNNN.parquet" if name.startswith("runs/") else name for name in found})
+    shapes = sorted(
+        {"runs/part-NNNNNN.parquet" if name.startswith("runs/") else name for name in found}
+    )
     if shapes != sorted(SWEEP_FILES):
         raise ExtensionError(f"servsim_docs: a sweep's folder changed: {shapes}")
     _check_described("manifest keys", list(manifest), MANIFEST_KEYS)
