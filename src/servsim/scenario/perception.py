@@ -3,7 +3,7 @@
 The satisfaction model follows expectation-disconfirmation: each order is scored on the gap
 between what was promised and what was experienced, over the dimensions of service quality
 (reliability, responsiveness, information, tangibles), with zones of tolerance within which a
-shortfall does not yet hurt. See README "Satisfaction and retention".
+shortfall does not yet hurt. See the docs, Background: "The satisfaction model".
 """
 
 from __future__ import annotations
