@@ -503,8 +503,8 @@ def kpi_tables() -> str:
 RUN_FILES = {
     "kpis": "one row per replication: its number, its seed, and every KPI",
     "summary": "one row per KPI: `mean`, `lo`, `hi` (the Student t interval), `halfwidth`, `n`",
-    "orders": "one row per order of every replication (columns below)",
-    "lines": "one row per order line of every replication (columns below)",
+    "orders": "one row per order of every replication",
+    "lines": "one row per order line of every replication",
     "stock_levels": "on hand and backorders per sku over time: a step function, one row per change",
     "busy_staff": "busy clerks over time: a step function, one row per change",
     "standards": "only when the scenario has `standards:`: each standard judged met, missed "
@@ -657,6 +657,8 @@ def run_folder() -> str:
         shown = _columns(tables[name])
         if name == "kpis":
             shown = "`replication`, `seed`, then every {ref}`KPI <kpi-reference>`"
+        elif name in ("orders", "lines"):
+            shown = f"{len(tables[name].columns)} columns, each explained below"
         out.append(f"| `{name}` | {_cell(RUN_FILES[name])} | {_cell(shown)} |")
     out += [
         "",
