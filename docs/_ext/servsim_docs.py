@@ -459,10 +459,14 @@ def experiment_fields() -> str:
 # --- the KPI catalogue ----------------------------------------------------------------------------
 KINDS = {
     "rate": "rate: a share in [0, 1], shown as a percentage",
-    "score": "score: a satisfaction score in [0, 1]",
+    "score": "score: a satisfaction score or a customer's trust, in [0, 1]",
+    "balance": "balance: a difference of two shares in [-1, 1], shown as a percentage "
+    "(the net promoter score)",
+    "change": "change: a relative change, -100% (all gone) or more, shown as a percentage",
     "duration": "duration: a time in the scenario's time unit",
     "count": "count: a number of things (≥ 0)",
-    "money": "money: in the scenario's currency, over the measured window",
+    "money": "money: in the scenario's currency, over the measured window (a cost is never "
+    "negative; a margin or a profit may be)",
 }
 
 
@@ -524,6 +528,8 @@ ORDER_COLUMNS = {
     "placed": "when the order was placed",
     "segment": "the customer segment that placed it",
     "promised": "when delivery was promised (placed + the tier's promise, moved by a postponement)",
+    "first_promise": "when delivery was first promised (placed + the tier's promise): what the "
+    "customer judges lateness against",
     "urgent": "the order asked for urgent delivery (served under the segment's urgent tier)",
     "lines": "order lines (distinct skus)",
     "quantity": "units ordered",
@@ -533,7 +539,9 @@ ORDER_COLUMNS = {
     "backordered": "units that waited for a replenishment",
     "backorder_wait": "unit-time the backordered units waited",
     "postponed": "the customer accepted a later date on a stock-out",
-    "cancelled": "the customer refused a later date: the short units were cancelled",
+    "cancelled": "short units were cancelled: the customer refused a later date, or stopped "
+    "waiting",
+    "withdrawn": "its customer cancelled the order after waiting past its patience",
     "allocated": "when the last of its units was allocated (NaN: still waiting at the horizon)",
     "delivered": "when its last shipment was delivered (NaN: not yet)",
     "shipments": "shipments it went in (more than one when it shipped in parts)",
@@ -545,7 +553,8 @@ ORDER_COLUMNS = {
     "notices": "status notices sent",
     "informed": "the customer was told of a delay before the promise passed",
     "replaces": "the order this replacement order replaces (-1: a customer's own order)",
-    "customer": "the customer (-1 without a finite customer base)",
+    "customer": "the customer who placed it, numbered within its segment (-1: the segment's "
+    "demand is a fixed stream, customers: none)",
     "outcome": "at the horizon: delivered, in_pipeline, backordered, lost or cancelled",
     "cycle_time": "delivered - placed",
     "on_time": "delivered by the promise",
@@ -574,7 +583,8 @@ LINE_COLUMNS = {
     "substitute": "the substitute sku (none when not substituted)",
     "backordered": "units backordered",
     "backorder_wait": "unit-time its backordered units waited",
-    "cancelled": "its short units were cancelled (the customer refused a later date)",
+    "cancelled": "its short units were cancelled (a later date refused, or the customer "
+    "stopped waiting)",
     "allocated": "when its last unit was allocated (NaN: still waiting)",
 }
 
