@@ -13,7 +13,7 @@ import servsim
 from servsim.core.catalogue import CATALOGUE, KPI_NAMES, SEGMENT_KPIS
 from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.model import run_replication
-from servsim.model.runlog import FlatLog, LevelLog, ReplenishmentLog, RestockLog, ShipmentLog
+from servsim.model.records import FlatLog, LevelLog, ReplenishmentLog, RestockLog, ShipmentLog
 from tests.conftest import ROOT, SCENARIOS
 
 

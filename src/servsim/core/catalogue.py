@@ -372,7 +372,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         "balance",
         "higher",
         "share of active customers who would recommend the firm (trust >= 0.9) minus the "
-        "share who would speak against it (trust < 0.7), at the end",
+        "share who would speak against it (trust < 0.7), at the end, among those who have "
+        "judged the service",
     ),
     Kpi(
         "satisfied_customers",
@@ -380,14 +381,15 @@ CATALOGUE: tuple[Kpi, ...] = (
         "rate",
         "higher",
         "active customers whose trust is at or above their segment's satisfaction threshold "
-        "at the end / active customers",
+        "at the end / active customers who have judged the service",
     ),
     Kpi(
         "trust_mean",
         CUSTOMERS,
         "score",
         "higher",
-        "mean trust (0..1) of the customers active at the end: their memory of the service",
+        "mean trust (0..1) at the end of the active customers who have judged the service: "
+        "their memory of it",
     ),
     Kpi(
         "customer_lifetime_value",

@@ -55,6 +55,7 @@ def customer_kpis(
     joined = customers["joined"].to_numpy()
     at_warmup = (joined <= start) & (left > start)
     at_end = left > end
+    heard = at_end & (customers["experiences"].to_numpy() > 0)  # who has judged the service
     churned = (left >= start) & (left <= end)
     rates = order_rates(log, scenario).to_numpy()
     trust = customers["trust"].to_numpy()
@@ -84,10 +85,10 @@ def customer_kpis(
         "orders_per_customer": _ratio(len(ordering), buyers),
         "spend_per_customer": _ratio(spend, buyers),
         "net_promoter_score": _ratio(
-            (trust[at_end] >= PROMOTER).sum() - (trust[at_end] < DETRACTOR).sum(), at_end.sum()
+            (trust[heard] >= PROMOTER).sum() - (trust[heard] < DETRACTOR).sum(), heard.sum()
         ),
-        "satisfied_customers": _ratio((trust[at_end] >= threshold[at_end]).sum(), at_end.sum()),
-        "trust_mean": float(trust[at_end].mean()) if at_end.any() else float("nan"),
+        "satisfied_customers": _ratio((trust[heard] >= threshold[heard]).sum(), heard.sum()),
+        "trust_mean": float(trust[heard].mean()) if heard.any() else float("nan"),
         "customer_lifetime_value": _lifetime_value(log, scenario, sold, joined, left, churned),
     }
 

@@ -15,7 +15,7 @@ import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.customers import UNIT
-from servsim.model.judgement import Judgements, TrackedOrder
+from servsim.model.judgement import Failure, Judgements, TrackedOrder
 from servsim.model.processing import PriorityClerkPool, follow_calendar
 from servsim.model.runlog import Complaint, Recorder, Return, Visit
 from servsim.model.streams import RandomStreams
@@ -67,8 +67,8 @@ class Aftercare:
         """replacement order -> the order it replaces and when the return was asked for"""
         self._visiting: dict[int, TrackedOrder] = {}
         """installation visit -> its order, until the installation is done"""
-        self._failed_at: dict[int, float] = {}
-        """warranty repair visit -> when the product failed"""
+        self._failed_at: dict[int, Failure] = {}
+        """warranty repair visit -> the failure it repairs"""
         self._shipped_while_placing: dict[int, list[tuple[int, float, float, int]]] = {}
         """order -> shipments carried while it was being placed"""
         policy = scenario.notices.policy
@@ -128,6 +128,8 @@ class Aftercare:
             self.judgements.settle(tracked, got_nothing=True)
             return
         self._open[order] = tracked
+        if order not in record.replaces:  # a replacement's waits count for the order it replaces
+            self.judgements.watch_delivery(tracked)
         for shipment in self._shipped_while_placing.pop(order, ()):
             self.shipped(order, *shipment)
 
@@ -240,6 +242,11 @@ class Aftercare:
         number = len(complaints_made)
         complaints_made.append(Complaint(order, opened, claim, compensation))
         self._tracked_complaints[number] = tracked
+        self.judgements.judge_by(
+            tracked,
+            opened + self.judgements.tolerance(tracked, "resolution"),
+            lambda late: setattr(late, "resolution_time", self.env.now - opened),
+        )
         opening = self.env.timeout(opened - self.env.now, value=number)
         opening.callbacks.append(self._open_complaint)
         return True
@@ -283,9 +290,21 @@ class Aftercare:
         """The customer sends the goods back; a wrong or damaged order is replaced at once."""
         number, tracked = event.value  # type: ignore[misc]
         sent_back = self.record.returns[number]
+        requested = sent_back.requested
         if sent_back.reason != "no_fault":
-            sent_back.replacement = self._replace(
-                sent_back.order, tracked.first_line, tracked.lines
+            replacement = self._replace(sent_back.order, tracked.first_line, tracked.lines)
+            sent_back.replacement = replacement
+            self._replacing[replacement] = (tracked, requested)
+            self.judgements.judge_by(
+                tracked,
+                requested + self.judgements.tolerance(tracked, "replacement"),
+                lambda late: setattr(late, "replacement_delay", self.env.now - requested),
+            )
+        else:
+            self.judgements.judge_by(
+                tracked,
+                requested + self.judgements.tolerance(tracked, "refund"),
+                lambda late: setattr(late, "refund_delay", self.env.now - requested),
             )
         back = self.env.timeout(sent_back.received - self.env.now, value=(number, tracked))
         back.callbacks.append(self._return_received)
@@ -315,6 +334,11 @@ class Aftercare:
         if any(self._installed[sku] for sku in skus):
             tracked.pending += 1
             self._visiting[self._request_visit(order, "install")] = tracked
+            self.judgements.judge_by(
+                tracked,
+                self.env.now + self.judgements.tolerance(tracked, "installation"),
+                lambda late: setattr(late, "install_wait", self.env.now - late.delivered),
+            )
         for sku in dict.fromkeys(skus):
             warranty = self._warranty[sku]
             if warranty is not None and next(self._chance["failure"]) < warranty.failure:
@@ -322,8 +346,11 @@ class Aftercare:
                 failure.callbacks.append(self._failed)
 
     def _failed(self, event: simpy.Event) -> None:
-        """A product fails under warranty: a technician comes to repair it."""
-        self._failed_at[self._request_visit(event.value, "repair")] = self.env.now  # type: ignore[arg-type]
+        """A product fails under warranty: a technician comes to repair it; its customer
+        judges the failure when it is repaired, or when the repair outlasts its tolerance."""
+        order: int = event.value  # type: ignore[assignment]
+        failure = self.judgements.failed(order)
+        self._failed_at[self._request_visit(order, "repair")] = failure
 
     def _request_visit(self, order: int, kind: str) -> int:
         """Ask for a technician's visit; its number."""
@@ -340,7 +367,7 @@ class Aftercare:
         visit = self.record.visits[number]
         visit.finished = end
         if visit.kind == "repair":
-            self.judgements.failure_repaired(visit.order, end - self._failed_at.pop(number))
+            self.judgements.repaired(self._failed_at.pop(number))
             return
         tracked = self._visiting.pop(number)
         snag = self.scenario.installation.snag * self._factors["snags"]  # type: ignore[union-attr]

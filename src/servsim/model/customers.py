@@ -62,6 +62,8 @@ class SegmentCustomers:
         """The rate factor at full trust: candidates come at the market's rate times this."""
         self.trust: list[float] = [start] * count
         self.glitches: list[float] = [0.0] * count
+        self.experiences: list[int] = [0] * count
+        """Experiences each customer has judged."""
         self._factor: list[float] = [1.0] * count
         self.active: list[int] = list(range(count))
         self._position: dict[int, int] = {customer: i for i, customer in enumerate(self.active)}
@@ -119,6 +121,7 @@ class SegmentCustomers:
         if customer in self.left:
             return
         relationship = self.relationship
+        self.experiences[customer] += 1
         trust = self.trust[customer]
         glitches = self.glitches[customer]
         if score >= trust:
@@ -162,6 +165,7 @@ class SegmentCustomers:
                 self.orders.append(0)
                 self.trust.append(start)
                 self.glitches.append(0.0)
+                self.experiences.append(0)
                 self._factor.append(1.0)
                 self._position[customer] = len(self.active)
                 self.active.append(customer)

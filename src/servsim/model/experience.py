@@ -48,7 +48,7 @@ def tolerance_loss(shortfall: Any, zone: Tolerance) -> Any:
     return np.fmin(np.fmax((shortfall - zone.grace) / (zone.intolerable - zone.grace), 0.0), 1.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Experience:
     """What happened to one order (numbers and booleans) or to many (arrays of them)."""
 
@@ -77,15 +77,9 @@ class Experience:
     got_nothing: Any = False
 
 
-def _most(values: list[Any]) -> Any:
-    """The largest of numbers, or elementwise of arrays (numbers broadcast)."""
-    if all(isinstance(value, float | int | bool) for value in values):
-        return max(values)
-    return functools.reduce(np.maximum, values)
-
-
-def _at_most_one(value: Any) -> Any:
-    return min(value, 1.0) if isinstance(value, float | int) else np.fmin(value, 1.0)
+def _most(values: list[Any], one: bool) -> Any:
+    """The largest of numbers (``one`` order), or elementwise of arrays (numbers broadcast)."""
+    return max(values) if one else functools.reduce(np.maximum, values)
 
 
 def experience_scores(
@@ -96,6 +90,7 @@ def experience_scores(
     Plain arithmetic for one order, so judging an order inside the model costs microseconds.
     """
     e = experience
+    one = isinstance(e.late_by, float | int)  # one order inside the model, else arrays
     losses = model.losses
     late = e.late_by > model.lateness.grace
     lateness = tolerance_loss(e.late_by, model.lateness)
@@ -108,7 +103,8 @@ def experience_scores(
             e.substituted * losses.substitution,
             e.wrong_invoice * losses.wrong_invoice,
             e.snag * losses.snag,
-        ]
+        ],
+        one,
     )
     relief = 1.0 - e.informed * (1.0 - lateness_relief)
     resolution_loss = tolerance_loss(e.resolution_time, model.resolution)
@@ -127,14 +123,18 @@ def experience_scores(
     }
     recovery = model.recovery
     complained = e.resolution_time == e.resolution_time  # NaN: no complaint
+    compensated = min(e.compensation_share, 1.0) if one else np.fmin(e.compensation_share, 1.0)
     restored = complained * (
-        recovery.by_speed * (1.0 - resolution_loss)
-        + recovery.by_compensation * _at_most_one(e.compensation_share)
+        recovery.by_speed * (1.0 - resolution_loss) + recovery.by_compensation * compensated
     )
     weights = model.weights
     counted = (1.0 - e.got_nothing) * (1.0 - restored) / weights.total
-    shortfalls = {name: counted * getattr(weights, name) * lost[name] for name in DIMENSIONS}
-    shortfalls["reliability"] = shortfalls["reliability"] + e.got_nothing * 1.0
+    shortfalls = {
+        "reliability": counted * weights.reliability * lost["reliability"] + e.got_nothing * 1.0,
+        "responsiveness": counted * weights.responsiveness * lost["responsiveness"],
+        "information": counted * weights.information * lost["information"],
+        "tangibles": counted * weights.tangibles * lost["tangibles"],
+    }
     score = 1.0 - sum(shortfalls.values())
     return score, shortfalls
 

@@ -3,14 +3,19 @@ judgement: the score is recorded, and the customer's trust moves.
 
 An order's episodes are its delivery, then whatever follows it: a complaint until resolved, a
 return until refunded or replaced, an installation until its last visit. The order settles when
-the last of them ends. A warranty failure months later is judged on its own when its repair is
-done: it moves the customer's trust, not the order's settled score.
+the last of them ends, or when a wait outlasts its zone of tolerance: a customer whose order is
+two weeks late, or whose installation never comes, judges it then (tolerance ran out), and what
+comes later does not change that judgement. A warranty failure months later is judged on its
+own when its repair is done: it moves the customer's trust, not the order's settled score.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
 
 import simpy
 
@@ -18,6 +23,19 @@ from servsim.model.customers import SegmentCustomers
 from servsim.model.experience import Experience, experience_scores, failure_score
 from servsim.model.runlog import Recorder
 from servsim.scenario.schema import Scenario
+
+SWEEPS_PER_ZONE = 20
+"""Deadlines are checked this many times within the shortest zone of tolerance: a customer
+judges an order at most a twentieth of that zone after its tolerance ran out."""
+
+
+@dataclass(slots=True)
+class Failure:
+    """A warranty failure of an order's product, from the moment it happened."""
+
+    order: int
+    at: float
+    settled: bool = False
 
 
 class TrackedOrder:
@@ -40,6 +58,7 @@ class TrackedOrder:
         "snag",
         "refund_delay",
         "replacement_delay",
+        "settled",
     )
 
     def __init__(
@@ -63,6 +82,7 @@ class TrackedOrder:
         self.snag = False
         self.refund_delay = math.nan
         self.replacement_delay = math.nan
+        self.settled = False
 
 
 class Judgements:
@@ -84,6 +104,14 @@ class Judgements:
         satisfaction = scenario.satisfaction
         self._model = [satisfaction.for_segment(name) for name in scenario.demand.segments]
         """segment -> its satisfaction model"""
+        self._deadlines: list[tuple[float, int, Any, Callable[[Any], None]]] = []
+        self._count = 0
+        shortest = min(
+            getattr(model, zone).intolerable
+            for model in self._model
+            for zone in ("lateness", "resolution", "installation", "refund", "replacement")
+        )
+        env.process(self._sweep(shortest / SWEEPS_PER_ZONE))
 
     def episode_ended(self, tracked: TrackedOrder) -> None:
         """One of the order's episodes is over; the order settles after its last."""
@@ -91,14 +119,58 @@ class Judgements:
         if tracked.pending == 0:
             self.settle(tracked)
 
+    def tolerance(self, tracked: TrackedOrder, zone: str) -> float:
+        """How long a wait of ``zone`` (``lateness``, ``installation``, ...) may last before
+        the customer's tolerance runs out."""
+        model = self._model[self.record.segment[tracked.order]]
+        return getattr(model, zone).intolerable  # type: ignore[no-any-return]
+
+    def watch_delivery(self, tracked: TrackedOrder) -> None:
+        """An order its customer judges when delivered, or when its lateness ran out the
+        customer's tolerance, whichever comes first."""
+        order = tracked.order
+        due = self._first_promise(order) + self.tolerance(tracked, "lateness")
+        self.judge_by(tracked, due, _nothing_to_add)
+
+    def judge_by(
+        self, tracked: TrackedOrder, at: float, expire: Callable[[TrackedOrder], None]
+    ) -> None:
+        """If the order is not settled by ``at``, its customer judges it then (give or take
+        a sweep of the deadlines), with the wait that ran out set by ``expire``."""
+        self._count += 1
+        heapq.heappush(self._deadlines, (at, self._count, tracked, expire))
+
+    def _sweep(self, period: float) -> Generator[simpy.Event, None, None]:
+        """Every ``period``, judge the orders whose tolerance ran out since the last sweep:
+        one event per period instead of one per order."""
+        deadlines = self._deadlines
+        while True:
+            yield self.env.timeout(period)
+            now = self.env.now
+            while deadlines and deadlines[0][0] <= now:
+                _, _, episode, expire = heapq.heappop(deadlines)
+                if episode.settled:
+                    continue
+                if isinstance(episode, Failure):
+                    self.repaired(episode)
+                else:
+                    expire(episode)
+                    self.settle(episode)
+
     def settle(self, tracked: TrackedOrder, got_nothing: bool = False) -> None:
         """The order's experience is complete: score it, record it, tell its customer."""
+        if tracked.settled:
+            return
+        tracked.settled = True
         record = self.record
         order = tracked.order
         segment = record.segment[order]
         first, end = tracked.first_line, tracked.first_line + tracked.lines
+        now = self.env.now
+        delivered = tracked.delivered
+        arrived = delivered if -math.inf < delivered <= now else now  # not yet: as late as now
         experience = Experience(
-            late_by=0.0 if got_nothing else tracked.delivered - self._first_promise(order),
+            late_by=0.0 if got_nothing else arrived - self._first_promise(order),
             lost_share=tracked.lost / tracked.quantity if tracked.quantity else 0.0,
             substituted=any(line in record.substituted for line in range(first, end)),
             wrong_item=order in record.wrong_item,
@@ -125,11 +197,26 @@ class Judgements:
         )
         self._tell_customer(order, score)
 
-    def failure_repaired(self, order: int, repair_time: float) -> None:
-        """A warranty failure of the order's product was repaired ``repair_time`` after it
-        happened: the customer judges the episode on its own."""
-        segment = self.record.segment[order]
-        self._tell_customer(order, failure_score(self._model[segment], repair_time))
+    def failed(self, order: int) -> Failure:
+        """A product of the order failed under warranty: judged when repaired, or when the
+        repair outlasts the customer's tolerance."""
+        failure = Failure(order, self.env.now)
+        model = self._model[self.record.segment[order]]
+        self._count += 1
+        heapq.heappush(
+            self._deadlines,
+            (failure.at + model.repair.intolerable, self._count, failure, _nothing_to_add),
+        )
+        return failure
+
+    def repaired(self, failure: Failure) -> None:
+        """The failure is repaired: its customer judges the episode on its own."""
+        if failure.settled:
+            return
+        failure.settled = True
+        segment = self.record.segment[failure.order]
+        score = failure_score(self._model[segment], self.env.now - failure.at)
+        self._tell_customer(failure.order, score)
 
     def _tell_customer(self, order: int, score: float) -> None:
         record = self.record
@@ -137,3 +224,7 @@ class Judgements:
         customer = record.customer.get(order, -1)
         if customers is not None and customer >= 0:
             customers.judge(customer, float(score))
+
+
+def _nothing_to_add(tracked: TrackedOrder) -> None:
+    """A late delivery's wait is the time so far, which ``settle`` measures itself."""

@@ -49,4 +49,4 @@ class Patience:
         record = self.world.record
         waiting = [line for line in lines if math.isnan(record.allocated[line])]
         if waiting:
-            self.world.withdraw(order, lines, waiting)
+            self.world.allocation.withdraw(order, lines, waiting)

@@ -14,6 +14,7 @@ import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.aftercare import Aftercare
+from servsim.model.allocation import Allocation
 from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
@@ -29,9 +30,7 @@ from servsim.model.processing import (
 from servsim.model.runlog import NOT_YET, CustomerFacts, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
-from servsim.policies import Fate, StockoutPolicy
 from servsim.scenario.demand import customer_base
-from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 
@@ -77,12 +76,11 @@ class World:
             streams.draws("processing/extra", processing.time) if processing else None
         )
         self._service_of_order: list[float] = []
-        self._build_stockout_rules(streams)
-        self._waiting_orders: dict[int, list[int]] = {}
-        """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
-        self._shipped: set[int] = set()
-        """orders with a shortage that have already sent a shipment"""
+        self.allocation = Allocation(
+            scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
+        )
         self.stock = self._build_stock(streams)
+        self.allocation.stock = self.stock
         self.customers = self._build_customers(streams)
         self.judgements = (
             Judgements(self.env, scenario, self.record, self._first_promise, self.customers)
@@ -90,6 +88,7 @@ class World:
             else None
         )
         self.aftercare = self._build_aftercare(streams)
+        self.allocation.aftercare = self.aftercare
         self.patience = Patience(self, streams)
         hours = HOURS_PER_TIME_UNIT[scenario.time_unit]
         for index, (name, segment) in enumerate(scenario.demand.segments.items()):
@@ -139,32 +138,6 @@ class World:
             self.judgements,
         )
 
-    def _build_stockout_rules(self, streams: RandomStreams) -> None:
-        """Per segment and sku, the stock-out policy; per sku, the substitutes to offer."""
-        scenario = self.scenario
-        stocking = scenario.stocking
-        names = list(scenario.demand.segments)
-        self._reserved = [
-            [scenario.reserved_against(name, sku) for sku in self.skus] for name in names
-        ]
-        if stocking is None:
-            self._ships_now = [True] * len(names)
-            self._policy_of: list[list[StockoutPolicy]] = []
-            self._substitutes: dict[int, list[tuple[int, float]]] = {}
-            return
-        self._ships_now = [
-            stocking.policy(scenario.shipping_rule(name)).ships_available_now for name in names
-        ]
-        self._policy_of = [
-            [stocking.policy(scenario.stockout_rule(name, sku)) for sku in self.skus]
-            for name in names
-        ]
-        self._substitutes = {
-            self.skus.index(sku): [(self.skus.index(o.sku), o.acceptance) for o in offers]
-            for sku, offers in stocking.substitutes.items()
-        }
-        self._answers = streams.draws("customer answers", Uniform(dist="uniform", low=0, high=1))
-
     def _build_clerks(self) -> Clerks:
         processing = self.scenario.processing
         if processing is None:
@@ -201,7 +174,7 @@ class World:
                     item.build(),
                     streams.draws(f"lead_time/{sku}", item.lead_time),
                     self.record,
-                    self._line_complete,
+                    self.allocation.line_complete,
                     item.emergency,
                     streams.draws(f"emergency lead time/{sku}", item.emergency.lead_time)
                     if item.emergency
@@ -219,7 +192,7 @@ class World:
         placed, segments = record.placed, record.segment
         services = self._service_of_order
         draw_services = self._service is not None
-        place_line = self._place_single_line_order
+        place_line = self.allocation.place_single_line_order
         no_services = [0.0] * BLOCK_SIZE
         aftercare = self.aftercare
         customers = self.customers.get(segment)
@@ -265,7 +238,7 @@ class World:
                 if count == 1:
                     place_line(len(placed) - 1, segment, skus[position], quantities[position])
                 else:
-                    self._place_order(
+                    self.allocation.place_order(
                         len(placed) - 1,
                         segment,
                         skus[position : position + count],
@@ -295,43 +268,10 @@ class World:
         self._service_of_order.append(next(self._extra_service) if self._extra_service else 0.0)
         first_line = len(record.line_order)
         keep = [(sku, q) for sku, q in zip(skus, quantities, strict=True) if q > 0]
-        self._place_order(order, segment, [sku for sku, _ in keep], [q for _, q in keep])
+        self.allocation.place_order(order, segment, [sku for sku, _ in keep], [q for _, q in keep])
         assert self.aftercare is not None
         self.aftercare.placed(order, first_line)
         return order
-
-    def withdraw(self, order: int, lines: range, waiting: list[int]) -> None:
-        """The customer cancels what the order still waits for; what was set aside for it
-        goes back on the shelf, and for an order that ships complete that is everything."""
-        record = self.record
-        now = self.env.now
-        complete = order in self._waiting_orders
-        gone = 0
-        for line in waiting:
-            sku = record.sku[line]
-            missing = self.stock[sku].withdraw(line)
-            given = record.quantity[line] - self._ready_units(line) - record.lost[line] - missing
-            record.lost[line] += missing
-            record.cancelled.add(line)
-            record.allocated[line] = now
-            if given and not complete:
-                self.stock[sku].restock(given)
-            gone += missing + given
-        record.withdrawn.add(order)
-        if complete:
-            del self._waiting_orders[order]
-            gone = 0
-            for line in lines:
-                kept = record.quantity[line] - record.lost[line]
-                taken = record.substituted.get(line)
-                own = kept - (taken[1] if taken else 0)
-                if own:
-                    self.stock[record.sku[line]].restock(own)
-                if taken and taken[1]:
-                    self.stock[taken[0]].restock(taken[1])
-                gone += kept
-        if self.aftercare is not None:
-            self.aftercare.withdrawn(order, gone)
 
     def _record_entry(self, order: int, entry: EntryBlock, index: int) -> None:
         """The channel an order came by, and whether entry got its item or invoice wrong."""
@@ -342,109 +282,6 @@ class World:
             record.wrong_item.add(order)
         if wrong_invoice[index]:
             record.wrong_invoice.add(order)
-
-    def _place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
-        """The common case, kept short: one line."""
-        record = self.record
-        line = len(record.line_order)
-        record.line_order.append(order)
-        record.sku.append(sku)
-        record.quantity.append(quantity)
-        stock = self.stock[sku]
-        if quantity <= stock.on_hand - self._reserved[segment][sku]:
-            stock.demand(line, quantity, False)
-            self._release(order, quantity, True)
-        elif self._short_line(order, segment, line, sku, quantity):
-            units = quantity - record.lost[line]
-            self._short_order(order, segment, 1, self._ready_units(line), units)
-        elif quantity - record.lost[line]:
-            self._release(order, quantity - record.lost[line], True)
-
-    def _place_order(
-        self, order: int, segment: int, skus: list[int], quantities: list[int]
-    ) -> None:
-        record = self.record
-        short_lines = units = ready = 0
-        for sku, quantity in zip(skus, quantities, strict=True):
-            line = len(record.line_order)
-            record.line_order.append(order)
-            record.sku.append(sku)
-            record.quantity.append(quantity)
-            stock = self.stock[sku]
-            if quantity <= stock.on_hand - self._reserved[segment][sku]:
-                stock.demand(line, quantity, False)
-            elif self._short_line(order, segment, line, sku, quantity):
-                short_lines += 1
-            units += quantity - record.lost[line]
-            ready += self._ready_units(line)
-        if short_lines == 0:
-            if units:
-                self._release(order, units, True)
-        else:
-            self._short_order(order, segment, short_lines, ready, units)
-
-    def _short_line(self, order: int, segment: int, line: int, sku: int, quantity: int) -> int:
-        """Stock cannot fill a line: offer substitutes, then the rule decides; units backordered."""
-        stock = self.stock[sku]
-        reserved = self._reserved[segment][sku]
-        remaining = quantity
-        offers = self._substitutes.get(sku)
-        if offers:
-            available = max(0, int(stock.on_hand) - reserved)
-            remaining -= self._substitute(line, offers, quantity - available)
-            if remaining <= stock.on_hand - reserved:
-                return stock.demand(line, remaining, False, reserved)
-        policy = self._policy_of[segment][sku]
-        fate = policy.fate(next(self._answers) if policy.asks_customer else 0.0)
-        if fate is Fate.POSTPONE:
-            self.record.postponed[order] = policy.delay  # type: ignore[attr-defined]
-        elif fate is Fate.CANCEL:
-            self.record.cancelled.add(line)
-        lose = fate is Fate.LOSE or fate is Fate.CANCEL
-        priority = self._service_of(order, segment)[0]
-        return stock.demand(line, remaining, lose, reserved, priority)
-
-    def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
-        """Offer the substitutes in rank order; the first in stock that is accepted serves."""
-        for substitute, acceptance in offers:
-            stock = self.stock[substitute]
-            if stock.on_hand > 0 and next(self._answers) < acceptance:
-                taken = stock.take_substitute(short)  # type: ignore[union-attr]
-                self.record.substituted[line] = (substitute, taken)
-                return taken
-        return 0
-
-    def _ready_units(self, line: int) -> int:
-        """Units of a line allocated on arrival: from its own stock or a substitute."""
-        record = self.record
-        taken = record.substituted.get(line)
-        return record.filled[line] + (taken[1] if taken else 0)
-
-    def _short_order(
-        self, order: int, segment: int, short_lines: int, ready: int, units: int
-    ) -> None:
-        """Some lines wait for stock: ship what is there now, or hold the order complete."""
-        if self._ships_now[segment]:
-            if ready:
-                self._release(order, ready, True)
-                self._shipped.add(order)
-        else:
-            self._waiting_orders[order] = [short_lines, units]
-
-    def _line_complete(self, line: int) -> None:
-        """A backordered line has all its units: ship it, or the order if it was the last."""
-        record = self.record
-        order = record.line_order[line]
-        if self._ships_now[record.segment[order]]:
-            first = order not in self._shipped
-            self._shipped.add(order)
-            self._release(order, record.quantity[line] - self._ready_units(line), first)
-            return
-        waiting = self._waiting_orders[order]
-        waiting[0] -= 1
-        if waiting[0] == 0:
-            del self._waiting_orders[order]
-            self._release(order, waiting[1], True)
 
     def _release(self, order: int, units: int, first_shipment: bool) -> None:
         """Units of an order are allocated: hand them to processing with the tier's priority."""
@@ -537,7 +374,13 @@ class World:
             channels=list(scenario.channels) or ["any"],
             customers=[
                 CustomerFacts(
-                    base.name, base.joined, base.left, base.orders, base.trust, base.glitches
+                    base.name,
+                    base.joined,
+                    base.left,
+                    base.orders,
+                    base.trust,
+                    base.glitches,
+                    base.experiences,
                 )
                 for base in self.customers.values()
             ],

@@ -1,0 +1,206 @@
+"""An order meets the stock: each line is filled from what is on hand, served by a substitute,
+backordered, postponed, or lost, as its segment's and sku's stock-out rule says; the order then
+ships what is there now, or waits to ship complete. The world hands each allocated part on to
+processing (``release``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from servsim.model.aftercare import Aftercare
+from servsim.model.runlog import Recorder
+from servsim.model.stocking import StockPoint, UnlimitedStock
+from servsim.model.streams import RandomStreams
+from servsim.policies import Fate, StockoutPolicy
+from servsim.scenario.distributions import Uniform
+from servsim.scenario.schema import Scenario
+
+Release = Callable[[int, int, bool], None]
+"""Hand ``units`` of ``order`` to processing (True: its first shipment)."""
+
+
+class Allocation:
+    """The stock-out rules of one replication, and the orders waiting for stock."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        record: Recorder,
+        streams: RandomStreams,
+        release: Release,
+        service_of: Callable[[int, int], tuple[int, int]],
+        now: Callable[[], float],
+    ) -> None:
+        self.record = record
+        self.now = now
+        self.skus = scenario.skus
+        self.release = release
+        self.service_of = service_of
+        self.stock: list[StockPoint | UnlimitedStock] = []
+        """The stock point of each sku (set once the world has built them)."""
+        self.aftercare: Aftercare | None = None
+        self._waiting_orders: dict[int, list[int]] = {}
+        """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
+        self._shipped: set[int] = set()
+        """orders with a shortage that have already sent a shipment"""
+        self._rules(scenario, streams)
+
+    def _rules(self, scenario: Scenario, streams: RandomStreams) -> None:
+        """Per segment and sku, the stock-out policy; per sku, the substitutes to offer."""
+        stocking = scenario.stocking
+        names = list(scenario.demand.segments)
+        self._reserved = [
+            [scenario.reserved_against(name, sku) for sku in self.skus] for name in names
+        ]
+        if stocking is None:
+            self._ships_now = [True] * len(names)
+            self._policy_of: list[list[StockoutPolicy]] = []
+            self._substitutes: dict[int, list[tuple[int, float]]] = {}
+            return
+        self._ships_now = [
+            stocking.policy(scenario.shipping_rule(name)).ships_available_now for name in names
+        ]
+        self._policy_of = [
+            [stocking.policy(scenario.stockout_rule(name, sku)) for sku in self.skus]
+            for name in names
+        ]
+        self._substitutes = {
+            self.skus.index(sku): [(self.skus.index(o.sku), o.acceptance) for o in offers]
+            for sku, offers in stocking.substitutes.items()
+        }
+        self._answers = streams.draws("customer answers", Uniform(dist="uniform", low=0, high=1))
+
+    def place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
+        """The common case, kept short: one line."""
+        record = self.record
+        line = len(record.line_order)
+        record.line_order.append(order)
+        record.sku.append(sku)
+        record.quantity.append(quantity)
+        stock = self.stock[sku]
+        if quantity <= stock.on_hand - self._reserved[segment][sku]:
+            stock.demand(line, quantity, False)
+            self.release(order, quantity, True)
+        elif self._short_line(order, segment, line, sku, quantity):
+            units = quantity - record.lost[line]
+            self._short_order(order, segment, 1, self._ready_units(line), units)
+        elif quantity - record.lost[line]:
+            self.release(order, quantity - record.lost[line], True)
+
+    def place_order(self, order: int, segment: int, skus: list[int], quantities: list[int]) -> None:
+        record = self.record
+        short_lines = units = ready = 0
+        for sku, quantity in zip(skus, quantities, strict=True):
+            line = len(record.line_order)
+            record.line_order.append(order)
+            record.sku.append(sku)
+            record.quantity.append(quantity)
+            stock = self.stock[sku]
+            if quantity <= stock.on_hand - self._reserved[segment][sku]:
+                stock.demand(line, quantity, False)
+            elif self._short_line(order, segment, line, sku, quantity):
+                short_lines += 1
+            units += quantity - record.lost[line]
+            ready += self._ready_units(line)
+        if short_lines == 0:
+            if units:
+                self.release(order, units, True)
+        else:
+            self._short_order(order, segment, short_lines, ready, units)
+
+    def _short_line(self, order: int, segment: int, line: int, sku: int, quantity: int) -> int:
+        """Stock cannot fill a line: offer substitutes, then the rule decides; units backordered."""
+        stock = self.stock[sku]
+        reserved = self._reserved[segment][sku]
+        remaining = quantity
+        offers = self._substitutes.get(sku)
+        if offers:
+            available = max(0, int(stock.on_hand) - reserved)
+            remaining -= self._substitute(line, offers, quantity - available)
+            if remaining <= stock.on_hand - reserved:
+                return stock.demand(line, remaining, False, reserved)
+        policy = self._policy_of[segment][sku]
+        fate = policy.fate(next(self._answers) if policy.asks_customer else 0.0)
+        if fate is Fate.POSTPONE:
+            self.record.postponed[order] = policy.delay  # type: ignore[attr-defined]
+        elif fate is Fate.CANCEL:
+            self.record.cancelled.add(line)
+        lose = fate is Fate.LOSE or fate is Fate.CANCEL
+        priority = self.service_of(order, segment)[0]
+        return stock.demand(line, remaining, lose, reserved, priority)
+
+    def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
+        """Offer the substitutes in rank order; the first in stock that is accepted serves."""
+        for substitute, acceptance in offers:
+            stock = self.stock[substitute]
+            if stock.on_hand > 0 and next(self._answers) < acceptance:
+                taken = stock.take_substitute(short)  # type: ignore[union-attr]
+                self.record.substituted[line] = (substitute, taken)
+                return taken
+        return 0
+
+    def _ready_units(self, line: int) -> int:
+        """Units of a line allocated on arrival: from its own stock or a substitute."""
+        record = self.record
+        taken = record.substituted.get(line)
+        return record.filled[line] + (taken[1] if taken else 0)
+
+    def _short_order(
+        self, order: int, segment: int, short_lines: int, ready: int, units: int
+    ) -> None:
+        """Some lines wait for stock: ship what is there now, or hold the order complete."""
+        if self._ships_now[segment]:
+            if ready:
+                self.release(order, ready, True)
+                self._shipped.add(order)
+        else:
+            self._waiting_orders[order] = [short_lines, units]
+
+    def line_complete(self, line: int) -> None:
+        """A backordered line has all its units: ship it, or the order if it was the last."""
+        record = self.record
+        order = record.line_order[line]
+        if self._ships_now[record.segment[order]]:
+            first = order not in self._shipped
+            self._shipped.add(order)
+            self.release(order, record.quantity[line] - self._ready_units(line), first)
+            return
+        waiting = self._waiting_orders[order]
+        waiting[0] -= 1
+        if waiting[0] == 0:
+            del self._waiting_orders[order]
+            self.release(order, waiting[1], True)
+
+    def withdraw(self, order: int, lines: range, waiting: list[int]) -> None:
+        """The customer cancels what the order still waits for; what was set aside for it
+        goes back on the shelf, and for an order that ships complete that is everything."""
+        record = self.record
+        now = self.now()
+        complete = order in self._waiting_orders
+        gone = 0
+        for line in waiting:
+            sku = record.sku[line]
+            missing = self.stock[sku].withdraw(line)
+            given = record.quantity[line] - self._ready_units(line) - record.lost[line] - missing
+            record.lost[line] += missing
+            record.cancelled.add(line)
+            record.allocated[line] = now
+            if given and not complete:
+                self.stock[sku].restock(given)
+            gone += missing + given
+        record.withdrawn.add(order)
+        if complete:
+            del self._waiting_orders[order]
+            gone = 0
+            for line in lines:
+                kept = record.quantity[line] - record.lost[line]
+                taken = record.substituted.get(line)
+                own = kept - (taken[1] if taken else 0)
+                if own:
+                    self.stock[record.sku[line]].restock(own)
+                if taken and taken[1]:
+                    self.stock[taken[0]].restock(taken[1])
+                gone += kept
+        if self.aftercare is not None:
+            self.aftercare.withdrawn(order, gone)
