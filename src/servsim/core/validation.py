@@ -277,6 +277,11 @@ def _describe(
     return re.sub(r"^(Value|Assertion) error, ", "", details["msg"])
 
 
+MOST_DESCRIBED = 100
+"""Errors described in full (with the keys allowed and the likely typo); those after them in
+the file get a short message, so a file of 10,000 stray keys is answered at once."""
+
+
 def problems_from_validation_error(
     error: ValidationError,
     model: type[BaseModel],
@@ -285,16 +290,22 @@ def problems_from_validation_error(
     file: str | None = None,
     lines: Mapping[Path, int] | None = None,
 ) -> list[Problem]:
-    """Translate every error of a failed validation of ``data`` into a located, plain problem."""
-    problems: list[Problem] = []
+    """Translate every error of a failed validation of ``data`` into a located, plain problem,
+    in the order of the file."""
+    located = []
     for details in error.errors(include_url=False):
         path = _data_path(details["loc"], data, missing=details["type"] == "missing")
-        message = _describe(details, model, path, data)
         line = line_of(path, lines) if lines else None
-        problem = Problem(file=file, line=line, path=dotted(path), message=message)
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+        located.append((line, path, details))
+    located.sort(key=lambda found: (found[0] is None, found[0] or 0))
+    problems: dict[Problem, None] = {}
+    for position, (line, path, details) in enumerate(located):
+        if position >= MOST_DESCRIBED and details["type"] == "extra_forbidden":
+            message = f"unknown key {details['loc'][-1]!r}"
+        else:
+            message = _describe(details, model, path, data)
+        problems.setdefault(Problem(file=file, line=line, path=dotted(path), message=message))
+    return list(problems)
 
 
 def relocated(error: ValidationError, prefix: Sequence[str | int]) -> ValidationError:

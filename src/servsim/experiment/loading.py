@@ -16,8 +16,9 @@ from pydantic import ValidationError
 from servsim.core.errors import Problem, ScenarioError, line_of, show, sorted_by_line
 from servsim.core.validation import problems_from_validation_error
 from servsim.experiment.schema import Experiment, ListedValues
-from servsim.scenario.documents import plain, read_document, validate_document
+from servsim.scenario.documents import parse_document, plain, validate_document
 from servsim.scenario.loading import load_scenario
+from servsim.scenario.reading import read_text
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import unknown_segment
 
@@ -38,8 +39,8 @@ def load_experiment(
         document: Any = {key: _as_written(value) for key, value in source.items()}
         return _validate(document, file=None, lines={}, folder=Path("."), text=None, kind=kind)
     path = Path(source)
-    document, lines, problems = read_document(path, Experiment)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "experiment")  # read once: the manifest keeps what was validated
+    document, lines, problems = parse_document(text, str(source), Experiment)
     return _validate(document, str(source), lines, path.parent, text, path, problems, kind)
 
 
