@@ -116,9 +116,12 @@ def decode(raw: bytes, file: str, kind: str) -> str:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding)
+                text = raw.decode(encoding)
             except UnicodeDecodeError:
                 break
+            if _NOT_PRINTABLE.search(text) is None or encoding == "utf-8-sig":
+                return text
+            break  # a byte-order mark before binary data: not text
     if b"\x00" in raw and _looks_like_utf16(raw):
         raise _problem(
             file,
