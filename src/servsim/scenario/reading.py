@@ -45,12 +45,11 @@ _FILE_TYPES = (
     (stat.S_ISSOCK, "a socket"),
 )
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 
 
@@ -111,17 +110,12 @@ def _read_regular(descriptor: int, file: str, kind: str) -> bytes:
 
 
 def decode(raw: bytes, file: str, kind: str) -> str:
-    """UTF-8 text, or UTF-16/32 with a byte-order mark; anything else is refused, located."""
+    """UTF-8 text (a UTF-8 byte-order mark is allowed); anything else is refused, located."""
     article = "an" if kind[0] in "aeiou" else "a"
-    for bom, encoding in _BOMS:
+    utf8 = f"not a text file: {article} {kind} is YAML text in UTF-8"
+    for bom, encoding in _WIDE_BOMS:
         if raw.startswith(bom):
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError:
-                break
-            if _NOT_PRINTABLE.search(text) is None or encoding == "utf-8-sig":
-                return text
-            break  # a byte-order mark before binary data: not text
+            raise _problem(file, 1, f"{utf8} (this starts like {encoding}: save it as UTF-8)")
     if b"\x00" in raw and _looks_like_utf16(raw):
         raise _problem(
             file,
@@ -129,11 +123,10 @@ def decode(raw: bytes, file: str, kind: str) -> str:
             f"looks like UTF-16 text without a byte-order mark; save the {kind} as UTF-8",
         )
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        message = f"not a text file: {article} {kind} is YAML text in UTF-8"
-        raise _problem(file, line, message) from None
+        raise _problem(file, line, utf8) from None
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
