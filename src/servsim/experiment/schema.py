@@ -27,13 +27,18 @@ from pydantic import (
 from servsim.core.errors import show
 from servsim.core.validation import CrossChecks
 from servsim.experiment.design import Point, plan
-from servsim.scenario.fields import Count, Number
+from servsim.scenario.fields import MOST_REPLICATIONS, Count, Number, Seed
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import SegmentKpiName, ServiceStandards
 from servsim.stats.standards import Standard, known_kpi, parse_standards, read_comparison
 
 MOST_VALUES = 100_000
 """More values than this in one range is surely a mistaken step."""
+
+MOST_POINTS = 1_000_000
+"""Points of a design at most (a grid's combinations, an lhs or random design's n): each is
+checked against the scenario at load time; the work a sweep may do is bounded further, by
+``servsim.run.work``, unless the planner allows a large one."""
 
 NOT_PARAMETERS = {
     "seed": "the experiment's own seed: sets the random numbers",
@@ -42,9 +47,9 @@ NOT_PARAMETERS = {
 
 
 class Frozen(BaseModel):
-    """A part of an experiment file: immutable, and unknown keys (typos) are errors."""
+    """A part of an experiment file: immutable, finite, and unknown keys (typos) are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 KpiName = Annotated[str, AfterValidator(known_kpi)]
@@ -109,7 +114,9 @@ class ListedValues(Frozen):
 
     values_: list[Any] = Field(alias="values", min_length=1)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -164,14 +171,14 @@ class LatinHypercube(Frozen):
     """``n`` points, each parameter's values spread evenly over them (Latin hypercube)."""
 
     method: Literal["lhs"]
-    n: Count = Field(ge=1, description="number of points")
+    n: Count = Field(ge=1, le=MOST_POINTS, description="number of points (at most 1,000,000)")
 
 
 class RandomDesign(Frozen):
     """``n`` points, each parameter's value drawn at random."""
 
     method: Literal["random"]
-    n: Count = Field(ge=1, description="number of points")
+    n: Count = Field(ge=1, le=MOST_POINTS, description="number of points (at most 1,000,000)")
 
 
 def _design_word(value: Any) -> Any:
@@ -192,8 +199,14 @@ class ReplicationRange(Frozen):
     """``min`` replications per point first (two at least: an interval needs them), ``max``
     at most."""
 
-    min: Count = Field(ge=2, description="replications every point gets first (at least 2)")
-    max: Count = Field(ge=2, description="replications a point gets at most")
+    min: Count = Field(
+        ge=2,
+        le=MOST_REPLICATIONS,
+        description="replications every point gets first (2 to 100,000)",
+    )
+    max: Count = Field(
+        ge=2, le=MOST_REPLICATIONS, description="replications a point gets at most (<= 100,000)"
+    )
 
     @model_validator(mode="after")
     def _min_below_max(self) -> ReplicationRange:
@@ -217,7 +230,8 @@ def _replications_form(value: Any) -> str:
 
 
 Replications = Annotated[
-    Annotated[Count, Field(ge=1), Tag("fixed")] | Annotated[AdaptiveReplications, Tag("adaptive")],
+    Annotated[Count, Field(ge=1, le=MOST_REPLICATIONS), Tag("fixed")]
+    | Annotated[AdaptiveReplications, Tag("adaptive")],
     Discriminator(_replications_form),
 ]
 
@@ -267,7 +281,7 @@ class Experiment(Frozen):
     )
     design: Design = Grid()
     replications: Replications = 10
-    seed: Count | None = Field(default=None, ge=0)
+    seed: Seed | None = Field(default=None, description="random seed: 0 to 2^63 - 1")
     objectives: Objectives = Objectives()
     standards: ExperimentStandards = ExperimentStandards()
     confidence: float = Field(default=0.95, gt=0, lt=1)

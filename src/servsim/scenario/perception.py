@@ -13,19 +13,19 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
 from servsim.core.validation import relocated
-from servsim.scenario.fields import Duration
+from servsim.scenario.fields import Count, Customers, Duration, Factor, Rate
 from servsim.scenario.section import Section
 
 
 class Weights(Section):
     """Weight of each dimension in an order's score (they need not sum to 1)."""
 
-    reliability: float = Field(default=0.4, ge=0, description="on time, in full, correct")
-    responsiveness: float = Field(
+    reliability: Factor = Field(default=0.4, ge=0, description="on time, in full, correct")
+    responsiveness: Factor = Field(
         default=0.3, ge=0, description="how late against the promise; complaint resolution"
     )
-    information: float = Field(default=0.1, ge=0, description="told of a delay in time")
-    tangibles: float = Field(default=0.2, ge=0, description="arrived undamaged")
+    information: Factor = Field(default=0.1, ge=0, description="told of a delay in time")
+    tangibles: Factor = Field(default=0.2, ge=0, description="arrived undamaged")
 
     @model_validator(mode="after")
     def _positive_total(self) -> Weights:
@@ -112,19 +112,25 @@ class Acquisition(Section):
     """New customers: ``rate`` per time unit, scaled by word of mouth from recent scores:
     rate x max(0, 1 + word_of_mouth x (recent mean score - reference))."""
 
-    rate: float = Field(default=0.0, ge=0, description="new customers per time unit")
-    word_of_mouth: float = Field(default=0.0, ge=0, description="how much recent scores count")
+    rate: Rate = Field(
+        default=0.0, ge=0, description="new customers per time unit (at most 1,000,000 an hour)"
+    )
+    word_of_mouth: Factor = Field(default=0.0, ge=0, description="how much recent scores count")
     reference: float = Field(default=0.8, ge=0, le=1, description="score that neither helps")
-    recent: int = Field(default=100, ge=1, description="how many recent orders are heard of")
+    recent: Count = Field(
+        default=100, ge=1, le=100_000, description="how many recent orders are heard of (<= 1e5)"
+    )
 
 
 class CustomerBase(Section):
     """A segment's finite customer base. ``arrivals.rate`` is the base's total rate at the start,
     so each customer orders at rate / base; defection and acquisition move it during the run."""
 
-    base: int = Field(ge=1, description="customers at the start")
-    market: int | None = Field(
-        default=None, ge=1, description="most customers there can be (default: twice base)"
+    base: Customers = Field(ge=1, description="customers at the start (at most 1,000,000)")
+    market: Customers | None = Field(
+        default=None,
+        ge=1,
+        description="most customers there can be (default: twice base; at most 1,000,000)",
     )
     defection: Defection
     acquisition: Acquisition = Acquisition()
