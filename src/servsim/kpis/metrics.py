@@ -11,7 +11,7 @@ import pandas as pd
 
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
-from servsim.kpis.labour import busy_clerk_time, scheduled_clerk_time
+from servsim.kpis.labour import utilisation
 from servsim.kpis.retention import retention_kpis
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import all_sku_levels
@@ -138,7 +138,8 @@ def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
 
 
 def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
-    """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation."""
+    """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation
+    (busy share of the scheduled time: work finished after a shift's end is overtime)."""
     shipments = log.shipments
     counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
     done = counted & (shipments["ready"] <= log.horizon).to_numpy()
@@ -146,7 +147,7 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
     return {
         "processing_time": _mean(shipments["ready"].to_numpy()[done] - released),
         "processing_wait": _mean(shipments["start"].to_numpy()[done] - released),
-        "staff_utilisation": _ratio(busy_clerk_time(log), scheduled_clerk_time(log)),
+        "staff_utilisation": utilisation(log),
     }
 
 

@@ -25,8 +25,10 @@ def simulate(
     refused (ScenarioError) before it starts, unless ``allow_large``.
     """
     count = scenario.replications if replications is None else replications
-    if not 1 <= count <= MOST_REPLICATIONS:
-        raise ValueError(f"replications must be 1 to {MOST_REPLICATIONS:,}, got {count}")
+    if count < 1:
+        raise ValueError(f"replications must be at least 1, got {count}")
+    if count > MOST_REPLICATIONS:
+        raise ValueError(f"replications must be at most {MOST_REPLICATIONS:,}, got {count}")
     run_seed = scenario.seed if seed is None else seed
     if not 0 <= run_seed <= MOST_SEED:
         raise ValueError(f"a seed is 0 to 2^63 - 1, got {run_seed}")
