@@ -205,6 +205,15 @@ _EXPECTED = {
 _SECTION_TYPES = ("model_type", "model_attributes_type", "dataclass_type")
 
 
+def _number(value: Any) -> str:
+    """A bound or a value in a message: whole numbers with thousands separated."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**16:
+        return f"{value:,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{float(value):.6g}" if value.bit_length() < 1000 else "a number too large"
+    return show(value)
+
+
 def _data_path(loc: Sequence[str | int], data: Any, missing: bool) -> list[str | int]:
     """Follow pydantic's loc through the data, skipping what is not in it (union tags)."""
     path: list[str | int] = []
@@ -248,7 +257,11 @@ def _describe(
         return unknown_key_message(key, allowed)
     if kind in _COMPARISONS:
         symbol, bound = _COMPARISONS[kind]
-        return f"must be {symbol} {show(context.get(bound))}, got {show(value)}"
+        about = ""
+        if bound in ("le", "lt"):  # an upper bound: say what the field is, and its bound
+            _, fields = _kinds_and_fields_at(model, path, data)
+            about = f": {fields[0].description}" if fields and fields[0].description else ""
+        return f"must be {symbol} {_number(context.get(bound))}, got {_number(value)}{about}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {show(value)}"
     if kind in _SECTION_TYPES:

@@ -57,6 +57,19 @@ KpiName = Annotated[str, AfterValidator(known_kpi)]
 
 
 # --- parameters: the values each dotted path takes ------------------------------------------
+def steps_between(lowest: float, highest: float, step: float) -> float:
+    """How many values lie on the steps from lowest to highest (inf when too many to count)."""
+    spans = (highest - lowest) / step
+    if not math.isfinite(spans) or spans > 1e15:
+        return math.inf
+    return math.floor(spans + 1e-9) + 1
+
+
+def said_count(count: float) -> str:
+    """A count for a message: 1,234 or "more than 10^15"."""
+    return f"{count:,.0f}" if math.isfinite(count) else "more than 10^15"
+
+
 class SteppedRange(Frozen):
     """``{range: [lo, hi], step: s}``: lo, lo + s, ... up to hi (included when on a step)."""
 
@@ -87,19 +100,21 @@ class SteppedRange(Frozen):
 
     @model_validator(mode="after")
     def _not_too_many(self) -> SteppedRange:
-        if self._count() > MOST_VALUES:
+        lowest, highest = self.range
+        count = steps_between(lowest, highest, self.step)
+        if count > MOST_VALUES:
             checks = CrossChecks("range")
             checks.add(
                 ("step",),
-                f"{self._count():,} values from {show(self.range[0])} to "
-                f"{show(self.range[1])} by {show(self.step)}; at most {MOST_VALUES:,} allowed",
+                f"{said_count(count)} values from {show(lowest)} to {show(highest)} by "
+                f"{show(self.step)}; at most {MOST_VALUES:,} allowed",
             )
             checks.raise_any()
         return self
 
     def _count(self) -> int:
         lowest, highest = self.range
-        return math.floor((highest - lowest) / self.step + 1e-9) + 1
+        return int(steps_between(lowest, highest, self.step))
 
     def values(self) -> tuple[int | float, ...]:
         """The values on the steps; whole numbers stay whole when every bound is whole."""
@@ -293,6 +308,32 @@ class Experiment(Frozen):
     _folder: Path = PrivateAttr(default=Path("."))
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
     _point_scenarios: dict[int, Scenario] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _grid_not_too_large(self) -> Experiment:
+        if isinstance(self.design, Grid):
+            counts = [len(values) for values in self.parameter_values.values()]
+            if math.prod(counts) > MOST_POINTS:
+                checks = CrossChecks("experiment")
+                checks.add(
+                    ("parameters",),
+                    f"{math.prod(counts):,} combinations ({' x '.join(map(str, counts))} values)"
+                    f"; a grid has at most {MOST_POINTS:,} points: fewer values, or a sample "
+                    "of them with design: {method: lhs, n: 100}",
+                )
+                checks.raise_any()
+        return self
+
+    def planned_runs(self) -> tuple[int, str, tuple[str, ...]]:
+        """The most runs the experiment may ask for, how they add up, and the key that sets
+        them (where a refusal is located)."""
+        design = self.design
+        counts = [len(values) for values in self.parameter_values.values()]
+        points = math.prod(counts) if isinstance(design, Grid) else design.n
+        replications = self.replications
+        most = replications if isinstance(replications, int) else replications.max
+        each = "" if isinstance(replications, int) else "up to "
+        return points * most, f"{points:,} points x {each}{most:,} replications", ("replications",)
 
     @field_validator("parameters")
     @classmethod

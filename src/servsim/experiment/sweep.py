@@ -41,6 +41,7 @@ def sweep(
     progress: Progress | None = None,
     out: str | os.PathLike[str] | None = None,
     chunk: int | None = None,
+    allow_large: bool = False,
 ) -> SweepResults:
     """Run every point's replications and summarize them; results are the same on any executor.
 
@@ -48,9 +49,11 @@ def sweep(
     None) or "dask" (``client``: a dask Client or a scheduler address; none: a LocalCluster of
     ``workers``). ``out`` (default: the experiment's ``out:``) is the results folder; without
     one nothing is written. ``chunk`` sets the runs per chunk (default: a few chunks per worker).
+    ``allow_large`` lets a file or mapping ask for more work than ``servsim.scenario.workload``
+    bounds (a loaded experiment was bounded when it was loaded).
     """
     if not isinstance(experiment, Experiment):
-        experiment = load_experiment(experiment)
+        experiment = load_experiment(experiment, allow_large=allow_large)
     points = plan(experiment)
     folder = Path(out) if out is not None else experiment.out_folder
     described = manifest(experiment, points)

@@ -37,6 +37,7 @@ def optimize(
     out: str | os.PathLike[str] | None = None,
     chunk: int | None = None,
     frontier: bool = False,
+    allow_large: bool = False,
 ) -> OptimizeResult:
     """The cheapest point meeting every standard (or, with ``frontier``, the efficient frontier).
 
@@ -44,9 +45,11 @@ def optimize(
     as :func:`servsim.sweep` (``executor``, ``workers``, ``client``) and, when there is an
     ``out`` folder (default: the file's ``out:``), to its results store: ``resume`` keeps the
     runs already there, ``force`` replaces them. The answer is the same on any executor.
+    ``allow_large`` lets a file or mapping ask for more work than ``servsim.scenario.workload``
+    bounds.
     """
     if not isinstance(experiment, SearchExperiment):
-        experiment = load_search(experiment)
+        experiment = load_search(experiment, allow_large=allow_large)
     folder = Path(out) if out is not None else experiment.out_folder
     described = search_manifest(experiment, frontier)
     execution = (executor, workers, client, resume, force, progress, chunk)
