@@ -59,7 +59,10 @@ def sweep(
     described = manifest(experiment, points)
     execution = (executor, workers, client, resume, force, progress, chunk)
     measured = by_segment(experiment.standard_list)
-    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
+    named_at = out_line(experiment) if out is None else None
+    with stored_batches(
+        folder, described, *execution, by_segment=measured, named_at=named_at
+    ) as batches:
         rounds = _Rounds(experiment, points, batches)
         counts = rounds.run()
     results_store = batches.store
@@ -180,6 +183,12 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
         "standards": experiment.standards_to_meet,
         "confidence": experiment.confidence,
     }
+
+
+def out_line(experiment: Experiment) -> tuple[str | None, int | None]:
+    """The experiment file and the line of its ``out:`` (for a problem with the folder)."""
+    source = experiment.source_path
+    return (None if source is None else str(source)), experiment._lines.get(("out",))
 
 
 def content_hash(value: Any) -> str:

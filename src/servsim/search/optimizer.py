@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from servsim.core.version import __version__
 from servsim.experiment.batches import Progress, stored_batches
 from servsim.experiment.executors import Executor
-from servsim.experiment.sweep import content_hash
+from servsim.experiment.sweep import content_hash, out_line
 from servsim.search.cheapest import ConstrainedSearch
 from servsim.search.frontier import trace_frontier
 from servsim.search.result import OptimizeResult, conclude
@@ -54,7 +54,10 @@ def optimize(
     described = search_manifest(experiment, frontier)
     execution = (executor, workers, client, resume, force, progress, chunk)
     measured = by_segment(experiment.standard_list)
-    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
+    named_at = out_line(experiment) if out is None else None
+    with stored_batches(
+        folder, described, *execution, by_segment=measured, named_at=named_at
+    ) as batches:
         results_store = batches.store
         runs = SearchRuns(experiment, batches, results_store.completed if results_store else [])
         if frontier:
