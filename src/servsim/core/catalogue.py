@@ -292,7 +292,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         SATISFACTION,
         "rate",
         "higher",
-        "customers active at the end / customers active when the warm-up ended",
+        "customers active when the warm-up ended and still at the end / those customers",
     ),
     *_group(
         SATISFACTION,

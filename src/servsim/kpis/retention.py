@@ -29,14 +29,16 @@ def _order_rates(log: RunLog, scenario: Scenario) -> pd.Series:
 
 
 def retention_kpis(log: RunLog, scenario: Scenario) -> dict[str, float]:
-    """Customers active at the end / at warm-up end; churned; orders churn cost in the run."""
+    """The customers active at warm-up end who still are at the end (a share: newcomers are not
+    counted); churned; orders churn cost in the run."""
     customers = log.customers
     if customers.empty:
         nan = float("nan")
         return {"retention_rate": nan, "churned_customers": nan, "demand_lost_to_churn": nan}
     left = customers["left"].fillna(np.inf)
-    at_warmup = ((customers["joined"] <= log.warmup) & (left > log.warmup)).sum()
-    at_end = (left > log.horizon).sum()
+    active = (customers["joined"] <= log.warmup) & (left > log.warmup)
+    at_warmup = active.sum()
+    at_end = (active & (left > log.horizon)).sum()  # the same customers: new ones join later
     churned = _churned(log)
     return {
         "retention_rate": float(at_end / at_warmup) if at_warmup else float("nan"),
