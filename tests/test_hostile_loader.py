@@ -36,7 +36,8 @@ def _laughs() -> str:
 def _merges() -> str:
     text = "m0: &m0 {k0: 1, k1: 2}\n"
     for level in range(1, 30):
-        text += f"m{level}: &m{level} {{<<: [*m{level - 1}], x: {{<<: *m{level - 1}}}, y: {{<<: *m{level - 1}}}}}\n"
+        below = f"*m{level - 1}"
+        text += f"m{level}: &m{level} {{<<: [{below}], x: {{<<: {below}}}, y: {{<<: {below}}}}}\n"
     return text
 
 
