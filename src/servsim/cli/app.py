@@ -144,18 +144,18 @@ def run(
         check_scenario(scenario, replications or scenario.replications, allow_large)
     except ScenarioError as error:
         _fail(str(error))
-    report_file = run_report_path(file, out, report_path)
-    if report_file is not None:
-        _refuse_overwrite(report_file, force)
-    if out is not None and out.is_dir() and any(out.iterdir()) and not force:
-        _fail(
-            f"{out}: folder already holds results; choose another --out or add --force "
-            "to overwrite them"
-        )
     for folder in [out] if out is not None else []:  # checked before simulating, not after
         problem = folder_problem(folder)
         if problem is not None:
             _fail(f"{str(folder)[:200]}: {problem} (--out)")
+    report_file = run_report_path(file, out, report_path)
+    if report_file is not None:
+        _refuse_overwrite(report_file, force)
+    if out is not None and any(out.iterdir()) and not force:
+        _fail(
+            f"{out}: folder already holds results; choose another --out or add --force "
+            "to overwrite them"
+        )
     with console.status(f"Simulating {scenario.name}..."):
         results = simulate(scenario, replications=replications, seed=seed, allow_large=True)
     _print_summary(results, confidence)

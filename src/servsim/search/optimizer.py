@@ -54,7 +54,7 @@ def optimize(
     described = search_manifest(experiment, frontier)
     execution = (executor, workers, client, resume, force, progress, chunk)
     measured = by_segment(experiment.standard_list)
-    named_at = out_line(experiment) if out is None else None
+    named_at = out_line(experiment) if folder == experiment.out_folder else None
     with stored_batches(
         folder, described, *execution, by_segment=measured, named_at=named_at
     ) as batches:
