@@ -139,7 +139,11 @@ def _no_runs(*args: object) -> None:
     raise AssertionError("an executor was made for a folder that cannot hold the results")
 
 
-@pytest.mark.parametrize("case", sorted(UNWRITABLE), ids=sorted(UNWRITABLE))
+ON_THE_COMMAND_LINE = sorted(case for case in UNWRITABLE if "NUL" not in case)
+"""A shell cannot pass a NUL in an argument."""
+
+
+@pytest.mark.parametrize("case", ON_THE_COMMAND_LINE, ids=ON_THE_COMMAND_LINE)
 def test_run_out_is_checked_before_simulating(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,8 +151,6 @@ def test_run_out_is_checked_before_simulating(
     (tmp_path / "shop.yaml").write_text(SHORT_SHOP, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("servsim.cli.app.simulate", _no_runs)
-    given = out.strip('"').replace("\\0", "\x00")
-    if "\x00" in given:
-        pytest.skip("the shell cannot pass a NUL in an argument")
+    given = out.strip('"')
     lines = assert_clean_refusal(invoke("run", "shop.yaml", "--out", given), words, "(--out)")
     assert lines[0].startswith(given[:40])

@@ -260,3 +260,11 @@ def test_swept_values_the_scenario_reads_alike_are_one_value(
     experiment = write_experiment(tmp_path, text)
     lines = assert_clean_refusal(invoke("sweep", experiment), said, "list each value once")
     assert lines[0].startswith(f"{experiment}:3: parameters.{parameter}:")
+
+
+def test_distinct_values_of_a_shorthand_section_are_not_duplicates(tmp_path: Path) -> None:
+    """The one-segment ``demand:`` is read into ``segments: {all: ..}``: its values still differ."""
+    text = (
+        "scenario: shop.yaml\nparameters:\n  demand.arrivals.rate: [1, 2, 1.5]\nreplications: 2\n"
+    )
+    assert len(servsim.load_experiment(write_experiment(tmp_path, text)).points_to_check()) == 3

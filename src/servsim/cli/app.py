@@ -275,7 +275,8 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
         _fail(f"{results_dir}: no manifest.json, not the results folder of a sweep; {hint}")
     _refuse_overwrite(target, force)
     try:
-        results = SweepResults.from_folder(results_dir)
+        with plain_warnings():  # a damaged part is left out, and said in one line
+            results = SweepResults.from_folder(results_dir)
     except ScenarioError as error:
         _fail(str(error))
     except (KeyError, ValueError, OSError) as error:

@@ -165,7 +165,7 @@ def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> Non
                     located = Problem(file, line, f"parameters.{name}", _message(problem, name))
                     problems.setdefault(located)
                 continue
-            as_read = _read_value(scenario, name)
+            as_read = _as_read(scenario)
             if as_read in read:
                 first = values[read[as_read]]
                 message = (
@@ -192,17 +192,10 @@ def _indices_to_check(experiment: Experiment, name: str, count: int) -> list[int
     return sorted(between | {1})
 
 
-def _read_value(scenario: Scenario, name: str) -> str:
-    """The value at a dotted path as the validated scenario holds it (units converted)."""
-    node: Any = scenario.model_dump(mode="json", by_alias=True)
-    for key in name.split("."):
-        if isinstance(node, dict):
-            node = node.get(key)
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
-            node = None
-    return json.dumps(node, sort_keys=True, default=str)
+def _as_read(scenario: Scenario) -> str:
+    """The scenario as validated (units converted, shorthands expanded), as text: two values
+    of a parameter are the same value when they make the same scenario."""
+    return json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
 
 
 def _check_events(experiment: Experiment, file: str | None, lines: Lines, allow: bool) -> None:
