@@ -67,6 +67,10 @@ def _damage(kind: str, part: Path, tmp_path: Path) -> str:
     if kind == "wrong columns":
         pd.read_parquet(part).drop(columns=["otif"]).to_parquet(part, index=False)
         return "lacks the columns otif"
+    if kind == "a FIFO":
+        part.unlink()
+        os.mkfifo(part)
+        return "not a regular file"
     if kind == "another sweep's":
         shutil.copy(_other_seed_part(tmp_path), part)
         return "another seed"
@@ -84,7 +88,15 @@ def _damage(kind: str, part: Path, tmp_path: Path) -> str:
     raise ValueError(kind)
 
 
-DAMAGE = ["truncated", "empty", "garbage", "wrong columns", "another sweep's", "changed values"]
+DAMAGE = [
+    "truncated",
+    "empty",
+    "garbage",
+    "wrong columns",
+    "another sweep's",
+    "changed values",
+    "a FIFO",
+]
 
 
 @pytest.mark.parametrize("kind", DAMAGE)

@@ -279,7 +279,7 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
             results = SweepResults.from_folder(results_dir)
     except ScenarioError as error:
         _fail(str(error))
-    except (KeyError, ValueError, OSError) as error:
+    except (KeyError, TypeError, ValueError, OSError) as error:
         _fail(f"{results_dir}: cannot read the sweep's results ({error}); is the folder damaged?")
     if results.summary.empty:
         _fail(f"{results_dir}: holds no completed run yet; finish it with servsim sweep --resume")
@@ -294,7 +294,7 @@ def _report_of_run_folder(folder: Path, target: Path) -> None:
         results, confidence = read_run_folder(folder)
     except ScenarioError as error:
         _fail(str(error))
-    except (KeyError, ValueError, OSError) as error:
+    except (KeyError, TypeError, ValueError, OSError) as error:
         _fail(f"{folder}: cannot read the run's results ({error}); is the folder damaged?")
     with console.status("Writing the report..."):
         write_report(results, target, force=True, confidence=confidence)

@@ -69,6 +69,8 @@ def required_columns(manifest: Mapping[str, Any]) -> list[str]:
 
 def why_damaged(path: Path, manifest: Mapping[str, Any]) -> tuple[pd.DataFrame | None, str]:
     """The part's runs, or None and why the part cannot be trusted."""
+    if not path.is_file():  # a FIFO would block the reader
+        return None, "not a regular file"
     try:
         table = pq.read_table(path)
         frame = table.to_pandas()
