@@ -112,7 +112,7 @@ def test_a_damaged_part_is_named_set_aside_and_run_again(
     said = [line for line in result.stderr.splitlines() if "damaged part" in line]
     assert len(said) == 1 and said[0].startswith(f"{part}: damaged part, "), said
     assert words in said[0] and "its runs are run again" in said[0]
-    assert (folder / "runs" / "damaged" / part.name).is_file()
+    assert (folder / "runs" / "damaged" / part.name).exists()
     again = servsim.SweepResults.from_folder(folder)
     assert_same_table(again.runs, finished[1].runs)
     assert_same_table(again.summary, finished[1].summary)
