@@ -258,7 +258,7 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     """Write the report of RESULTS_DIR, a sweep's or optimizer's out: folder (the recommended
     policy, the exchange curve, costs, standards, settings) or a run's --out folder: one HTML
     file that works offline."""
-    if not results_dir.is_dir():
+    if not _is_folder(results_dir):
         _fail(f"{results_dir}: no such folder; give the out: folder of a sweep or of run --out")
     target = out if out is not None else results_dir / "report.html"
     if is_run_folder(results_dir):
@@ -286,6 +286,14 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     with console.status("Writing the report..."):
         write_report(results, target, force=True)
     console.print(f"Report in {target}", markup=False)
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False for a name the file system cannot even look up."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _report_of_run_folder(folder: Path, target: Path) -> None:

@@ -108,15 +108,18 @@ def _base_scenario(
         inner = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
         return validate_document(written, Scenario, file=file, lines=inner)
     path = Path(os.path.normpath(folder / written))
-    if not path.is_file():
-        where = "is a folder" if path.is_dir() else "does not exist"
+    try:
+        where = "is a folder" if path.is_dir() else None if path.exists() else "does not exist"
+    except OSError as error:  # a name too long for the file system
+        where = f"cannot be read ({error.strerror})"
+    if where is not None:  # anything else there (a FIFO, a device) the reader refuses
         raise ScenarioError(
             [
                 Problem(
                     file,
                     line_of(("scenario",), lines),
                     "scenario",
-                    f"scenario file {str(path)!r} {where} (paths are relative to the "
+                    f"scenario file {str(path)[:200]!r} {where} (paths are relative to the "
                     "experiment file)",
                 )
             ]
