@@ -154,3 +154,11 @@ def test_run_out_is_checked_before_simulating(
     given = out.strip('"')
     lines = assert_clean_refusal(invoke("run", "shop.yaml", "--out", given), words, "(--out)")
     assert lines[0].startswith(given[:40])
+
+
+def test_names_the_file_system_cannot_look_up_are_one_line(tmp_path: Path) -> None:
+    long = "x" * 300
+    text = f"scenario: {long}.yaml\nparameters: {{processing.staff: [1, 2]}}\n"
+    assert_clean_refusal(invoke("sweep", write_experiment(tmp_path, text)), "cannot be read")
+    assert_clean_refusal(invoke("report", tmp_path / long), "no such folder")
+    assert_clean_refusal(invoke("validate", tmp_path / f"{long}.yaml"), "File name too long")
