@@ -21,7 +21,13 @@ STAGE_BASE: dict[str, Any] = {
     "replications": 10,
     "seed": 2024,
     "products": [{"sku": "A", "unit_cost": 10, "price": 15}],
-    "demand": {"arrivals": {"process": "poisson", "rate": 1.0}, "mix": {"A": 1.0}, "quantity": 1},
+    # demand as a fixed stream (customers: none): theory's arrivals ignore the service
+    "demand": {
+        "arrivals": {"process": "poisson", "rate": 1.0},
+        "mix": {"A": 1.0},
+        "quantity": 1,
+        "customers": "none",
+    },
     "stocking": "none",
     "processing": "none",
     "delivery": {"promise": 24, "modes": {"standard": {"transit": 0}}, "default": "standard"},
@@ -65,10 +71,19 @@ costs:
 
 
 def stage_scenario(**sections: Any) -> servsim.Scenario:
-    """A one-product scenario with every stage switched off except those given."""
+    """A one-product scenario with every stage switched off except those given; its demand is
+    a fixed stream (``customers: none``) unless a segment says otherwise, as theory assumes."""
     document = copy.deepcopy(STAGE_BASE)
-    document.update(sections)
-    return servsim.load_scenario(document)
+    document.update(copy.deepcopy(sections))
+    return servsim.load_scenario(fixed_demand(document))
+
+
+def fixed_demand(document: dict[str, Any]) -> dict[str, Any]:
+    """The scenario document with every segment that names no customers given none."""
+    demand = document["demand"]
+    for segment in demand.get("segments", {"all": demand}).values():
+        segment.setdefault("customers", "none")
+    return document
 
 
 def assert_agrees(

@@ -68,8 +68,8 @@ def kpis_out_of_range(kpis: dict[str, Any]) -> dict[str, Any]:
             continue
         if math.isinf(number):
             wrong[column] = number
-        elif kpi.kind == "money" and not column.startswith("cost_"):
-            continue  # a profit may have any sign
+        elif column.startswith("cost_") and number < 0:
+            wrong[column] = number  # a cost is never negative, whatever money else may be
         elif not kpi.lowest - 1e-9 <= number <= kpi.highest + 1e-9:
-            wrong[column] = number
+            wrong[column] = number  # outside its kind's range (a profit's may be any sign)
     return wrong

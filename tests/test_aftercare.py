@@ -191,6 +191,7 @@ def test_a_constant_defection_chance_gives_a_geometric_customer_lifetime() -> No
     document["demand"]["customers"] = {
         "base": 200,
         "defection": {"dissatisfied": 0.2, "satisfied": 0.2},
+        "acquisition": {"rate": 0},
     }
     results = servsim.simulate(servsim.load_scenario(document))
     lifetimes = [log.customers["orders"] for log in results.logs]
@@ -244,7 +245,12 @@ def test_education_lowers_entry_errors_complaints_and_snags(baseline: servsim.Re
 
 
 def test_poorer_service_loses_customers_and_later_demand(baseline: servsim.Results) -> None:
-    poorer = servsim.simulate(rich(**{"delivery.modes.standard.reliability": 0.3}))
+    late = {"dist": "exponential", "mean": "5d"}  # 70% of deliveries late, days late
+    poorer = servsim.simulate(
+        rich(
+            **{"delivery.modes.standard.reliability": 0.3, "delivery.modes.standard.late_by": late}
+        )
+    )
     assert paired(baseline, poorer, "satisfaction_mean")[1] < 0
     assert paired(baseline, poorer, "retention_rate")[1] < 0
     assert paired(baseline, poorer, "churned_customers")[0] > 0

@@ -220,7 +220,7 @@ def test_resuming_a_different_sweep_is_refused(tmp_path: Path) -> None:
 def test_adaptive_replications_stop_at_the_target(tmp_path: Path) -> None:
     text = SMALL_SWEEP.replace(A_RANGE_LINE, "").replace(
         "replications: 3",
-        "replications: {min: 3, max: 12, until_halfwidth: {satisfaction_mean: 0.02}}",
+        "replications: {min: 3, max: 12, until_halfwidth: {satisfaction_mean: 0.005}}",
     )
     results = servsim.sweep(write_experiment(tmp_path, text), executor="processes", workers=2)
     summary = results.summary
@@ -228,8 +228,8 @@ def test_adaptive_replications_stop_at_the_target(tmp_path: Path) -> None:
     runs = summary["runs"]
     assert runs.min() >= 3 and runs.max() <= 12
     assert (runs > 3).any(), "the target should need more than the minimum somewhere"
-    assert ((halfwidth <= 0.02) | (runs == 12)).all()  # stopped at the target, or at max
-    assert (halfwidth[runs == 3] <= 0.02).all()  # points left at min met it at once
+    assert ((halfwidth <= 0.005) | (runs == 12)).all()  # stopped at the target, or at max
+    assert (halfwidth[runs == 3] <= 0.005).all()  # points left at min met it at once
     counts = results.runs.groupby("point")["replication"].agg(["count", "max"])
     assert (counts["count"] == runs.to_numpy()).all()
     assert (counts["max"] == runs.to_numpy() - 1).all()

@@ -154,6 +154,7 @@ def test_the_largest_values_a_business_reaches_still_run() -> None:
 def test_a_run_of_too_many_orders_is_refused_unless_allowed(tmp_path: Path) -> None:
     document = _shop(horizon="100w", replications=10)
     document["demand"]["arrivals"]["rate"] = 10_000
+    document["demand"]["customers"] = "none"  # 7.2 million customers would be refused first
     scenario = servsim.load_scenario(document)
     assert expected_events(scenario) * 10 > MOST_EVENTS
     with pytest.raises(ScenarioError, match="allow-large"):
@@ -219,6 +220,7 @@ def test_work_in_hand_at_a_shift_end_is_paid_overtime_and_utilisation_stays_at_m
     for overtime in (None, {"limit": "1h", "wage": 45}):
         document = _shop(horizon="3w", warmup="1w", replications=2, processing=processing)
         document["demand"]["arrivals"]["rate"] = 2.5  # more work than the shifts can do
+        document["demand"]["customers"] = "none"
         if overtime is not None:
             document["processing"]["overtime"] = overtime
         results = servsim.simulate(servsim.load_scenario(document))
@@ -268,3 +270,17 @@ def test_distinct_values_of_a_shorthand_section_are_not_duplicates(tmp_path: Pat
         "scenario: shop.yaml\nparameters:\n  demand.arrivals.rate: [1, 2, 1.5]\nreplications: 2\n"
     )
     assert len(servsim.load_experiment(write_experiment(tmp_path, text)).points_to_check()) == 3
+
+
+def test_a_customer_base_too_large_to_follow_one_by_one_is_refused() -> None:
+    """The base defaults to rate x order_interval: a rate of 10,000 an hour is 7.2 million
+    customers, each with lists of its own."""
+    document = _shop()
+    document["demand"]["arrivals"]["rate"] = 10_000
+    with pytest.raises(ScenarioError, match="7,200,000 customers at the start"):
+        servsim.load_scenario(document)
+    document["demand"]["customers"] = {"relationship": {"frequency": 20, "start": 0}}
+    document["demand"]["arrivals"]["rate"] = 1
+    scenario = servsim.load_scenario(document)  # candidates at e^20 times the rate: refused
+    with pytest.raises(ScenarioError, match="allow-large"):
+        servsim.simulate(scenario)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from servsim.core.catalogue import CATALOGUE, KPI_NAMES, SEGMENT_KPIS
 from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.model import run_replication
 from servsim.model.runlog import FlatLog, LevelLog, ReplenishmentLog, RestockLog, ShipmentLog
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 
 @pytest.mark.parametrize("log", [ShipmentLog, ReplenishmentLog, LevelLog, RestockLog])
@@ -59,3 +60,10 @@ def test_importing_servsim_loads_no_layer_until_a_name_is_used() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_layers_import_only_from_the_layers_below_them() -> None:
+    """The import-linter contracts of pyproject.toml hold (``lint-imports`` exits 0)."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr

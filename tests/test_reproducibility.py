@@ -80,8 +80,16 @@ def test_replication_k_does_not_depend_on_how_many_run(scenario: Scenario) -> No
         )
 
 
-def test_staffing_changes_see_identical_demand(scenario: Scenario) -> None:
-    """Common random numbers: a policy change leaves the orders customers place untouched."""
+@pytest.fixture(scope="module")
+def fixed(scenario: Scenario) -> Scenario:
+    """The shop with demand as a fixed stream: customers who do not respond to the service."""
+    return scenario.with_overrides({"demand.customers": "none"})
+
+
+def test_staffing_changes_see_identical_demand(fixed: Scenario) -> None:
+    """Common random numbers: with a fixed demand stream, a policy change leaves the orders
+    untouched."""
+    scenario = fixed
     one_clerk = scenario.with_overrides({"processing.staff": 1})
     assert one_clerk.processing.staff == 1
     assert scenario.processing.staff == 2
@@ -100,7 +108,8 @@ def test_staffing_changes_see_identical_demand(scenario: Scenario) -> None:
     assert (one.kpis["staff_utilisation"] > two.kpis["staff_utilisation"]).all()
 
 
-def test_stock_policy_changes_see_identical_demand(scenario: Scenario) -> None:
+def test_stock_policy_changes_see_identical_demand(fixed: Scenario) -> None:
+    scenario = fixed
     lean = scenario.with_overrides({"stocking.items.A.S": 20})
     full = servsim.simulate(scenario, replications=2, seed=5)
     starved = servsim.simulate(lean, replications=2, seed=5)
@@ -133,3 +142,23 @@ def test_replications_none_uses_the_scenarios_count(scenario: Scenario) -> None:
 def test_zero_replications_are_refused(scenario: Scenario) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         servsim.simulate(scenario, replications=0)
+
+
+def test_customers_see_the_same_offers_until_the_service_differs(scenario: Scenario) -> None:
+    """Common random numbers with a customer base: every policy's customers start alike and
+    meet the same candidate orders, so the orders placed before the first delivery are the
+    same; after it, what differs is the customers' response to the service."""
+    lean = scenario.with_overrides({"stocking.items.A.S": 20})
+    full = servsim.simulate(scenario, replications=2, seed=5)
+    starved = servsim.simulate(lean, replications=2, seed=5)
+    first_delivery = min(full.orders["delivered"].min(), starved.orders["delivered"].min())
+    early = [
+        results.orders[results.orders["placed"] < first_delivery] for results in (full, starved)
+    ]
+    assert len(early[0]) > 10
+    pd.testing.assert_frame_equal(
+        early[0][ORDER_COLUMNS + ["customer"]].reset_index(drop=True),
+        early[1][ORDER_COLUMNS + ["customer"]].reset_index(drop=True),
+        check_exact=True,
+    )
+    assert not full.orders["placed"].equals(starved.orders["placed"])

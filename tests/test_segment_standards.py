@@ -26,6 +26,8 @@ from tests.test_standards import SEGMENTED_SHOP
 # Holding is dear and backorders cost nothing, so the lean stock is the cheaper point.
 SHOP = (
     SEGMENTED_SHOP.replace("holding_rate: 0.25", "holding_rate: 50")
+    .replace("quantity: 1\n", "quantity: 1\n      customers: none\n")  # theory: a fixed stream
+    .replace("quantity: 2\n", "quantity: 2\n      customers: none\n")
     .replace("backorder_penalty: 2", "backorder_penalty: 0")
     .replace(
         "A: {policy: base_stock, S: 120, lead_time: 24h}",

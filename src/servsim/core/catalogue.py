@@ -13,10 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["rate", "score", "duration", "count", "money"]
+Kind = Literal["rate", "score", "balance", "change", "duration", "count", "money"]
 """rate: a share in [0, 1], shown as a percentage; score: a satisfaction score in [0, 1];
-duration: a time in the scenario's time unit; count: a number of things (>= 0); money: in
-the scenario's currency."""
+balance: a difference of two shares, in [-1, 1] (the net promoter score), as a percentage;
+change: a relative change, -1 (all gone) or more, as a percentage; duration: a time in the
+scenario's time unit; count: a number of things (>= 0); money: in the scenario's currency
+(a cost >= 0; a margin or a profit of either sign)."""
+
+PERCENT_KINDS = ("rate", "balance", "change")
+"""Kinds shown as percentages."""
 
 Better = Literal["higher", "lower", "neither"]
 
@@ -35,21 +40,28 @@ class Kpi:
     part_of: str | None = None
     """The total it adds up to (every ``cost_*`` term adds up to ``cost_total``)."""
 
+    signed: bool = False
+    """Money that may be negative (a margin, a profit)."""
+
     @property
     def lowest(self) -> float:
         """The smallest value the KPI can take."""
-        return 0.0
+        if self.kind in ("balance", "change"):
+            return -1.0
+        return -math.inf if self.signed else 0.0
 
     @property
     def highest(self) -> float:
         """The largest value the KPI can take."""
-        return 1.0 if self.kind in ("rate", "score") else math.inf
+        return 1.0 if self.kind in ("rate", "score", "balance") else math.inf
 
 
 AVAILABILITY = "Availability"
 TIME = "Time and reliability"
 AFTER_SALE = "After the sale"
 SATISFACTION = "Satisfaction"
+CUSTOMERS = "Customers"
+PROFIT = "Profit"
 COST = "Cost"
 VOLUME = "Volume"
 
@@ -133,7 +145,11 @@ CATALOGUE: tuple[Kpi, ...] = (
         False,
         [
             ("postponed_rate", "orders whose customer accepted a later date on a stock-out"),
-            ("cancelled_rate", "orders whose customer refused a later date (units lost)"),
+            (
+                "cancelled_rate",
+                "orders cancelled by their customer: a later date refused, or "
+                "a backorder that outlasted the customer's patience",
+            ),
         ],
     ),
     *_group(
@@ -201,10 +217,15 @@ CATALOGUE: tuple[Kpi, ...] = (
         [
             (
                 "processing_time",
-                "mean time from release to processing until ready to ship, "
-                "queueing for a clerk included",
+                "mean time a clerk worked on a shipment (the scenario's processing time, "
+                "entry time included)",
             ),
             ("processing_wait", "mean time a released shipment queued for a clerk"),
+            (
+                "processing_lead_time",
+                "mean time from release to processing until ready to ship: the wait for a "
+                "clerk plus the work",
+            ),
         ],
     ),
     Kpi(
@@ -287,23 +308,116 @@ CATALOGUE: tuple[Kpi, ...] = (
         "orders scoring at or above their segment's threshold / orders scored",
         per_segment=True,
     ),
+    # --- customers ----------------------------------------------------------------------------
     Kpi(
         "retention_rate",
-        SATISFACTION,
+        CUSTOMERS,
         "rate",
         "higher",
-        "customers active when the warm-up ended and still at the end / those customers",
+        "customers active when the warm-up ended who are still active at the end / those customers",
+    ),
+    Kpi(
+        "customer_base_growth",
+        CUSTOMERS,
+        "change",
+        "higher",
+        "customers active at the end / customers active when the warm-up ended, minus 1 "
+        "(churn against acquisition)",
     ),
     *_group(
-        SATISFACTION,
+        CUSTOMERS,
         "count",
         "lower",
         False,
         [
             ("churned_customers", "customers who stopped ordering within the measured window"),
-            ("demand_lost_to_churn", "orders churned customers would still have placed in the run"),
+            (
+                "demand_lost_to_churn",
+                "orders churned customers would still have placed in the run, at their last "
+                "order rate",
+            ),
         ],
     ),
+    Kpi(
+        "repeat_order_rate",
+        CUSTOMERS,
+        "rate",
+        "higher",
+        "customers who ordered again in the window / customers who ordered in it",
+    ),
+    Kpi(
+        "inter_order_time_mean",
+        CUSTOMERS,
+        "duration",
+        "lower",
+        "mean time between consecutive orders of one customer in the window",
+    ),
+    Kpi(
+        "orders_per_customer",
+        CUSTOMERS,
+        "count",
+        "higher",
+        "orders in the window / customers who ordered in it",
+    ),
+    Kpi(
+        "spend_per_customer",
+        CUSTOMERS,
+        "money",
+        "higher",
+        "revenue of the window's orders / customers who ordered in it",
+    ),
+    Kpi(
+        "net_promoter_score",
+        CUSTOMERS,
+        "balance",
+        "higher",
+        "share of active customers who would recommend the firm (trust >= 0.9) minus the "
+        "share who would speak against it (trust < 0.7), at the end",
+    ),
+    Kpi(
+        "satisfied_customers",
+        CUSTOMERS,
+        "rate",
+        "higher",
+        "active customers whose trust is at or above their segment's satisfaction threshold "
+        "at the end / active customers",
+    ),
+    Kpi(
+        "trust_mean",
+        CUSTOMERS,
+        "score",
+        "higher",
+        "mean trust (0..1) of the customers active at the end: their memory of the service",
+    ),
+    Kpi(
+        "customer_lifetime_value",
+        CUSTOMERS,
+        "money",
+        "higher",
+        "a customer's gross margin per year / (its chance of leaving per year + the cost of "
+        "capital)",
+        signed=True,
+    ),
+    # --- profit --------------------------------------------------------------------------------
+    Kpi("revenue", PROFIT, "money", "higher", "price of every unit the window's orders got"),
+    Kpi(
+        "gross_margin",
+        PROFIT,
+        "money",
+        "higher",
+        "revenue - unit cost of the units sold",
+        signed=True,
+    ),
+    Kpi(
+        "profit",
+        PROFIT,
+        "money",
+        "higher",
+        "gross margin - every cost paid in the window (all cost terms but purchases, lost "
+        "margin and goodwill)",
+        signed=True,
+    ),
+    Kpi("profit_per_order", PROFIT, "money", "higher", "profit / orders counted", signed=True),
     # --- cost --------------------------------------------------------------------------------
     *_cost_terms(
         [
@@ -326,7 +440,16 @@ CATALOGUE: tuple[Kpi, ...] = (
             ),
             ("cost_aftercare_labour", "wage of support staff and technicians scheduled"),
             ("cost_service_programs", "customer education programmes and status notices"),
-            ("cost_goodwill", "margin churned customers would have brought over the value horizon"),
+            (
+                "cost_credit",
+                "receivables financed at the cost of capital for the days customers take to "
+                "pay, and bad debts",
+            ),
+            (
+                "cost_goodwill",
+                "future margin lost over the value horizon: orders churned customers would have "
+                "placed, and orders customers now place less often than at the start",
+            ),
         ]
     ),
     Kpi("cost_total", COST, "money", "lower", "every cost term added up"),
@@ -366,7 +489,7 @@ COST_TERMS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.part_of
 """The named terms that add up to cost_total, in stacking order."""
 
 AFTER_SALE_KPIS: tuple[str, ...] = KPI_GROUPS[AFTER_SALE]
-RETENTION_KPIS: tuple[str, ...] = ("retention_rate", "churned_customers", "demand_lost_to_churn")
+CUSTOMER_KPIS: tuple[str, ...] = KPI_GROUPS[CUSTOMERS]
 
 _SEGMENT_COLUMN = re.compile(r"^(\w+)\[([^\[\]]+)\]$")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from servsim.core.catalogue import kind_of
+from servsim.core.catalogue import PERCENT_KINDS, kind_of
 
 
 def format_value(kpi: str, value: float | None) -> str:
     """Rates as percentages, money and levels with sensible precision; NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    if kind_of(kpi) == "rate":  # a segment's KPI (``otif[trade]``) reads as the KPI does
+    if kind_of(kpi) in PERCENT_KINDS:  # a segment's KPI (``otif[trade]``) reads as the KPI does
         return f"{100 * value:.2f}%"
     if abs(value) >= 1000:
         return f"{value:,.0f}"

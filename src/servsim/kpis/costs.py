@@ -15,8 +15,9 @@ from servsim.core.units import (
     per_year_to_per_time_unit,
 )
 from servsim.kpis.aftersales import after_sale_costs
+from servsim.kpis.customers import future_margin_lost
 from servsim.kpis.labour import overtime_clerk_time, scheduled_clerk_time
-from servsim.kpis.retention import goodwill_cost
+from servsim.kpis.sales import Sales
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
 
@@ -27,9 +28,10 @@ def cost_kpis(
     lines: pd.DataFrame,
     scenario: Scenario,
     levels: dict[str, dict[str, float]],
+    sold: Sales,
 ) -> dict[str, float]:
     """Every cost term, cost_total and cost_per_order for the window [warmup, horizon];
-    ``levels`` are the run's ``stock_levels.all_sku_levels``."""
+    ``levels`` are the run's ``stock_levels.all_sku_levels``, ``sold`` what the orders sold."""
     rates = scenario.costs
     processing = scenario.processing
     overtime_wage = (  # work finished after a shift's end is paid: at the overtime wage, if any
@@ -72,13 +74,26 @@ def cost_kpis(
         "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
         "cost_substitution": _substitution_cost(lines, scenario),
         **after_sale_costs(log, orders, scenario),
-        "cost_goodwill": goodwill_cost(log, orders, scenario),
+        "cost_credit": _credit_cost(sold, scenario, end - start),
+        "cost_goodwill": future_margin_lost(log, orders, scenario, sold),
     }
     total = float(sum(terms.values()))
     return terms | {
         "cost_total": total,
         "cost_per_order": total / len(orders) if len(orders) else float("nan"),
     }
+
+
+def _credit_cost(sold: Sales, scenario: Scenario, window: float) -> float:
+    """Trade credit: receivables financed at the cost of capital for the days customers take
+    to pay, and the bad debts never paid."""
+    capital_per_day = scenario.costs.cost_of_capital / 365.0
+    cost = 0.0
+    for name, segment in scenario.demand.segments.items():
+        terms = segment.payment
+        revenue = sold.revenue_by_segment.get(name, 0.0)
+        cost += revenue * (terms.days * capital_per_day + terms.bad_debt)
+    return cost
 
 
 def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:

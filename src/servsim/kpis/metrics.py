@@ -11,8 +11,10 @@ import pandas as pd
 
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
+from servsim.kpis.customers import customer_kpis
 from servsim.kpis.labour import utilisation
-from servsim.kpis.retention import retention_kpis
+from servsim.kpis.profit import profit_kpis
+from servsim.kpis.sales import sales
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import all_sku_levels
 from servsim.model.runlog import RunLog
@@ -30,14 +32,17 @@ def compute_kpis(
     counted = orders[orders["counted"]]
     lines = log.lines[log.lines["order"].isin(counted.index)]
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
+    sold = sales(counted, lines, scenario)  # for costs, profit and the customers' spend
+    costs = cost_kpis(log, counted, lines, scenario, levels, sold)
     return {
         "orders": float(len(counted)),
         **availability(log, counted, lines, scenario, levels),
         **time_and_reliability(log, counted),
         **after_sale_kpis(log, counted),
         **satisfaction_kpis(counted),
-        **retention_kpis(log, scenario),
-        **cost_kpis(log, counted, lines, scenario, levels),
+        **customer_kpis(log, counted, scenario, sold),
+        **costs,
+        **profit_kpis(sold, costs, len(counted)),
     }
 
 
@@ -144,9 +149,12 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
     counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
     done = counted & (shipments["ready"] <= log.horizon).to_numpy()
     released = shipments["released"].to_numpy()[done]
+    ready = shipments["ready"].to_numpy()[done]
+    start = shipments["start"].to_numpy()[done]
     return {
-        "processing_time": _mean(shipments["ready"].to_numpy()[done] - released),
-        "processing_wait": _mean(shipments["start"].to_numpy()[done] - released),
+        "processing_time": _mean(ready - start),
+        "processing_wait": _mean(start - released),
+        "processing_lead_time": _mean(ready - released),
         "staff_utilisation": utilisation(log),
     }
 

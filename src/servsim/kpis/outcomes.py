@@ -25,8 +25,9 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     lost_all = (orders["lost"] == orders["quantity"]).to_numpy()
     waiting = orders["allocated"].isna().to_numpy()
     cancelled = orders["cancelled"].to_numpy()
+    withdrawn = orders["withdrawn"].to_numpy()
     outcome = np.select(
-        [lost_all & cancelled, lost_all, delivered, waiting],
+        [(lost_all & cancelled) | withdrawn, lost_all, delivered, waiting],
         ["cancelled", "lost", "delivered", "backordered"],
         "in_pipeline",
     )

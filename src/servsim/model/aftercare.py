@@ -1,6 +1,6 @@
 """After the sale: status notices, complaints to a support pool, claims, returns through a
-reverse flow, installation and warranty visits by technicians, and each order's settled
-experience handed to the customer base (retention).
+reverse flow, installation and warranty visits by technicians: the episodes that follow an
+order's delivery, each ended in the order's judgement (``servsim.model.judgement``).
 
 The world tells this stage when an order is placed and when each shipment is carried; the
 stage schedules what follows the order's delivery. It records facts only; KPIs come later.
@@ -14,10 +14,10 @@ from collections.abc import Callable
 import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
-from servsim.model.customers import UNIT, SegmentCustomers
-from servsim.model.experience import experience_scores
+from servsim.model.customers import UNIT
+from servsim.model.judgement import Judgements, TrackedOrder
 from servsim.model.processing import PriorityClerkPool, follow_calendar
-from servsim.model.runlog import NOT_YET, Complaint, Recorder, Return, Visit
+from servsim.model.runlog import Complaint, Recorder, Return, Visit
 from servsim.model.streams import RandomStreams
 from servsim.scenario.aftercare import Staffing
 from servsim.scenario.schema import Scenario
@@ -38,22 +38,6 @@ def people_pool(
     return pool
 
 
-class _Order:
-    """What the stage tracks of an order until its last unit is delivered."""
-
-    __slots__ = ("first_line", "lines", "quantity", "lost", "value", "left", "delivered", "damaged")
-
-    def __init__(self, first_line: int, lines: int, quantity: int, lost: int, value: float) -> None:
-        self.first_line = first_line
-        self.lines = lines
-        self.quantity = quantity
-        self.lost = lost
-        self.value = value
-        self.left = quantity - lost
-        self.delivered = -math.inf
-        self.damaged = False
-
-
 class Aftercare:
     """The post-transaction stage of one replication."""
 
@@ -66,7 +50,7 @@ class Aftercare:
         promised: Callable[[int], float],
         replace: Callable[[int, int, int], int],
         restock: Callable[[int, int], None],
-        customers: dict[int, SegmentCustomers],
+        judgements: Judgements,
     ) -> None:
         self.env = env
         self.scenario = scenario
@@ -74,12 +58,19 @@ class Aftercare:
         self._promised = promised
         self._replace = replace
         self._restock = restock
-        self.customers = customers
-        self._open: dict[int, _Order] = {}
-        self._tracked_complaints: dict[int, _Order] = {}
+        self.judgements = judgements
+        self._open: dict[int, TrackedOrder] = {}
+        """order -> its tracked experience, until its last unit is carried"""
+        self._tracked_complaints: dict[int, TrackedOrder] = {}
         """complaint -> its order, until resolved"""
+        self._replacing: dict[int, tuple[TrackedOrder, float]] = {}
+        """replacement order -> the order it replaces and when the return was asked for"""
+        self._visiting: dict[int, TrackedOrder] = {}
+        """installation visit -> its order, until the installation is done"""
+        self._failed_at: dict[int, float] = {}
+        """warranty repair visit -> when the product failed"""
         self._shipped_while_placing: dict[int, list[tuple[int, float, float, int]]] = {}
-        """complaint -> its order, until resolved"""
+        """order -> shipments carried while it was being placed"""
         policy = scenario.notices.policy
         self._dispatch_notices = policy in ("on_dispatch", "always")
         self._delay_notices = policy in ("on_delay", "always")
@@ -112,9 +103,6 @@ class Aftercare:
         self._warranty = [products[sku].warranty for sku in scenario.skus]
         self._price = [products[sku].price for sku in scenario.skus]
         self._serviced = any(self._installed) or any(w is not None for w in self._warranty)
-        satisfaction = scenario.satisfaction
-        self._judgement = [satisfaction.for_segment(name) for name in scenario.demand.segments]
-        """segment -> its satisfaction model"""
         self._factors = {
             effect: scenario.programme_factor(effect)
             for effect in ("complaints", "returns", "snags")
@@ -131,13 +119,13 @@ class Aftercare:
         value = sum(
             self._price[sku] * q for sku, q in zip(record.sku[first_line:], quantities, strict=True)
         )
-        tracked = _Order(first_line, lines, quantity, lost, value)
+        tracked = TrackedOrder(order, first_line, lines, quantity, lost, value)
         if self._delay_notices and (
             order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
         ):
             self._notify(order, informs=self.env.now < self._promised(order))
         if tracked.left == 0:  # nothing to deliver: the experience is settled now
-            self._settle(order, tracked, got_nothing=True)
+            self.judgements.settle(tracked, got_nothing=True)
             return
         self._open[order] = tracked
         for shipment in self._shipped_while_placing.pop(order, ()):
@@ -163,9 +151,28 @@ class Aftercare:
         tracked.delivered = max(tracked.delivered, delivered)
         tracked.damaged = tracked.damaged or bool(damaged)
         if tracked.left == 0:
-            del self._open[order]
-            arrival = self.env.timeout(tracked.delivered - self.env.now, value=(order, tracked))
-            arrival.callbacks.append(self._delivered)
+            self._all_carried(tracked)
+
+    def withdrawn(self, order: int, units: int) -> None:
+        """The customer cancelled ``units`` still waiting for stock (its patience ran out)."""
+        tracked = self._open.get(order)
+        if tracked is None:
+            return
+        tracked.lost += units
+        tracked.left -= units
+        if tracked.left == 0:
+            if tracked.lost == tracked.quantity:
+                del self._open[order]
+                self.judgements.settle(tracked, got_nothing=True)
+            else:
+                self._all_carried(tracked)
+
+    def _all_carried(self, tracked: TrackedOrder) -> None:
+        """The order's last unit is on its way: its delivery is an event at its arrival."""
+        del self._open[tracked.order]
+        wait = max(tracked.delivered - self.env.now, 0.0)
+        arrival = self.env.timeout(wait, value=tracked)
+        arrival.callbacks.append(self._delivered)
 
     def _notify(self, order: int, informs: bool) -> None:
         notices = self.record.notices
@@ -174,20 +181,28 @@ class Aftercare:
             self.record.informed.add(order)
 
     def _delivered(self, event: simpy.Event) -> None:
-        """The last unit arrives: complaint, return, installation and warranty follow."""
-        order, tracked = event.value  # type: ignore[misc]
+        """The last unit arrives: complaint, return, installation and warranty follow, each
+        an episode of the order's experience."""
+        tracked: TrackedOrder = event.value  # type: ignore[assignment]
+        order = tracked.order
+        replaced = self._replacing.pop(order, None)
+        if replaced is not None:  # a replacement's experience belongs to the order it replaces
+            original, requested = replaced
+            original.replacement_delay = self.env.now - requested
+            self.judgements.episode_ended(original)
+            return
         if order in self.record.replaces:
-            return  # a replacement's experience belongs to the order it replaces
-        complained = self._complaints is not None and self._maybe_complain(order, tracked)
-        if self._returns is not None:
-            self._maybe_return(order, tracked)
+            return
+        if self._complaints is not None and self._maybe_complain(order, tracked):
+            tracked.pending += 1
+        if self._returns is not None and self._maybe_return(order, tracked):
+            tracked.pending += 1
         if self._serviced:
             self._field_service(order, tracked)
-        if not complained:
-            self._settle(order, tracked)
+        self.judgements.episode_ended(tracked)
 
     # --- complaints ------------------------------------------------------------------------
-    def complaint_chance(self, order: int, tracked: _Order) -> float:
+    def complaint_chance(self, order: int, tracked: TrackedOrder) -> float:
         """1 - the product of (1 - chance) over what went wrong, times the programmes' factor."""
         chance = self._complaints.chance  # type: ignore[union-attr]
         record = self.record
@@ -212,7 +227,7 @@ class Aftercare:
             calm *= 1.0 - cause
         return min(1.0, (1.0 - calm) * self._factors["complaints"])
 
-    def _maybe_complain(self, order: int, tracked: _Order) -> bool:
+    def _maybe_complain(self, order: int, tracked: TrackedOrder) -> bool:
         if next(self._chance["complaint"]) >= self.complaint_chance(order, tracked):
             return False
         complaints = self._complaints
@@ -239,10 +254,12 @@ class Aftercare:
         complaint = self.record.complaints[number]
         complaint.resolved = end
         tracked = self._tracked_complaints.pop(number)
-        self._settle(complaint.order, tracked, resolution=end - complaint.opened)
+        tracked.resolution_time = end - complaint.opened
+        tracked.compensation = complaint.compensation
+        self.judgements.episode_ended(tracked)
 
     # --- returns ---------------------------------------------------------------------------
-    def _maybe_return(self, order: int, tracked: _Order) -> None:
+    def _maybe_return(self, order: int, tracked: TrackedOrder) -> bool:
         returns = self._returns
         assert returns is not None
         if order in self.record.wrong_item:
@@ -252,7 +269,7 @@ class Aftercare:
         else:
             reason, chance = "no_fault", returns.base
         if next(self._chance["return"]) >= chance * self._factors["returns"]:
-            return
+            return False
         requested = self.env.now + next(self._return_after)
         received = requested + next(self._return_transit)
         restocked = next(self._chance["restock"]) < returns.restock
@@ -260,6 +277,7 @@ class Aftercare:
         sent_back.append(Return(order, reason, requested, received, restocked))
         request = self.env.timeout(requested - self.env.now, value=(len(sent_back) - 1, tracked))
         request.callbacks.append(self._return_requested)
+        return True
 
     def _return_requested(self, event: simpy.Event) -> None:
         """The customer sends the goods back; a wrong or damaged order is replaced at once."""
@@ -275,7 +293,11 @@ class Aftercare:
     def _return_received(self, event: simpy.Event) -> None:
         """The goods are inspected: back on the shelf, or scrapped."""
         number, tracked = event.value  # type: ignore[misc]
-        if not self.record.returns[number].restocked:
+        sent_back = self.record.returns[number]
+        if sent_back.reason == "no_fault":  # refunded when the goods are back
+            tracked.refund_delay = self.env.now - sent_back.requested
+            self.judgements.episode_ended(tracked)
+        if not sent_back.restocked:
             return
         record = self.record
         for line in range(tracked.first_line, tracked.first_line + tracked.lines):
@@ -287,22 +309,29 @@ class Aftercare:
                 self._restock(taken[0], taken[1])
 
     # --- installation and warranty -----------------------------------------------------------
-    def _field_service(self, order: int, tracked: _Order) -> None:
+    def _field_service(self, order: int, tracked: TrackedOrder) -> None:
         record = self.record
         skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
         if any(self._installed[sku] for sku in skus):
-            self._request_visit(order, "install")
+            tracked.pending += 1
+            self._visiting[self._request_visit(order, "install")] = tracked
         for sku in dict.fromkeys(skus):
             warranty = self._warranty[sku]
             if warranty is not None and next(self._chance["failure"]) < warranty.failure:
                 failure = self.env.timeout(next(self._chance["failure"]) * warranty.period, order)
-                failure.callbacks.append(lambda event: self._request_visit(event.value, "repair"))
+                failure.callbacks.append(self._failed)
 
-    def _request_visit(self, order: int, kind: str) -> None:
+    def _failed(self, event: simpy.Event) -> None:
+        """A product fails under warranty: a technician comes to repair it."""
+        self._failed_at[self._request_visit(event.value, "repair")] = self.env.now  # type: ignore[arg-type]
+
+    def _request_visit(self, order: int, kind: str) -> int:
+        """Ask for a technician's visit; its number."""
         visits = self.record.visits
         travel = next(self._travel)
         visits.append(Visit(order, kind, self.env.now, travel))
         self.technicians.submit(len(visits) - 1, travel + next(self._work), 0)
+        return len(visits) - 1
 
     def _visit_started(self, number: int, start: float) -> None:
         self.record.visits[number].started = start
@@ -310,40 +339,18 @@ class Aftercare:
     def _visit_done(self, number: int, start: float, end: float) -> None:
         visit = self.record.visits[number]
         visit.finished = end
-        if visit.kind != "repair":
-            snag = self.scenario.installation.snag * self._factors["snags"]  # type: ignore[union-attr]
-            if next(self._chance["snag"]) < snag:
-                visit.snag = True
-                self._request_visit(visit.order, "revisit")
-
-    # --- the settled experience ------------------------------------------------------------
-    def _settle(
-        self, order: int, tracked: _Order, resolution: float = NOT_YET, got_nothing: bool = False
-    ) -> None:
-        """The order's experience is complete: its customer judges it and may leave."""
-        record = self.record
-        segment = record.segment[order]
-        customers = self.customers.get(segment)
-        if customers is None:
+        if visit.kind == "repair":
+            self.judgements.failure_repaired(visit.order, end - self._failed_at.pop(number))
             return
-        customer = record.customer.get(order, -1)
-        if customer < 0:
+        tracked = self._visiting.pop(number)
+        snag = self.scenario.installation.snag * self._factors["snags"]  # type: ignore[union-attr]
+        if next(self._chance["snag"]) < snag:
+            visit.snag = True
+            tracked.snag = True
+            self._visiting[self._request_visit(visit.order, "revisit")] = tracked
             return
-        model = self._judgement[segment]
-        late_by = 0.0 if got_nothing else tracked.delivered - self._promised(order)
-        score, _ = experience_scores(
-            model,
-            self.scenario.notices.lateness_relief,
-            late_by=late_by,
-            delivered_share=1.0 - tracked.lost / tracked.quantity,
-            wrong_item=order in record.wrong_item,
-            wrong_invoice=order in record.wrong_invoice,
-            damaged=tracked.damaged,
-            informed=order in record.informed,
-            resolution_time=resolution,
-            got_nothing=got_nothing,
-        )
-        customers.settled(customer, float(score))
+        tracked.install_wait = end - tracked.delivered
+        self.judgements.episode_ended(tracked)
 
 
 __all__ = ["Aftercare", "people_pool"]

@@ -1,12 +1,15 @@
-"""Finite customer bases: who places each order, who defects, who joins (retention).
+"""A segment's customers: who places each order, how each remembers the service, who leaves,
+who joins.
 
-A segment with ``customers`` has ``base`` customers at the start, each ordering at
-``arrivals.rate / base``. Its order stream offers candidates at the rate of a full market
-(``market`` customers); a candidate is an order of active customer ``int(u * market)`` when
-that index is below the number active, else no order (thinning: exact for a Poisson rate
-proportional to the active customers, however they change). After each order's experience
-is settled the customer leaves with a chance that falls with the order's satisfaction.
-New customers join at a rate moved by word of mouth (recent scores).
+The segment's order stream offers candidates at the rate of a full market of customers at the
+highest trust; a candidate is an order of active customer ``int(u * market)`` when that index
+is below the number active, kept with probability (that customer's rate) / (the highest rate).
+This is thinning: exact for a Poisson stream whose rate is the sum of the active customers'
+current rates, however trust, defection and acquisition change them during the run.
+
+Each customer's trust moves with every settled experience (``CustomerBase.relationship``): it
+sets the customer's order rate and order size, its chance of leaving, and whether it is a
+promoter or a detractor.
 """
 
 from __future__ import annotations
@@ -18,50 +21,72 @@ from collections.abc import Generator
 import simpy
 
 from servsim.model.streams import RandomStreams
+from servsim.scenario.customers import CustomerBase
 from servsim.scenario.distributions import Uniform
-from servsim.scenario.perception import CustomerBase
 
 UNIT = Uniform(dist="uniform", low=0, high=1)
 
-
-def defection_chance(base: CustomerBase, score: float) -> float:
-    """The logistic curve through (0, dissatisfied) and (1, satisfied)."""
-    low, high = base.defection.dissatisfied, base.defection.satisfied
-    logit = (
-        math.log(low / (1 - low))
-        + (math.log(high / (1 - high)) - math.log(low / (1 - low))) * score
-    )
-    return 1.0 / (1.0 + math.exp(-logit))
+PROMOTER = 0.9
+"""Trust from which a customer recommends the firm (9 or 10 on the 0-10 scale of a
+net promoter survey, read as 10 x trust)."""
+DETRACTOR = 0.7
+"""Trust below which a customer speaks against it (0 to 6 on that scale)."""
 
 
 class SegmentCustomers:
-    """The customers of one segment: active ones, their facts, and the decisions they take."""
+    """The customers of one segment: their trust, who is active, and what they decide."""
 
     def __init__(
         self,
         env: simpy.Environment,
         segment: int,
         name: str,
-        base: CustomerBase,
+        spec: CustomerBase,
+        rate: float,
+        threshold: float,
         streams: RandomStreams,
     ) -> None:
+        """``rate``: the segment's order rate at the start; ``threshold``: the score below
+        which an experience is a glitch (the segment's satisfaction threshold)."""
         self.env = env
         self.segment = segment
         self.name = name
-        self.spec = base
-        self.most = base.most
-        self.active: list[int] = list(range(base.base))
+        self.spec = spec
+        self.relationship = spec.relationship
+        self.threshold = threshold
+        count = spec.customers_at_start(rate)
+        self.base = count
+        self.most = spec.most(rate)
+        start = self.relationship.start
+        self.highest = self.relationship.rate_factor(1.0)
+        """The rate factor at full trust: candidates come at the market's rate times this."""
+        self.trust: list[float] = [start] * count
+        self.glitches: list[float] = [0.0] * count
+        self._factor: list[float] = [1.0] * count
+        self.active: list[int] = list(range(count))
         self._position: dict[int, int] = {customer: i for i, customer in enumerate(self.active)}
-        self.joined: list[float] = [0.0] * base.base
+        self.joined: list[float] = [0.0] * count
         self.left: dict[int, float] = {}
-        self.orders: list[int] = [0] * base.base
+        self.orders: list[int] = [0] * count
         self._picks = streams.draws(f"customers/{name}", UNIT)
+        self._accepts = streams.draws(f"customer rates/{name}", UNIT)
         self._leaves = streams.draws(f"defection/{name}", UNIT)
-        self._recent: deque[float] = deque(maxlen=base.acquisition.recent)
-        acquisition = base.acquisition
-        if acquisition.rate > 0:
+        self._roundings = streams.draws(f"order size/{name}", UNIT)
+        self._recent: deque[float] = deque(maxlen=spec.acquisition.recent)
+        acquisition = spec.acquisition
+        self.joining = (
+            acquisition.rate
+            if acquisition.rate is not None
+            else rate * spec.defection.chance(start)  # as many join as leave at the start
+        )
+        if self.joining > 0:
             self._joins = streams.draws(f"acquisition/{name}", UNIT)
             env.process(self._acquisition())
+
+    @property
+    def candidate_factor(self) -> float:
+        """The order stream's rate relative to the segment's rate at the start."""
+        return self.most / self.base * self.highest
 
     def pick(self) -> int:
         """The customer placing a candidate order, or -1 if the candidate is thinned away."""
@@ -69,15 +94,44 @@ class SegmentCustomers:
         if index >= len(self.active):
             return -1
         customer = self.active[index]
+        factor = self._factor[customer]
+        if factor < self.highest and next(self._accepts) * self.highest >= factor:
+            return -1
         self.orders[customer] += 1
         return customer
 
-    def settled(self, customer: int, score: float) -> None:
-        """An order's experience is settled: the score is heard of, the customer may leave."""
+    def resize(self, customer: int, quantities: list[int], first: int, count: int) -> None:
+        """Scale the quantities of an order's lines (``count`` from ``first``) by how much more
+        or less than usual the customer orders now, rounding at random so the mean is kept."""
+        factor = self.relationship.size_factor(self.trust[customer])
+        if factor == 1.0:
+            return
+        for position in range(first, first + count):
+            scaled = quantities[position] * factor
+            whole = int(scaled)
+            whole += next(self._roundings) < scaled - whole
+            quantities[position] = max(1, whole)
+
+    def judge(self, customer: int, score: float) -> None:
+        """A settled experience scored ``score``: trust moves, word of mouth hears of it, and
+        the customer may leave."""
         self._recent.append(score)
         if customer in self.left:
             return
-        if next(self._leaves) < defection_chance(self.spec, score):
+        relationship = self.relationship
+        trust = self.trust[customer]
+        glitches = self.glitches[customer]
+        if score >= trust:
+            trust += relationship.learning * (score - trust)
+        else:
+            weight = relationship.loss_aversion * (1.0 + relationship.strain * glitches)
+            trust -= min(relationship.learning * weight, 1.0) * (trust - score)
+        self.glitches[customer] = relationship.glitch_memory * glitches + (
+            1.0 if score < self.threshold else 0.0
+        )
+        self.trust[customer] = trust
+        self._factor[customer] = relationship.rate_factor(trust)
+        if next(self._leaves) < self.spec.defection.chance(trust):
             self._leave(customer)
 
     def _leave(self, customer: int) -> None:
@@ -98,12 +152,16 @@ class SegmentCustomers:
         """New customers by thinning a Poisson stream at the highest rate word of mouth gives."""
         acquisition = self.spec.acquisition
         highest = max(1.0, 1.0 + acquisition.word_of_mouth * (1.0 - acquisition.reference))
-        rate = acquisition.rate * highest
+        rate = self.joining * highest
+        start = self.relationship.start
         while True:
             yield self.env.timeout(-math.log(1.0 - next(self._joins)) / rate)
             if next(self._joins) * highest < self.word_of_mouth() and len(self.active) < self.most:
                 customer = len(self.joined)
                 self.joined.append(self.env.now)
                 self.orders.append(0)
+                self.trust.append(start)
+                self.glitches.append(0.0)
+                self._factor.append(1.0)
                 self._position[customer] = len(self.active)
                 self.active.append(customer)

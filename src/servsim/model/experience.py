@@ -1,26 +1,34 @@
 """Per-order satisfaction: what the customer experienced against what was promised.
 
 Expectation-disconfirmation (Oliver 1980) over the dimensions of service quality
-(Parasuraman, Zeithaml and Berry's gap model, 1985/1988), each scored on [0, 1]:
+(Parasuraman, Zeithaml and Berry's gap model, 1985/1988). Each dimension loses a share of its
+weight:
 
-- reliability: the mean of on time (0/1), in full (share of units delivered) and correct
-  (0 for a wrong item, 0.5 for a wrong invoice only, else 1);
-- responsiveness: (1 - lateness loss) x (1 - resolution loss), each loss rising linearly from
-  0 at the zone of tolerance's ``grace`` to 1 at ``intolerable`` (Zeithaml, Berry and
-  Parasuraman 1993); a customer told of the delay in time feels the lateness loss x
-  ``lateness_relief``;
-- information: 0 when the order was late and nobody said so before the promise, else 1;
-- tangibles: 0 when damaged, else 1.
+- reliability: the worst of its failures: late (``losses.late`` x the share of the lateness
+  zone used up), a wrong item (all of it), units missing (``losses.incomplete``, rising to all
+  when all are missing), a substitute (``losses.substitution``), a wrong invoice, an
+  installation that needed another visit (``losses.snag``);
+- responsiveness: every wait against its zone of tolerance (Zeithaml, Berry and Parasuraman
+  1993): lateness, complaint resolution, installation, refund, replacement; each loss is 0 up
+  to ``grace`` and 1 from ``intolerable``, and what the waits leave is multiplied; a customer
+  told of a delay in time feels the lateness x ``lateness_relief``;
+- information: all of it when the order was late and nobody said so before the promise;
+- tangibles: all of it when damaged.
 
-The score is the weighted mean; ``shortfall_<dimension>`` is the weighted share each
-dimension lost (they add up to 1 - score). An order that got nothing (all units lost or
-cancelled) scores 0, all of it reliability's shortfall. The same function scores one order
-inside the model (the customer's judgement) and every order after the run (``servsim.kpis``),
-so they agree.
+The score is 1 - the weighted share lost; ``shortfall_<dimension>`` is what each dimension
+lost (they add up to 1 - score). A complaint restores part of the loss (service recovery:
+Smith, Bolton and Wagner 1999): ``recovery.by_speed`` when resolved within the resolution
+zone's grace, falling to none at ``intolerable``, plus ``recovery.by_compensation`` in
+proportion to the compensation's share of the order's value. An order that got nothing scores
+0, all of it reliability's shortfall. The same function scores one order inside the model (the
+customer's judgement) and every order still open after the run (``servsim.kpis``), so they agree.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,39 +48,101 @@ def tolerance_loss(shortfall: Any, zone: Tolerance) -> Any:
     return np.fmin(np.fmax((shortfall - zone.grace) / (zone.intolerable - zone.grace), 0.0), 1.0)
 
 
-def experience_scores(
-    model: SatisfactionModel,
-    lateness_relief: float,
-    *,
-    late_by: Any,
-    delivered_share: Any,
-    wrong_item: Any,
-    wrong_invoice: Any,
-    damaged: Any,
-    informed: Any,
-    resolution_time: Any,
-    got_nothing: Any,
-) -> tuple[Any, dict[str, Any]]:
-    """(score, shortfall per dimension) for one order (numbers and booleans) or many (arrays).
+@dataclass
+class Experience:
+    """What happened to one order (numbers and booleans) or to many (arrays of them)."""
 
-    ``late_by``: time past the promise (<= 0: on time); ``resolution_time``: NaN without a
-    complaint. Plain arithmetic only, so one order inside the model costs microseconds.
+    late_by: Any = 0.0
+    """Time past the promise the customer was first given (<= 0: on time)."""
+    lost_share: Any = 0.0
+    """Share of the order's units it never got."""
+    substituted: Any = False
+    wrong_item: Any = False
+    wrong_invoice: Any = False
+    damaged: Any = False
+    informed: Any = False
+    """Told of the delay before the promise passed."""
+    resolution_time: Any = math.nan
+    """From complaint to resolution; NaN without a complaint."""
+    compensation_share: Any = 0.0
+    """Compensation paid on the complaint, as a share of the order's value."""
+    install_wait: Any = math.nan
+    """From delivery to the end of the last installation visit; NaN without installation."""
+    snag: Any = False
+    """The installation needed another visit."""
+    refund_delay: Any = math.nan
+    """From a return request to the refund; NaN without a refund."""
+    replacement_delay: Any = math.nan
+    """From a return request to the replacement's delivery; NaN without one."""
+    got_nothing: Any = False
+
+
+def _most(values: list[Any]) -> Any:
+    """The largest of numbers, or elementwise of arrays (numbers broadcast)."""
+    if all(isinstance(value, float | int | bool) for value in values):
+        return max(values)
+    return functools.reduce(np.maximum, values)
+
+
+def _at_most_one(value: Any) -> Any:
+    return min(value, 1.0) if isinstance(value, float | int) else np.fmin(value, 1.0)
+
+
+def experience_scores(
+    model: SatisfactionModel, lateness_relief: float, experience: Experience
+) -> tuple[Any, dict[str, Any]]:
+    """(score, shortfall per dimension) of one order or of many (arrays): see the module.
+
+    Plain arithmetic for one order, so judging an order inside the model costs microseconds.
     """
-    late = late_by > 0
-    correct = (1 - wrong_item) * (1 - 0.5 * wrong_invoice)
-    relief = 1.0 - informed * (1.0 - lateness_relief)
-    scores = {
-        "reliability": (1.0 - late + delivered_share + correct) / 3,
-        "responsiveness": (1 - relief * tolerance_loss(late_by, model.lateness))
-        * (1 - tolerance_loss(resolution_time, model.resolution)),
-        "information": 1.0 - late * (1 - informed),
-        "tangibles": 1.0 - damaged * 1.0,
+    e = experience
+    losses = model.losses
+    late = e.late_by > model.lateness.grace
+    lateness = tolerance_loss(e.late_by, model.lateness)
+    missing = e.lost_share > 0
+    reliability = _most(
+        [
+            losses.late * lateness,
+            e.wrong_item * 1.0,
+            missing * (losses.incomplete + (1.0 - losses.incomplete) * e.lost_share),
+            e.substituted * losses.substitution,
+            e.wrong_invoice * losses.wrong_invoice,
+            e.snag * losses.snag,
+        ]
+    )
+    relief = 1.0 - e.informed * (1.0 - lateness_relief)
+    resolution_loss = tolerance_loss(e.resolution_time, model.resolution)
+    kept = (
+        (1.0 - relief * lateness)
+        * (1.0 - resolution_loss)
+        * (1.0 - tolerance_loss(e.install_wait, model.installation))
+        * (1.0 - tolerance_loss(e.refund_delay, model.refund))
+        * (1.0 - tolerance_loss(e.replacement_delay, model.replacement))
+    )
+    lost = {
+        "reliability": reliability,
+        "responsiveness": 1.0 - kept,
+        "information": late * (1.0 - e.informed),
+        "tangibles": e.damaged * 1.0,
     }
+    recovery = model.recovery
+    complained = e.resolution_time == e.resolution_time  # NaN: no complaint
+    restored = complained * (
+        recovery.by_speed * (1.0 - resolution_loss)
+        + recovery.by_compensation * _at_most_one(e.compensation_share)
+    )
     weights = model.weights
-    counted = (1 - got_nothing) / weights.total
-    shortfalls = {
-        name: counted * getattr(weights, name) * (1 - scores[name]) for name in DIMENSIONS
-    }
-    shortfalls["reliability"] = shortfalls["reliability"] + got_nothing * 1.0
+    counted = (1.0 - e.got_nothing) * (1.0 - restored) / weights.total
+    shortfalls = {name: counted * getattr(weights, name) * lost[name] for name in DIMENSIONS}
+    shortfalls["reliability"] = shortfalls["reliability"] + e.got_nothing * 1.0
     score = 1.0 - sum(shortfalls.values())
     return score, shortfalls
+
+
+def failure_score(model: SatisfactionModel, repair_time: float) -> float:
+    """A warranty failure, judged when its repair is done: the product failed (reliability
+    loses ``losses.failure``) and the repair took ``repair_time`` (responsiveness)."""
+    weights = model.weights
+    lost = weights.reliability * model.losses.failure
+    lost += weights.responsiveness * tolerance_loss(repair_time, model.repair)
+    return 1.0 - lost / weights.total

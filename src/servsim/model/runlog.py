@@ -54,7 +54,12 @@ class RunLog:
     restocks: pd.DataFrame = field(default_factory=lambda: _restocks_frame(RestockLog(), []))
     """Returned units put back on the shelf: time, sku, units."""
     customers: pd.DataFrame = field(default_factory=lambda: _customers_frame([], []))
-    """One row per customer of a segment with a finite base: segment, joined, left, orders."""
+    """One row per customer of a segment with a customer base: segment, customer, joined,
+    left (NaN: still active), orders, trust and recent glitches at the end."""
+    judgements: pd.DataFrame = field(default_factory=lambda: _judgements_frame(JudgementLog()))
+    """One row per settled order: order, settled (when its last episode ended), score, and the
+    share of the score each dimension lost (reliability, responsiveness, information,
+    tangibles)."""
 
     def processing_intervals(self) -> tuple[np.ndarray, np.ndarray]:
         """(start, end) of every shipment a clerk started; one still in hand ends at the horizon."""
@@ -203,6 +208,35 @@ class LevelLog(FlatLog):
         self.rows.extend((time, sku, on_hand, backorders))
 
 
+class JudgementLog(FlatLog):
+    """One row per settled order: when it settled, its score and what each dimension lost."""
+
+    FIELDS = (
+        "order",
+        "settled",
+        "score",
+        "reliability",
+        "responsiveness",
+        "information",
+        "tangibles",
+    )
+    __slots__ = ()
+
+    def add(
+        self,
+        order: int,
+        settled: float,
+        score: float,
+        reliability: float,
+        responsiveness: float,
+        information: float,
+        tangibles: float,
+    ) -> None:
+        self.rows.extend(
+            (order, settled, score, reliability, responsiveness, information, tangibles)
+        )
+
+
 class RestockLog(FlatLog):
     """Returned units put back on the shelf."""
 
@@ -295,7 +329,10 @@ class Recorder:
     replaces: dict[int, int] = field(default_factory=dict)
     """replacement order -> the order it replaces"""
     customer: dict[int, int] = field(default_factory=dict)
-    """order -> customer (segments with a finite customer base)"""
+    """order -> customer (segments with a customer base)"""
+    withdrawn: set[int] = field(default_factory=set)
+    """orders their customer cancelled because they waited too long"""
+    judged: JudgementLog = field(default_factory=JudgementLog)
     complaints: list[Complaint] = field(default_factory=list)
     returns: list[Return] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
@@ -313,7 +350,7 @@ class Recorder:
         modes: list[str],
         staff_on_duty: tuple[list[float], list[int]],
         channels: list[str],
-        customers: list[tuple[str, list[float], dict[int, float], list[int]]] | None = None,
+        customers: list[CustomerFacts] | None = None,
     ) -> RunLog:
         """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
         lines = self._lines_frame(skus, horizon)
@@ -360,6 +397,7 @@ class Recorder:
                 "placed": placed,
                 "segment": pd.Categorical.from_codes(segment, segments),
                 "promised": placed + promise + postponed_by,
+                "first_promise": placed + promise,
                 "urgent": urgent,
                 "lines": np.bincount(order_of_line, minlength=count),
                 "quantity": quantity,
@@ -382,6 +420,7 @@ class Recorder:
                 "informed": _flags(self.informed, count),
                 "replaces": _codes(self.replaces, count, missing=-1),
                 "customer": _codes(self.customer, count, missing=-1),
+                "withdrawn": _flags(self.withdrawn, count),
             }
         )
         orders.index.name = "order"
@@ -400,6 +439,7 @@ class Recorder:
             visits=_visits_frame(self.visits, horizon),
             restocks=_restocks_frame(self.restocks, skus),
             customers=_customers_frame(customers or [], segments),
+            judgements=_judgements_frame(self.judged),
         )
 
     def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:
@@ -584,32 +624,57 @@ def _restocks_frame(log: RestockLog, skus: list[str]) -> pd.DataFrame:
     )
 
 
-def _customers_frame(
-    bases: list[tuple[str, list[float], dict[int, float], list[int]]], segments: list[str]
-) -> pd.DataFrame:
-    """Customers of every finite base: (segment, joined, left by customer, orders)."""
+@dataclass(frozen=True)
+class CustomerFacts:
+    """The customers of one segment's base at the end of a run, by customer number."""
+
+    segment: str
+    joined: list[float]
+    left: dict[int, float]
+    orders: list[int]
+    trust: list[float]
+    glitches: list[float]
+
+
+def _customers_frame(bases: list[CustomerFacts], segments: list[str]) -> pd.DataFrame:
+    """Customers of every base: segment, customer, joined, left, orders, trust, glitches."""
     frames = []
-    for segment, joined, left, orders in bases:
-        gone = np.full(len(joined), NOT_YET)
-        if left:
-            gone[list(left)] = list(left.values())
+    for base in bases:
+        gone = np.full(len(base.joined), NOT_YET)
+        if base.left:
+            gone[list(base.left)] = list(base.left.values())
         frames.append(
             pd.DataFrame(
                 {
-                    "segment": segment,
-                    "customer": np.arange(len(joined)),
-                    "joined": np.asarray(joined, dtype=float),
+                    "segment": base.segment,
+                    "customer": np.arange(len(base.joined)),
+                    "joined": np.asarray(base.joined, dtype=float),
                     "left": gone,
-                    "orders": np.asarray(orders, dtype=np.int64),
+                    "orders": np.asarray(base.orders, dtype=np.int64),
+                    "trust": np.asarray(base.trust, dtype=float),
+                    "glitches": np.asarray(base.glitches, dtype=float),
                 }
             )
         )
     if not frames:
+        empty: dict[str, list[float]] = {
+            "segment": [],
+            "customer": [],
+            "joined": [],
+            "left": [],
+            "orders": [],
+        }
         frames.append(
-            pd.DataFrame(
-                {"segment": [], "customer": [], "joined": [], "left": [], "orders": []}
-            ).astype({"customer": np.int64, "orders": np.int64, "joined": float, "left": float})
+            pd.DataFrame({**empty, "trust": [], "glitches": []}).astype(
+                {"customer": np.int64, "orders": np.int64, "joined": float, "left": float}
+                | {"trust": float, "glitches": float}
+            )
         )
     table = pd.concat(frames, ignore_index=True)
     table["segment"] = pd.Categorical(table["segment"], categories=segments)
     return table
+
+
+def _judgements_frame(log: JudgementLog) -> pd.DataFrame:
+    column = log.columns()
+    return pd.DataFrame({**column, "order": column["order"].astype(np.int64)})

@@ -149,8 +149,23 @@ class StockPoint:
         self.on_order -= quantity
         self._put_away(quantity)
 
+    def withdraw(self, line: int) -> int:
+        """A waiting line is cancelled: it leaves the backorder queue; the units it still
+        waited for (returned) are no longer owed."""
+        for index, entry in enumerate(self.waiting):
+            if entry[1] == line:
+                missing = entry[2]
+                self.waiting[index] = self.waiting[-1]
+                self.waiting.pop()
+                heapq.heapify(self.waiting)
+                self.backorders -= missing
+                self._level(self.env.now, self.sku_index, self.on_hand, self.backorders)
+                return missing
+        return 0
+
     def restock(self, units: int) -> None:
-        """Returned units that passed inspection go back on the shelf."""
+        """Units back on the shelf: returned goods that passed inspection, or goods set aside
+        for an order its customer cancelled."""
         self.record.restocks.add(self.env.now, self.sku_index, units)
         self._put_away(units)
         if self._after_demand is not None:
@@ -201,6 +216,10 @@ class UnlimitedStock:
         record.filled.append(quantity)
         record.lost.append(0)
         record.allocated.append(self.now())
+        return 0
+
+    def withdraw(self, line: int) -> int:
+        """Nothing waits without a stocking stage."""
         return 0
 
     def restock(self, units: int) -> None:

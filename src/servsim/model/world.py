@@ -17,6 +17,8 @@ from servsim.model.aftercare import Aftercare
 from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
+from servsim.model.judgement import Judgements
+from servsim.model.patience import Patience
 from servsim.model.processing import (
     Clerks,
     FifoClerkPool,
@@ -24,10 +26,11 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import NOT_YET, Recorder, RunLog
+from servsim.model.runlog import NOT_YET, CustomerFacts, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.policies import Fate, StockoutPolicy
+from servsim.scenario.demand import customer_base
 from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
@@ -80,14 +83,17 @@ class World:
         self._shipped: set[int] = set()
         """orders with a shortage that have already sent a shipment"""
         self.stock = self._build_stock(streams)
-        self.customers = {
-            index: SegmentCustomers(self.env, index, name, segment.customers, streams)
-            for index, (name, segment) in enumerate(scenario.demand.segments.items())
-            if segment.customers is not None
-        }
+        self.customers = self._build_customers(streams)
+        self.judgements = (
+            Judgements(self.env, scenario, self.record, self._first_promise, self.customers)
+            if self.customers or scenario.has_aftercare
+            else None
+        )
         self.aftercare = self._build_aftercare(streams)
+        self.patience = Patience(self, streams)
         hours = HOURS_PER_TIME_UNIT[scenario.time_unit]
         for index, (name, segment) in enumerate(scenario.demand.segments.items()):
+            customers = self.customers.get(index)
             stream = OrderStream(
                 segment,
                 name,
@@ -97,31 +103,40 @@ class World:
                 scenario.horizon,
                 scenario.channels,
                 scenario.programme_factor("entry_errors"),
-                segment.customers.most / segment.customers.base if segment.customers else 1.0,
+                customers.candidate_factor if customers else 1.0,
             )
             self.env.process(self._arrivals(index, stream))
 
-    def _build_aftercare(self, streams: RandomStreams) -> Aftercare | None:
-        """The after-sales stage, if the scenario has any of it."""
+    def _build_customers(self, streams: RandomStreams) -> dict[int, SegmentCustomers]:
+        """Segment -> its customers, for every segment with a customer base."""
         scenario = self.scenario
-        needed = (
-            self.customers
-            or scenario.notices.policy != "none"
-            or scenario.complaints is not None
-            or scenario.returns is not None
-            or scenario.installation is not None
-        )
-        if not needed:
+        customers = {}
+        for index, (name, segment) in enumerate(scenario.demand.segments.items()):
+            base = customer_base(segment)
+            if base is None:
+                continue
+            rate = segment.arrivals.rate * (
+                1.0 + segment.payment.frequency_per_day * segment.payment.days
+            )
+            threshold = scenario.satisfaction.for_segment(name).threshold
+            customers[index] = SegmentCustomers(
+                self.env, index, name, base, rate, threshold, streams
+            )
+        return customers
+
+    def _build_aftercare(self, streams: RandomStreams) -> Aftercare | None:
+        """The after-sales stage: it follows each order to its customer's judgement."""
+        if self.judgements is None:
             return None
         return Aftercare(
             self.env,
-            scenario,
+            self.scenario,
             streams,
             self.record,
             self._promised,
             self._replace,
             lambda sku, units: self.stock[sku].restock(units),
-            self.customers,
+            self.judgements,
         )
 
     def _build_stockout_rules(self, streams: RandomStreams) -> None:
@@ -209,6 +224,8 @@ class World:
         aftercare = self.aftercare
         customers = self.customers.get(segment)
         plain = aftercare is None and customers is None
+        patience = self.patience
+        watched = patience.watches(segment)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
             if draw_services:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
@@ -236,6 +253,7 @@ class World:
                         position += count
                         continue
                     record.customer[len(placed)] = customer
+                    customers.resize(customer, quantities, position, count)
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
@@ -256,6 +274,8 @@ class World:
                 position += count
                 if aftercare is not None:
                     aftercare.placed(len(placed) - 1, first_line)
+                if watched:
+                    patience.watch(len(placed) - 1, first_line)
 
     def _replace(self, original: int, first: int, count: int) -> int:
         """A replacement for a wrong or damaged order: the same goods as a new, linked order."""
@@ -279,6 +299,39 @@ class World:
         assert self.aftercare is not None
         self.aftercare.placed(order, first_line)
         return order
+
+    def withdraw(self, order: int, lines: range, waiting: list[int]) -> None:
+        """The customer cancels what the order still waits for; what was set aside for it
+        goes back on the shelf, and for an order that ships complete that is everything."""
+        record = self.record
+        now = self.env.now
+        complete = order in self._waiting_orders
+        gone = 0
+        for line in waiting:
+            sku = record.sku[line]
+            missing = self.stock[sku].withdraw(line)
+            given = record.quantity[line] - self._ready_units(line) - record.lost[line] - missing
+            record.lost[line] += missing
+            record.cancelled.add(line)
+            record.allocated[line] = now
+            if given and not complete:
+                self.stock[sku].restock(given)
+            gone += missing + given
+        record.withdrawn.add(order)
+        if complete:
+            del self._waiting_orders[order]
+            gone = 0
+            for line in lines:
+                kept = record.quantity[line] - record.lost[line]
+                taken = record.substituted.get(line)
+                own = kept - (taken[1] if taken else 0)
+                if own:
+                    self.stock[record.sku[line]].restock(own)
+                if taken and taken[1]:
+                    self.stock[taken[0]].restock(taken[1])
+                gone += kept
+        if self.aftercare is not None:
+            self.aftercare.withdrawn(order, gone)
 
     def _record_entry(self, order: int, entry: EntryBlock, index: int) -> None:
         """The channel an order came by, and whether entry got its item or invoice wrong."""
@@ -432,10 +485,13 @@ class World:
 
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
+        return self._first_promise(order) + self.record.postponed.get(order, 0.0)
+
+    def _first_promise(self, order: int) -> float:
+        """When the order was first promised: what its customer expects, whatever came later."""
         record = self.record
         promises = self.urgent_promises if order in record.urgent else self.promises
-        due = record.placed[order] + promises[record.segment[order]]
-        return due + record.postponed.get(order, 0.0)
+        return record.placed[order] + promises[record.segment[order]]
 
     def _started(self, shipment: int, start: float) -> None:
         self.record.shipments.started(shipment, start)
@@ -480,7 +536,10 @@ class World:
             staff_on_duty=self._scheduled_staff(),
             channels=list(scenario.channels) or ["any"],
             customers=[
-                (base.name, base.joined, base.left, base.orders) for base in self.customers.values()
+                CustomerFacts(
+                    base.name, base.joined, base.left, base.orders, base.trust, base.glitches
+                )
+                for base in self.customers.values()
             ],
         )
 

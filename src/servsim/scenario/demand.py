@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from servsim.core.units import HOURS_PER_YEAR
 from servsim.core.validation import CrossChecks
+from servsim.scenario.customers import CustomerBase, Customers, Payment
 from servsim.scenario.distributions import (
     Constant,
     DurationDistribution,
@@ -22,7 +23,6 @@ from servsim.scenario.distributions import (
     QuantityDistribution,
 )
 from servsim.scenario.fields import MOST_SKUS, Factor, Rate
-from servsim.scenario.perception import CustomerBase
 from servsim.scenario.section import Section
 
 SINGLE_SEGMENT = "all"
@@ -149,9 +149,25 @@ class Segment(Section):
     stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
         default=None, description="this segment's stock-out rule (default: the sku's)"
     )
-    customers: CustomerBase | None = Field(
-        default=None, description="a finite customer base that may defect (retention)"
+    customers: Customers = Field(
+        default={},
+        validate_default=True,
+        description="the segment's customers, who remember the service (or none: a fixed "
+        "stream of demand)",
     )
+    payment: Payment = Field(
+        default_factory=Payment, description="trade credit: days to pay, bad debt"
+    )
+
+    @model_validator(mode="after")
+    def _customers_followed_one_by_one(self) -> Segment:
+        base = customer_base(self)
+        problem = None if base is None else base.too_many(self.arrivals.rate)
+        if problem is not None:
+            checks = CrossChecks("segment")
+            checks.add(("customers",), problem)
+            checks.raise_any()
+        return self
 
     @field_validator("mix")
     @classmethod
@@ -204,6 +220,7 @@ _SEGMENT_KEYS = (
     "channels",
     "urgent",
     "customers",
+    "payment",
 )
 
 
@@ -244,3 +261,8 @@ class Channel(Section):
     wrong_invoice: float = Field(
         default=0.0, ge=0, le=1, description="probability of a wrong invoice"
     )
+
+
+def customer_base(segment: Segment) -> CustomerBase | None:
+    """The segment's customer base, or None when its demand is a fixed stream."""
+    return segment.customers if isinstance(segment.customers, CustomerBase) else None

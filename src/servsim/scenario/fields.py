@@ -110,7 +110,7 @@ Staff = Annotated[
 ]
 """A number of people on duty: at most 100,000."""
 
-Customers = Annotated[
+CustomerCount = Annotated[
     int, BeforeValidator(_whole_number), at_most(MOST_CUSTOMERS, "customers per segment at most")
 ]
 """Customers of a segment, each followed one by one: at most a million."""

@@ -1,9 +1,11 @@
-"""How customers judge the service (satisfaction model) and whether they stay (retention).
+"""How customers judge an order: the satisfaction model (expectation-disconfirmation).
 
-The satisfaction model follows expectation-disconfirmation: each order is scored on the gap
-between what was promised and what was experienced, over the dimensions of service quality
-(reliability, responsiveness, information, tangibles), with zones of tolerance within which a
-shortfall does not yet hurt. See README "Satisfaction and retention".
+Each order is scored on the gap between what was promised and what was experienced, over the
+dimensions of service quality (reliability, responsiveness, information, tangibles), with zones
+of tolerance within which a wait does not yet hurt. Every episode of the order counts: the
+delivery, the installation and its snags, a complaint and how it was handled, a return and its
+refund or replacement. A complaint handled fast and with compensation restores part of what the
+order lost (service recovery). The model's sources are in the docs' background pages.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
 from servsim.core.validation import relocated
-from servsim.scenario.fields import Count, Customers, Duration, Factor, Rate
+from servsim.scenario.fields import Duration, Factor
 from servsim.scenario.section import Section
 
 
 class Weights(Section):
     """Weight of each dimension in an order's score (they need not sum to 1)."""
 
-    reliability: Factor = Field(default=0.4, ge=0, description="on time, in full, correct")
+    reliability: Factor = Field(
+        default=0.4, ge=0, description="on time, in full, as ordered, working first time"
+    )
     responsiveness: Factor = Field(
-        default=0.3, ge=0, description="how late against the promise; complaint resolution"
+        default=0.3, ge=0, description="how long each wait lasted against its zone of tolerance"
     )
     information: Factor = Field(default=0.1, ge=0, description="told of a delay in time")
     tangibles: Factor = Field(default=0.2, ge=0, description="arrived undamaged")
@@ -41,8 +45,8 @@ class Weights(Section):
 class Tolerance(Section):
     """A zone of tolerance: no loss up to ``grace``, full loss from ``intolerable`` on."""
 
-    grace: Duration = Field(default=0.0, ge=0, description="shortfall that does not hurt yet")
-    intolerable: Duration = Field(gt=0, description="shortfall at which the score is gone")
+    grace: Duration = Field(default=0.0, ge=0, description="a wait that does not hurt yet")
+    intolerable: Duration = Field(gt=0, description="a wait at which the dimension is lost")
 
     @model_validator(mode="after")
     def _ordered(self) -> Tolerance:
@@ -53,21 +57,98 @@ class Tolerance(Section):
         return self
 
 
+class Losses(Section):
+    """How much of the reliability dimension each kind of failure costs (1: all of it).
+
+    Lateness costs ``late`` x the share of the lateness zone it used up; a wrong item all of it.
+    """
+
+    late: float = Field(
+        default=0.3, ge=0, le=1, description="an order late by the whole lateness zone"
+    )
+    incomplete: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="an order missing units, however few (rising to 1 when all are missing)",
+    )
+    substitution: float = Field(
+        default=0.3, ge=0, le=1, description="an order with a substitute for what was ordered"
+    )
+    wrong_invoice: float = Field(default=0.5, ge=0, le=1, description="a wrong invoice")
+    snag: float = Field(
+        default=0.5, ge=0, le=1, description="an installation that needed another visit"
+    )
+    failure: float = Field(
+        default=1.0, ge=0, le=1, description="a product that failed under warranty"
+    )
+
+
+class Recovery(Section):
+    """Service recovery: the share of an order's loss a complaint's handling restores.
+
+    Fast handling restores up to ``by_speed`` (all of it when resolved within the resolution
+    zone's grace, none at ``intolerable``); compensation up to ``by_compensation`` (in
+    proportion to its share of the order's value, full at the whole value).
+    """
+
+    by_speed: float = Field(default=0.3, ge=0, le=1, description="restored by fast handling")
+    by_compensation: float = Field(
+        default=0.3, ge=0, le=1, description="restored by compensation worth the order"
+    )
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> Recovery:
+        if self.by_speed + self.by_compensation > 1:
+            raise ValueError(
+                f"by_speed + by_compensation can restore at most the whole loss (1), got "
+                f"{self.by_speed + self.by_compensation:g}"
+            )
+        return self
+
+
 class SatisfactionModel(Section):
-    """The parameters of one segment's judgement."""
+    """The parameters of one segment's judgement of an order."""
 
     weights: Weights = Weights()
     lateness: Tolerance = Field(
-        default={"grace": "0h", "intolerable": "48h"},
+        default={"grace": "0h", "intolerable": "14d"},
         validate_default=True,
-        description="lateness against the promise (default: no grace, 48h intolerable)",
+        description="lateness against the promise (default: no grace, 14 days intolerable)",
     )
     resolution: Tolerance = Field(
         default={"grace": "24h", "intolerable": "7d"},
         validate_default=True,
-        description="complaint resolution time (default: 24h grace, 7d intolerable)",
+        description="complaint to resolution (default: 24h grace, 7d intolerable)",
     )
-    threshold: float = Field(default=0.7, ge=0, le=1, description="score counted as satisfied")
+    installation: Tolerance = Field(
+        default={"grace": "48h", "intolerable": "14d"},
+        validate_default=True,
+        description="delivery to the last technician's visit (default: 48h grace, 14d)",
+    )
+    refund: Tolerance = Field(
+        default={"grace": "7d", "intolerable": "30d"},
+        validate_default=True,
+        description="return request to refund (default: 7d grace, 30d intolerable)",
+    )
+    replacement: Tolerance = Field(
+        default={"grace": "3d", "intolerable": "14d"},
+        validate_default=True,
+        description="return request to the replacement's delivery (default: 3d grace, 14d)",
+    )
+    repair: Tolerance = Field(
+        default={"grace": "3d", "intolerable": "21d"},
+        validate_default=True,
+        description="warranty failure to its repair (default: 3d grace, 21d intolerable)",
+    )
+    losses: Losses = Losses()
+    recovery: Recovery = Recovery()
+    threshold: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="score (or customer trust) counted as satisfied: expectations met",
+    )
 
 
 class Satisfaction(SatisfactionModel):
@@ -98,55 +179,3 @@ class Satisfaction(SatisfactionModel):
     def for_segment(self, segment: str) -> SatisfactionModel:
         """The model for ``segment``: the scenario's, with the segment's own keys over it."""
         return self._models.get(segment, self)
-
-
-class Defection(Section):
-    """Chance a customer stops ordering after an order, from its satisfaction score: a logistic
-    curve through ``dissatisfied`` (at score 0) and ``satisfied`` (at score 1)."""
-
-    dissatisfied: float = Field(gt=0, lt=1, description="chance of leaving after a score of 0")
-    satisfied: float = Field(gt=0, lt=1, description="chance of leaving after a score of 1")
-
-
-class Acquisition(Section):
-    """New customers: ``rate`` per time unit, scaled by word of mouth from recent scores:
-    rate x max(0, 1 + word_of_mouth x (recent mean score - reference))."""
-
-    rate: Rate = Field(
-        default=0.0, ge=0, description="new customers per time unit (at most 1,000,000 an hour)"
-    )
-    word_of_mouth: Factor = Field(default=0.0, ge=0, description="how much recent scores count")
-    reference: float = Field(default=0.8, ge=0, le=1, description="score that neither helps")
-    recent: Count = Field(
-        default=100, ge=1, le=100_000, description="how many recent orders are heard of (<= 1e5)"
-    )
-
-
-class CustomerBase(Section):
-    """A segment's finite customer base. ``arrivals.rate`` is the base's total rate at the start,
-    so each customer orders at rate / base; defection and acquisition move it during the run."""
-
-    base: Customers = Field(ge=1, description="customers at the start (at most 1,000,000)")
-    market: Customers | None = Field(
-        default=None,
-        ge=1,
-        description="most customers there can be (default: twice base; at most 1,000,000)",
-    )
-    defection: Defection
-    acquisition: Acquisition = Acquisition()
-    value_horizon: Duration = Field(
-        default="365d",
-        validate_default=True,
-        gt=0,
-        description="future of a churned customer valued in cost_goodwill (default 365d)",
-    )
-
-    @model_validator(mode="after")
-    def _market_holds_the_base(self) -> CustomerBase:
-        if self.market is not None and self.market < self.base:
-            raise ValueError(f"market ({self.market}) must be at least base ({self.base})")
-        return self
-
-    @property
-    def most(self) -> int:
-        return self.market if self.market is not None else 2 * self.base

@@ -249,6 +249,12 @@ class Costs(Section):
         description="per clerk per hour; also paid for work finished after a shift's end "
         "when processing names no overtime wage (each amount at most 1e9)",
     )
+    cost_of_capital: float = Field(
+        default=0.08,
+        ge=0,
+        le=1,
+        description="per year: finances receivables on credit and discounts customer value",
+    )
 
 
 # --- the scenario -----------------------------------------------------------------------------
@@ -287,7 +293,9 @@ class Scenario(Section):
     complaints: Complaints | None = None
     returns: Returns | None = None
     installation: Installation | None = None
-    satisfaction: Satisfaction = Satisfaction()
+    satisfaction: Satisfaction = Field(
+        default={}, validate_default=True, description="how customers judge an order"
+    )
     standards: ServiceStandards = Field(
         default_factory=ServiceStandards, description="the written service policy: KPI targets"
     )
@@ -416,6 +424,17 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def has_aftercare(self) -> bool:
+        """Whether anything follows an order's delivery: notices, complaints, returns,
+        installation."""
+        return (
+            self.notices.policy != "none"
+            or self.complaints is not None
+            or self.returns is not None
+            or self.installation is not None
+        )
 
     def programme_factor(self, effect: str) -> float:
         """The product of every programme's factor on ``effect`` (1 without programmes)."""

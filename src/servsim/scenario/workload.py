@@ -13,6 +13,7 @@ from statistics import fmean
 
 from servsim.core.errors import Problem, ScenarioError, line_of
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
+from servsim.scenario.demand import customer_base
 from servsim.scenario.schema import PeriodicReviewItem, Scenario
 
 MOST_EVENTS = 50_000_000
@@ -40,8 +41,11 @@ def expected_events(scenario: Scenario) -> float:
                 if values is not None:
                     factor *= fmean(values)
             factor *= max(0.0, 1 + profile.trend * hours / HOURS_PER_YEAR / 2)
-        if segment.customers is not None:  # candidates come at the full market's rate
-            factor *= segment.customers.most / segment.customers.base
+        base = customer_base(segment)
+        if base is not None:  # candidates come at the full market's rate, at full trust
+            rate = arrivals.rate
+            factor *= base.most(rate) / base.customers_at_start(rate)
+            factor *= base.relationship.rate_factor(1.0)
         events += arrivals.rate * factor * horizon
     for item in scenario.stocking.items.values() if scenario.stocking else []:
         if isinstance(item, PeriodicReviewItem):
