@@ -251,24 +251,26 @@ def _wait_for(condition: object, seconds: float = HANG) -> None:
     assert condition(), "the condition was not met in time"  # type: ignore[operator]
 
 
-def test_two_concurrent_resumes_one_writes_the_other_is_refused(
-    tmp_path: Path, slow_whole: servsim.SweepResults
-) -> None:
+def test_two_concurrent_resumes_one_writes_the_other_is_refused(tmp_path: Path) -> None:
     experiment = write_experiment(tmp_path, SLOW_SWEEP)
+    folder = tmp_path / "results"
     first = _sweep_process(experiment, "--workers", "1")
     try:
-        _wait_for(lambda: bool(part_files(tmp_path / "results")))
+        _wait_for(lambda: bool(part_files(folder)))
         second = _sweep_process(experiment, "--workers", "1", "--resume")
         _, said = second.communicate(timeout=HANG)
         assert second.returncode == 2, said
         assert b"another servsim" in said and b"Traceback" not in said
         assert said.decode().count("\n") == 1
-        first.communicate(timeout=HANG)
-        assert first.returncode == 0
+        assert first.poll() is None  # the refusal came while the first still wrote
     finally:
         first.kill()
-    stored = servsim.SweepResults.from_folder(tmp_path / "results")
-    assert_same_table(stored.runs, slow_whole.runs)
+        first.wait()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DamagedPartWarning)  # every part written is whole
+        runs = servsim.SweepResults.from_folder(folder).runs
+    assert not runs.duplicated(["point", "replication"]).any()
+    assert len(runs) == sum(len(pd.read_parquet(path)) for path in part_files(folder))
 
 
 def _children(pid: int) -> set[int]:
@@ -307,18 +309,18 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
 def test_kill_9_at_random_moments_then_resume_gives_the_same_table(
     tmp_path: Path, slow_whole: servsim.SweepResults
 ) -> None:
-    """Three kill -9s at seeded random moments (mid-write included), a part damaged as a
+    """Two kill -9s at seeded random moments (mid-write included), a part damaged as a
     kill could leave it, then --resume: the tables of a sweep that never stopped."""
     experiment = write_experiment(tmp_path, SLOW_SWEEP)
     folder = tmp_path / "results"
     moments = random.Random(15)
-    for attempt in range(3):
+    for attempt in range(2):
         options = ["--workers", "2"] + (["--resume"] if attempt else [])
         process = _sweep_process(experiment, *options)
         try:
             done = len(part_files(folder))
             _wait_for(lambda: len(part_files(folder)) > done)  # noqa: B023 - waited here
-            time.sleep(moments.uniform(0.0, 0.8))
+            time.sleep(moments.uniform(0.0, 0.5))
             process.send_signal(signal.SIGKILL)
         finally:
             process.kill()
