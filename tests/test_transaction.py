@@ -16,6 +16,7 @@ from scipy import stats
 
 import servsim
 from servsim.kpis.books import unbalanced_books
+from servsim.kpis.labour import overtime_clerk_time
 from servsim.stats import theory
 from tests.conftest import STAGE_BASE, stage_scenario
 
@@ -286,7 +287,10 @@ def test_overtime_lets_clerks_start_work_after_the_shift_at_a_cost() -> None:
     assert (weekday | saturday).all()
     assert ((day <= 4) & (hour >= 17)).any()  # work did start in overtime
     assert (overtime.kpis["cost_overtime"] > 0).all()
-    assert (plain.kpis["cost_overtime"] == 0).all()
+    # without an overtime wage, the job in hand at a shift's end is finished at the staff wage
+    finishing = [20 * overtime_clerk_time(log) for log in plain.logs]
+    assert plain.kpis["cost_overtime"].tolist() == pytest.approx(finishing)
+    assert all(cost > 0 for cost in finishing)
     assert (
         overtime.summary().loc["processing_wait", "hi"]
         < plain.summary().loc["processing_wait", "lo"]

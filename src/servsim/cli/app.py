@@ -3,41 +3,35 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from servsim.cli.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
+from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
 from servsim.cli.standards_table import standards_table
 from servsim.cli.sweep_tables import best_table, frontier_table
 from servsim.core.catalogue import KPI_GROUPS
 from servsim.core.errors import ScenarioError
+from servsim.core.folders import folder_problem
 from servsim.core.formats import format_value
 from servsim.core.version import __version__
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.results import SweepResults
-from servsim.experiment.sweep import Progress as ProgressCallback
 from servsim.experiment.sweep import sweep
 from servsim.kpis.breakdowns import GROUPINGS
 from servsim.report.writer import write_report
 from servsim.run.folder import is_run_folder, read_run_folder, write_run_folder
 from servsim.run.results import Results
 from servsim.run.simulate import simulate
+from servsim.scenario.fields import MOST_REPLICATIONS, MOST_SEED
 from servsim.scenario.loading import load_scenario
+from servsim.scenario.workload import check_scenario
 from servsim.search.optimizer import optimize
 from servsim.search.schema import load_search
 
@@ -69,10 +63,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def validate(file: Path) -> None:
+@allow_large_option
+def validate(file: Path, allow_large: bool) -> None:
     """Check a scenario FILE and explain every problem (exit code 2 if there are any)."""
     try:
         scenario = load_scenario(file)
+        check_scenario(scenario, scenario.replications, allow_large)
     except ScenarioError as error:
         _fail(str(error))
     console.print(
@@ -87,16 +83,16 @@ def validate(file: Path) -> None:
 @click.option(
     "--replications",
     "-n",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MOST_REPLICATIONS),
     default=None,
     help="Number of replications (default: the scenario's).",
 )
 @click.option(
     "--seed",
     "-s",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MOST_SEED),
     default=None,
-    help="Random seed (default: the scenario's). Same seed, same results.",
+    help="Random seed, 0 to 2^63 - 1 (default: the scenario's). Same seed, same results.",
 )
 @click.option(
     "--out",
@@ -130,6 +126,7 @@ def validate(file: Path) -> None:
     metavar="[PATH]",
     help="Also write the HTML report (default: report.html in --out, else FILE-NAME.report.html).",
 )
+@allow_large_option
 def run(
     file: Path,
     replications: int | None,
@@ -139,22 +136,28 @@ def run(
     confidence: float,
     by: tuple[str, ...],
     report_path: str | None,
+    allow_large: bool,
 ) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
     try:
         scenario = load_scenario(file)
+        check_scenario(scenario, replications or scenario.replications, allow_large)
     except ScenarioError as error:
         _fail(str(error))
+    for folder in [out] if out is not None else []:  # checked before simulating, not after
+        problem = folder_problem(folder)
+        if problem is not None:
+            _fail(f"{str(folder)[:200]}: {problem} (--out)")
     report_file = run_report_path(file, out, report_path)
     if report_file is not None:
         _refuse_overwrite(report_file, force)
-    if out is not None and out.exists() and any(out.iterdir()) and not force:
+    if out is not None and any(out.iterdir()) and not force:
         _fail(
             f"{out}: folder already holds results; choose another --out or add --force "
             "to overwrite them"
         )
     with console.status(f"Simulating {scenario.name}..."):
-        results = simulate(scenario, replications=replications, seed=seed)
+        results = simulate(scenario, replications=replications, seed=seed, allow_large=True)
     _print_summary(results, confidence)
     if scenario.standards:
         console.print(
@@ -162,12 +165,17 @@ def run(
         )
     for grouping in by:
         _print_breakdown(results, grouping, confidence)
-    if out is not None:
-        written = write_run_folder(results, out, confidence, by)
-        console.print(f"Wrote {', '.join(path.name for path in written)} to {out}", markup=False)
-    if report_file is not None:
-        write_report(results, report_file, force=True, confidence=confidence)
-        console.print(f"Report in {report_file}", markup=False)
+    try:
+        if out is not None:
+            written = write_run_folder(results, out, confidence, by)
+            names = ", ".join(path.name for path in written)
+            console.print(f"Wrote {names} to {out}", markup=False)
+        if report_file is not None:
+            write_report(results, report_file, force=True, confidence=confidence)
+            console.print(f"Report in {report_file}", markup=False)
+    except OSError as error:  # the disk filled up or the folder turned read-only meanwhile
+        where = error.filename or out or report_file
+        _fail(f"{where}: cannot write the results: {error.strerror or error}")
 
 
 def _print_summary(results: Results, confidence: float) -> None:
@@ -250,7 +258,7 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     """Write the report of RESULTS_DIR, a sweep's or optimizer's out: folder (the recommended
     policy, the exchange curve, costs, standards, settings) or a run's --out folder: one HTML
     file that works offline."""
-    if not results_dir.is_dir():
+    if not _is_folder(results_dir):
         _fail(f"{results_dir}: no such folder; give the out: folder of a sweep or of run --out")
     target = out if out is not None else results_dir / "report.html"
     if is_run_folder(results_dir):
@@ -267,10 +275,11 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
         _fail(f"{results_dir}: no manifest.json, not the results folder of a sweep; {hint}")
     _refuse_overwrite(target, force)
     try:
-        results = SweepResults.from_folder(results_dir)
+        with plain_warnings():  # a damaged part is left out, and said in one line
+            results = SweepResults.from_folder(results_dir)
     except ScenarioError as error:
         _fail(str(error))
-    except (KeyError, ValueError, OSError) as error:
+    except (KeyError, TypeError, ValueError, OSError) as error:
         _fail(f"{results_dir}: cannot read the sweep's results ({error}); is the folder damaged?")
     if results.summary.empty:
         _fail(f"{results_dir}: holds no completed run yet; finish it with servsim sweep --resume")
@@ -279,13 +288,21 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     console.print(f"Report in {target}", markup=False)
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; False for a name the file system cannot even look up."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _report_of_run_folder(folder: Path, target: Path) -> None:
     """The report of a ``servsim run --out`` folder, from the tables it keeps."""
     try:
         results, confidence = read_run_folder(folder)
     except ScenarioError as error:
         _fail(str(error))
-    except (KeyError, ValueError, OSError) as error:
+    except (KeyError, TypeError, ValueError, OSError) as error:
         _fail(f"{folder}: cannot read the run's results ({error}); is the folder damaged?")
     with console.status("Writing the report..."):
         write_report(results, target, force=True, confidence=confidence)
@@ -296,41 +313,9 @@ INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
 
 
-def _run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options of commands that run many simulations: where, and what to do with results."""
-    for option in reversed(
-        [
-            click.option(
-                "--workers",
-                "-w",
-                type=click.IntRange(min=1),
-                default=None,
-                help="Worker processes (default: every core); with --local-cluster, Dask workers.",
-            ),
-            click.option(
-                "--scheduler",
-                metavar="tcp://HOST:PORT",
-                default=None,
-                help="Run on the Dask cluster of an existing scheduler.",
-            ),
-            click.option(
-                "--local-cluster", is_flag=True, help="Run on a Dask LocalCluster started here."
-            ),
-            click.option(
-                "--resume", is_flag=True, help="Keep the runs already in the results folder."
-            ),
-            click.option(
-                "--force", is_flag=True, help="Replace the results already in the folder."
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
 @main.command(name="sweep")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_run_options
+@run_options
 def sweep_command(
     file: Path,
     workers: int | None,
@@ -338,6 +323,7 @@ def sweep_command(
     local_cluster: bool,
     resume: bool,
     force: bool,
+    allow_large: bool,
 ) -> None:
     """Sweep an experiment FILE: every point's replications, then the frontier and the best point.
 
@@ -345,7 +331,16 @@ def sweep_command(
     completed chunk of runs, so a stopped sweep continues with --resume.
     """
     experiment, results, out = _run_experiment(
-        file, "sweep", load_experiment, sweep, workers, scheduler, local_cluster, resume, force
+        file,
+        "sweep",
+        load_experiment,
+        sweep,
+        workers,
+        scheduler,
+        local_cluster,
+        resume,
+        force,
+        allow_large,
     )
     console.print(frontier_table(results, experiment.title))
     if results.standards:
@@ -365,27 +360,28 @@ def _check_run_options(
 def _run_experiment(
     file: Path,
     command: str,
-    load: Callable[[Path], Any],
+    load: Callable[..., Any],
     run: Callable[..., Any],
     workers: int | None,
     scheduler: str | None,
     local_cluster: bool,
     resume: bool,
     force: bool,
+    allow_large: bool,
     **options: Any,
 ) -> tuple[Any, Any, Path]:
     """Load FILE, run it with a progress bar on the executor asked for; bad input exits 2 and
     Ctrl-C says how to resume. The experiment, the result and the results folder."""
     _check_run_options(scheduler, local_cluster, resume, force)
     try:
-        experiment = load(file)
+        experiment = load(file, allow_large=allow_large)
     except ScenarioError as error:
         _fail(str(error))
     out = experiment.out_folder or Path("results") / file.stem
     executor = "dask" if scheduler is not None or local_cluster else None
     verb = {"sweep": "Sweeping", "optimize": "Optimizing"}[command]
     try:
-        with _progress_bar(f"{verb} {experiment.title}") as progress:
+        with plain_warnings(), progress_bar(f"{verb} {experiment.title}", console) as progress:
             result = run(
                 experiment,
                 workers=workers,
@@ -415,7 +411,7 @@ NO_ANSWER = 1
 
 @main.command(name="optimize")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_run_options
+@run_options
 @click.option(
     "--frontier", is_flag=True, help="Trace the efficient frontier instead of the cheapest point."
 )
@@ -426,6 +422,7 @@ def optimize_command(
     local_cluster: bool,
     resume: bool,
     force: bool,
+    allow_large: bool,
     frontier: bool,
 ) -> None:
     """Find the cheapest point of an experiment FILE that meets every standard, with confidence.
@@ -445,6 +442,7 @@ def optimize_command(
         local_cluster,
         resume,
         force,
+        allow_large,
         frontier=frontier,
     )
     if frontier:
@@ -459,29 +457,3 @@ def optimize_command(
         if runners_up is not None:
             console.print(runners_up)
     console.print(f"Results in {out}", markup=False)
-
-
-@contextmanager
-def _progress_bar(title: str) -> Iterator[ProgressCallback]:
-    """A progress bar with the runs done and the time left; yields its update function."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
-    bar = Progress(*columns, console=console)
-    task = bar.add_task(title, total=None)
-
-    def update(done: int, total: int) -> None:
-        if not bar.live.is_started:  # only now: a LocalCluster forks its workers before this
-            bar.start()  # starts rich's refresh thread, which a fork must not copy mid-write
-        bar.update(task, completed=done, total=total)
-
-    try:
-        yield update
-    finally:
-        bar.stop()

@@ -35,6 +35,11 @@ class Problem:
         return ": ".join([part for part in (where, self.path) if part] + [said])
 
 
+MOST_SHOWN = 20
+"""Problems said one per line; the rest are counted on one more line (a file of 10,000 typos
+gets 21 lines, not 10,000)."""
+
+
 class ScenarioError(Exception):
     """Raised for bad scenario input; carries every problem found, so all are fixed in one pass."""
 
@@ -43,7 +48,13 @@ class ScenarioError(Exception):
         super().__init__(self.problems)
 
     def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
+        shown = [str(problem) for problem in self.problems[:MOST_SHOWN]]
+        more = len(self.problems) - MOST_SHOWN
+        if more > 0:
+            files = [problem.file for problem in self.problems if problem.file is not None]
+            where = f"{files[0]}: " if files else ""
+            shown.append(f"{where}and {more:,} more problems; fix the ones above first")
+        return "\n".join(shown)
 
 
 def dotted(path: Sequence[str | int]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal
 
@@ -27,13 +28,25 @@ def parse_duration(value: object, time_unit: TimeUnit) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration ({DURATION_HELP}), got {value!r}")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(value, value)
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match:
             hours = float(match.group(1)) * HOURS_PER[match.group(2)]
-            return hours / HOURS_PER_TIME_UNIT[time_unit]
-    raise ValueError(f"expected a duration ({DURATION_HELP}), got {value!r}")
+            return _finite(hours / HOURS_PER_TIME_UNIT[time_unit], value)
+    raise ValueError(f"expected a duration ({DURATION_HELP}), got {str(value)[:60]!r}")
+
+
+def _finite(number: float, written: object) -> float:
+    """``number`` as a float, or ValueError when it is not finite (``.inf``, ``1e400h``)."""
+    try:
+        converted = float(number)
+    except OverflowError:
+        converted = math.inf
+    if not math.isfinite(converted):
+        shown = written if isinstance(written, str | float) else "a number too large"
+        raise ValueError(f"expected a finite duration ({DURATION_HELP}), got {shown}")
+    return converted
 
 
 def per_hour_to_per_time_unit(rate_per_hour: float, time_unit: TimeUnit) -> float:

@@ -205,6 +205,15 @@ _EXPECTED = {
 _SECTION_TYPES = ("model_type", "model_attributes_type", "dataclass_type")
 
 
+def _number(value: Any) -> str:
+    """A bound or a value in a message: whole numbers with thousands separated."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**16:
+        return f"{value:,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{float(value):.6g}" if value.bit_length() < 1000 else "a number too large"
+    return show(value)
+
+
 def _data_path(loc: Sequence[str | int], data: Any, missing: bool) -> list[str | int]:
     """Follow pydantic's loc through the data, skipping what is not in it (union tags)."""
     path: list[str | int] = []
@@ -248,7 +257,11 @@ def _describe(
         return unknown_key_message(key, allowed)
     if kind in _COMPARISONS:
         symbol, bound = _COMPARISONS[kind]
-        return f"must be {symbol} {show(context.get(bound))}, got {show(value)}"
+        about = ""
+        if bound in ("le", "lt"):  # an upper bound: say what the field is, and its bound
+            _, fields = _kinds_and_fields_at(model, path, data)
+            about = f": {fields[0].description}" if fields and fields[0].description else ""
+        return f"must be {symbol} {_number(context.get(bound))}, got {_number(value)}{about}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {show(value)}"
     if kind in _SECTION_TYPES:
@@ -277,6 +290,11 @@ def _describe(
     return re.sub(r"^(Value|Assertion) error, ", "", details["msg"])
 
 
+MOST_DESCRIBED = 100
+"""Errors described in full (with the keys allowed and the likely typo); those after them in
+the file get a short message, so a file of 10,000 stray keys is answered at once."""
+
+
 def problems_from_validation_error(
     error: ValidationError,
     model: type[BaseModel],
@@ -285,16 +303,22 @@ def problems_from_validation_error(
     file: str | None = None,
     lines: Mapping[Path, int] | None = None,
 ) -> list[Problem]:
-    """Translate every error of a failed validation of ``data`` into a located, plain problem."""
-    problems: list[Problem] = []
+    """Translate every error of a failed validation of ``data`` into a located, plain problem,
+    in the order of the file."""
+    located = []
     for details in error.errors(include_url=False):
         path = _data_path(details["loc"], data, missing=details["type"] == "missing")
-        message = _describe(details, model, path, data)
         line = line_of(path, lines) if lines else None
-        problem = Problem(file=file, line=line, path=dotted(path), message=message)
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+        located.append((line, path, details))
+    located.sort(key=lambda found: (found[0] is None, found[0] or 0))
+    problems: dict[Problem, None] = {}
+    for position, (line, path, details) in enumerate(located):
+        if position >= MOST_DESCRIBED and details["type"] == "extra_forbidden":
+            message = f"unknown key {details['loc'][-1]!r}"
+        else:
+            message = _describe(details, model, path, data)
+        problems.setdefault(Problem(file=file, line=line, path=dotted(path), message=message))
+    return list(problems)
 
 
 def relocated(error: ValidationError, prefix: Sequence[str | int]) -> ValidationError:

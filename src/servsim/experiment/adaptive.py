@@ -30,8 +30,8 @@ def replications_wanted(
         halfwidth = float(halfwidths.get(kpi, float("nan")))
         if math.isnan(halfwidth):
             growth = max(growth, UNKNOWN_SPREAD_GROWTH)
-        elif halfwidth > goal:
-            growth = max(growth, (halfwidth / goal) ** 2)
+        elif halfwidth > goal:  # the ratio capped: the runs at most double anyway
+            growth = max(growth, min(halfwidth / goal, 1e6) ** 2)
     if growth == 1.0:
         return count
     estimate = math.ceil(count * growth)

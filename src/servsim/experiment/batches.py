@@ -7,15 +7,18 @@ in the results store (so ``--resume`` skips it) and counted for the progress bar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
+from servsim.core.errors import Problem, ScenarioError
+from servsim.core.folders import folder_problem
 from servsim.experiment.design import Task
 from servsim.experiment.executors import Executor, make_executor
-from servsim.experiment.store import ResultsStore
+from servsim.experiment.store import LOCK, ResultsStore
 from servsim.experiment.tables import runs_frame
 from servsim.experiment.work import chunk_size, chunked, run_chunk
 from servsim.scenario.schema import Scenario
@@ -92,18 +95,47 @@ def stored_batches(
     progress: Progress | None,
     chunk: int | None,
     by_segment: tuple[tuple[str, str], ...] = (),
+    named_at: tuple[str | None, int | None] | None = None,
 ) -> Iterator[Batches]:
     """Batches on the executor asked for, stored in ``folder`` (when there is one).
 
-    The folder is checked before any worker starts, so a refused folder costs nothing; an
-    executor made here (asked for by name or by default) is closed here, whatever happens.
+    The folder is checked before any worker starts, so a refused folder costs nothing: that
+    it can be written, that no other sweep writes it now (an OS lock held to the end, released
+    by the system if this process dies), and what it holds. An executor made here (asked for
+    by name or by default) is closed here, whatever happens. ``named_at`` (file, line) is where
+    the experiment file names the folder, for a problem with it.
     """
-    if folder is not None:
-        ResultsStore.check(folder, manifest, resume, force)
-    runner = make_executor(executor, workers, client)
-    try:
+    with ExitStack() as stack:
+        if folder is not None:
+            stack.enter_context(writing(folder, named_at))
+            ResultsStore.check(folder, manifest, resume, force)
+        runner = make_executor(executor, workers, client)
+        if executor is None or isinstance(executor, str):
+            stack.callback(runner.close)
         results_store = ResultsStore.open(folder, manifest, resume, force) if folder else None
         yield Batches(runner, results_store, progress, chunk, by_segment)
+
+
+@contextmanager
+def writing(folder: Path, named_at: tuple[str | None, int | None] | None = None) -> Iterator[None]:
+    """Hold the results folder for one writer: checked writable, then locked (an OS file
+    lock); a second writer is refused in one line."""
+    problem = folder_problem(folder)
+    if problem is not None:
+        if named_at is not None:  # the experiment file's out: line, and the folder it names
+            file, line = named_at
+            raise ScenarioError([Problem(file, line, "out", f"{str(folder)[:80]!r}: {problem}")])
+        raise ScenarioError([Problem(str(folder)[:200], None, "", problem)])
+    lock = FileLock(folder / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        message = (
+            "another servsim sweep or search is writing to this folder now; wait for it to "
+            "finish, or choose another out: (--out)"
+        )
+        raise ScenarioError([Problem(str(folder), None, "", message)]) from None
+    try:
+        yield
     finally:
-        if executor is None or isinstance(executor, str):
-            runner.close()
+        lock.release()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -73,7 +75,9 @@ class ProcessExecutor:
 
     def _running_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=exit_with_parent, initargs=(os.getpid(),)
+            )
         return self._pool
 
     def map_unordered(
@@ -114,6 +118,40 @@ class ProcessExecutor:
 
     def __repr__(self) -> str:
         return f"ProcessExecutor(workers={self.workers})"
+
+
+PARENT_POLL = 0.5
+"""Seconds between a worker's checks that the process that started it is alive."""
+
+
+def exit_with_parent(parent: int) -> None:
+    """In a worker process: exit as soon as ``parent`` (the sweep's process) is gone.
+
+    A parent killed with SIGKILL cannot stop its pool, and the workers would keep computing
+    runs nobody will store. A daemon thread notices within PARENT_POLL seconds, whatever the
+    worker is doing (a run is Python code, which lets the thread in), and ends the process.
+    """
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would signal on Windows
+        return
+    started_by = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != started_by or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="servsim-exit-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - alive, another user's (a reused pid)
+        return True
+    return True
 
 
 def _as_completed(

@@ -6,6 +6,7 @@ with a parameter the scenario does not have or a value its schema rejects.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +17,12 @@ from pydantic import ValidationError
 from servsim.core.errors import Problem, ScenarioError, line_of, show, sorted_by_line
 from servsim.core.validation import problems_from_validation_error
 from servsim.experiment.schema import Experiment, ListedValues
-from servsim.scenario.documents import plain, read_document, validate_document
+from servsim.scenario.documents import parse_document, plain, validate_document
 from servsim.scenario.loading import load_scenario
+from servsim.scenario.reading import read_text
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import unknown_segment
+from servsim.scenario.workload import check_events, check_runs, expected_events
 
 Lines = dict[tuple[str | int, ...], int]
 
@@ -28,19 +31,25 @@ MOST_POINT_PROBLEMS = 10
 
 
 def load_experiment(
-    source: str | os.PathLike[str] | Mapping[str, Any], kind: type[Experiment] = Experiment
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    kind: type[Experiment] = Experiment,
+    allow_large: bool = False,
 ) -> Experiment:
     """Load an experiment from a YAML file or a mapping, reporting all its problems at once.
 
     ``kind`` is the schema to validate with (a subclass of Experiment, such as the optimizer's).
+    More runs, or more expected orders, than ``servsim.scenario.workload`` allows are refused
+    before the points are checked (which takes a while per point) unless ``allow_large``.
     """
     if isinstance(source, Mapping):
         document: Any = {key: _as_written(value) for key, value in source.items()}
-        return _validate(document, file=None, lines={}, folder=Path("."), text=None, kind=kind)
+        return _validate(document, None, {}, Path("."), None, kind=kind, allow_large=allow_large)
     path = Path(source)
-    document, lines, problems = read_document(path, Experiment)
-    text = path.read_text(encoding="utf-8")
-    return _validate(document, str(source), lines, path.parent, text, path, problems, kind)
+    text = read_text(path, "experiment")  # read once: the manifest keeps what was validated
+    document, lines, problems = parse_document(text, str(source), Experiment)
+    return _validate(
+        document, str(source), lines, path.parent, text, path, problems, kind, allow_large
+    )
 
 
 def _as_written(value: Any) -> Any:
@@ -61,6 +70,7 @@ def _validate(
     source_path: Path | None = None,
     problems: list[Problem] | None = None,
     kind: type[Experiment] = Experiment,
+    allow_large: bool = False,
 ) -> Experiment:
     found = list(problems or [])
     if not isinstance(document, dict):
@@ -80,8 +90,11 @@ def _validate(
     experiment._folder = folder
     experiment._lines = dict(lines)
     _check_segments(experiment, file, lines)
+    runs, how, key = experiment.planned_runs()
+    check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
     _check_values(experiment, file, lines)
     _check_points(experiment, file, lines)
+    _check_events(experiment, file, lines, allow_large)
     return experiment
 
 
@@ -95,15 +108,18 @@ def _base_scenario(
         inner = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
         return validate_document(written, Scenario, file=file, lines=inner)
     path = Path(os.path.normpath(folder / written))
-    if not path.is_file():
-        where = "is a folder" if path.is_dir() else "does not exist"
+    try:
+        where = "is a folder" if path.is_dir() else None if path.exists() else "does not exist"
+    except OSError as error:  # a name too long for the file system
+        where = f"cannot be read ({error.strerror})"
+    if where is not None:  # anything else there (a FIFO, a device) the reader refuses
         raise ScenarioError(
             [
                 Problem(
                     file,
                     line_of(("scenario",), lines),
                     "scenario",
-                    f"scenario file {str(path)!r} {where} (paths are relative to the "
+                    f"scenario file {str(path)[:200]!r} {where} (paths are relative to the "
                     "experiment file)",
                 )
             ]
@@ -135,21 +151,70 @@ def _check_segments(experiment: Experiment, file: str | None, lines: Lines) -> N
 
 
 def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> None:
-    """Apply each value of each parameter alone: unknown paths and rejected values, located."""
+    """Apply each value of each parameter alone: unknown paths and rejected values, located;
+    and values the scenario reads alike (``24`` and ``'24h'``), which would run one point
+    twice. A range is checked at its ends and evenly between (a whole range of a search may
+    hold 100,000 values, each a scenario to validate)."""
     base = experiment.base_scenario
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}
     for name, values in experiment.parameter_values.items():
-        for index, value in enumerate(values):
+        read: dict[str, int] = {}
+        for index in _indices_to_check(experiment, name, len(values)):
+            line = _value_line(experiment, name, index, lines)
             try:
-                base.with_overrides({name: value})
+                scenario = base.with_overrides({name: values[index]})
             except ScenarioError as error:
-                line = _value_line(experiment, name, index, lines)
                 for problem in error.problems:
                     located = Problem(file, line, f"parameters.{name}", _message(problem, name))
-                    if located not in problems:
-                        problems.append(located)
+                    problems.setdefault(located)
+                continue
+            as_read = _as_read(scenario)
+            if as_read in read:
+                first = values[read[as_read]]
+                message = (
+                    f"{show(values[index])} is the value {show(first)} again, as the scenario "
+                    "reads it; list each value once"
+                )
+                problems.setdefault(Problem(file, line, f"parameters.{name}", message))
+            read.setdefault(as_read, index)
     if problems:
         raise ScenarioError(sorted_by_line(problems))
+
+
+MOST_RANGE_CHECKS = 25
+"""Values of a range applied to the scenario one by one at load time: its ends, its second
+value (a fractional step shows there) and values evenly between."""
+
+
+def _indices_to_check(experiment: Experiment, name: str, count: int) -> list[int]:
+    if isinstance(experiment.parameters[name], ListedValues) or count <= MOST_RANGE_CHECKS:
+        return list(range(count))
+    between = {
+        round(i * (count - 1) / (MOST_RANGE_CHECKS - 2)) for i in range(MOST_RANGE_CHECKS - 1)
+    }
+    return sorted(between | {1})
+
+
+def _as_read(scenario: Scenario) -> str:
+    """The scenario as validated (units converted, shorthands expanded), as text: two values
+    of a parameter are the same value when they make the same scenario."""
+    return json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, default=str)
+
+
+def _check_events(experiment: Experiment, file: str | None, lines: Lines, allow: bool) -> None:
+    """The expected orders of every run the experiment may ask for, refused when too many."""
+    runs, how, key = experiment.planned_runs()
+    points = experiment.points_to_check()
+    each = [expected_events(experiment.point_scenario(p.id, p.overrides)) for p in points]
+    if not each:
+        return
+    replications = experiment.replications
+    if replications is None:  # a search: its points are not known yet, so its dearest corner
+        total = max(each) * runs
+    else:
+        most = replications if isinstance(replications, int) else replications.max
+        total = sum(each) * most
+    check_events(total, how, allow, file, line_of(key, lines), ".".join(key))
 
 
 def _message(problem: Problem, name: str) -> str:

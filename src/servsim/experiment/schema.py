@@ -27,13 +27,18 @@ from pydantic import (
 from servsim.core.errors import show
 from servsim.core.validation import CrossChecks
 from servsim.experiment.design import Point, plan
-from servsim.scenario.fields import Count, Number
+from servsim.scenario.fields import MOST_REPLICATIONS, Count, Number, Seed
 from servsim.scenario.schema import Scenario
 from servsim.scenario.standards import SegmentKpiName, ServiceStandards
 from servsim.stats.standards import Standard, known_kpi, parse_standards, read_comparison
 
 MOST_VALUES = 100_000
 """More values than this in one range is surely a mistaken step."""
+
+MOST_POINTS = 1_000_000
+"""Points of a design at most (a grid's combinations, an lhs or random design's n): each is
+checked against the scenario at load time; the work a sweep may do is bounded further, by
+``servsim.run.work``, unless the planner allows a large one."""
 
 NOT_PARAMETERS = {
     "seed": "the experiment's own seed: sets the random numbers",
@@ -42,9 +47,9 @@ NOT_PARAMETERS = {
 
 
 class Frozen(BaseModel):
-    """A part of an experiment file: immutable, and unknown keys (typos) are errors."""
+    """A part of an experiment file: immutable, finite, and unknown keys (typos) are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 KpiName = Annotated[str, AfterValidator(known_kpi)]
@@ -52,6 +57,19 @@ KpiName = Annotated[str, AfterValidator(known_kpi)]
 
 
 # --- parameters: the values each dotted path takes ------------------------------------------
+def steps_between(lowest: float, highest: float, step: float) -> float:
+    """How many values lie on the steps from lowest to highest (inf when too many to count)."""
+    spans = (highest - lowest) / step
+    if not math.isfinite(spans) or spans > 1e15:
+        return math.inf
+    return math.floor(spans + 1e-9) + 1
+
+
+def said_count(count: float) -> str:
+    """A count for a message: 1,234 or "more than 10^15"."""
+    return f"{count:,.0f}" if math.isfinite(count) else "more than 10^15"
+
+
 class SteppedRange(Frozen):
     """``{range: [lo, hi], step: s}``: lo, lo + s, ... up to hi (included when on a step)."""
 
@@ -82,19 +100,21 @@ class SteppedRange(Frozen):
 
     @model_validator(mode="after")
     def _not_too_many(self) -> SteppedRange:
-        if self._count() > MOST_VALUES:
+        lowest, highest = self.range
+        count = steps_between(lowest, highest, self.step)
+        if count > MOST_VALUES:
             checks = CrossChecks("range")
             checks.add(
                 ("step",),
-                f"{self._count():,} values from {show(self.range[0])} to "
-                f"{show(self.range[1])} by {show(self.step)}; at most {MOST_VALUES:,} allowed",
+                f"{said_count(count)} values from {show(lowest)} to {show(highest)} by "
+                f"{show(self.step)}; at most {MOST_VALUES:,} allowed",
             )
             checks.raise_any()
         return self
 
     def _count(self) -> int:
         lowest, highest = self.range
-        return math.floor((highest - lowest) / self.step + 1e-9) + 1
+        return int(steps_between(lowest, highest, self.step))
 
     def values(self) -> tuple[int | float, ...]:
         """The values on the steps; whole numbers stay whole when every bound is whole."""
@@ -109,7 +129,9 @@ class ListedValues(Frozen):
 
     values_: list[Any] = Field(alias="values", min_length=1)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -164,14 +186,14 @@ class LatinHypercube(Frozen):
     """``n`` points, each parameter's values spread evenly over them (Latin hypercube)."""
 
     method: Literal["lhs"]
-    n: Count = Field(ge=1, description="number of points")
+    n: Count = Field(ge=1, le=MOST_POINTS, description="number of points (at most 1,000,000)")
 
 
 class RandomDesign(Frozen):
     """``n`` points, each parameter's value drawn at random."""
 
     method: Literal["random"]
-    n: Count = Field(ge=1, description="number of points")
+    n: Count = Field(ge=1, le=MOST_POINTS, description="number of points (at most 1,000,000)")
 
 
 def _design_word(value: Any) -> Any:
@@ -192,8 +214,14 @@ class ReplicationRange(Frozen):
     """``min`` replications per point first (two at least: an interval needs them), ``max``
     at most."""
 
-    min: Count = Field(ge=2, description="replications every point gets first (at least 2)")
-    max: Count = Field(ge=2, description="replications a point gets at most")
+    min: Count = Field(
+        ge=2,
+        le=MOST_REPLICATIONS,
+        description="replications every point gets first (2 to 100,000)",
+    )
+    max: Count = Field(
+        ge=2, le=MOST_REPLICATIONS, description="replications a point gets at most (<= 100,000)"
+    )
 
     @model_validator(mode="after")
     def _min_below_max(self) -> ReplicationRange:
@@ -217,7 +245,8 @@ def _replications_form(value: Any) -> str:
 
 
 Replications = Annotated[
-    Annotated[Count, Field(ge=1), Tag("fixed")] | Annotated[AdaptiveReplications, Tag("adaptive")],
+    Annotated[Count, Field(ge=1, le=MOST_REPLICATIONS), Tag("fixed")]
+    | Annotated[AdaptiveReplications, Tag("adaptive")],
     Discriminator(_replications_form),
 ]
 
@@ -267,7 +296,7 @@ class Experiment(Frozen):
     )
     design: Design = Grid()
     replications: Replications = 10
-    seed: Count | None = Field(default=None, ge=0)
+    seed: Seed | None = Field(default=None, description="random seed: 0 to 2^63 - 1")
     objectives: Objectives = Objectives()
     standards: ExperimentStandards = ExperimentStandards()
     confidence: float = Field(default=0.95, gt=0, lt=1)
@@ -279,6 +308,32 @@ class Experiment(Frozen):
     _folder: Path = PrivateAttr(default=Path("."))
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
     _point_scenarios: dict[int, Scenario] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _grid_not_too_large(self) -> Experiment:
+        if isinstance(self.design, Grid):
+            counts = [len(values) for values in self.parameter_values.values()]
+            if math.prod(counts) > MOST_POINTS:
+                checks = CrossChecks("experiment")
+                checks.add(
+                    ("parameters",),
+                    f"{math.prod(counts):,} combinations ({' x '.join(map(str, counts))} values)"
+                    f"; a grid has at most {MOST_POINTS:,} points: fewer values, or a sample "
+                    "of them with design: {method: lhs, n: 100}",
+                )
+                checks.raise_any()
+        return self
+
+    def planned_runs(self) -> tuple[int, str, tuple[str, ...]]:
+        """The most runs the experiment may ask for, how they add up, and the key that sets
+        them (where a refusal is located)."""
+        design = self.design
+        counts = [len(values) for values in self.parameter_values.values()]
+        points = math.prod(counts) if isinstance(design, Grid) else design.n
+        replications = self.replications
+        most = replications if isinstance(replications, int) else replications.max
+        each = "" if isinstance(replications, int) else "up to "
+        return points * most, f"{points:,} points x {each}{most:,} replications", ("replications",)
 
     @field_validator("parameters")
     @classmethod

@@ -1,11 +1,14 @@
 """The results folder of a sweep: manifest, every completed chunk of runs, the summary.
 
 Each chunk is written as its own Parquet file the moment it completes, under a temporary name
-and then renamed, so a stopped sweep loses no completed run and never leaves half a file.
+and then renamed, so a stopped sweep loses no completed run and never leaves half a file; each
+part records its sweep and is checked when read back (``servsim.experiment.parts``). A write
+that fails (a full disk, a folder turned read-only) is one problem saying what was kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,10 +21,14 @@ from typing import Any
 import pandas as pd
 
 from servsim.core.errors import Problem, ScenarioError
+from servsim.core.folders import write_problem
+from servsim.experiment.parts import trusted_parts, write_part
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
 SUMMARY = "summary"
+LOCK = ".servsim.lock"
+"""The lock a writing sweep holds on its folder (``servsim.experiment.batches``)."""
 _PART = re.compile(r"^part-(\d+)\.parquet$")
 _OURS = (MANIFEST, RUNS, f"{SUMMARY}.parquet", f"{SUMMARY}.csv")
 
@@ -43,6 +50,8 @@ class ResultsStore:
     manifest: dict[str, Any]
     next_part: int = 0
     completed: list[pd.DataFrame] = field(default_factory=list)
+    kept: int = 0
+    """Runs stored in the folder so far."""
 
     @staticmethod
     def check(folder: Path, manifest: dict[str, Any], resume: bool, force: bool) -> str:
@@ -54,7 +63,7 @@ class ResultsStore:
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise _refuse(folder, "is a file, not a results folder; choose another out:")
-        holds_files = folder.is_dir() and any(folder.iterdir())
+        holds_files = folder.is_dir() and any(p.name != LOCK for p in folder.iterdir())
         existing = (folder / MANIFEST).is_file()
         if holds_files and force:
             return "replace"
@@ -90,10 +99,13 @@ class ResultsStore:
         if mode == "resume":
             return cls._resumed(folder, manifest)
         if mode == "replace":
-            for name in _OURS:
-                _remove(folder / name)
-        (folder / RUNS).mkdir(parents=True, exist_ok=True)
+            try:
+                for name in _OURS:
+                    _remove(folder / name)
+            except OSError as error:
+                raise _refuse(folder, f"cannot replace its results: {error.strerror}") from None
         store = cls(folder, {**manifest, "started": now(), "finished": None})
+        store._write(folder / RUNS, lambda: (folder / RUNS).mkdir(parents=True, exist_ok=True))
         store._write_manifest()
         return store
 
@@ -105,12 +117,13 @@ class ResultsStore:
         }
         resumed = [*kept.get("resumed", []), now()]
         store = cls(folder, {**manifest, **kept, "resumed": resumed, "finished": None})
-        (folder / RUNS).mkdir(exist_ok=True)
+        store._write(folder / RUNS, lambda: (folder / RUNS).mkdir(exist_ok=True))
         for stale in (folder / RUNS).glob(".*.tmp"):
             stale.unlink()
         parts = part_files(folder)
         store.next_part = 1 + max((_part_number(path) for path in parts), default=-1)
-        store.completed = [pd.read_parquet(path) for path in parts]
+        store.completed = trusted_parts(parts, manifest, move=True)
+        store.kept = sum(len(frame) for frame in store.completed)
         store._write_manifest()
         return store
 
@@ -118,34 +131,55 @@ class ResultsStore:
         """Write one completed chunk of runs as the next part file (atomically)."""
         path = self.folder / RUNS / f"part-{self.next_part:06d}.parquet"
         self.next_part += 1
-        _atomic(path, lambda temporary: runs.to_parquet(temporary, index=False))
+        self._write(path, lambda: _atomic(path, lambda temp: write_part(runs, temp, self.manifest)))
+        self.kept += len(runs)
         return path
+
+    def _write(self, path: Path, write: Any) -> None:
+        """Run ``write``; an OSError (full disk, read-only folder) becomes one problem saying
+        that the runs stored so far are kept."""
+        try:
+            write()
+        except OSError as error:
+            message = (
+                f"{write_problem(path, error)}; the {self.kept:,} runs stored so far are kept: "
+                "make room (or give write access), then finish with --resume (resume=True)"
+            )
+            raise ScenarioError([Problem(str(self.folder), None, "", message)]) from None
 
     def finish(self, summary: pd.DataFrame) -> None:
         """Write the per-point summary and note the time the sweep finished."""
         for suffix in (".parquet", ".csv"):
             path = self.folder / f"{SUMMARY}{suffix}"
             if suffix == ".parquet":
-                _atomic(path, lambda temporary: summary.to_parquet(temporary, index=False))
+                write = lambda temp: summary.to_parquet(temp, index=False)  # noqa: E731
             else:
-                _atomic(path, lambda temporary: summary.to_csv(temporary, index=False))
+                write = lambda temp: summary.to_csv(temp, index=False)  # noqa: E731
+            self._write(path, lambda: _atomic(path, write))  # noqa: B023 - called at once
         self.manifest["finished"] = now()
         self._write_manifest()
 
     def _write_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=2, default=str) + "\n"
-        _atomic(self.folder / MANIFEST, lambda temporary: temporary.write_text(text))
+        path = self.folder / MANIFEST
+        self._write(path, lambda: _atomic(path, lambda temporary: temporary.write_text(text)))
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of a results folder, or a clear error when there is none."""
     path = Path(folder) / MANIFEST
     try:
-        manifest: dict[str, Any] = json.loads(path.read_text())
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise _refuse(Path(folder), f"no {MANIFEST}: not the results folder of a sweep") from None
-    except json.JSONDecodeError as error:
+    except (ValueError, OSError) as error:  # not JSON, not UTF-8, not readable
         raise _refuse(Path(folder), f"{MANIFEST} is damaged: {error}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("plan_hash"), str):
+        got = "a mapping without plan_hash" if isinstance(manifest, dict) else "not a mapping"
+        raise _refuse(
+            Path(folder),
+            f"{MANIFEST} is damaged ({got}); --force (force=True) replaces the folder's results",
+        )
     return manifest
 
 
@@ -158,8 +192,9 @@ def part_files(folder: Path) -> list[Path]:
 
 
 def read_runs(folder: Path) -> list[pd.DataFrame]:
-    """Every completed chunk of runs in a results folder."""
-    return [pd.read_parquet(path) for path in part_files(folder)]
+    """Every completed chunk of runs in a results folder that can be trusted (a damaged part
+    is named in a warning and left out)."""
+    return trusted_parts(part_files(folder), read_manifest(folder), move=False)
 
 
 def _part_number(path: Path) -> int:
@@ -170,8 +205,12 @@ def _part_number(path: Path) -> int:
 def _atomic(path: Path, write: Any) -> None:
     """Write through a temporary file in the same folder, then rename it into place."""
     temporary = path.with_name(f".{path.name}.tmp")
-    write(temporary)
-    os.replace(temporary, path)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):  # a folder turned read-only keeps its stray file
+            temporary.unlink(missing_ok=True)
 
 
 def _remove(path: Path) -> None:

@@ -41,6 +41,7 @@ def sweep(
     progress: Progress | None = None,
     out: str | os.PathLike[str] | None = None,
     chunk: int | None = None,
+    allow_large: bool = False,
 ) -> SweepResults:
     """Run every point's replications and summarize them; results are the same on any executor.
 
@@ -48,15 +49,20 @@ def sweep(
     None) or "dask" (``client``: a dask Client or a scheduler address; none: a LocalCluster of
     ``workers``). ``out`` (default: the experiment's ``out:``) is the results folder; without
     one nothing is written. ``chunk`` sets the runs per chunk (default: a few chunks per worker).
+    ``allow_large`` lets a file or mapping ask for more work than ``servsim.scenario.workload``
+    bounds (a loaded experiment was bounded when it was loaded).
     """
     if not isinstance(experiment, Experiment):
-        experiment = load_experiment(experiment)
+        experiment = load_experiment(experiment, allow_large=allow_large)
     points = plan(experiment)
     folder = Path(out) if out is not None else experiment.out_folder
     described = manifest(experiment, points)
     execution = (executor, workers, client, resume, force, progress, chunk)
     measured = by_segment(experiment.standard_list)
-    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
+    named_at = out_line(experiment) if folder == experiment.out_folder else None
+    with stored_batches(
+        folder, described, *execution, by_segment=measured, named_at=named_at
+    ) as batches:
         rounds = _Rounds(experiment, points, batches)
         counts = rounds.run()
     results_store = batches.store
@@ -177,6 +183,12 @@ def manifest(experiment: Experiment, points: Sequence[Point]) -> dict[str, Any]:
         "standards": experiment.standards_to_meet,
         "confidence": experiment.confidence,
     }
+
+
+def out_line(experiment: Experiment) -> tuple[str | None, int | None]:
+    """The experiment file and the line of its ``out:`` (for a problem with the folder)."""
+    source = experiment.source_path
+    return (None if source is None else str(source)), experiment._lines.get(("out",))
 
 
 def content_hash(value: Any) -> str:

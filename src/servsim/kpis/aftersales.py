@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from servsim.core.units import per_hour_to_per_time_unit
+from servsim.kpis.labour import time_beyond_schedule
 from servsim.kpis.timeavg import time_average
 from servsim.model.runlog import RunLog
 from servsim.scenario.aftercare import Staffing
@@ -72,9 +73,11 @@ def after_sale_costs(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> d
     )
     labour = 0.0
     if scenario.complaints is not None:
-        labour += _scheduled_cost(scenario.complaints.support, scenario, start, end)
+        jobs = complaints[["started", "resolved"]]
+        labour += _scheduled_cost(scenario.complaints.support, scenario, start, end, jobs)
     if scenario.installation is not None:
-        labour += _scheduled_cost(scenario.installation.technicians, scenario, start, end)
+        visits = log.visits[["started", "finished"]]
+        labour += _scheduled_cost(scenario.installation.technicians, scenario, start, end, visits)
     programmes = sum(p.cost * window / p.period for p in scenario.programs.values())
     notices = scenario.notices.cost * float(orders["notices"].sum())
     return {
@@ -106,8 +109,16 @@ def _returns_cost(log: RunLog, scenario: Scenario, products: dict) -> float:  # 
     )
 
 
-def _scheduled_cost(staffing: Staffing, scenario: Scenario, start: float, end: float) -> float:
-    """Wage for the people scheduled within [start, end]."""
+def _scheduled_cost(
+    staffing: Staffing, scenario: Scenario, start: float, end: float, jobs: pd.DataFrame
+) -> float:
+    """Wage for the people scheduled within [start, end], and for the time they work beyond
+    the schedule finishing a job in hand at a shift's end (``jobs``: started, ended)."""
     times, staff = staffing.on_duty(scenario.horizon, scenario.time_unit)
-    scheduled = (end - start) * time_average(times, staff, start, end)
-    return per_hour_to_per_time_unit(staffing.wage, scenario.time_unit) * scheduled
+    paid = (end - start) * time_average(times, staff, start, end)
+    if staffing.shifts is not None and len(jobs):
+        ended = jobs.iloc[:, 1].fillna(scenario.horizon).to_numpy()
+        paid += time_beyond_schedule(
+            jobs.iloc[:, 0].to_numpy(), ended, (times, staff), (start, end)
+        )
+    return per_hour_to_per_time_unit(staffing.wage, scenario.time_unit) * paid

@@ -34,7 +34,9 @@ def cost_kpis(
     ``levels`` are the run's ``stock_levels.all_sku_levels``, ``sold`` what the orders sold."""
     rates = scenario.costs
     processing = scenario.processing
-    overtime_wage = processing.overtime.wage if processing and processing.overtime else 0.0
+    overtime_wage = (  # work finished after a shift's end is paid: at the overtime wage, if any
+        processing.overtime.wage if processing and processing.overtime else rates.staff_wage
+    )
     unit = scenario.time_unit
     start, end = log.warmup, log.horizon
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}

@@ -1,6 +1,14 @@
-"""Clerk time: scheduled (paid), busy, and overtime (busy beyond the schedule)."""
+"""Clerk time: scheduled (paid), busy within the schedule, and overtime (busy beyond it).
+
+A person busy when a shift ends finishes the job in hand (nobody drops a parcel half packed),
+and that time beyond the schedule is paid as overtime: at the overtime wage where the scenario
+gives one, else at the ordinary wage. So utilisation counts only scheduled time (it is at most
+1) and every busy hour is paid exactly once: scheduled hours at the wage, the rest as overtime.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 from servsim.kpis.timeavg import integral_of_excess, overlap, time_average
 from servsim.model.runlog import RunLog
@@ -16,18 +24,51 @@ def scheduled_clerk_time(log: RunLog) -> float:
 
 
 def busy_clerk_time(log: RunLog) -> float:
-    """Clerk-time spent processing within the measurement window."""
+    """Clerk-time spent processing within the measurement window, overtime included."""
     start, end = log.processing_intervals()
     return overlap(start, end, log.warmup, log.horizon)
 
 
 def overtime_clerk_time(log: RunLog) -> float:
     """Clerk-time worked while more clerks were busy than scheduled (finishing, overtime)."""
-    busy = log.busy_staff()
     on_duty = log.staff_on_duty
+    if on_duty["staff"].nunique() <= 1:
+        return 0.0  # round the clock: nobody goes off duty, so nobody works beyond the schedule
+    busy = log.busy_staff()
     return integral_of_excess(
         (busy["time"].to_numpy(), busy["busy"].to_numpy()),
         (on_duty["time"].to_numpy(), on_duty["staff"].to_numpy()),
         log.warmup,
         log.horizon,
+    )
+
+
+def scheduled_busy_time(log: RunLog) -> float:
+    """Clerk-time busy within the schedule: the busy time that is not overtime, which is at
+    most the scheduled time (utilisation at most 1)."""
+    within = busy_clerk_time(log) - overtime_clerk_time(log)
+    return float(min(max(within, 0.0), scheduled_clerk_time(log)))
+
+
+def utilisation(log: RunLog) -> float:
+    """Busy share of the scheduled clerk time (NaN with nobody scheduled)."""
+    scheduled = scheduled_clerk_time(log)
+    return scheduled_busy_time(log) / scheduled if scheduled else float("nan")
+
+
+def time_beyond_schedule(
+    starts: np.ndarray,
+    ends: np.ndarray,
+    schedule: tuple[np.ndarray, np.ndarray],
+    window: tuple[float, float],
+) -> float:
+    """Person-time of the jobs [starts, ends] worked while more people were busy than the
+    schedule (times, people) has on duty, within the window: a pool's overtime."""
+    busy = (ends > starts) & np.isfinite(starts)
+    times = np.concatenate([starts[busy], ends[busy]])
+    steps = np.concatenate([np.ones(busy.sum()), -np.ones(busy.sum())])
+    order = np.lexsort((steps, times))
+    level = np.cumsum(steps[order])
+    return integral_of_excess(
+        (np.r_[0.0, times[order]], np.r_[0.0, level]), schedule, window[0], window[1]
     )

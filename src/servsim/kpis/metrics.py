@@ -12,7 +12,7 @@ import pandas as pd
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
 from servsim.kpis.customers import customer_kpis
-from servsim.kpis.labour import busy_clerk_time, scheduled_clerk_time
+from servsim.kpis.labour import utilisation
 from servsim.kpis.profit import profit_kpis
 from servsim.kpis.sales import sales
 from servsim.kpis.satisfaction import scored_orders
@@ -143,7 +143,8 @@ def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
 
 
 def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
-    """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation."""
+    """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation
+    (busy share of the scheduled time: work finished after a shift's end is overtime)."""
     shipments = log.shipments
     counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
     done = counted & (shipments["ready"] <= log.horizon).to_numpy()
@@ -154,7 +155,7 @@ def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
         "processing_time": _mean(ready - start),
         "processing_wait": _mean(start - released),
         "processing_lead_time": _mean(ready - released),
-        "staff_utilisation": _ratio(busy_clerk_time(log), scheduled_clerk_time(log)),
+        "staff_utilisation": utilisation(log),
     }
 
 

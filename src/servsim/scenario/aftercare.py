@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from servsim.scenario.distributions import DurationDistribution
-from servsim.scenario.fields import Duration
+from servsim.scenario.fields import Duration, Factor, Money
 from servsim.scenario.section import Section
 from servsim.scenario.shifts import StaffCalendar
 
@@ -23,12 +23,12 @@ class Programme(Section):
     Each factor multiplies a probability (0.8: a fifth fewer); several programmes multiply.
     """
 
-    cost: float = Field(ge=0, description="paid every period")
+    cost: Money = Field(ge=0, description="paid every period (at most 1e9)")
     period: Duration = Field(gt=0, description="how often the cost is paid (e.g. 7d)")
-    entry_errors: float = Field(default=1.0, ge=0, description="factor on wrong items/invoices")
-    complaints: float = Field(default=1.0, ge=0, description="factor on the complaint chance")
-    returns: float = Field(default=1.0, ge=0, description="factor on the return chances")
-    snags: float = Field(default=1.0, ge=0, description="factor on technical snags")
+    entry_errors: Factor = Field(default=1.0, ge=0, description="factor on wrong items/invoices")
+    complaints: Factor = Field(default=1.0, ge=0, description="factor on the complaint chance")
+    returns: Factor = Field(default=1.0, ge=0, description="factor on the return chances")
+    snags: Factor = Field(default=1.0, ge=0, description="factor on technical snags")
 
 
 NoticePolicy = Literal["none", "on_dispatch", "on_delay", "always"]
@@ -44,7 +44,7 @@ class Notices(Section):
     """
 
     policy: NoticePolicy = "none"
-    cost: float = Field(default=0.0, ge=0, description="per notice sent")
+    cost: Money = Field(default=0.0, ge=0, description="per notice sent (at most 1e9)")
     complaint_factor: float = Field(
         default=0.5, ge=0, le=1, description="informed late orders: complaint chance x this"
     )
@@ -56,7 +56,12 @@ class Notices(Section):
 class Staffing(StaffCalendar):
     """A pool of people (support agents, technicians): ``staff`` always on duty, or shifts."""
 
-    wage: float = Field(default=0.0, ge=0, description="per person per scheduled hour")
+    wage: Money = Field(
+        default=0.0,
+        ge=0,
+        description="per person per scheduled hour, and per hour of work finished after a "
+        "shift's end (at most 1e9)",
+    )
 
 
 class ComplaintChances(Section):
@@ -65,7 +70,7 @@ class ComplaintChances(Section):
 
     base: Share = Field(default=0.0, ge=0, le=1, description="orders that went right")
     late: Share = Field(default=0.0, ge=0, le=1, description="late at all")
-    per_day_late: float = Field(default=0.0, ge=0, description="added to late per day late")
+    per_day_late: Factor = Field(default=0.0, ge=0, description="added to late per day late")
     incomplete: Share = Field(default=0.0, ge=0, le=1, description="units lost or cancelled")
     damaged: Share = Field(default=0.0, ge=0, le=1)
     wrong_item: Share = Field(default=0.0, ge=0, le=1)
@@ -79,8 +84,8 @@ class Claims(Section):
     """A share of complaints claims compensation: a fixed amount plus a share of the order."""
 
     share: Share = Field(default=0.0, ge=0, le=1, description="of complaints")
-    compensation: float = Field(default=0.0, ge=0, description="fixed amount per claim")
-    of_order_value: float = Field(default=0.0, ge=0, description="share of the order's value")
+    compensation: Money = Field(default=0.0, ge=0, description="fixed amount per claim, <= 1e9")
+    of_order_value: Factor = Field(default=0.0, ge=0, description="share of the order's value")
 
 
 class Complaints(Section):
@@ -112,7 +117,7 @@ class Returns(Section):
     restock: Share = Field(
         default=1.0, ge=0, le=1, description="chance returned goods pass inspection (else scrap)"
     )
-    cost_per_return: float = Field(default=0.0, ge=0, description="reverse transport")
+    cost_per_return: Money = Field(default=0.0, ge=0, description="reverse transport, <= 1e9")
 
 
 class Installation(Section):
@@ -123,7 +128,7 @@ class Installation(Section):
     travel: DurationDistribution = Field(default=0, validate_default=True)
     work: DurationDistribution = Field(description="time on site per visit")
     snag: Share = Field(default=0.0, ge=0, le=1, description="a visit leaves a technical snag")
-    repair_cost: float = Field(default=0.0, ge=0, description="parts per warranty repair")
+    repair_cost: Money = Field(default=0.0, ge=0, description="parts per warranty repair, <= 1e9")
 
 
 class Warranty(Section):

@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.scenario.distributions import DurationDistribution
-from servsim.scenario.fields import Duration
+from servsim.scenario.fields import MOST_CUSTOMERS, Count, CustomerCount, Duration, Factor, Rate
 from servsim.scenario.section import Section
 
 
@@ -87,14 +87,17 @@ class Acquisition(Section):
     trust stays at its start), scaled by word of mouth from recent scores:
     rate x max(0, 1 + word_of_mouth x (recent mean score - reference))."""
 
-    rate: Annotated[float | None, BeforeValidator(_rate_word)] = Field(
+    rate: Annotated[Rate | None, BeforeValidator(_rate_word)] = Field(
         default=None,
         ge=0,
-        description="new customers per time unit, or 'balanced' (the default)",
+        description="new customers per time unit, or 'balanced' (the default); at most "
+        "1,000,000 an hour",
     )
-    word_of_mouth: float = Field(default=0.0, ge=0, description="how much recent scores count")
+    word_of_mouth: Factor = Field(default=0.0, ge=0, description="how much recent scores count")
     reference: float = Field(default=0.8, ge=0, le=1, description="score that neither helps")
-    recent: int = Field(default=100, ge=1, description="how many recent orders are heard of")
+    recent: Count = Field(
+        default=100, ge=1, le=100_000, description="how many recent orders are heard of (<= 1e5)"
+    )
 
 
 def _patience_word(value: Any) -> Any:
@@ -105,10 +108,11 @@ class CustomerBase(Section):
     """A segment's customers. ``arrivals.rate`` is the base's total rate at the start, so each
     customer orders at rate / base then; trust, defection and acquisition move it."""
 
-    base: int | None = Field(
+    base: CustomerCount | None = Field(
         default=None,
         ge=1,
-        description="customers at the start (default: the arrival rate x order_interval)",
+        description="customers at the start (default: the arrival rate x order_interval); "
+        "at most 1,000,000",
     )
     order_interval: Duration = Field(
         default="30d",
@@ -116,8 +120,10 @@ class CustomerBase(Section):
         gt=0,
         description="mean time between one customer's orders at the start (default 30d)",
     )
-    market: int | None = Field(
-        default=None, ge=1, description="most customers there can be (default: twice base)"
+    market: CustomerCount | None = Field(
+        default=None,
+        ge=1,
+        description="most customers there can be (default: twice base; at most 1,000,000)",
     )
     relationship: Relationship = Relationship()
     defection: Defection = Defection()
@@ -149,6 +155,17 @@ class CustomerBase(Section):
     def most(self, rate: float) -> int:
         """Most customers there can be: the market, else twice the base."""
         return self.market if self.market is not None else 2 * self.customers_at_start(rate)
+
+    def too_many(self, rate: float) -> str | None:
+        """Why a base of ``rate`` (orders per time unit at the start) is more customers than
+        servsim follows one by one, or None."""
+        count = self.customers_at_start(rate)
+        if count > MOST_CUSTOMERS:
+            return (
+                f"{count:,} customers at the start (the arrival rate x order_interval); at "
+                f"most {MOST_CUSTOMERS:,}: give base: (or customers: none for a fixed stream)"
+            )
+        return None
 
 
 def _none_word(value: Any) -> Any:

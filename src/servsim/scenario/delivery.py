@@ -6,13 +6,13 @@ from pydantic import Field, model_validator
 
 from servsim.core.validation import CrossChecks
 from servsim.scenario.distributions import DurationDistribution
-from servsim.scenario.fields import Duration
+from servsim.scenario.fields import Count, Duration, Money
 from servsim.scenario.section import Section
 
 
 class CarrierMode(Section):
     transit: DurationDistribution = Field(description="time from dispatch to delivery")
-    cost_per_shipment: float = Field(default=0.0, ge=0)
+    cost_per_shipment: Money = Field(default=0.0, ge=0, description="at most 1e9")
     reliability: float = Field(
         default=1.0, ge=0, le=1, description="share of shipments that arrive in their transit time"
     )
@@ -20,8 +20,8 @@ class CarrierMode(Section):
         default=0, validate_default=True, description="extra transit of the other shipments"
     )
     damage: float = Field(default=0.0, ge=0, le=1, description="probability of damage in transit")
-    damage_cost: float = Field(default=0.0, ge=0, description="per damaged shipment")
-    capacity: int | None = Field(
+    damage_cost: Money = Field(default=0.0, ge=0, description="per damaged shipment, <= 1e9")
+    capacity: Count | None = Field(
         default=None, ge=1, description="shipments it takes per day; the rest wait a day"
     )
 

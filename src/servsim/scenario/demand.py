@@ -22,6 +22,7 @@ from servsim.scenario.distributions import (
     Poisson,
     QuantityDistribution,
 )
+from servsim.scenario.fields import MOST_SKUS, Factor, Rate
 from servsim.scenario.section import Section
 
 SINGLE_SEGMENT = "all"
@@ -48,10 +49,18 @@ class DemandProfile(Section):
     time t is rate x hour x day x month x (1 + trend x years since the start).
     """
 
-    hour_of_day: list[float] | None = Field(default=None, description="24 multipliers, 0h first")
-    day_of_week: list[float] | None = Field(default=None, description="7 multipliers, Monday first")
-    month_of_year: list[float] | None = Field(default=None, description="12 multipliers")
-    trend: float = Field(default=0.0, ge=-0.99, description="growth of the rate per year")
+    hour_of_day: list[Factor] | None = Field(
+        default=None, description="24 multipliers, 0h first (each at most 1,000)"
+    )
+    day_of_week: list[Factor] | None = Field(
+        default=None, description="7 multipliers, Monday first (each at most 1,000)"
+    )
+    month_of_year: list[Factor] | None = Field(
+        default=None, description="12 multipliers (each at most 1,000)"
+    )
+    trend: float = Field(
+        default=0.0, ge=-0.99, le=100, description="growth of the rate per year, -0.99 to 100"
+    )
 
     @field_validator("hour_of_day")
     @classmethod
@@ -96,7 +105,9 @@ class PoissonArrivals(Section):
     """Orders arrive one at a time, independently; at a constant rate or a profiled one."""
 
     process: Literal["poisson"]
-    rate: float = Field(gt=0, description="orders per time unit (before the profile)")
+    rate: Rate = Field(
+        gt=0, description="orders per time unit (before the profile), at most 1,000,000 an hour"
+    )
     profile: DemandProfile | None = None
 
 
@@ -121,7 +132,9 @@ class Segment(Section):
     """Customers who order alike: their arrivals, what an order holds, and their tier."""
 
     arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
-    mix: dict[str, float] = Field(min_length=1, description="sku -> weight of being on a line")
+    mix: dict[str, float] = Field(
+        min_length=1, max_length=MOST_SKUS, description="sku -> weight of being on a line"
+    )
     lines: QuantityDistribution = Field(
         default=1, validate_default=True, description="lines per order (distinct skus)"
     )
@@ -145,6 +158,16 @@ class Segment(Section):
     payment: Payment = Field(
         default_factory=Payment, description="trade credit: days to pay, bad debt"
     )
+
+    @model_validator(mode="after")
+    def _customers_followed_one_by_one(self) -> Segment:
+        base = customer_base(self)
+        problem = None if base is None else base.too_many(self.arrivals.rate)
+        if problem is not None:
+            checks = CrossChecks("segment")
+            checks.add(("customers",), problem)
+            checks.raise_any()
+        return self
 
     @field_validator("mix")
     @classmethod

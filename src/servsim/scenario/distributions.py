@@ -7,7 +7,7 @@ moments with theory and the model can reason about expected values without sampl
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -16,6 +16,21 @@ from scipy import stats
 
 from servsim.core.units import parse_duration
 from servsim.core.validation import CrossChecks
+from servsim.scenario.fields import at_most, bounded_duration
+
+MOST_PARAMETER = 1e9
+"""Any parameter of a distribution (a quantity's mean, a bound): durations are bounded more
+tightly, to a hundred years, in the scenario's time unit."""
+
+Parameter = Annotated[float, at_most(MOST_PARAMETER, "the largest parameter of a distribution")]
+"""A finite parameter of at most 10^9."""
+
+MOST_EMPIRICAL_VALUES = 10_000
+"""Values an empirical distribution lists."""
+
+SPREAD_RANGE = (1e-6, 1e3)
+"""The standard deviation of a gamma or lognormal, relative to its mean: beyond it the shape
+parameters overflow (a fixed value is written as the number itself)."""
 
 DISTRIBUTION_NAMES = (
     "constant",
@@ -33,10 +48,10 @@ DISTRIBUTION_NAMES = (
 class _Spec(BaseModel):
     """Common part of every distribution: optional truncation bounds ``min`` and ``max``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    min: float | None = Field(default=None, description="draws below are re-drawn (truncation)")
-    max: float | None = Field(default=None, description="draws above are re-drawn (truncation)")
+    min: Parameter | None = Field(default=None, description="draws below are re-drawn (truncation)")
+    max: Parameter | None = Field(default=None, description="draws above are re-drawn (truncation)")
 
     discrete: bool = Field(default=False, exclude=True, repr=False)
 
@@ -46,7 +61,11 @@ class _Spec(BaseModel):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
         low, high = self._support_bounds()
-        if self._frozen() is not None and self._mass(low, high) <= 1e-12:
+        try:
+            mass = 1.0 if self._frozen() is None else self._mass(low, high)
+        except (ArithmeticError, ValueError):
+            raise ValueError("the parameters are out of numerical range") from None
+        if not mass > 1e-12:
             raise ValueError(f"no probability left between min={low} and max={high}")
         return self
 
@@ -113,8 +132,9 @@ class _Spec(BaseModel):
         if not self._is_truncated():
             return float(frozen.mean()), float(frozen.var())
         low, high = self._support_bounds()
-        if self.discrete:
+        if self.discrete:  # the pmf summed where it is not negligible: never a billion terms
             lo = max(int(np.ceil(low)), int(frozen.support()[0]))
+            lo = max(lo, min(int(frozen.ppf(1e-15)), int(min(high, 2**62))))
             hi = int(min(high, frozen.ppf(1 - 1e-15)))
             k = np.arange(lo, hi + 1)
             p = frozen.pmf(k)
@@ -136,11 +156,20 @@ class _Spec(BaseModel):
         return self._moments[1]
 
 
+def _spread_in_range(sd: float, mean: float) -> None:
+    lowest, highest = SPREAD_RANGE
+    if not lowest <= sd / mean <= highest:
+        raise ValueError(
+            f"sd ({sd:g}) must be between {lowest:g} and {highest:g} times the mean ({mean:g}); "
+            "for a fixed value write the number itself"
+        )
+
+
 class Constant(_Spec):
     """Always the same value (a bare number in a scenario file means this)."""
 
     dist: Literal["constant"] = "constant"
-    value: float = Field(ge=0)
+    value: Parameter = Field(ge=0)
 
     def _frozen(self) -> Any:
         return None
@@ -155,7 +184,7 @@ class Constant(_Spec):
 
 class Exponential(_Spec):
     dist: Literal["exponential"]
-    mean_: float = Field(alias="mean", gt=0)
+    mean_: Parameter = Field(alias="mean", gt=0)
 
     def _frozen(self) -> Any:
         return stats.expon(scale=self.mean_)
@@ -166,8 +195,8 @@ class Exponential(_Spec):
 
 class Uniform(_Spec):
     dist: Literal["uniform"]
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Parameter = Field(ge=0)
+    high: Parameter = Field(ge=0)
 
     def _check_parameters(self) -> None:
         if self.low >= self.high:
@@ -185,9 +214,9 @@ class Uniform(_Spec):
 
 class Triangular(_Spec):
     dist: Literal["triangular"]
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Parameter = Field(ge=0)
+    mode: Parameter = Field(ge=0)
+    high: Parameter = Field(ge=0)
 
     def _check_parameters(self) -> None:
         if not self.low <= self.mode <= self.high or self.low == self.high:
@@ -207,8 +236,8 @@ class Normal(_Spec):
     """Normal, truncated at 0 (durations and quantities cannot be negative)."""
 
     dist: Literal["normal"]
-    mean_: float = Field(alias="mean")
-    sd: float = Field(gt=0)
+    mean_: Parameter = Field(alias="mean")
+    sd: Parameter = Field(gt=0)
 
     def _frozen(self) -> Any:
         return stats.norm(loc=self.mean_, scale=self.sd)
@@ -224,8 +253,11 @@ class Lognormal(_Spec):
     """Lognormal given by its own mean and standard deviation (not those of the log)."""
 
     dist: Literal["lognormal"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
+    mean_: Parameter = Field(alias="mean", gt=0)
+    sd: Parameter = Field(gt=0)
+
+    def _check_parameters(self) -> None:
+        _spread_in_range(self.sd, self.mean_)
 
     @property
     def _log_params(self) -> tuple[float, float]:
@@ -245,8 +277,11 @@ class Gamma(_Spec):
     """Gamma given by mean and standard deviation."""
 
     dist: Literal["gamma"]
-    mean_: float = Field(alias="mean", gt=0)
-    sd: float = Field(gt=0)
+    mean_: Parameter = Field(alias="mean", gt=0)
+    sd: Parameter = Field(gt=0)
+
+    def _check_parameters(self) -> None:
+        _spread_in_range(self.sd, self.mean_)
 
     def _frozen(self) -> Any:
         return stats.gamma(a=(self.mean_ / self.sd) ** 2, scale=self.sd**2 / self.mean_)
@@ -257,7 +292,7 @@ class Gamma(_Spec):
 
 class Poisson(_Spec):
     dist: Literal["poisson"]
-    mean_: float = Field(alias="mean", gt=0)
+    mean_: Parameter = Field(alias="mean", gt=0)
     discrete: bool = Field(default=True, exclude=True, repr=False)
 
     def _frozen(self) -> Any:
@@ -271,8 +306,8 @@ class Empirical(_Spec):
     """A finite set of values with weights (relative frequencies; normalised)."""
 
     dist: Literal["empirical"]
-    values: list[float] = Field(min_length=1)
-    weights: list[float] | None = None
+    values: list[Parameter] = Field(min_length=1, max_length=MOST_EMPIRICAL_VALUES)
+    weights: list[Parameter] | None = None
 
     def _check_parameters(self) -> None:
         if any(v < 0 for v in self.values):
@@ -348,35 +383,50 @@ _DURATION_KEYS = ("value", "mean", "sd", "low", "mode", "high", "min", "max")
 
 
 def _durations_to_numbers(value: Any, info: ValidationInfo) -> Any:
-    """Convert ``36h``-style parameters to numbers in the scenario's time unit."""
+    """Convert ``36h``-style parameters to numbers in the scenario's time unit, each 0 or
+    between a millisecond and a hundred years."""
     time_unit = (info.context or {}).get("time_unit", "hours")
-    if isinstance(value, str):
-        return {"dist": "constant", "value": parse_duration(value, time_unit)}
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        try:
+            number = bounded_duration(parse_duration(value, time_unit), info)
+        except ValueError as error:
+            if isinstance(value, str):
+                raise
+            _raise_at("value", error, top=True)
+        return {"dist": "constant", "value": number}
     if isinstance(value, dict):
         converted = dict(value)
         for key in _DURATION_KEYS:
-            if isinstance(converted.get(key), str):
+            if _is_duration(converted.get(key)):
                 try:
-                    converted[key] = parse_duration(converted[key], time_unit)
+                    converted[key] = bounded_duration(
+                        parse_duration(converted[key], time_unit), info
+                    )
                 except ValueError as error:
                     _raise_at(key, error)
         if isinstance(converted.get("values"), list):
-            try:
-                converted["values"] = [
-                    parse_duration(v, time_unit) if isinstance(v, str) else v
-                    for v in converted["values"]
-                ]
-            except ValueError as error:
-                _raise_at("values", error)
+            values = converted["values"] = list(converted["values"])
+            for index, written in enumerate(values):
+                if _is_duration(written):
+                    try:
+                        values[index] = bounded_duration(parse_duration(written, time_unit), info)
+                    except ValueError as error:
+                        _raise_at(("values", index), error)
         return converted
     return value
 
 
-def _raise_at(key: str, error: ValueError) -> None:
-    """A parameter's value is not a duration: say so at the parameter's own place."""
+def _is_duration(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _raise_at(key: str | tuple[str | int, ...], error: ValueError, top: bool = False) -> NoReturn:
+    """A parameter's value is not a duration: say so at the parameter's own place (``top``:
+    the distribution is the bare number itself)."""
     checks = CrossChecks("distribution")
-    checks.add((key,), str(error))
+    checks.add(() if top else (key,) if isinstance(key, str) else key, str(error))
     checks.raise_any()
+    raise error  # pragma: no cover - raise_any raised
 
 
 DurationDistribution = Annotated[Distribution, BeforeValidator(_durations_to_numbers)]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from servsim.core.errors import Problem, ScenarioError, dotted, sorted_by_line
 from servsim.core.units import TimeUnit
 from servsim.core.validation import problems_from_validation_error
+from servsim.scenario.reading import Loader, check_characters, check_shape, read_text
 
 DataPath = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -85,30 +86,25 @@ def read_document(
     """Parse a YAML file as ``yaml.safe_load`` would, plus the line of every key and list entry.
 
     ``model`` is the kind of file expected (a Scenario, an Experiment), named in the messages.
+    Only a regular file is read, and only within the bounds of :mod:`servsim.scenario.reading`.
     """
-    file = str(path)
+    return parse_document(read_text(path, model.__name__.lower()), str(path), model)
+
+
+def parse_document(
+    text: str, file: str, model: type[BaseModel]
+) -> tuple[Any, dict[DataPath, int], list[Problem]]:
+    """The document in ``text`` (the contents of ``file``), with its lines and the keys given
+    twice; bad text, YAML or shape is one located problem, whatever the text holds."""
     kind = model.__name__.lower()
     article = "an" if kind[0] in "aeiou" else "a"
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, None, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(file, None, "", f"is a folder, not a {kind} file")]) from None
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror or error}"
-        raise ScenarioError([Problem(file, None, "", message)]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"not a text file: {article} {kind} is YAML text in UTF-8"
-        raise ScenarioError([Problem(file, line, "", message)]) from None
-
-    loader = yaml.SafeLoader(text)
+    check_characters(text, file, kind)
+    check_shape(text, file, kind)
     lines: dict[DataPath, int] = {}
     problems: list[Problem] = []
+    loader = None
     try:
+        loader = Loader(text)
         node = loader.get_single_node()
         if node is None:
             message = f"the file is empty; {article} {kind} needs at least: {_required_keys(model)}"
@@ -120,7 +116,8 @@ def read_document(
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(file, None, "", f"not valid YAML: {error}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return document, lines, problems
 
 
@@ -133,12 +130,12 @@ def _yaml_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
         if error.context_mark is not None and error.context_mark.line + 1 != line:
             context += f" that starts on line {error.context_mark.line + 1}"
         message += f" ({context})"
-    if error.problem and "'\\t'" in error.problem:
+    if error.problem and ("'\\t'" in error.problem or "tab character" in error.problem):
         message += "; indent with spaces, not tabs"
     return Problem(file, line, "", message)
 
 
-def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> tuple[list[Any], list[Any]]:
+def _pairs(loader: Loader, node: yaml.MappingNode) -> tuple[list[Any], list[Any]]:
     """The (key, value) nodes a mapping gets from ``<<:`` merges, and those it writes itself."""
     merged: list[Any] = []
     own: list[Any] = []
@@ -154,7 +151,7 @@ def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> tuple[list[Any], 
 
 
 def _record_lines(
-    loader: yaml.SafeLoader,
+    loader: Loader,
     node: yaml.Node,
     path: DataPath,
     lines: dict[DataPath, int],

@@ -15,21 +15,21 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
 from servsim.core.validation import relocated
-from servsim.scenario.fields import Duration
+from servsim.scenario.fields import Duration, Factor
 from servsim.scenario.section import Section
 
 
 class Weights(Section):
     """Weight of each dimension in an order's score (they need not sum to 1)."""
 
-    reliability: float = Field(
+    reliability: Factor = Field(
         default=0.4, ge=0, description="on time, in full, as ordered, working first time"
     )
-    responsiveness: float = Field(
+    responsiveness: Factor = Field(
         default=0.3, ge=0, description="how long each wait lasted against its zone of tolerance"
     )
-    information: float = Field(default=0.1, ge=0, description="told of a delay in time")
-    tangibles: float = Field(default=0.2, ge=0, description="arrived undamaged")
+    information: Factor = Field(default=0.1, ge=0, description="told of a delay in time")
+    tangibles: Factor = Field(default=0.2, ge=0, description="arrived undamaged")
 
     @model_validator(mode="after")
     def _positive_total(self) -> Weights:

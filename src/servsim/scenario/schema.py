@@ -6,6 +6,7 @@ Durations are stored as numbers in the scenario's ``time_unit``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -42,7 +43,15 @@ from servsim.scenario.aftercare import (
 from servsim.scenario.delivery import Delivery
 from servsim.scenario.demand import Channel, Demand
 from servsim.scenario.distributions import DurationDistribution
-from servsim.scenario.fields import Count, Duration
+from servsim.scenario.fields import (
+    MOST_REPLICATIONS,
+    MOST_SKUS,
+    Count,
+    Duration,
+    Money,
+    Seed,
+    Staff,
+)
 from servsim.scenario.overrides import apply_overrides
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
@@ -58,8 +67,8 @@ def _none_word_is_none(value: Any) -> Any:
 # --- products and demand ----------------------------------------------------------------------
 class Product(Section):
     sku: str = Field(min_length=1)
-    unit_cost: float = Field(ge=0, description="value of one unit (purchase cost)")
-    price: float = Field(ge=0, description="selling price of one unit")
+    unit_cost: Money = Field(ge=0, description="value of one unit (purchase cost), at most 1e9")
+    price: Money = Field(ge=0, description="selling price of one unit, at most 1e9")
     install: bool = Field(default=False, description="needs installation by a technician")
     warranty: Warranty | None = Field(default=None, description="failures repaired after sale")
 
@@ -74,11 +83,13 @@ StockoutRule = Literal["backorder", "partial", "lost", "postpone"]
 class Emergency(Section):
     """An emergency order from a faster source when net stock falls below ``trigger``."""
 
-    trigger: int = Field(ge=-1000000, description="order when on hand - backorders < trigger")
+    trigger: Count = Field(
+        ge=-1000000, description="order when on hand - backorders < trigger (|trigger| <= 1e9)"
+    )
     quantity: Count = Field(ge=1, description="units per emergency order")
     lead_time: DurationDistribution = Field(description="lead time of the emergency source")
-    order_cost: float = Field(default=0.0, ge=0, description="per emergency order")
-    unit_premium: float = Field(default=0.0, ge=0, description="per unit, above unit_cost")
+    order_cost: Money = Field(default=0.0, ge=0, description="per emergency order, at most 1e9")
+    unit_premium: Money = Field(default=0.0, ge=0, description="per unit above unit_cost, <= 1e9")
 
 
 class Reserve(Section):
@@ -175,8 +186,8 @@ class Postponement(Section):
 class Substitute(Section):
     sku: str
     acceptance: float = Field(ge=0, le=1, description="probability the customer accepts it")
-    price_difference: float = Field(
-        default=0.0, description="per unit: what the customer pays less (a cost to us)"
+    price_difference: Money = Field(
+        default=0.0, description="per unit: what the customer pays less (a cost to us), |.| <= 1e9"
     )
 
 
@@ -189,7 +200,9 @@ class Stocking(Section):
     substitutes: dict[str, list[Substitute]] = Field(
         default_factory=dict, description="sku -> substitutes to offer, best first"
     )
-    items: dict[str, Item] = Field(min_length=1, description="sku -> replenishment policy")
+    items: dict[str, Item] = Field(
+        min_length=1, max_length=MOST_SKUS, description="sku -> replenishment policy (<= 10,000)"
+    )
 
     def policy(self, rule: str) -> StockoutPolicy:
         """The stock-out policy object a rule names."""
@@ -209,7 +222,9 @@ class Stocking(Section):
 class Processing(StaffCalendar):
     """Order processing: ``staff`` clerks round the clock, or ``shifts`` (a weekly calendar)."""
 
-    staff: Count | None = Field(default=None, ge=1, description="clerks, always on duty")
+    staff: Staff | None = Field(
+        default=None, ge=1, description="clerks, always on duty (at most 100,000)"
+    )
     overtime: Overtime | None = Field(default=None, description="only with shifts")
     time: DurationDistribution = Field(description="processing time of one shipment")
 
@@ -224,11 +239,16 @@ class Processing(StaffCalendar):
 class Costs(Section):
     """Cost rates; each in the unit its name states, converted to the time unit on use."""
 
-    holding_rate: float = Field(default=0.0, ge=0, description="per year, fraction of unit_cost")
-    order_cost: float = Field(default=0.0, ge=0, description="per replenishment order")
-    backorder_penalty: float = Field(default=0.0, ge=0, description="per unit per day backordered")
-    lost_sale_penalty: float = Field(default=0.0, ge=0, description="per unit lost, beyond margin")
-    staff_wage: float = Field(default=0.0, ge=0, description="per clerk per hour")
+    holding_rate: Money = Field(default=0.0, ge=0, description="per year, fraction of unit_cost")
+    order_cost: Money = Field(default=0.0, ge=0, description="per replenishment order")
+    backorder_penalty: Money = Field(default=0.0, ge=0, description="per unit per day backordered")
+    lost_sale_penalty: Money = Field(default=0.0, ge=0, description="per unit lost, beyond margin")
+    staff_wage: Money = Field(
+        default=0.0,
+        ge=0,
+        description="per clerk per hour; also paid for work finished after a shift's end "
+        "when processing names no overtime wage (each amount at most 1e9)",
+    )
     cost_of_capital: float = Field(
         default=0.08,
         ge=0,
@@ -244,11 +264,17 @@ class Scenario(Section):
     name: str
     description: str = ""
     time_unit: TimeUnit
-    horizon: Duration = Field(gt=0, description="simulated time of one replication")
+    horizon: Duration = Field(
+        gt=0, description="simulated time of one replication (at most 100 years)"
+    )
     warmup: Duration = Field(default=0.0, ge=0, description="time before KPIs start counting")
-    replications: Count = Field(default=10, ge=1)
-    seed: Count = Field(default=0, ge=0)
-    products: list[Product] = Field(min_length=1)
+    replications: Count = Field(
+        default=10, ge=1, le=MOST_REPLICATIONS, description="at most 100,000"
+    )
+    seed: Seed = Field(default=0, description="random seed: 0 to 2^63 - 1")
+    products: list[Product] = Field(
+        min_length=1, max_length=MOST_SKUS, description="at most 10,000 products"
+    )
     demand: Demand
     stocking: Annotated[Stocking | None, BeforeValidator(_none_word_is_none)]
     processing: Annotated[Processing | None, BeforeValidator(_none_word_is_none)]
@@ -288,7 +314,7 @@ class Scenario(Section):
                 f"must be shorter than horizon ({self.horizon:g}), got {self.warmup:g}",
             )
         skus = [product.sku for product in self.products]
-        repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
+        repeated = sorted(sku for sku, count in Counter(skus).items() if count > 1)
         if repeated:
             checks.add(("products",), f"sku listed twice: {', '.join(repeated)}")
         self._segments_agree(checks, skus)
@@ -311,9 +337,10 @@ class Scenario(Section):
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
         tiers = ", ".join(self.all_tiers)
+        known = set(skus)
         for name, segment in self.demand.segments.items():
             where = ("demand", "segments", name)
-            unknown = [sku for sku in segment.mix if sku not in skus]
+            unknown = [sku for sku in segment.mix if sku not in known]
             if unknown:
                 checks.add(
                     (*where, "mix"),
@@ -358,7 +385,8 @@ class Scenario(Section):
     def _stocking_agrees(self, checks: CrossChecks, skus: list[str]) -> None:
         stocking = self.stocking
         assert stocking is not None
-        stray = [sku for sku in stocking.items if sku not in skus]
+        known = set(skus)
+        stray = [sku for sku in stocking.items if sku not in known]
         if stray:
             checks.add(
                 ("stocking", "items", stray[0]),
@@ -389,7 +417,7 @@ class Scenario(Section):
                 "postpone is used, so say how the customer answers with "
                 "postponement: {acceptance: 0.6, delay: 7d}",
             )
-        ordered = [sku for sku in self.demand.skus_ordered() if sku in skus]  # others: said
+        ordered = [sku for sku in self.demand.skus_ordered() if sku in known]  # others: said
         unstocked = [sku for sku in ordered if sku not in stocking.items]
         if unstocked and not stray:
             checks.add(

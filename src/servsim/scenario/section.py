@@ -1,4 +1,4 @@
-"""The base of every scenario section: immutable, and unknown keys (typos) are errors."""
+"""The base of every scenario section: immutable, finite, and unknown keys (typos) are errors."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Section(BaseModel):
-    """A part of a scenario file: immutable, and unknown keys (typos) are errors."""
+    """A part of a scenario file: immutable, and unknown keys (typos) are errors.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    Every number is finite (``.inf``, ``.nan`` are refused) unless a field says otherwise.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
+from servsim.scenario.fields import Money, Staff
 from servsim.scenario.section import Section
 
 HOURS_PER_WEEK = 168.0
@@ -41,7 +42,7 @@ class Shift(Section):
     days: list[Weekday] = Field(min_length=1, description="mon, tue, ... sun")
     start: ClockTime = Field(ge=0, le=24, description="time of day the shift starts (8:00)")
     end: ClockTime = Field(ge=0, le=24, description="time of day it ends (17:00, at most 24:00)")
-    staff: int = Field(ge=1, description="clerks on this shift")
+    staff: Staff = Field(ge=1, description="clerks on this shift (at most 100,000)")
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> Shift:
@@ -55,15 +56,17 @@ class Shift(Section):
 
 class Overtime(Section):
     limit: Annotated[float, BeforeValidator(lambda v: parse_duration(v, "hours"))] = Field(
-        ge=0, description="how long after a shift ends its clerks may start work (hours)"
+        ge=0, le=24, description="how long after a shift ends its clerks may start work (<= 24h)"
     )
-    wage: float = Field(ge=0, description="per clerk per hour of overtime worked")
+    wage: Money = Field(
+        ge=0, description="per clerk per hour worked beyond the schedule (at most 1e9)"
+    )
 
 
 class StaffCalendar(Section):
     """A pool of people: ``staff`` always on duty, or ``shifts`` (a weekly calendar)."""
 
-    staff: int | None = Field(default=None, ge=1, description="always on duty")
+    staff: Staff | None = Field(default=None, ge=1, description="always on duty (at most 100,000)")
     shifts: list[Shift] | None = Field(default=None, min_length=1, description="weekly calendar")
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from servsim.core.version import __version__
 from servsim.experiment.batches import Progress, stored_batches
 from servsim.experiment.executors import Executor
-from servsim.experiment.sweep import content_hash
+from servsim.experiment.sweep import content_hash, out_line
 from servsim.search.cheapest import ConstrainedSearch
 from servsim.search.frontier import trace_frontier
 from servsim.search.result import OptimizeResult, conclude
@@ -37,6 +37,7 @@ def optimize(
     out: str | os.PathLike[str] | None = None,
     chunk: int | None = None,
     frontier: bool = False,
+    allow_large: bool = False,
 ) -> OptimizeResult:
     """The cheapest point meeting every standard (or, with ``frontier``, the efficient frontier).
 
@@ -44,14 +45,19 @@ def optimize(
     as :func:`servsim.sweep` (``executor``, ``workers``, ``client``) and, when there is an
     ``out`` folder (default: the file's ``out:``), to its results store: ``resume`` keeps the
     runs already there, ``force`` replaces them. The answer is the same on any executor.
+    ``allow_large`` lets a file or mapping ask for more work than ``servsim.scenario.workload``
+    bounds.
     """
     if not isinstance(experiment, SearchExperiment):
-        experiment = load_search(experiment)
+        experiment = load_search(experiment, allow_large=allow_large)
     folder = Path(out) if out is not None else experiment.out_folder
     described = search_manifest(experiment, frontier)
     execution = (executor, workers, client, resume, force, progress, chunk)
     measured = by_segment(experiment.standard_list)
-    with stored_batches(folder, described, *execution, by_segment=measured) as batches:
+    named_at = out_line(experiment) if folder == experiment.out_folder else None
+    with stored_batches(
+        folder, described, *execution, by_segment=measured, named_at=named_at
+    ) as batches:
         results_store = batches.store
         runs = SearchRuns(experiment, batches, results_store.completed if results_store else [])
         if frontier:

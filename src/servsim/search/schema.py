@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from servsim.core.errors import Problem, ScenarioError, line_of, show
+from servsim.core.validation import CrossChecks
 from servsim.experiment.design import Point
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.schema import (
@@ -27,7 +28,19 @@ from servsim.experiment.schema import (
     Number,
     ReplicationRange,
     parameter_form,
+    said_count,
+    steps_between,
 )
+from servsim.scenario.fields import MOST_REPLICATIONS
+
+MOST_BUDGET = 1_000_000
+"""Runs of one search at most (and MOST_RUNS without allow_large)."""
+
+MOST_START = 10_000
+"""Points of the first design, and of one round, at most."""
+
+MOST_LATTICE = 10**15
+"""Points of the lattice at most: each point's number must fit a 64-bit integer."""
 
 CONTINUOUS_STEPS = 50
 """A continuous parameter without ``step:`` is searched on this many steps of its range."""
@@ -76,9 +89,22 @@ class Bounds(Frozen):
                     )
             if self.step is not None and float(self.step) != math.floor(self.step):
                 raise ValueError(f"an integer parameter needs a whole step, got {show(self.step)}")
-        if len(self.values()) > MOST_VALUES:
-            raise ValueError(f"{len(self.values()):,} values; at most {MOST_VALUES:,} allowed")
+        count = self._count()
+        if count > MOST_VALUES:  # counted, not listed: a step of 1e-9 would list a billion
+            raise ValueError(
+                f"{said_count(count)} values; at most {MOST_VALUES:,} allowed: a coarser step"
+            )
         return self
+
+    def _count(self) -> float:
+        """Values of the lattice (inf when too many to count)."""
+        lowest, highest = self.range
+        if self.integer:
+            step = int(self.step or 1)
+            steps, off_step = divmod(int(highest) - int(lowest), step)
+            return steps + 1 + (off_step > 0)  # the highest bound is always a value
+        spacing = (highest - lowest) / CONTINUOUS_STEPS if self.step is None else self.step
+        return steps_between(lowest, highest, spacing) + 1
 
     def values(self) -> tuple[int | float, ...]:
         """The lattice the search runs on, lowest first; ``hi`` is always included."""
@@ -108,8 +134,18 @@ SearchParameter = Annotated[
 class SearchReplications(ReplicationRange):
     """Replications per candidate: ``min`` first, more (up to ``max``) where it is close."""
 
-    min: Count = Field(default=3, ge=2, description="replications every candidate gets first")
-    max: Count = Field(default=12, ge=2, description="replications a candidate gets at most")
+    min: Count = Field(
+        default=3,
+        ge=2,
+        le=MOST_REPLICATIONS,
+        description="replications every candidate gets first (2 to 100,000)",
+    )
+    max: Count = Field(
+        default=12,
+        ge=2,
+        le=MOST_REPLICATIONS,
+        description="replications a candidate gets at most (2 to 100,000)",
+    )
 
 
 def _replications_form(value: Any) -> Any:
@@ -121,17 +157,44 @@ def _replications_form(value: Any) -> Any:
 class Search(Frozen):
     """How the optimizer spends its runs."""
 
-    budget: Count = Field(default=400, ge=1, description="runs at most, final check included")
-    start: Count | None = Field(
-        default=None, ge=2, description="points of the first (Latin hypercube) design"
+    budget: Count = Field(
+        default=400,
+        ge=1,
+        le=MOST_BUDGET,
+        description="runs at most, final check included (at most 1,000,000)",
     )
-    batch: Count = Field(default=4, ge=1, description="new points tried per round at most")
+    start: Count | None = Field(
+        default=None,
+        ge=2,
+        le=MOST_START,
+        description="points of the first (Latin hypercube) design (2 to 10,000)",
+    )
+    batch: Count = Field(
+        default=4, ge=1, le=MOST_START, description="new points tried per round at most"
+    )
     replications: Annotated[SearchReplications, BeforeValidator(_replications_form)] = (
         SearchReplications()
     )
     final_check: Count = Field(
-        default=10, ge=2, description="fresh replications (new random numbers) of the winner"
+        default=10,
+        ge=2,
+        le=MOST_REPLICATIONS,
+        description="fresh replications (new random numbers) of the winner (2 to 100,000)",
     )
+
+    @model_validator(mode="after")
+    def _budget_leaves_room(self) -> Search:
+        """A budget that cannot run one candidate and the final check would end with nothing."""
+        least = self.replications.min + self.final_check
+        if self.budget < least:
+            checks = CrossChecks("search")
+            checks.add(
+                ("budget",),
+                f"must be at least {least:,} (one candidate's {self.replications.min} "
+                f"replications and the final check's {self.final_check:,}), got {self.budget:,}",
+            )
+            checks.raise_any()
+        return self
 
 
 def _no_design(value: Any) -> Any:
@@ -159,6 +222,23 @@ class SearchExperiment(Experiment):
     replications: Annotated[None, BeforeValidator(_no_replications)] = None  # type: ignore[assignment]
     search: Search = Search()
 
+    @model_validator(mode="after")
+    def _lattice_not_too_large(self) -> SearchExperiment:
+        counts = [len(values) for values in self.searched.values()]
+        if math.prod(counts) > MOST_LATTICE:
+            checks = CrossChecks("search")
+            checks.add(
+                ("parameters",),
+                f"a lattice of {math.prod(counts):.3g} points ({' x '.join(map(str, counts))} "
+                f"values); at most {MOST_LATTICE:.0e}: coarser steps or fewer parameters",
+            )
+            checks.raise_any()
+        return self
+
+    def planned_runs(self) -> tuple[int, str, tuple[str, ...]]:
+        """The most runs of the search: its budget."""
+        return self.search.budget, "the search's budget", ("search", "budget")
+
     @property
     def searched(self) -> dict[str, tuple[Any, ...]]:
         """The parameters the search chooses (more than one value), with their lattices."""
@@ -184,10 +264,16 @@ class SearchExperiment(Experiment):
         return [Point(-1 - index, {**self.fixed, **c}) for index, c in enumerate(corners)]
 
 
-def load_search(source: str | os.PathLike[str] | Mapping[str, Any]) -> SearchExperiment:
-    """Load an optimizer's experiment file (or mapping); every problem with its file and line."""
+def load_search(
+    source: str | os.PathLike[str] | Mapping[str, Any], allow_large: bool = False
+) -> SearchExperiment:
+    """Load an optimizer's experiment file (or mapping); every problem with its file and line.
+
+    A budget of more runs, or more expected orders, than ``servsim.scenario.workload`` allows
+    is refused unless ``allow_large``.
+    """
     try:
-        experiment = load_experiment(source, kind=SearchExperiment)
+        experiment = load_experiment(source, kind=SearchExperiment, allow_large=allow_large)
     except ScenarioError as error:
         raise ScenarioError(_one_per_parameter(error.problems)) from None
     assert isinstance(experiment, SearchExperiment)

@@ -90,16 +90,17 @@ def read_comparison(written: Any) -> tuple[str, float, str]:
             if word in _WORDS:
                 number = _number(target)
                 if number is not None:
-                    return _WORDS[word], number, ""
+                    return _WORDS[word], _finite(number, target), ""
                 with_unit = _NUMBER_WITH_UNIT.match(target) if isinstance(target, str) else None
                 if with_unit is not None:
-                    return _WORDS[word], float(with_unit.group(1)), with_unit.group(2)
+                    number = _finite(float(with_unit.group(1)), target)
+                    return _WORDS[word], number, with_unit.group(2)
         raise ValueError(f"expected {STANDARD_FORMS}, got {dict(written)!r}")
     match = _COMPARISON.match(written) if isinstance(written, str) else None
     if match is None:
         raise ValueError(f"expected {STANDARD_FORMS}, got {written!r}")
     operator, written_number, suffix = match.groups()
-    return operator, float(written_number), suffix or ""
+    return operator, _finite(float(written_number), written), suffix or ""
 
 
 def parse_standard(
@@ -165,7 +166,15 @@ def known_kpi(name: str) -> str:
     return name
 
 
+def _finite(number: float, written: Any) -> float:
+    """A target is a finite number: NaN would make every interval "unclear", inf every one met
+    or missed."""
+    if not math.isfinite(number):
+        raise ValueError(f"a target is a finite number, got {written!r}; {STANDARD_FORMS}")
+    return number
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    return float(value) if abs(value) < 1e300 else math.inf
