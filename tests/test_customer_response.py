@@ -193,7 +193,7 @@ def test_a_higher_claim_compensation_recovers_part_of_the_loss() -> None:
 def patient_shop(rate: float, lead_time: float, patience_rate: float) -> servsim.Scenario:
     document = copy.deepcopy(STAGE_BASE) | {
         "time_unit": "days",
-        "horizon": 800 / rate if rate < 1 else 4_000,
+        "horizon": 400 / rate if rate < 1 else 4_000,
         "warmup": 10,
         "replications": 8,
         "stocking": {

@@ -10,6 +10,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from servsim.core.catalogue import lower_is_better
 from servsim.core.formats import format_value, short_names
 from servsim.experiment.frontier import EFFICIENT, point_status
 from servsim.experiment.results import SweepResults
@@ -51,7 +52,9 @@ def frontier_table(results: SweepResults, title: str) -> Table:
         table.add_column(heading, justify="right")
     if not same_runs:
         table.add_column("runs", justify="right")
-    table.add_column(f"{results.cost} ↓", justify="right")
+    table.add_column(
+        f"{results.cost} {'↓' if lower_is_better(results.cost) else '↑'}", justify="right"
+    )
     table.add_column(f"{results.satisfaction} ↑", justify="right")
     table.add_column("status")
     for _, row in rows.iterrows():

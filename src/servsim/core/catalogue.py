@@ -443,6 +443,10 @@ CATALOGUE: tuple[Kpi, ...] = (
             ("cost_aftercare_labour", "wage of support staff and technicians scheduled"),
             ("cost_service_programs", "customer education programmes and status notices"),
             (
+                "cost_guarantee",
+                "delivery guarantee refunds: the share of a late order's value paid back",
+            ),
+            (
                 "cost_credit",
                 "receivables financed at the cost of capital for the days customers take to "
                 "pay, and bad debts",
@@ -511,6 +515,12 @@ def split_column(name: str) -> tuple[str, str | None]:
 def kpi_of(column: str) -> Kpi | None:
     """The catalogue entry of a KPI column (a segment's ``otif[trade]`` reads as ``otif``)."""
     return BY_NAME.get(split_column(column)[0])
+
+
+def lower_is_better(column: str) -> bool:
+    """Whether a KPI column improves downwards (a cost) rather than upwards (a profit)."""
+    kpi = kpi_of(column)
+    return kpi is None or kpi.better != "higher"
 
 
 def kind_of(column: str) -> Kind | None:

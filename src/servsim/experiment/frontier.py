@@ -1,7 +1,9 @@
 """The efficient frontier of cost against satisfaction, and the cheapest point meeting standards.
 
 A point is efficient when no other point is at most as costly and at least as satisfying, and
-strictly better on one of the two (on the means). A dominated point is *indistinguishable* from
+strictly better on one of the two (on the means). The economic objective may be a cost to lower
+or a profit to raise (the catalogue says which): a profit is ranked as a cost of minus itself,
+so "cheapest" reads "most profitable". A dominated point is *indistinguishable* from
 the frontier when its confidence intervals overlap those of an efficient point on both
 objectives: the replications cannot tell them apart.
 """
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from servsim.core.catalogue import lower_is_better
 from servsim.stats.standards import Standard, Status
 
 EFFICIENT = "efficient"
@@ -34,17 +37,23 @@ def efficient(cost: np.ndarray, satisfaction: np.ndarray) -> np.ndarray:
     return flags
 
 
-def _interval(summary: pd.DataFrame, kpi: str) -> tuple[np.ndarray, np.ndarray]:
+def economic(summary: pd.DataFrame, kpi: str, part: str = "mean") -> np.ndarray:
+    """The economic objective's ``part`` (mean, lo, hi) per point, as a cost to lower: a
+    profit's is minus itself (lo and hi swapped)."""
+    if lower_is_better(kpi):
+        return summary[f"{kpi}_{part}"].to_numpy(dtype=float)
+    swapped = {"mean": "mean", "lo": "hi", "hi": "lo"}[part]
+    return -summary[f"{kpi}_{swapped}"].to_numpy(dtype=float)
+
+
+def _interval(mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An objective's interval per point; a point without one (one run) is its mean."""
-    mean = summary[f"{kpi}_mean"].to_numpy(dtype=float)
-    lo = summary[f"{kpi}_lo"].to_numpy(dtype=float)
-    hi = summary[f"{kpi}_hi"].to_numpy(dtype=float)
     return np.where(np.isnan(lo), mean, lo), np.where(np.isnan(hi), mean, hi)
 
 
 def frontier_status(summary: pd.DataFrame, cost: str, satisfaction: str) -> pd.Series:
     """Per point: efficient, indistinguishable (from an efficient one), dominated or unmeasured."""
-    cost_mean = summary[f"{cost}_mean"].to_numpy(dtype=float)
+    cost_mean = economic(summary, cost)
     satisfaction_mean = summary[f"{satisfaction}_mean"].to_numpy(dtype=float)
     measured = ~(np.isnan(cost_mean) | np.isnan(satisfaction_mean))
     status = np.full(len(summary), UNMEASURED, dtype=object)
@@ -52,8 +61,14 @@ def frontier_status(summary: pd.DataFrame, cost: str, satisfaction: str) -> pd.S
     best = np.zeros(len(summary), dtype=bool)
     best[measured] = efficient(cost_mean[measured], satisfaction_mean[measured])
     status[best] = EFFICIENT
-    cost_lo, cost_hi = _interval(summary, cost)
-    satisfaction_lo, satisfaction_hi = _interval(summary, satisfaction)
+    cost_lo, cost_hi = _interval(
+        cost_mean, economic(summary, cost, "lo"), economic(summary, cost, "hi")
+    )
+    satisfaction_lo, satisfaction_hi = _interval(
+        satisfaction_mean,
+        summary[f"{satisfaction}_lo"].to_numpy(dtype=float),
+        summary[f"{satisfaction}_hi"].to_numpy(dtype=float),
+    )
     for index in np.flatnonzero(measured & ~best):
         overlaps = (
             best
@@ -67,14 +82,19 @@ def frontier_status(summary: pd.DataFrame, cost: str, satisfaction: str) -> pd.S
     return pd.Series(status, index=summary.index, name="status")
 
 
+def by_economic_objective(table: pd.DataFrame, cost: str) -> pd.DataFrame:
+    """The points cheapest (or most profitable) first; ties by point number."""
+    order = np.lexsort((table["point"].to_numpy(), economic(table, cost)))
+    return table.iloc[order]
+
+
 def frontier(
     summary: pd.DataFrame, cost: str, satisfaction: str, indistinguishable: bool = True
 ) -> pd.DataFrame:
     """The efficient points (and those indistinguishable from them), cheapest first."""
     table = summary.assign(status=frontier_status(summary, cost, satisfaction))
     keep = [EFFICIENT, INDISTINGUISHABLE] if indistinguishable else [EFFICIENT]
-    table = table[table["status"].isin(keep)]
-    return table.sort_values([f"{cost}_mean", "point"], kind="stable")
+    return by_economic_objective(table[table["status"].isin(keep)], cost)
 
 
 def point_status(point: pd.Series, standard: Standard) -> Status:
@@ -101,9 +121,10 @@ def check_standards(summary: pd.DataFrame, standards: Sequence[Standard]) -> pd.
 def cheapest_meeting(
     summary: pd.DataFrame, standards: Sequence[Standard], cost: str
 ) -> pd.Series | None:
-    """The point of lowest mean cost that meets every standard for sure; None if none does."""
+    """The point of lowest mean cost (highest mean profit) that meets every standard for sure;
+    None if none does."""
     meeting = summary[check_standards(summary, standards)["all_met"]]
     meeting = meeting[meeting[f"{cost}_mean"].notna()]
     if meeting.empty:
         return None
-    return meeting.sort_values([f"{cost}_mean", "point"], kind="stable").iloc[0]
+    return by_economic_objective(meeting, cost).iloc[0]

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from servsim.core.catalogue import kpi_of, lower_is_better
 from servsim.core.errors import show
 from servsim.core.validation import CrossChecks
 from servsim.experiment.design import Point, plan
@@ -252,11 +253,44 @@ Replications = Annotated[
 
 
 # --- objectives and standards ----------------------------------------------------------------
-class Objectives(Frozen):
-    """The two axes of the frontier: a cost (lower is better), a satisfaction (higher is better)."""
+def _profit_is_the_economic_objective(data: Any) -> Any:
+    if isinstance(data, dict) and "profit" in data:
+        if "cost" in data:
+            raise ValueError(
+                "give cost (to lower) or profit (to raise) as the economic objective, not both"
+            )
+        data = {("cost" if key == "profit" else key): value for key, value in data.items()}
+    return data
 
-    cost: KpiName = "cost_per_order"
+
+def _economic(name: str) -> str:
+    if kpi_of(name) is not None and kpi_of(name).better == "neither":  # type: ignore[union-attr]
+        raise ValueError(
+            f"{name} is neither better higher nor lower: choose a cost to lower (cost_per_order) "
+            "or a profit to raise (profit: profit_per_order)"
+        )
+    return name
+
+
+class Objectives(Frozen):
+    """The two axes of the frontier: the economic one, a cost to lower (``cost:``) or a profit to
+    raise (``profit:``, e.g. ``profit_per_order``), and a satisfaction to raise."""
+
+    cost: Annotated[KpiName, AfterValidator(_economic)] = Field(
+        default="cost_per_order",
+        description="the KPI to lower (written cost:) or, written profit:, the KPI to raise",
+    )
     satisfaction: KpiName = "satisfaction_mean"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_cost_or_profit(cls, data: Any) -> Any:
+        return _profit_is_the_economic_objective(data)
+
+    @property
+    def raised(self) -> bool:
+        """Whether the economic objective is one to raise (a profit)."""
+        return not lower_is_better(self.cost)
 
 
 def _readable_standard(written: Any) -> Any:

@@ -74,6 +74,7 @@ def cost_kpis(
         "cost_lost_sale_penalty": rates.lost_sale_penalty * float(lost_units.sum()),
         "cost_substitution": _substitution_cost(lines, scenario),
         **after_sale_costs(log, orders, scenario),
+        "cost_guarantee": _guarantee_cost(orders, lines, scenario),
         "cost_credit": _credit_cost(sold, scenario, end - start),
         "cost_goodwill": future_margin_lost(log, orders, scenario, sold),
     }
@@ -82,6 +83,19 @@ def cost_kpis(
         "cost_total": total,
         "cost_per_order": total / len(orders) if len(orders) else float("nan"),
     }
+
+
+def _guarantee_cost(orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario) -> float:
+    """What a delivery guarantee paid back: ``refund`` of the value of each order delivered
+    later than its first promise plus ``after``."""
+    guarantee = scenario.delivery.guarantee
+    if guarantee is None or orders.empty:
+        return 0.0
+    price = lines["sku"].astype(str).map({p.sku: p.price for p in scenario.products})
+    ordered = (lines["quantity"] - lines["declined"]) * price.astype(float)
+    value = ordered.groupby(lines["order"].to_numpy()).sum()
+    late = orders["delivered"] - orders["first_promise"] > guarantee.after
+    return float(guarantee.refund * value.reindex(orders.index[late]).fillna(0.0).sum())
 
 
 def _credit_cost(sold: Sales, scenario: Scenario, window: float) -> float:

@@ -16,7 +16,8 @@ from servsim.kpis.sales import Sales
 from servsim.kpis.timeavg import overlap
 from servsim.model.customers import DETRACTOR, PROMOTER
 from servsim.model.runlog import RunLog
-from servsim.scenario.demand import customer_base
+from servsim.scenario.customers import CustomerBase
+from servsim.scenario.demand import Segment, customer_base
 from servsim.scenario.schema import Scenario
 
 
@@ -34,13 +35,20 @@ def order_rates(log: RunLog, scenario: Scenario) -> pd.Series:
         if base is None:
             continue
         mine = customers["segment"] == name
-        per_customer = segment.arrivals.rate / base.customers_at_start(segment.arrivals.rate)
+        per_customer = _rate_per_customer(segment, base)
         relationship = base.relationship
         factor = np.exp(
             relationship.frequency * (customers.loc[mine, "trust"] - relationship.start)
         )
         rates[mine] = per_customer * factor
     return rates
+
+
+def _rate_per_customer(segment: Segment, base: CustomerBase) -> float:
+    """A customer's order rate at the start: its segment's rate (pulled by credit terms) over
+    the customers at the start."""
+    rate = segment.arrivals.rate
+    return rate * segment.credit_pull / base.customers_at_start(rate)
 
 
 def customer_kpis(
@@ -153,7 +161,7 @@ def future_margin_lost(
         left = customers["left"].to_numpy()
         churned = mine & (left >= start) & (left <= end)
         active = mine & np.isnan(left)
-        per_customer = segment.arrivals.rate / base.customers_at_start(segment.arrivals.rate)
+        per_customer = _rate_per_customer(segment, base)
         slower = np.clip(per_customer - rates.to_numpy()[active], 0.0, None)
         lost_orders += base.value_horizon * (rates.to_numpy()[churned].sum() + slower.sum())
     return float(max(lost_orders * margin_per_order, 0.0))

@@ -44,7 +44,8 @@ def order_satisfaction(orders: pd.DataFrame, scenario: Scenario, log: RunLog) ->
         shortfalls[name][rows] = judged[name].to_numpy()
     settled = np.zeros(len(orders), dtype=bool)
     settled[rows] = True
-    known = orders["known"].to_numpy()
+    # an order whose every item its customer saw out of stock and left out was never placed
+    known = orders["known"].to_numpy() & (orders["declined"] < orders["quantity"]).to_numpy()
     _score_so_far(orders, scenario, log.horizon, ~settled & known, score, shortfalls)
     threshold = (
         orders["segment"]
@@ -82,9 +83,15 @@ def _score_so_far(
     for segment in pd.unique(segments[open_orders]):
         rows = open_orders & (segments == segment)
         mine = orders[rows]
+        late_by = mine["delivered"].fillna(horizon).to_numpy() - mine["first_promise"].to_numpy()
+        guarantee = scenario.delivery.guarantee
+        chosen = mine["quantity"] - mine["declined"]
         experience = Experience(
-            late_by=mine["delivered"].fillna(horizon).to_numpy() - mine["first_promise"].to_numpy(),
-            lost_share=(mine["lost"] / mine["quantity"]).to_numpy(),
+            late_by=late_by,
+            lost_share=((mine["lost"] - mine["declined"]) / chosen).to_numpy(),
+            compensation_share=(late_by > guarantee.after) * guarantee.refund
+            if guarantee is not None
+            else 0.0,
             substituted=(mine["substituted"] > 0).to_numpy(),
             wrong_item=mine["wrong_item"].to_numpy(),
             wrong_invoice=mine["wrong_invoice"].to_numpy(),

@@ -114,8 +114,11 @@ class Aftercare:
         record = self.record
         lines = len(record.line_order) - first_line
         quantities = record.quantity[first_line:]
-        quantity = sum(quantities)
-        lost = sum(record.lost[first_line:])
+        declined = sum(
+            record.declined.get(line, 0) for line in range(first_line, first_line + lines)
+        )
+        quantity = sum(quantities) - declined  # what the customer chose to order
+        lost = sum(record.lost[first_line:]) - declined
         value = sum(
             self._price[sku] * q for sku, q in zip(record.sku[first_line:], quantities, strict=True)
         )
@@ -124,6 +127,8 @@ class Aftercare:
             order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
         ):
             self._notify(order, informs=self.env.now < self._promised(order))
+        if quantity == 0:  # the customer saw everything out of stock and ordered nothing
+            return
         if tracked.left == 0:  # nothing to deliver: the experience is settled now
             self.judgements.settle(tracked, got_nothing=True)
             return

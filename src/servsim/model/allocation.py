@@ -53,6 +53,7 @@ class Allocation:
         self._reserved = [
             [scenario.reserved_against(name, sku) for sku in self.skus] for name in names
         ]
+        self._sees_stock = [segment.sees_stock for segment in scenario.demand.segments.values()]
         if stocking is None:
             self._ships_now = [True] * len(names)
             self._policy_of: list[list[StockoutPolicy]] = []
@@ -120,6 +121,12 @@ class Allocation:
             remaining -= self._substitute(line, offers, quantity - available)
             if remaining <= stock.on_hand - reserved:
                 return stock.demand(line, remaining, False, reserved)
+        looks = self._sees_stock[segment]
+        if looks is not None:  # the customer saw the item out of stock before ordering
+            if next(self._answers) >= looks.buys_anyway:
+                self.record.declined[line] = remaining
+                return stock.demand(line, remaining, True, reserved)
+            self.record.informed.add(order)
         policy = self._policy_of[segment][sku]
         fate = policy.fate(next(self._answers) if policy.asks_customer else 0.0)
         if fate is Fate.POSTPONE:

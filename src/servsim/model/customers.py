@@ -45,9 +45,11 @@ class SegmentCustomers:
         rate: float,
         threshold: float,
         streams: RandomStreams,
+        pull: float = 1.0,
     ) -> None:
-        """``rate``: the segment's order rate at the start; ``threshold``: the score below
-        which an experience is a glitch (the segment's satisfaction threshold)."""
+        """``rate``: the segment's order rate at the start, which sizes the base; ``pull``:
+        how much more often its customers order for their credit terms; ``threshold``: the
+        score below which an experience is a glitch (the segment's satisfaction threshold)."""
         self.env = env
         self.segment = segment
         self.name = name
@@ -56,6 +58,7 @@ class SegmentCustomers:
         self.threshold = threshold
         count = spec.customers_at_start(rate)
         self.base = count
+        self.pull = pull
         self.most = spec.most(rate)
         start = self.relationship.start
         self.highest = self.relationship.rate_factor(1.0)
@@ -79,7 +82,7 @@ class SegmentCustomers:
         self.joining = (
             acquisition.rate
             if acquisition.rate is not None
-            else rate * spec.defection.chance(start)  # as many join as leave at the start
+            else rate * pull * spec.defection.chance(start)  # as many join as leave at first
         )
         if self.joining > 0:
             self._joins = streams.draws(f"acquisition/{name}", UNIT)
@@ -88,7 +91,7 @@ class SegmentCustomers:
     @property
     def candidate_factor(self) -> float:
         """The order stream's rate relative to the segment's rate at the start."""
-        return self.most / self.base * self.highest
+        return self.pull * self.most / self.base * self.highest
 
     def pick(self) -> int:
         """The customer placing a candidate order, or -1 if the candidate is thinned away."""

@@ -124,8 +124,9 @@ def experience_scores(
     recovery = model.recovery
     complained = e.resolution_time == e.resolution_time  # NaN: no complaint
     compensated = min(e.compensation_share, 1.0) if one else np.fmin(e.compensation_share, 1.0)
-    restored = complained * (
-        recovery.by_speed * (1.0 - resolution_loss) + recovery.by_compensation * compensated
+    restored = (
+        complained * recovery.by_speed * (1.0 - resolution_loss)
+        + recovery.by_compensation * compensated  # a claim's, or a guarantee's, unasked
     )
     weights = model.weights
     counted = (1.0 - e.got_nothing) * (1.0 - restored) / weights.total

@@ -101,6 +101,7 @@ class Judgements:
         self._first_promise = first_promise
         self.customers = customers
         self._relief = scenario.notices.lateness_relief
+        self._guarantee = scenario.delivery.guarantee
         satisfaction = scenario.satisfaction
         self._model = [satisfaction.for_segment(name) for name in scenario.demand.segments]
         """segment -> its satisfaction model"""
@@ -169,8 +170,13 @@ class Judgements:
         now = self.env.now
         delivered = tracked.delivered
         arrived = delivered if -math.inf < delivered <= now else now  # not yet: as late as now
+        late_by = 0.0 if got_nothing else arrived - self._first_promise(order)
+        compensation = tracked.compensation
+        guarantee = self._guarantee
+        if guarantee is not None and late_by > guarantee.after:  # paid back at once, unasked
+            compensation += guarantee.refund * tracked.value
         experience = Experience(
-            late_by=0.0 if got_nothing else arrived - self._first_promise(order),
+            late_by=late_by,
             lost_share=tracked.lost / tracked.quantity if tracked.quantity else 0.0,
             substituted=any(line in record.substituted for line in range(first, end)),
             wrong_item=order in record.wrong_item,
@@ -178,7 +184,7 @@ class Judgements:
             damaged=tracked.damaged,
             informed=order in record.informed,
             resolution_time=tracked.resolution_time,
-            compensation_share=tracked.compensation / tracked.value if tracked.value else 0.0,
+            compensation_share=compensation / tracked.value if tracked.value else 0.0,
             install_wait=tracked.install_wait,
             snag=tracked.snag,
             refund_delay=tracked.refund_delay,

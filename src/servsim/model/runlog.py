@@ -130,6 +130,10 @@ class Recorder:
     wrong_item: set[int] = field(default_factory=set)
     wrong_invoice: set[int] = field(default_factory=set)
     postponed: dict[int, float] = field(default_factory=dict)
+    quoted: dict[int, float] = field(default_factory=dict)
+    """order -> how much later than the usual promise it was promised, from its stock"""
+    declined: dict[int, int] = field(default_factory=dict)
+    """line -> units its customer left out on seeing them out of stock"""
     """order -> how much later than first promised it may now come"""
     shipments: ShipmentLog = field(default_factory=ShipmentLog)
     replenishments: ReplenishmentLog = field(default_factory=ReplenishmentLog)
@@ -207,11 +211,14 @@ class Recorder:
         postponed_by = np.zeros(count)
         if self.postponed:
             postponed_by[list(self.postponed)] = list(self.postponed.values())
+        quoted_by = np.zeros(count)
+        if self.quoted:
+            quoted_by[list(self.quoted)] = list(self.quoted.values())
         orders = pd.DataFrame(
             {
                 "placed": placed,
                 "segment": pd.Categorical.from_codes(segment, segments),
-                "promised": placed + promise + postponed_by,
+                "promised": placed + promise + postponed_by + quoted_by,
                 "first_promise": placed + promise,
                 "urgent": urgent,
                 "lines": np.bincount(order_of_line, minlength=count),
@@ -222,6 +229,8 @@ class Recorder:
                 "backordered": quantity - filled - lost - substituted,
                 "backorder_wait": per_order("backorder_wait"),
                 "postponed": postponed_by > 0,
+                "quoted": quoted_by,
+                "declined": per_order("declined").astype(np.int64),
                 "cancelled": per_order("cancelled") > 0,
                 "allocated": allocated,
                 "delivered": delivered,
@@ -272,6 +281,9 @@ class Recorder:
             substituted[list(self.substituted)] = taken[:, 1]
         cancelled = np.zeros(quantity.size, dtype=bool)
         cancelled[list(self.cancelled)] = True
+        declined = np.zeros(quantity.size, dtype=np.int64)
+        if self.declined:
+            declined[list(self.declined)] = list(self.declined.values())
         lines = pd.DataFrame(
             {
                 "order": np.asarray(self.line_order, dtype=np.int64),
@@ -284,6 +296,7 @@ class Recorder:
                 "backordered": quantity - filled - lost - substituted,
                 "backorder_wait": backorder_wait,
                 "cancelled": cancelled,
+                "declined": declined,
                 "allocated": until(self.allocated, horizon),
             }
         )

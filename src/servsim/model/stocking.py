@@ -31,7 +31,10 @@ class StockPoint:
         line_complete: LineComplete,
         emergency: Emergency | None = None,
         emergency_lead_times: Iterator[float] | None = None,
+        lead_time_mean: float | None = None,
     ) -> None:
+        """``lead_time_mean``: given when orders are promised from stock, so the stock point
+        keeps its replenishments due and can say when a waiting line's units will come."""
         self.env = env
         self.sku_index = sku_index
         self.policy = policy
@@ -46,6 +49,9 @@ class StockPoint:
         self.on_order = 0
         self.backorders = 0
         self.lost_units = 0
+        self._lead_time_mean = lead_time_mean
+        self._due: dict[int, tuple[float, int]] | None = {} if lead_time_mean is not None else None
+        """replenishment -> (arrival, quantity), while on its way (only to promise from stock)"""
         self.waiting: list[list[int]] = []
         """Backordered lines, a heap of [-priority, line, units still to allocate]: the
         highest priority first, then the earliest (lines are numbered as they arrive)."""
@@ -138,16 +144,38 @@ class StockPoint:
         )
         arrival = self.env.timeout(lead_time, value=(replenishment, quantity, emergency))
         arrival.callbacks.append(self._receive)
+        if self._due is not None:
+            self._due[replenishment] = (now + lead_time, quantity)
 
     def _receive(self, event: simpy.Event) -> None:
         """A replenishment arrives: fill the backorder queue first, the rest goes on hand."""
         replenishment, quantity, emergency = event.value  # type: ignore[misc]
         if emergency:
             self._emergency_due = False
+        if self._due is not None:
+            del self._due[replenishment]
         record = self.record
         record.receipts[replenishment] = (self.on_hand - self.backorders, self.lost_units)
         self.on_order -= quantity
         self._put_away(quantity)
+
+    def when_due(self, line: int) -> float:
+        """When a waiting line's units are expected: the arrival of the replenishment on its
+        way that covers them, in the order the queue is served, else a mean lead time from
+        now (the replenishment that covers them is not ordered yet)."""
+        assert self._due is not None and self._lead_time_mean is not None
+        ahead = 0
+        for entry in sorted(self.waiting):
+            ahead += entry[2]
+            if entry[1] == line:
+                break
+        ahead -= self.on_hand
+        coming = 0
+        for arrives, quantity in sorted(self._due.values()):
+            coming += quantity
+            if coming >= ahead:
+                return arrives
+        return self.env.now + self._lead_time_mean
 
     def withdraw(self, line: int) -> int:
         """A waiting line is cancelled: it leaves the backorder queue; the units it still
@@ -221,6 +249,10 @@ class UnlimitedStock:
     def withdraw(self, line: int) -> int:
         """Nothing waits without a stocking stage."""
         return 0
+
+    def when_due(self, line: int) -> float:
+        """Nothing waits without a stocking stage: its units are there now."""
+        return self.now()
 
     def restock(self, units: int) -> None:
         """Returned units: without a stocking stage there is no shelf to count them on."""

@@ -9,6 +9,7 @@ follows when it arrives (partial and lost).
 from __future__ import annotations
 
 import gc
+import math
 
 import simpy
 
@@ -76,6 +77,8 @@ class World:
             streams.draws("processing/extra", processing.time) if processing else None
         )
         self._service_of_order: list[float] = []
+        self._processing_mean = processing.time.mean if processing else 0.0
+        self._transit_means = [mode.transit.mean for mode in scenario.delivery.modes.values()]
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
@@ -102,7 +105,7 @@ class World:
                 scenario.horizon,
                 scenario.channels,
                 scenario.programme_factor("entry_errors"),
-                customers.candidate_factor if customers else 1.0,
+                customers.candidate_factor if customers else segment.credit_pull,
             )
             self.env.process(self._arrivals(index, stream))
 
@@ -114,12 +117,16 @@ class World:
             base = customer_base(segment)
             if base is None:
                 continue
-            rate = segment.arrivals.rate * (
-                1.0 + segment.payment.frequency_per_day * segment.payment.days
-            )
             threshold = scenario.satisfaction.for_segment(name).threshold
             customers[index] = SegmentCustomers(
-                self.env, index, name, base, rate, threshold, streams
+                self.env,
+                index,
+                name,
+                base,
+                segment.arrivals.rate,
+                threshold,
+                streams,
+                segment.credit_pull,
             )
         return customers
 
@@ -179,6 +186,7 @@ class World:
                     streams.draws(f"emergency lead time/{sku}", item.emergency.lead_time)
                     if item.emergency
                     else None,
+                    item.lead_time.mean if self.scenario.delivery.quote_from_stock else None,
                 )
             )
         return stock
@@ -196,7 +204,8 @@ class World:
         no_services = [0.0] * BLOCK_SIZE
         aftercare = self.aftercare
         customers = self.customers.get(segment)
-        plain = aftercare is None and customers is None
+        quotes = self.scenario.delivery.quote_from_stock
+        plain = aftercare is None and customers is None and not quotes
         patience = self.patience
         watched = patience.watches(segment)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
@@ -245,10 +254,31 @@ class World:
                         quantities[position : position + count],
                     )
                 position += count
+                if quotes:
+                    self._quote(len(placed) - 1, first_line)
                 if aftercare is not None:
                     aftercare.placed(len(placed) - 1, first_line)
                 if watched:
                     patience.watch(len(placed) - 1, first_line)
+
+    def _quote(self, order: int, first_line: int) -> None:
+        """Competence: an order that must wait for stock is promised when its stock is due,
+        plus the usual processing and transit, and its customer is told so."""
+        record = self.record
+        waiting = [
+            line
+            for line in range(first_line, len(record.line_order))
+            if math.isnan(record.allocated[line])
+        ]
+        if not waiting:
+            return
+        due = max(self.stock[record.sku[line]].when_due(line) for line in waiting)
+        priority, mode = self._service_of(order, record.segment[order])
+        due += self._processing_mean + self._transit_means[mode]
+        extra = due - self._first_promise(order)
+        if extra > 0:
+            record.quoted[order] = extra
+        record.informed.add(order)
 
     def _replace(self, original: int, first: int, count: int) -> int:
         """A replacement for a wrong or damaged order: the same goods as a new, linked order."""
@@ -322,7 +352,9 @@ class World:
 
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
-        return self._first_promise(order) + self.record.postponed.get(order, 0.0)
+        record = self.record
+        moved = record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
+        return self._first_promise(order) + moved
 
     def _first_promise(self, order: int) -> float:
         """When the order was first promised: what its customer expects, whatever came later."""

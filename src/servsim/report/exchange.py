@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from servsim.core.catalogue import lower_is_better
 from servsim.experiment.frontier import (
     DOMINATED,
     EFFICIENT,
@@ -33,7 +34,7 @@ def exchange_curve(
     sweep: SweepResults,
     x: str | None = None,
     y: str | None = None,
-    x_better: Better = "lower",
+    x_better: Better | None = None,
     y_better: Better = "higher",
     standards: Mapping[str, Any] | None = None,
     time_unit: str | None = None,
@@ -45,6 +46,7 @@ def exchange_curve(
     """
     x = x or sweep.cost
     y = y or sweep.satisfaction
+    x_better = x_better or ("lower" if lower_is_better(x) else "higher")
     summary = sweep.summary
     for kpi in (x, y):
         if f"{kpi}_mean" not in summary.columns:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from servsim.experiment.frontier import check_standards
+from servsim.experiment.frontier import by_economic_objective, check_standards
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import parameter_names, recommended, standards_of, tick_label
@@ -95,7 +95,7 @@ def _runs_and_labels(
         best = recommended(source)
         if best is not None and int(best["point"]) not in chosen:
             chosen.append(int(best["point"]))
-        points = summary.loc[chosen].sort_values(f"{source.cost}_mean")["point"].tolist()
+        points = by_economic_objective(summary.loc[chosen], source.cost)["point"].tolist()
     missing = [point for point in points if point not in summary.index]
     if missing:
         raise ValueError(f"no point {missing[0]} in this sweep (points 0 to {len(summary) - 1})")

@@ -13,9 +13,15 @@ from typing import Any
 
 import pandas as pd
 
+from servsim.core.catalogue import lower_is_better
 from servsim.core.errors import ScenarioError
 from servsim.experiment import store
-from servsim.experiment.frontier import EFFICIENT, check_standards, point_status
+from servsim.experiment.frontier import (
+    EFFICIENT,
+    by_economic_objective,
+    check_standards,
+    point_status,
+)
 from servsim.experiment.results import SweepResults
 from servsim.experiment.tables import summarize_points
 from servsim.report import document, style
@@ -37,7 +43,8 @@ def sweep_report(sweep: SweepResults, title: str | None = None) -> str:
     counts = sweep.summary["runs"]
     subtitle = (
         f"{len(sweep.summary)} policies, {int(counts.sum())} runs; "
-        f"objectives: {sweep.cost} (lower is better) and {sweep.satisfaction} (higher is better)"
+        f"objectives: {sweep.cost} ({_better(sweep.cost)} is better) and {sweep.satisfaction} "
+        "(higher is better)"
     )
     sections = [
         _recommendation(sweep),
@@ -86,14 +93,18 @@ def _recommendation(sweep: SweepResults) -> str:
         )
     checks = check_standards(sweep.summary, standards)
     meeting = sweep.summary[checks["all_met"] & sweep.summary[f"{sweep.cost}_mean"].notna()]
-    meeting = meeting.sort_values([f"{sweep.cost}_mean", "point"], kind="stable")
+    meeting = by_economic_objective(meeting, sweep.cost)
     level = f"{sweep.confidence:.0%}"
     written = ", ".join(str(standard) for standard in standards)
     if meeting.empty:
         met = (checks[[str(s) for s in standards]] == "met").sum(axis=1)
         closest = (
             sweep.summary.assign(met=met)
-            .sort_values(["met", f"{sweep.cost}_mean"], ascending=[False, True], kind="stable")
+            .sort_values(
+                ["met", f"{sweep.cost}_mean"],
+                ascending=[False, lower_is_better(sweep.cost)],
+                kind="stable",
+            )
             .iloc[0]
         )
         return document.section(
@@ -246,7 +257,11 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
 def _settings(sweep: SweepResults, manifest: dict[str, Any], scenario_text: str | None) -> str:
     facts = [
         ("parameters", ", ".join(sweep.parameters)),
-        ("objectives", f"{sweep.cost} (lower is better), {sweep.satisfaction} (higher is better)"),
+        (
+            "objectives",
+            f"{sweep.cost} ({_better(sweep.cost)} is better), {sweep.satisfaction} (higher is "
+            "better)",
+        ),
         ("standards", json.dumps(dict(sweep.standards)) if sweep.standards else "none"),
         ("confidence", f"{sweep.confidence:.0%}"),
         ("efficient policies", str(int((sweep.frontier()["status"] == EFFICIENT).sum()))),
@@ -277,6 +292,10 @@ def _settings(sweep: SweepResults, manifest: dict[str, Any], scenario_text: str 
     if scenario_text:
         parts += ["<h3>Scenario file</h3>", document.preformatted(scenario_text)]
     return document.section("Settings", *parts)
+
+
+def _better(kpi: str) -> str:
+    return "lower" if lower_is_better(kpi) else "higher"
 
 
 def _interval(row: pd.Series, kpi: str) -> str:

@@ -38,11 +38,28 @@ class Expedite(Section):
     when_left: Duration = Field(gt=0, description="expedite when less than this is left")
 
 
+class Guarantee(Section):
+    """A delivery guarantee (trustworthiness): an order delivered later than its promise plus
+    ``after`` gets ``refund`` of its value back, at once and unasked; the customer counts it
+    as compensation (service recovery)."""
+
+    refund: float = Field(gt=0, le=1, description="share of the order's value paid back")
+    after: Duration = Field(default=0, ge=0, description="lateness the guarantee tolerates")
+
+
 class Delivery(Section):
     promise: Duration = Field(ge=0, description="promised time from order to delivery")
     modes: dict[str, CarrierMode] = Field(min_length=1)
     default: str
     expedite: Expedite | None = Field(default=None, description="rule to upgrade late shipments")
+    guarantee: Guarantee | None = Field(
+        default=None, description="pay back part of a late order's value (trustworthiness)"
+    )
+    quote_from_stock: bool = Field(
+        default=False,
+        description="competence: an order that must wait for stock is promised when its stock "
+        "is due (and its customer told), not the usual promise",
+    )
 
     @model_validator(mode="after")
     def _modes_exist(self) -> Delivery:

@@ -121,6 +121,16 @@ def _largest(distribution: Any) -> float:
     return math.inf
 
 
+class SeesStock(Section):
+    """Access: the segment's customers see what is in stock before they order; for an item
+    out of stock a customer orders it anyway (a backorder it knows of) with ``buys_anyway``,
+    else leaves it out, which is a sale lost but no disappointment."""
+
+    buys_anyway: float = Field(
+        default=0.5, ge=0, le=1, description="chance of ordering an item shown out of stock"
+    )
+
+
 class Urgent(Section):
     """A share of a segment's orders ask for urgent delivery: they are served under ``tier``."""
 
@@ -146,6 +156,9 @@ class Segment(Section):
         default=None, description="order entry channel -> share of this segment's orders"
     )
     urgent: Urgent | None = Field(default=None, description="orders that ask for urgent delivery")
+    sees_stock: SeesStock | None = Field(
+        default=None, description="customers see stock before ordering (access)"
+    )
     stockout: Literal["backorder", "partial", "lost", "postpone"] | None = Field(
         default=None, description="this segment's stock-out rule (default: the sku's)"
     )
@@ -206,6 +219,11 @@ class Segment(Section):
         return self
 
     @property
+    def credit_pull(self) -> float:
+        """How much more often the segment orders for its credit terms (1: not at all)."""
+        return 1.0 + self.payment.frequency_per_day * self.payment.days
+
+    @property
     def single_line(self) -> bool:
         return isinstance(self.lines, Constant) and self.lines.value == 1
 
@@ -219,6 +237,7 @@ _SEGMENT_KEYS = (
     "stockout",
     "channels",
     "urgent",
+    "sees_stock",
     "customers",
     "payment",
 )

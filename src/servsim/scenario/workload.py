@@ -46,7 +46,7 @@ def expected_events(scenario: Scenario) -> float:
             rate = arrivals.rate
             factor *= base.most(rate) / base.customers_at_start(rate)
             factor *= base.relationship.rate_factor(1.0)
-        events += arrivals.rate * factor * horizon
+        events += arrivals.rate * segment.credit_pull * factor * horizon
     for item in scenario.stocking.items.values() if scenario.stocking else []:
         if isinstance(item, PeriodicReviewItem):
             events += horizon / item.review

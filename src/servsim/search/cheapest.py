@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from servsim.core.catalogue import lower_is_better
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.design import Task
 from servsim.search.evidence import MET, UNCLEAR, shortfall
@@ -43,6 +44,8 @@ class ConstrainedSearch:
         self.evidence = runs.evidence
         self.standards: list[Standard] = self.experiment.standard_list
         self.cost = self.experiment.objectives.cost
+        self.sign = 1.0 if lower_is_better(self.cost) else -1.0
+        """The economic objective as a cost: a profit is searched as a cost of minus itself."""
         self.settings = self.experiment.search
         self.round = 0
 
@@ -103,7 +106,8 @@ class ConstrainedSearch:
         return self.evidence.verdict(point, self.standards)
 
     def _cost(self, point: int) -> float:
-        return self.evidence.mean(point, self.cost)
+        """The point's mean cost (minus its mean profit)."""
+        return self.sign * self.evidence.mean(point, self.cost)
 
     def _shortfall(self, point: int) -> float:
         return self.evidence.shortfall(point, self.standards)
@@ -221,7 +225,8 @@ class ConstrainedSearch:
                 shortfall(standard, float(guesses[standard.column][row])) / spreads[standard.column]
                 for standard in self.standards
             )
-            found[index] = (missing, float(guesses[self.cost][row]), self.lattice.point_id(index))
+            cost = self.sign * float(guesses[self.cost][row])
+            found[index] = (missing, cost, self.lattice.point_id(index))
         return found
 
     # --- why it stopped --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from servsim.core.catalogue import lower_is_better
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.frontier import EFFICIENT, frontier
 from servsim.experiment.tables import summarize_points
@@ -36,6 +37,8 @@ class FrontierSearch:
         self.evidence = runs.evidence
         self.settings = runs.experiment.search
         self.cost = runs.experiment.objectives.cost
+        self.sign = 1.0 if lower_is_better(self.cost) else -1.0
+        """The economic objective as a cost: a profit is traced as a cost of minus itself."""
         self.satisfaction = runs.experiment.objectives.satisfaction
         self.round = 0
 
@@ -62,7 +65,9 @@ class FrontierSearch:
         return "converged: no untried point is predicted to extend the frontier"
 
     def _means(self, point: int) -> tuple[float, float]:
-        return self.evidence.mean(point, self.cost), self.evidence.mean(point, self.satisfaction)
+        """(cost, or minus profit; satisfaction) of a point's search runs."""
+        cost = self.sign * self.evidence.mean(point, self.cost)
+        return cost, self.evidence.mean(point, self.satisfaction)
 
     def top_ups(self) -> dict[int, int]:
         """More replications for frontier points whose cost the intervals cannot pin down
@@ -103,7 +108,7 @@ class FrontierSearch:
         spans = np.ptp(known, axis=0)
         spans[~(spans > 0)] = 1.0
         # By how much each untried point escapes domination by every tried point (> 0: it does).
-        cheaper = (known[None, :, 0] - guesses[self.cost][:, None]) / spans[0]
+        cheaper = (known[None, :, 0] - self.sign * guesses[self.cost][:, None]) / spans[0]
         happier = (guesses[self.satisfaction][:, None] - known[None, :, 1]) / spans[1]
         margin = np.nanmin(np.maximum(cheaper, happier), axis=1)
         order = sorted(
