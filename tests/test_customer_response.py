@@ -82,11 +82,13 @@ def test_after_a_fulfilment_delay_customers_order_less_often_and_less() -> None:
 
 def test_substitutes_recover_sales_now_but_delay_the_next_order() -> None:
     """Amorim et al. (2025): substitutions help recover lost sales but hurt later behaviour."""
-    base = servsim.load_scenario(STUDIES / "online_grocer.yaml")
+    base = servsim.load_scenario(STUDIES / "online_grocer.yaml").with_overrides(
+        {"horizon": "49d", "warmup": "14d"}
+    )
     offers = {f"G{i:02d}": [{"sku": f"G{i % 20 + 1:02d}", "acceptance": 0.7}] for i in range(1, 21)}
     substituting = base.with_overrides({"stocking.substitutes": offers})
-    without = servsim.simulate(base, replications=4)
-    with_them = servsim.simulate(substituting, replications=4)
+    without = servsim.simulate(base, replications=3)
+    with_them = servsim.simulate(substituting, replications=3)
     assert paired(without, with_them, "lost_sales_rate")[1] < 0
     orders = with_them.orders
     delay = studies.next_order_delay(orders, orders["substituted"] > 0)

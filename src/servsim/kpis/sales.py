@@ -29,15 +29,19 @@ class Sales:
 
 def sales(orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario) -> Sales:
     """Revenue and cost of goods of ``orders`` (counted ones) from their ``lines``."""
-    price = {product.sku: product.price for product in scenario.products}
-    unit_cost = {product.sku: product.unit_cost for product in scenario.products}
+    products = {product.sku: product for product in scenario.products}
+    skus = list(lines["sku"].cat.categories)  # the run's skus: index by code, not by name
+    price = np.asarray([products[sku].price for sku in skus], dtype=float)
+    unit_cost = np.asarray([products[sku].unit_cost for sku in skus], dtype=float)
+    codes = lines["sku"].cat.codes.to_numpy()
     sold = (lines["quantity"] - lines["lost"]).to_numpy()
-    skus = lines["sku"].astype(str)
-    revenue_of_line = sold * skus.map(price).to_numpy(dtype=float)
-    cost_of_line = sold * skus.map(unit_cost).to_numpy(dtype=float)
+    revenue_of_line = sold * price[codes]
+    cost_of_line = sold * unit_cost[codes]
     by_order = pd.Series(revenue_of_line, index=lines["order"].to_numpy()).groupby(level=0).sum()
-    segment_of = orders["segment"].astype(str)
-    by_segment = by_order.groupby(segment_of.reindex(by_order.index).to_numpy()).sum()
+    segments = orders["segment"].cat.categories
+    segment_codes = orders["segment"].cat.codes.reindex(by_order.index).to_numpy()
+    by_segment = pd.Series(by_order.to_numpy()).groupby(segment_codes).sum()
+    by_segment.index = [str(segments[code]) for code in by_segment.index]
     return Sales(
         revenue=float(np.sum(revenue_of_line)),
         cost_of_goods=float(np.sum(cost_of_line)),

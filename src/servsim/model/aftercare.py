@@ -114,8 +114,11 @@ class Aftercare:
         record = self.record
         lines = len(record.line_order) - first_line
         quantities = record.quantity[first_line:]
-        declined = sum(
-            record.declined.get(line, 0) for line in range(first_line, first_line + lines)
+        left_out = record.declined
+        declined = (
+            sum(left_out.get(line, 0) for line in range(first_line, first_line + lines))
+            if left_out
+            else 0
         )
         quantity = sum(quantities) - declined  # what the customer chose to order
         lost = sum(record.lost[first_line:]) - declined
@@ -177,6 +180,7 @@ class Aftercare:
     def _all_carried(self, tracked: TrackedOrder) -> None:
         """The order's last unit is on its way: its delivery is an event at its arrival."""
         del self._open[tracked.order]
+        self.judgements.carried(tracked)
         wait = max(tracked.delivered - self.env.now, 0.0)
         arrival = self.env.timeout(wait, value=tracked)
         arrival.callbacks.append(self._delivered)

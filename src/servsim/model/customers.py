@@ -68,6 +68,8 @@ class SegmentCustomers:
         self.experiences: list[int] = [0] * count
         """Experiences each customer has judged."""
         self._factor: list[float] = [1.0] * count
+        self._size: list[float] = [1.0] * count
+        """Each customer's order size relative to its size at the start (from its trust)."""
         self.active: list[int] = list(range(count))
         self._position: dict[int, int] = {customer: i for i, customer in enumerate(self.active)}
         self.joined: list[float] = [0.0] * count
@@ -108,7 +110,7 @@ class SegmentCustomers:
     def resize(self, customer: int, quantities: list[int], first: int, count: int) -> None:
         """Scale the quantities of an order's lines (``count`` from ``first``) by how much more
         or less than usual the customer orders now, rounding at random so the mean is kept."""
-        factor = self.relationship.size_factor(self.trust[customer])
+        factor = self._size[customer]
         if factor == 1.0:
             return
         for position in range(first, first + count):
@@ -137,6 +139,7 @@ class SegmentCustomers:
         )
         self.trust[customer] = trust
         self._factor[customer] = relationship.rate_factor(trust)
+        self._size[customer] = relationship.size_factor(trust)
         if next(self._leaves) < self.spec.defection.chance(trust):
             self._leave(customer)
 
@@ -170,5 +173,6 @@ class SegmentCustomers:
                 self.glitches.append(0.0)
                 self.experiences.append(0)
                 self._factor.append(1.0)
+                self._size.append(1.0)
                 self._position[customer] = len(self.active)
                 self.active.append(customer)

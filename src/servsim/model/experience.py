@@ -108,13 +108,14 @@ def experience_scores(
     )
     relief = 1.0 - e.informed * (1.0 - lateness_relief)
     resolution_loss = tolerance_loss(e.resolution_time, model.resolution)
-    kept = (
-        (1.0 - relief * lateness)
-        * (1.0 - resolution_loss)
-        * (1.0 - tolerance_loss(e.install_wait, model.installation))
-        * (1.0 - tolerance_loss(e.refund_delay, model.refund))
-        * (1.0 - tolerance_loss(e.replacement_delay, model.replacement))
-    )
+    kept = (1.0 - relief * lateness) * (1.0 - resolution_loss)
+    for wait, zone in (
+        (e.install_wait, model.installation),
+        (e.refund_delay, model.refund),
+        (e.replacement_delay, model.replacement),
+    ):
+        if not one or wait == wait:  # one order: most have none of these waits (NaN)
+            kept = kept * (1.0 - tolerance_loss(wait, zone))
     lost = {
         "reliability": reliability,
         "responsiveness": 1.0 - kept,

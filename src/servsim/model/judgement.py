@@ -59,6 +59,7 @@ class TrackedOrder:
         "refund_delay",
         "replacement_delay",
         "settled",
+        "promise",
     )
 
     def __init__(
@@ -83,6 +84,8 @@ class TrackedOrder:
         self.refund_delay = math.nan
         self.replacement_delay = math.nan
         self.settled = False
+        self.promise = math.nan
+        """When the order was first promised (set by ``Judgements.watch_delivery``)."""
 
 
 class Judgements:
@@ -106,6 +109,10 @@ class Judgements:
         self._model = [satisfaction.for_segment(name) for name in scenario.demand.segments]
         """segment -> its satisfaction model"""
         self._deadlines: list[tuple[float, int, Any, Callable[[Any], None]]] = []
+        self._undelivered: dict[int, TrackedOrder] = {}
+        """Orders not yet all carried: judged by the sweep once their lateness runs out."""
+        self._lateness = [model.lateness.intolerable for model in self._model]
+        """segment -> how late an order may be before its customer's tolerance runs out"""
         self._count = 0
         shortest = min(
             getattr(model, zone).intolerable
@@ -128,10 +135,20 @@ class Judgements:
 
     def watch_delivery(self, tracked: TrackedOrder) -> None:
         """An order its customer judges when delivered, or when its lateness ran out the
-        customer's tolerance, whichever comes first."""
+        customer's tolerance, whichever comes first. Until its last unit is carried the order
+        is among the undelivered the sweep looks at (few: no deadline to keep per order)."""
         order = tracked.order
-        due = self._first_promise(order) + self.tolerance(tracked, "lateness")
-        self.judge_by(tracked, due, _nothing_to_add)
+        tracked.promise = self._first_promise(order)
+        self._undelivered[order] = tracked
+
+    def carried(self, tracked: TrackedOrder) -> None:
+        """The order's last unit is on its way: if it arrives after the customer's tolerance
+        ran out, the customer judges it when that happens."""
+        if self._undelivered.pop(tracked.order, None) is None:
+            return
+        due = tracked.promise + self._lateness[self.record.segment[tracked.order]]
+        if tracked.delivered > due:
+            self.judge_by(tracked, due, _nothing_to_add)
 
     def judge_by(
         self, tracked: TrackedOrder, at: float, expire: Callable[[TrackedOrder], None]
@@ -145,9 +162,19 @@ class Judgements:
         """Every ``period``, judge the orders whose tolerance ran out since the last sweep:
         one event per period instead of one per order."""
         deadlines = self._deadlines
+        lateness = self._lateness
+        segment = self.record.segment
         while True:
             yield self.env.timeout(period)
             now = self.env.now
+            late = [
+                tracked
+                for order, tracked in self._undelivered.items()
+                if tracked.promise + lateness[segment[order]] <= now
+            ]
+            for tracked in late:
+                del self._undelivered[tracked.order]
+                self.settle(tracked)
             while deadlines and deadlines[0][0] <= now:
                 _, _, episode, expire = heapq.heappop(deadlines)
                 if episode.settled:
@@ -170,7 +197,10 @@ class Judgements:
         now = self.env.now
         delivered = tracked.delivered
         arrived = delivered if -math.inf < delivered <= now else now  # not yet: as late as now
-        late_by = 0.0 if got_nothing else arrived - self._first_promise(order)
+        promise = (
+            tracked.promise if tracked.promise == tracked.promise else self._first_promise(order)
+        )
+        late_by = 0.0 if got_nothing else arrived - promise
         compensation = tracked.compensation
         guarantee = self._guarantee
         if guarantee is not None and late_by > guarantee.after:  # paid back at once, unasked
@@ -178,7 +208,8 @@ class Judgements:
         experience = Experience(
             late_by=late_by,
             lost_share=tracked.lost / tracked.quantity if tracked.quantity else 0.0,
-            substituted=any(line in record.substituted for line in range(first, end)),
+            substituted=bool(record.substituted)
+            and any(line in record.substituted for line in range(first, end)),
             wrong_item=order in record.wrong_item,
             wrong_invoice=order in record.wrong_invoice,
             damaged=tracked.damaged,

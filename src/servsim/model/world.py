@@ -353,8 +353,9 @@ class World:
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
         record = self.record
-        moved = record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
-        return self._first_promise(order) + moved
+        promises = self.urgent_promises if order in record.urgent else self.promises
+        due = record.placed[order] + promises[record.segment[order]]  # _first_promise, inlined
+        return due + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
 
     def _first_promise(self, order: int) -> float:
         """When the order was first promised: what its customer expects, whatever came later."""
