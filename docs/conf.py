@@ -23,7 +23,7 @@ extensions = [
     "servsim_docs",  # field, KPI and results-folder tables generated from the code
 ]
 
-exclude_patterns = ["_build", "reference/_generated", "scenarios", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "reference/_generated", "**/generated", "scenarios", "Thumbs.db", ".DS_Store"]
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
 
 myst_enable_extensions = ["colon_fence", "deflist"]

@@ -6,6 +6,7 @@ the docs' background pages. Run it to see the figures for the defaults, or for o
 
     python scripts/calibrate_customers.py
     python scripts/calibrate_customers.py --set relationship.frequency=1.0 --replications 6
+    python scripts/calibrate_customers.py --markdown > docs/background/generated/calibration.md
 """
 
 from __future__ import annotations
@@ -77,9 +78,17 @@ def main() -> None:
         default=[],
         help="KEY=VALUE under customers: (or satisfaction.KEY)",
     )
-    parser.add_argument("--replications", type=int, default=4)
+    parser.add_argument("--replications", type=int, default=8)
+    parser.add_argument("--markdown", action="store_true", help="a table for the docs")
     arguments = parser.parse_args()
-    for name, (mean, lo, hi) in measure(settings(arguments.set), arguments.replications).items():
+    figures = measure(settings(arguments.set), arguments.replications)
+    if arguments.markdown:
+        print(f"| effect (published) | in the model, {arguments.replications} replications |")
+        print("|---|---|")
+        for name, (mean, lo, hi) in figures.items():
+            print(f"| {name} | {mean:+.1%} ({lo:+.1%} .. {hi:+.1%}) |")
+        return
+    for name, (mean, lo, hi) in figures.items():
         print(f"{name:42} {mean:+.4f}  ({lo:+.4f} .. {hi:+.4f})")
 
 

@@ -539,6 +539,10 @@ ORDER_COLUMNS = {
     "backordered": "units that waited for a replenishment",
     "backorder_wait": "unit-time the backordered units waited",
     "postponed": "the customer accepted a later date on a stock-out",
+    "quoted": "how much later than the usual promise the order was promised, because it waits "
+    "for stock and the firm quotes from the stock's due date (quote_from_stock)",
+    "declined": "units the customer left out of the order on seeing them out of stock before "
+    "ordering (sees_stock): not ordered, so not counted as lost",
     "cancelled": "short units were cancelled: the customer refused a later date, or stopped "
     "waiting",
     "withdrawn": "its customer cancelled the order after waiting past its patience",
@@ -585,6 +589,7 @@ LINE_COLUMNS = {
     "backorder_wait": "unit-time its backordered units waited",
     "cancelled": "its short units were cancelled (a later date refused, or the customer "
     "stopped waiting)",
+    "declined": "units its customer left out on seeing them out of stock (sees_stock)",
     "allocated": "when its last unit was allocated (NaN: still waiting)",
 }
 

@@ -130,11 +130,11 @@ class Recorder:
     wrong_item: set[int] = field(default_factory=set)
     wrong_invoice: set[int] = field(default_factory=set)
     postponed: dict[int, float] = field(default_factory=dict)
+    """order -> how much later than first promised it may now come"""
     quoted: dict[int, float] = field(default_factory=dict)
     """order -> how much later than the usual promise it was promised, from its stock"""
     declined: dict[int, int] = field(default_factory=dict)
     """line -> units its customer left out on seeing them out of stock"""
-    """order -> how much later than first promised it may now come"""
     shipments: ShipmentLog = field(default_factory=ShipmentLog)
     replenishments: ReplenishmentLog = field(default_factory=ReplenishmentLog)
     receipts: dict[int, tuple[int, int]] = field(default_factory=dict)
