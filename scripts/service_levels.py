@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-
 from rich.console import Console
 
 import servsim
