@@ -4,17 +4,25 @@ intervals within it, NaN for what a scenario does not model, every problem of a 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from scipy import stats
 
 import servsim
 from servsim.cli import main
-from servsim.core.catalogue import CATALOGUE
+from servsim.core.catalogue import CATALOGUE, STAGE_KPIS, STAGES, kpi_of
 from servsim.core.errors import Problem, ScenarioError
+from servsim.experiment.tables import summarize_points
+from servsim.report.run_report import HEADLINE, run_report
+from servsim.stats.compliance import judge_standards
+from servsim.stats.confidence import kpi_interval, summarize, wilson
 from servsim.stats.standards import parse_standard
-from tests.conftest import SMALL_SHOP
+from tests.conftest import ROOT, SCENARIOS, SMALL_SHOP
 from tests.sweep_helpers import SMALL_SWEEP, write_experiment
 
 
@@ -87,3 +95,204 @@ def test_issue14_item2_every_target_outside_the_range_is_refused(kpi) -> None:  
         assert parse_standard(kpi.name, f"<= {highest}").target == highest
     if not (math.isfinite(lowest) or math.isfinite(highest)):  # a profit: any target
         assert parse_standard(kpi.name, ">= -1e9").target == -1e9
+
+
+# --- item 5: every interval within what its KPI can be ------------------------------------------
+@pytest.fixture(scope="module")
+def small_run() -> servsim.Results:
+    import yaml
+
+    return servsim.simulate(servsim.load_scenario(yaml.safe_load(SMALL_SHOP)), replications=3)
+
+
+def assert_within_range(summary: pd.DataFrame) -> None:
+    for column, row in summary.dropna(subset=["lo", "hi"]).iterrows():
+        kpi = kpi_of(str(column[-1] if isinstance(column, tuple) else column))
+        if kpi is None:  # a breakdown's own columns (lines of a sku): no range to keep
+            continue
+        assert kpi.lowest <= row["lo"] <= row["mean"] <= row["hi"] <= kpi.highest, (column, row)
+
+
+def test_issue14_item5_run_summaries_within_range(small_run: servsim.Results) -> None:
+    summary = small_run.summary()
+    assert summary["lo"].notna().sum() > 30  # the check has something to check
+    assert_within_range(summary)
+    assert_within_range(small_run.summary_by("sku"))
+    # the verdicts of standards use the same intervals
+    judged = judge_standards(
+        [parse_standard("otif", ">= 90%"), parse_standard("stock_wait_mean", "<= 5")], summary
+    )
+    for row in judged.itertuples():
+        assert (row.lo, row.hi) == (summary.at[row.kpi, "lo"], summary.at[row.kpi, "hi"])
+
+
+def test_issue14_item5_rate_near_one_stays_below_one() -> None:
+    # three replications near 1: the t interval reaches past 100%, the rate's does not
+    frame = pd.DataFrame({"otif": [0.99, 1.0, 0.97], "cycle_mean": [24.0, 25.0, 26.5]})
+    summary = summarize(frame)
+    n = 3
+    sem = frame["otif"].std(ddof=1) / math.sqrt(n)
+    t = stats.t.ppf(0.975, n - 1)
+    assert frame["otif"].mean() + t * sem > 1  # what the t interval would say
+    lo, hi = summary.loc["otif", ["lo", "hi"]]
+    assert 0 < lo < frame["otif"].mean() < hi < 1
+    assert summary.at["otif", "halfwidth"] == pytest.approx(t * sem)  # the precision, as before
+    # a time far from 0: the t interval itself
+    sem_cycle = frame["cycle_mean"].std(ddof=1) / math.sqrt(n)
+    assert summary.loc["cycle_mean", ["lo", "hi"]].tolist() == pytest.approx(
+        [25.1666666 - t * sem_cycle, 25.1666666 + t * sem_cycle]
+    )
+
+
+def test_issue14_item5_count_interval_cut_at_zero() -> None:
+    frame = pd.DataFrame({"avg_backorders": [0.0, 0.5, 30.0], "profit": [-5.0, 1.0, 40.0]})
+    summary = summarize(frame)
+    t_lo = frame.mean() - stats.t.ppf(0.975, 2) * frame.std(ddof=1) / math.sqrt(3)
+    t_hi = frame.mean() + stats.t.ppf(0.975, 2) * frame.std(ddof=1) / math.sqrt(3)
+    assert t_lo["avg_backorders"] < 0
+    assert summary.at["avg_backorders", "lo"] == 0.0
+    assert summary.at["avg_backorders", "hi"] == pytest.approx(t_hi["avg_backorders"])
+    # a profit may be negative: its t interval is kept as it is
+    assert summary.loc["profit", ["lo", "hi"]].tolist() == pytest.approx(
+        [t_lo["profit"], t_hi["profit"]]
+    )
+    # differences of a KPI (the optimizer's paired comparisons) are not cut
+    raw = summarize(frame, within_range=False)
+    assert raw.at["avg_backorders", "lo"] == pytest.approx(t_lo["avg_backorders"])
+
+
+@pytest.mark.parametrize(("successes", "trials"), [(97, 100), (3, 40), (250, 251), (10, 20)])
+def test_issue14_item5_wilson_matches_scipy(successes: int, trials: int) -> None:
+    # at an effective sample size that is a whole number and the normal quantile, the interval
+    # is scipy's Wilson score interval of that many yes/no outcomes
+    share = successes / trials
+    sem = math.sqrt(share * (1 - share) / trials)
+    z = stats.norm.ppf(0.975)
+    expected = stats.binomtest(successes, trials).proportion_ci(0.95, method="wilson")
+    assert wilson(share, sem, z) == pytest.approx((expected.low, expected.high), rel=1e-9)
+
+
+def test_issue14_item5_balance_interval_within_minus_one_and_one() -> None:
+    frame = pd.DataFrame({"net_promoter_score": [0.995, 0.97, 1.0]})
+    lo, hi = summarize(frame).loc["net_promoter_score", ["lo", "hi"]]
+    assert -1 <= lo < 0.988333 < hi <= 1
+
+
+def test_issue14_item5_rate_interval_covers_about_as_often_as_it_says() -> None:
+    # three replications of 300 orders at a true OTIF of 0.99, the share varying between
+    # replications: the t interval covers the true rate less often than its 95%, the rate's
+    # Wilson interval at least as often as the t interval and close to 95%
+    rng = np.random.default_rng(14)
+    truth, trials = 0.99, 4000
+    shares = rng.binomial(300, rng.beta(198, 2, size=(trials, 3))) / 300
+    t = stats.t.ppf(0.975, 2)
+    covered_t = covered = 0
+    for values in shares:
+        mean, sem = values.mean(), values.std(ddof=1) / math.sqrt(3)
+        covered_t += mean - t * sem <= truth <= mean + t * sem
+        lo, hi = kpi_interval("otif", mean, sem, t, mean - t * sem, mean + t * sem)
+        covered += lo <= truth <= hi
+    # 4000 draws: a standard error of 0.35 points of coverage
+    assert covered >= covered_t
+    assert 0.94 <= covered / trials <= 0.99, covered / trials
+    assert covered_t / trials < 0.945, covered_t / trials
+
+
+def test_issue14_item5_sweep_summary_within_range() -> None:
+    runs = pd.DataFrame(
+        {
+            "point": [0, 0, 0, 1, 1, 1],
+            "replication": [0, 1, 2, 0, 1, 2],
+            "seed": [1, 2, 3, 1, 2, 3],
+            "processing.staff": [1, 1, 1, 2, 2, 2],
+            "otif": [0.99, 1.0, 0.97, 0.5, 0.6, 0.55],
+            "avg_backorders": [0.0, 0.5, 30.0, 1.0, 1.1, 1.2],
+        }
+    )
+    summary = summarize_points(runs, ["processing.staff"], 0.95)
+    for kpi in ("otif", "avg_backorders"):
+        entry = kpi_of(kpi)
+        assert entry is not None
+        assert (summary[f"{kpi}_lo"] >= entry.lowest).all()
+        assert (summary[f"{kpi}_hi"] <= entry.highest).all()
+        assert (summary[f"{kpi}_lo"] <= summary[f"{kpi}_mean"]).all()
+        assert (summary[f"{kpi}_mean"] <= summary[f"{kpi}_hi"]).all()
+
+
+def test_issue14_item5_run_table_within_range(tmp_path: Path) -> None:
+    scenario = write(tmp_path, SMALL_SHOP.replace("replications: 2", "replications: 3"))
+    result = CliRunner().invoke(main, ["run", str(scenario)], prog_name="servsim")
+    assert result.exit_code == 0, result.output
+    rows = re.findall(r"│ (\w+)\s+│\s+\S+ │\s+(\S+) \.\. (\S+) │", result.output)
+    assert len(rows) > 30, result.output
+
+    def number(text: str) -> float:
+        value = float(text.rstrip("%").replace(",", ""))
+        return value / 100 if text.endswith("%") else value
+
+    for name, lo, hi in rows:
+        kpi = kpi_of(name)
+        assert kpi is not None, name
+        assert kpi.lowest <= number(lo) <= number(hi) <= kpi.highest, (name, lo, hi)
+
+
+# --- item 7: NaN for a part of the business the scenario does not model --------------------------
+NO_COMPLAINTS = {  # complaints modelled, at a chance of 0 whatever happens
+    "chance": {"base": 0.0, "late": 0.0, "per_day_late": 0.0, "incomplete": 0.0},
+    "after": {"dist": "exponential", "mean": "6h"},
+    "support": {"staff": 1, "wage": 25},
+    "time": {"dist": "exponential", "mean": "1h"},
+}
+
+
+def test_issue14_item7_unmodelled_stage_is_nan(small_run: servsim.Results) -> None:
+    scenario = small_run.scenario
+    assert scenario.modelled_stages == frozenset()  # the small shop models none of them
+    absent = [kpi for kpis in STAGE_KPIS.values() for kpi in kpis]
+    assert {"complaint_rate", "return_rate", "notices_per_order", "repair_rate"} <= set(absent)
+    assert small_run.kpis[absent].isna().all().all()
+    assert small_run.summary().loc[absent, "mean"].isna().all()
+    # per segment too, and every other KPI is still measured
+    by_segment = small_run.kpis_by("segment")
+    per_segment = [kpi for kpi in absent if kpi in by_segment.columns]
+    assert "complaint_rate" in per_segment
+    assert by_segment[per_segment].isna().all().all()
+    measured = [c for c in small_run.kpis.columns if c not in absent and kpi_of(c) is not None]
+    assert small_run.kpis[["otif", "cycle_p95", "cost_total"]].notna().all().all()
+    assert len(measured) > 40
+
+
+def test_issue14_item7_modelled_stage_with_no_events_stays_zero() -> None:
+    import yaml
+
+    document = yaml.safe_load(SMALL_SHOP)
+    document["complaints"] = NO_COMPLAINTS
+    results = servsim.simulate(servsim.load_scenario(document), replications=2)
+    assert results.scenario.modelled_stages == {"complaints"}
+    assert (results.kpis["complaint_rate"] == 0).all()
+    assert (results.kpis["claim_rate"] == 0).all()
+    assert results.kpis["resolution_time_mean"].isna().all()  # nothing to measure
+    assert results.kpis["return_rate"].isna().all()  # returns are not modelled
+
+
+def test_issue14_item7_every_stage_is_decided_from_the_scenario() -> None:
+    # every stage of the catalogue has KPIs, and each is modelled by some example scenario
+    assert all(STAGE_KPIS[stage] for stage in STAGES)
+    modelled = set().union(*(servsim.load_scenario(path).modelled_stages for path in SCENARIOS))
+    assert modelled <= set(STAGES)
+    assert {"complaints", "returns", "installation", "notices"} <= modelled
+
+
+def test_issue14_item7_headline_leaves_out_what_is_not_modelled(
+    small_run: servsim.Results,
+) -> None:
+    html = run_report(small_run)
+    summary = html[: html.index("All KPIs")]
+    assert "complaint_rate" in HEADLINE and "complaint_rate" not in summary
+    assert "otif" in summary  # the headline is there, without the unmodelled figures
+    result = CliRunner().invoke(
+        main, ["run", str(ROOT / "scenarios" / "webshop.yaml"), "--replications", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.output.splitlines() if "complaint_rate" in row]
+    assert re.search(r"│\s+-\s+│\s+-\s+│", line), line

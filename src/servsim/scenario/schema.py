@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.catalogue import STAGES
 from servsim.core.units import TimeUnit
 from servsim.core.validation import CrossChecks
 from servsim.policies import (
@@ -409,9 +410,7 @@ class Scenario(Section):
                     f"unknown tier {item.reserve.for_tier!r}; tiers are: "
                     + ", ".join(self.all_tiers),
                 )
-        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
-        rules += [segment.stockout for segment in self.demand.segments.values()]
-        if "postpone" in rules and stocking.postponement is None:
+        if "postpone" in self.stockout_rules and stocking.postponement is None:
             checks.add(
                 ("stocking",),
                 "postpone is used, so say how the customer answers with "
@@ -424,6 +423,37 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def stockout_rules(self) -> tuple[str | None, ...]:
+        """Every stock-out rule written: the stocking's, each item's and each segment's."""
+        if self.stocking is None:
+            return ()
+        return (
+            self.stocking.stockout,
+            *(item.stockout for item in self.stocking.items.values()),
+            *(segment.stockout for segment in self.demand.segments.values()),
+        )
+
+    @property
+    def modelled_stages(self) -> frozenset[str]:
+        """The parts of the business (``servsim.core.catalogue.STAGES``) this scenario models;
+        the KPIs of the others are NaN."""
+        stocking = self.stocking
+        modelled = {
+            "complaints": self.complaints is not None,
+            "returns": self.returns is not None,
+            "installation": self.installation is not None
+            and any(product.install for product in self.products),
+            "repairs": self.installation is not None
+            and any(product.warranty is not None for product in self.products),
+            "notices": self.notices.policy != "none",
+            "substitution": stocking is not None and bool(stocking.substitutes),
+            "postponement": "postpone" in self.stockout_rules,
+            "expediting": self.delivery.expedite is not None,
+        }
+        assert set(modelled) == set(STAGES), "every stage of the catalogue is decided here"
+        return frozenset(stage for stage, present in modelled.items() if present)
 
     @property
     def has_aftercare(self) -> bool:
