@@ -20,7 +20,7 @@ from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.catalogue import STAGES
 from servsim.core.units import TimeUnit
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
     BaseStock,
@@ -128,9 +128,7 @@ class MinMaxItem(_Item):
     @model_validator(mode="after")
     def _up_to_above_reorder_point(self) -> MinMaxItem:
         if self.order_up_to <= self.reorder_point:
-            raise ValueError(
-                f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})"
-            )
+            refuse(f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})")
         return self
 
     def build(self) -> ReplenishmentPolicy:
@@ -232,7 +230,7 @@ class Processing(StaffCalendar):
     @model_validator(mode="after")
     def _overtime_needs_shifts(self) -> Processing:
         if self.overtime is not None and self.shifts is None:
-            raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
+            refuse("overtime needs shifts: round-the-clock staff have no end of shift")
         return self
 
 
@@ -333,7 +331,7 @@ class Scenario(Section):
                 checks.add(("standards", "segments", name), unknown)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
-        checks.raise_any()
+        checks.raise_any(self)
         return self
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
