@@ -19,7 +19,7 @@ from servsim.cli.sweep_tables import best_table, frontier_table
 from servsim.core.catalogue import KPI_GROUPS
 from servsim.core.errors import ScenarioError
 from servsim.core.folders import folder_problem
-from servsim.core.formats import format_value
+from servsim.core.formats import INTERVAL_METHOD, format_estimate, format_value
 from servsim.core.version import __version__
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.results import SweepResults
@@ -185,7 +185,8 @@ def _print_summary(results: Results, confidence: float) -> None:
     table = Table(
         title=f"{scenario.name}: {replications} replications, seed {results.seed}, "
         f"times in {scenario.time_unit}",
-        caption=f"mean and {confidence:.0%} confidence interval (Student t) over replications; "
+        caption=f"mean and {confidence:.0%} confidence interval ({INTERVAL_METHOD}) over "
+        f"replications; "
         f"warm-up {scenario.warmup:g} of horizon {scenario.horizon:g}",
     )
     table.add_column("KPI")
@@ -212,7 +213,7 @@ def _print_breakdown(results: Results, by: str, confidence: float) -> None:
     """KPIs as rows, one column per segment or sku."""
     summary = results.summary_by(by, confidence)
     groups = list(dict.fromkeys(summary.index.get_level_values(0)))
-    table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
+    table = Table(title=f"KPIs per {by}: mean [{confidence:.0%} interval]")
     table.add_column("KPI", no_wrap=True)
     for group in groups:
         table.add_column(str(group), justify="right")
@@ -220,10 +221,7 @@ def _print_breakdown(results: Results, by: str, confidence: float) -> None:
         cells = []
         for group in groups:
             row = summary.loc[(group, kpi)]
-            spread = (
-                f" ±{format_value(kpi, row['halfwidth'])}" if pd.notna(row["halfwidth"]) else ""
-            )
-            cells.append(format_value(kpi, row["mean"]) + spread)
+            cells.append(format_estimate(kpi, row["mean"], row["lo"], row["hi"]))
         table.add_row(kpi, *cells)
     console.print(table)
 

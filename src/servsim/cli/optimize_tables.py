@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from servsim.cli.sweep_tables import interval
-from servsim.core.formats import format_value, short_names
+from servsim.core.formats import format_estimate, short_names
 from servsim.search.result import OptimizeResult, Winner
 
 
@@ -19,14 +19,11 @@ def _value(value: object) -> str:
 
 
 def _figure(summary: pd.DataFrame, kpi: str) -> str:
-    """``mean ± half-width`` of a KPI in a per-KPI summary (rows: KPIs)."""
+    """``mean [lo .. hi]`` of a KPI in a per-KPI summary (rows: KPIs)."""
     if kpi not in summary.index:
         return "-"
     row = summary.loc[kpi]
-    mean, halfwidth = float(row["mean"]), float(row["halfwidth"])
-    if math.isnan(halfwidth):
-        return format_value(kpi, mean)
-    return f"{format_value(kpi, mean)} ± {format_value(kpi, halfwidth)}"
+    return format_estimate(kpi, float(row["mean"]), float(row["lo"]), float(row["hi"]))
 
 
 def winner_table(result: OptimizeResult, title: str) -> Table:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -11,19 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from servsim.core.catalogue import lower_is_better
-from servsim.core.formats import format_value, short_names
+from servsim.core.formats import format_estimate, format_value, short_names
 from servsim.experiment.frontier import EFFICIENT, point_status
 from servsim.experiment.results import SweepResults
 from servsim.stats.standards import parse_standards
 
 
 def interval(row: pd.Series, kpi: str) -> str:
-    """``mean ± half-width`` of a KPI in a summary row, formatted as the run tables do."""
+    """``mean [lo .. hi]`` of a KPI in a summary row, formatted as the run tables do."""
     mean = float(row[f"{kpi}_mean"])
-    lo, hi = float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"])
-    if math.isnan(lo) or math.isnan(hi):
-        return format_value(kpi, mean)
-    return f"{format_value(kpi, mean)} ± {format_value(kpi, (hi - lo) / 2)}"
+    return format_estimate(kpi, mean, float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"]))
 
 
 def _show(value: Any) -> str:
