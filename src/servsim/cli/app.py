@@ -247,6 +247,7 @@ def run(
     allow_large: bool,
 ) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
+    _when_stopped("Stopped (Ctrl-C) before the run finished; nothing was written.")
     from servsim.core.errors import ScenarioError
 
     kind, keys = _kind_of(file)
@@ -267,7 +268,6 @@ def run(
     report_file = run_report_path(file, out, report_path)
     if report_file is not None:
         _check_report_file(report_file, force, "--report")
-    _when_stopped("Stopped (Ctrl-C) before the run finished; nothing was written.")
     from servsim.run.simulate import simulate
 
     with console.status(f"Simulating {scenario.name}..."):
