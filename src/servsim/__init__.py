@@ -20,8 +20,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from servsim.core.version import __version__
     from servsim.core.errors import ScenarioError
+    from servsim.core.version import __version__
     from servsim.experiment.loading import load_experiment
     from servsim.experiment.results import SweepResults
     from servsim.experiment.sweep import sweep
