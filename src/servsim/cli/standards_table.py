@@ -46,4 +46,3 @@ def standards_table(standards: pd.DataFrame, time_unit: str, confidence: float) 
             f"[{STATUS_STYLES[status]}]{status}[/]",
         )
     return table
-
