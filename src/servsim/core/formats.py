@@ -31,6 +31,14 @@ def format_estimate(kpi: str, mean: float, lo: float, hi: float) -> str:
     return f"{format_value(kpi, mean)} [{format_value(kpi, lo)} .. {format_value(kpi, hi)}]"
 
 
+def format_target(kpi: str, operator: str, target: float) -> str:
+    """A standard's comparison as every table prints it: the operator, then the target as
+    written, a rate as a percentage (``>= 95%``, ``<= 48``, ``<= 2.5``)."""
+    if kind_of(kpi) in PERCENT_KINDS:
+        return f"{operator} {100 * target:.10g}%"
+    return f"{operator} {target:.10g}"
+
+
 def short_names(paths: Sequence[str]) -> list[str]:
     """Headings for dotted parameter paths: the shortest ending that tells them apart."""
     names = []

@@ -33,8 +33,12 @@ def load_experiment(
     source: str | os.PathLike[str] | Mapping[str, Any],
     kind: type[Experiment] = Experiment,
     allow_large: bool = False,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Experiment:
     """Load an experiment from a YAML file or a mapping, reporting all its problems at once.
+
+    ``overrides`` replace top-level keys of the file (the command line's ``--seed`` and
+    ``--replications``) before anything is checked, so the work bounds see them too.
 
     ``kind`` is the schema to validate with (a subclass of Experiment, such as the optimizer's).
     More runs, or more expected orders, than ``servsim.scenario.workload`` allows are refused
@@ -42,10 +46,15 @@ def load_experiment(
     """
     if isinstance(source, Mapping):
         document: Any = {key: _as_written(value) for key, value in source.items()}
+        document.update(overrides or {})
         return _validate(document, None, {}, Path("."), None, kind=kind, allow_large=allow_large)
     path = Path(source)
     text = read_text(path, "experiment")  # read once: the manifest keeps what was validated
     document, lines, problems = parse_document(text, str(source), Experiment)
+    if overrides and isinstance(document, dict):
+        document = {**document, **overrides}
+        given = " ".join(f"--{key} {value}" for key, value in overrides.items())
+        text += f"\n# overridden on the command line: {given}\n"  # the manifest says so
     return _validate(
         document, str(source), lines, path.parent, text, path, problems, kind, allow_large
     )

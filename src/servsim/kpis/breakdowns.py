@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from servsim.core.limits import GROUPINGS as GROUPINGS  # defined in core for the CLI
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.metrics import (
     _ratio,
@@ -21,8 +22,6 @@ from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import sku_levels
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
-
-GROUPINGS = ("segment", "channel", "sku")
 
 
 def kpis_by_segment(

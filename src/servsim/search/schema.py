@@ -263,15 +263,19 @@ class SearchExperiment(Experiment):
 
 
 def load_search(
-    source: str | os.PathLike[str] | Mapping[str, Any], allow_large: bool = False
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    allow_large: bool = False,
+    overrides: Mapping[str, Any] | None = None,
 ) -> SearchExperiment:
     """Load an optimizer's experiment file (or mapping); every problem with its file and line.
 
     A budget of more runs, or more expected orders, than ``servsim.scenario.workload`` allows
-    is refused unless ``allow_large``.
+    is refused unless ``allow_large``. ``overrides`` replace top-level keys (``--seed``).
     """
     try:
-        experiment = load_experiment(source, kind=SearchExperiment, allow_large=allow_large)
+        experiment = load_experiment(
+            source, kind=SearchExperiment, allow_large=allow_large, overrides=overrides
+        )
     except ScenarioError as error:
         raise ScenarioError(_one_per_parameter(error.problems)) from None
     assert isinstance(experiment, SearchExperiment)
