@@ -608,6 +608,7 @@ LINE_COLUMNS = {
 }
 
 SWEEP_FILES = {
+    ".servsim.lock": "the lock one writer holds while it writes to the folder (empty)",
     "manifest.json": "what the sweep was: the keys below",
     "runs/part-NNNNNN.parquet": "each completed chunk of runs, written the moment it completes "
     "(under a temporary name, then renamed): one row per run",
