@@ -408,15 +408,15 @@ def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | N
 def _check_report_file(path: Path, force: bool, option: str) -> None:
     """A report file can be written at ``path``: not a folder, its folder exists (none is made
     silently), and it is not a report already there unless ``force``."""
-    if path.is_dir():
+    if _is_folder(path):
         _fail(f"{path}: is a folder; give the report's file name, such as {path / 'report.html'}")
     folder = path.parent
-    if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "no such folder"
-        _fail(f"{folder}: {what} ({option} {path}); give a file in an existing folder")
-    if path.exists() and not force:
+    if not _is_folder(folder):
+        what = "is a file, not a folder" if _exists(folder) else "no such folder"
+        _fail(f"{str(folder)[:200]}: {what} ({option}); give a file in an existing folder")
+    if _exists(path) and not force:
         _fail(f"{path}: already exists; choose another path or add --force to replace it")
-    if path.exists() and not is_servsim_report(path):
+    if _exists(path) and not is_servsim_report(path):
         _fail(
             f"{path}: is not a report servsim wrote, and --force replaces only servsim's own "
             "files; choose another path"
@@ -442,7 +442,7 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     from servsim.run.folder import is_run_folder
 
     if not _is_folder(results_dir):
-        what = "is a file, not a folder" if results_dir.exists() else "no such folder"
+        what = "is a file, not a folder" if _exists(results_dir) else "no such folder"
         _fail(f"{results_dir}: {what}; give the out: folder of a sweep or of run --out")
     target = results_dir / "report.html" if out is None else out
     if out is not None and _is_folder(out):
@@ -488,6 +488,14 @@ def _is_folder(path: Path) -> bool:
     """Whether ``path`` is a folder; False for a name the file system cannot even look up."""
     try:
         return path.is_dir()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; False for a name the file system cannot even look up."""
+    try:
+        return path.exists()
     except OSError:
         return False
 
