@@ -140,6 +140,7 @@ def validate(file: Path, allow_large: bool) -> None:
         f"{file}: valid scenario '{scenario.name}': {len(scenario.products)} products, "
         f"horizon {scenario.horizon:g} {scenario.time_unit}, {scenario.replications} replications",
         markup=False,
+        soft_wrap=True,  # one line, whatever the width: tools read it
     )
 
 
@@ -165,6 +166,7 @@ def _validate_experiment(file: Path, keys: set[str], allow_large: bool) -> None:
         f"{file}: valid {what} '{experiment.title}': {len(experiment.parameters)} parameters, "
         f"at most {runs:,} runs ({how}); run it with: servsim {command} {file}",
         markup=False,
+        soft_wrap=True,  # one line, whatever the width: tools read it
     )
 
 
