@@ -434,14 +434,13 @@ def test_issue14_item19_the_package_root_is_lazy() -> None:
         "import sys, servsim\n"
         "before = sorted(m for m in sys.modules if m.startswith('servsim'))\n"
         "names = [servsim.simulate, servsim.sweep, servsim.optimize, servsim.__version__]\n"
-        "from servsim import report\n"
-        "print(before, callable(report.write_report))\n"
+        "print(before, callable(servsim.report.write_report), 'report' in dir(servsim))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['servsim'] True"
+    assert done.stdout.strip() == "['servsim'] True True"
 
 
 def test_issue14_item19_cli_limits_are_the_scenario_layer_s() -> None:
