@@ -245,6 +245,37 @@ def test_issue14_item13_optimizer_tables_read_whole_at_80_columns(tmp_path: Path
     _assert_reads_whole(frontier.stdout, ["cost_total", "efficient"])
 
 
+@pytest.mark.parametrize("width", [80, 60])
+def test_issue14_item13_progress_bar_reads_whole_on_a_narrow_terminal(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from servsim.cli.running import progress_bar
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=width, record=True)
+    title = "Sweeping Web shop, staff and stock levels for every season of the year"
+    with progress_bar(title, console) as update:
+        update(1234, 5000)
+    frame = console.export_text().rstrip()
+    frame = frame[frame.rindex(title[:7]) :]  # the last frame drawn
+    assert len(frame) <= width, frame
+    assert "1234/5000 runs" in frame and "left" in frame
+
+
+def test_issue14_item13_no_progress_bar_when_redirected() -> None:
+    import io
+
+    from rich.console import Console
+
+    from servsim.cli.running import progress_bar
+
+    console = Console(file=io.StringIO(), width=80, record=True)  # not a terminal
+    with progress_bar("Sweeping", console) as update:
+        update(3, 10)
+    assert console.export_text() == ""
+
+
 # --- item 14: one vocabulary and one option set ------------------------------------------------
 @pytest.mark.parametrize(
     ("command", "options"),
