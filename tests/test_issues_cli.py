@@ -87,6 +87,22 @@ def test_issue14_item3_force_leaves_no_stale_files(shop: Path, tmp_path: Path) -
     assert (pd.read_parquet(out / "kpis.parquet")["seed"] == 9).all()
 
 
+def test_issue14_item3_force_clears_a_folder_written_before_run_json_listed_files(
+    shop: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "older"
+    assert invoke("run", shop, "-n", "2", "--out", out, "--by", "channel").exit_code == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    del run["files"]  # as servsim wrote it before
+    (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    (out / "orders.csv").write_text("replication,order\n0,1\n", encoding="utf-8")
+    (out / "mine.csv").write_text("a,b\n", encoding="utf-8")
+    assert invoke("run", shop, "-n", "2", "--out", out, "--force").exit_code == 0
+    names = {path.name for path in out.iterdir()}
+    assert not {"orders.csv", "kpis_by_channel.csv", "summary_by_channel.parquet"} & names
+    assert "mine.csv" in names
+
+
 def test_issue14_item3_force_never_writes_over_a_file_servsim_did_not_write(
     shop: Path, tmp_path: Path
 ) -> None:
