@@ -90,8 +90,11 @@ def _kind_of(file: Path) -> tuple[str | None, set[str]]:
     return file_kind(file)
 
 
-def _not_a_scenario(file: Path, keys: set[str]) -> NoReturn:
+def _not_a_scenario(file: Path, keys: set[str], allow_large: bool) -> NoReturn:
+    """Refuse an experiment given to run: in one line naming the command, once the file is
+    known to load as an experiment (else its own problems, as validate gives them)."""
     command = "optimize" if "search" in keys else "sweep"
+    _load_as_experiment(file, keys, allow_large)
     _fail(
         f"{file}: is an experiment file (it has parameters:), not a scenario; "
         f"run it with: servsim {command} {file}"
@@ -99,8 +102,16 @@ def _not_a_scenario(file: Path, keys: set[str]) -> NoReturn:
 
 
 def _not_an_experiment(file: Path, command: str, kind: str | None, keys: set[str]) -> None:
-    """Refuse a scenario given to sweep or optimize, and a search given to sweep."""
+    """Refuse a scenario given to sweep or optimize (once it loads as one: else its own
+    problems, as validate gives them), and a search given to sweep."""
     if kind == "scenario":
+        from servsim.core.errors import ScenarioError
+        from servsim.scenario.loading import load_scenario
+
+        try:
+            load_scenario(file)
+        except ScenarioError as error:
+            _fail(str(error))
         _fail(
             f"{file}: is a scenario file (it has products: and demand:), not an experiment; "
             f"simulate it with: servsim run {file}"
@@ -110,6 +121,23 @@ def _not_an_experiment(file: Path, command: str, kind: str | None, keys: set[str
             f"{file}: is an optimizer's experiment (it has a search: section), not a sweep; "
             f"run it with: servsim optimize {file}"
         )
+
+
+def _load_as_experiment(file: Path, keys: set[str], allow_large: bool) -> Any:
+    """The experiment of ``file``, as sweep (or, with a search: section, optimize) loads it;
+    its problems exit 2."""
+    from servsim.core.errors import ScenarioError
+
+    try:
+        if "search" in keys:
+            from servsim.search.schema import load_search
+
+            return load_search(file, allow_large=allow_large)
+        from servsim.experiment.loading import load_experiment
+
+        return load_experiment(file, allow_large=allow_large)
+    except ScenarioError as error:
+        _fail(str(error))
 
 
 # --- validate ---------------------------------------------------------------------------------
@@ -145,20 +173,8 @@ def validate(file: Path, allow_large: bool) -> None:
 
 
 def _validate_experiment(file: Path, keys: set[str], allow_large: bool) -> None:
-    from servsim.core.errors import ScenarioError
-
     searched = "search" in keys
-    try:
-        if searched:
-            from servsim.search.schema import load_search
-
-            experiment: Any = load_search(file, allow_large=allow_large)
-        else:
-            from servsim.experiment.loading import load_experiment
-
-            experiment = load_experiment(file, allow_large=allow_large)
-    except ScenarioError as error:
-        _fail(str(error))
+    experiment = _load_as_experiment(file, keys, allow_large)
     runs, how, _ = experiment.planned_runs()
     what = "optimizer experiment" if searched else "experiment"
     command = "optimize" if searched else "sweep"
@@ -254,7 +270,7 @@ def run(
 
     kind, keys = _kind_of(file)
     if kind == "experiment":
-        _not_a_scenario(file, keys)
+        _not_a_scenario(file, keys, allow_large)
     from servsim.scenario.loading import load_scenario
     from servsim.scenario.workload import check_scenario
 
