@@ -32,9 +32,11 @@ class StockPoint:
         emergency: Emergency | None = None,
         emergency_lead_times: Iterator[float] | None = None,
         lead_time_mean: float | None = None,
+        level: Callable[[float, int, float, int], None] | None = None,
     ) -> None:
         """``lead_time_mean``: given when orders are promised from stock, so the stock point
-        keeps its replenishments due and can say when a waiting line's units will come."""
+        keeps its replenishments due and can say when a waiting line's units will come;
+        ``level``: where its stock levels are recorded (default: the run's stock levels)."""
         self.env = env
         self.sku_index = sku_index
         self.policy = policy
@@ -60,7 +62,7 @@ class StockPoint:
             self._replenish if emergency is not None else self._review if self._continuous else None
         )
         """What a demand triggers: the emergency check, the policy's review, or nothing."""
-        self._level = record.levels.add
+        self._level = record.levels.add if level is None else level
         self._replenishment = record.replenishments.add
         """Record the stock level from now on (bound once: it runs on every demand)."""
         self._level(env.now, sku_index, self.on_hand, 0)

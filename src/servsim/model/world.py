@@ -15,11 +15,12 @@ import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.aftercare import Aftercare
-from servsim.model.allocation import Allocation
+from servsim.model.allocation import Allocation, Points, Route
 from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.judgement import Judgements
+from servsim.model.network import NetworkLevels, NetworkStockPoint, NotHeld, Source, Supplier
 from servsim.model.patience import Patience
 from servsim.model.processing import (
     Clerks,
@@ -28,7 +29,7 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import NOT_YET, CustomerFacts, Recorder, RunLog
+from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.demand import customer_base
@@ -82,8 +83,17 @@ class World:
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
-        self.stock = self._build_stock(streams)
-        self.allocation.stock = self.stock
+        self._legs: list[dict[int, tuple[list, list[float]]]] | None = None
+        """Per segment, per location it may ship from: (transit draws, cost per unit) per
+        carrier mode (networks only)"""
+        self._transits_of_shipment: dict[int, list] = {}
+        if scenario.network is None:
+            self.stock = self._build_stock(streams)
+            self.allocation.use_stock(self.stock)
+        else:
+            routes = self._build_network(streams)
+            self.stock = routes[0].points[0]
+            self.allocation.use_stock(self.stock, routes)
         self.customers = self._build_customers(streams)
         self.judgements = (
             Judgements(self.env, scenario, self.record, self._first_promise, self.customers)
@@ -190,6 +200,99 @@ class World:
                 )
             )
         return stock
+
+    def _build_network(self, streams: RandomStreams) -> list[Route]:
+        """Each location's stock points, upstream first, and each segment's route."""
+        network = self.scenario.network
+        assert network is not None
+        env, record = self.env, self.record
+        locations, suppliers = list(network.locations), list(network.suppliers)
+        facts = NetworkRecord(locations, suppliers, transport_cost=[0.0] * len(locations))
+        record.network = facts
+        levels = NetworkLevels(record, len(locations), len(self.skus))
+        outside = {
+            name: Supplier(env, index, name, spec, streams, self.scenario.horizon, facts.supplies)
+            for index, (name, spec) in enumerate(network.suppliers.items())
+        }
+        for supplier in outside.values():
+            facts.outages += [(supplier.index, a, b) for a, b in supplier.outages]
+        missing = NotHeld()
+        points: dict[str, Points] = {}
+        for name in network.upstream_first():
+            location = network.locations[name]
+            here: Points = [missing] * len(self.skus)  # type: ignore[list-item]
+            for sku, item in location.items.items():
+                index = self.skus.index(sku)
+                source: Source = (
+                    outside[location.source]
+                    if location.source in outside
+                    else points[location.source][index]  # type: ignore[assignment]
+                )
+                here[index] = NetworkStockPoint(
+                    env,
+                    index,
+                    locations.index(name),
+                    item.build(),
+                    streams.draws(f"lead_time/{name}/{sku}", item.lead_time),
+                    record,
+                    self.allocation.line_complete,
+                    source,
+                    levels,
+                    item.emergency,
+                    streams.draws(f"emergency lead time/{name}/{sku}", item.emergency.lead_time)
+                    if item.emergency
+                    else None,
+                )
+            points[name] = here
+        routes = []
+        self._legs = []
+        modes = list(self.scenario.delivery.modes)
+        for segment in self.scenario.demand.segments:
+            region_name, region = network.region_of(segment)
+            transship = None
+            if region.transshipment is not None:
+                transship = self._transshipper(region_name, region.transshipment, streams)
+            routes.append(
+                Route(
+                    network.rule_of(segment),
+                    [locations.index(name) for name in region.locations],
+                    [points[name] for name in region.locations],
+                    transship,
+                )
+            )
+            legs = {}
+            for name in region.locations:
+                own = region.legs.get(name, {})
+                legs[locations.index(name)] = (
+                    [
+                        streams.draws(f"leg/{region_name}/{name}/{mode}", own[mode].transit)
+                        if mode in own
+                        else self.carriers.transit_draws[index]
+                        for index, mode in enumerate(modes)
+                    ],
+                    [own[mode].cost_per_unit if mode in own else 0.0 for mode in modes],
+                )
+            self._legs.append(legs)
+        return routes
+
+    def _transshipper(self, region: str, spec, streams: RandomStreams):  # type: ignore[no-untyped-def]
+        """Move units to a stock point after the region's transshipment time, at its cost."""
+        times = streams.draws(f"transshipment/{region}", spec.time)
+        env = self.env
+        facts = self.record.network
+        assert facts is not None
+
+        def transship(units: int, point: NetworkStockPoint, sku: int) -> None:
+            point.on_order += units
+            facts.transship_cost += units * spec.cost_per_unit
+
+            def arrive(_: object) -> None:
+                point.on_order -= units
+                point._put_away(units)
+
+            env.timeout(next(times)).callbacks.append(arrive)
+
+        return transship
 
     def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
         """The segment's orders, in arrival order; each draws its processing time on arrival
@@ -315,6 +418,9 @@ class World:
 
     def _release(self, order: int, units: int, first_shipment: bool) -> None:
         """Units of an order are allocated: hand them to processing with the tier's priority."""
+        if self._legs is not None:
+            self._release_from_location(order, units, first_shipment)
+            return
         if first_shipment or self._extra_service is None:
             duration = self._service_of_order[order]
         else:
@@ -344,6 +450,32 @@ class World:
         shipment = ship(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
         self.clerks.submit(shipment, duration, priority)
 
+    def _release_from_location(self, order: int, units: int, first_shipment: bool) -> None:
+        """As ``_release``, on the leg from the order's location to its region."""
+        if first_shipment or self._extra_service is None:
+            duration = self._service_of_order[order]
+        else:
+            duration = next(self._extra_service)
+        segment = self.record.segment[order]
+        priority, mode = self._service_of(order, segment)
+        location = self.allocation.served_from[order]
+        assert self._legs is not None and self.record.network is not None
+        transits, costs = self._legs[segment][location]
+        self.record.network.transport_cost[location] += units * costs[mode]
+        now = self.env.now
+        if self.clerks.immediate:
+            start, ready = self.clerks.times(duration)
+            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            self._ship(order, units, now, start, ready, *carried)
+            if self.aftercare is not None:
+                self.aftercare.shipped(
+                    order, units, carried.dispatched, carried.delivered, carried.damaged
+                )
+            return
+        shipment = self._ship(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
+        self._transits_of_shipment[shipment] = transits
+        self.clerks.submit(shipment, duration, priority)
+
     def _service_of(self, order: int, segment: int) -> tuple[int, int]:
         """The order's (priority, carrier mode): its tier's, or its segment's urgent tier's."""
         if self._any_urgent and order in self.record.urgent:
@@ -371,7 +503,10 @@ class World:
         shipments = self.record.shipments
         mode = shipments.mode(shipment)
         order = shipments.order(shipment)
-        if self.carriers.plain:
+        transits = self._transits_of_shipment.pop(shipment, None) if self._legs else None
+        if transits is not None:
+            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+        elif self.carriers.plain:
             carried = Carried(ready, ready + self.carriers.transit(mode), mode, 0, 0)
         else:
             carried = self.carriers.carry(self._promised(order), mode, ready)
