@@ -24,7 +24,7 @@ from servsim.core.version import __version__
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.results import SweepResults
 from servsim.experiment.sweep import sweep
-from servsim.kpis.breakdowns import GROUPINGS
+from servsim.kpis.breakdowns import GROUPINGS, NETWORK_GROUPINGS
 from servsim.report.writer import write_report
 from servsim.run.folder import is_run_folder, read_run_folder, write_run_folder
 from servsim.run.results import Results
@@ -115,7 +115,8 @@ def validate(file: Path, allow_large: bool) -> None:
     "--by",
     type=click.Choice(GROUPINGS),
     multiple=True,
-    help="Also show (and write) the KPIs per customer segment, order channel or sku (repeatable).",
+    help="Also show (and write) the KPIs per customer segment, order channel or sku, or, with "
+    "a network, per location or region (repeatable).",
 )
 @click.option(
     "--report",
@@ -144,6 +145,12 @@ def run(
         check_scenario(scenario, replications or scenario.replications, allow_large)
     except ScenarioError as error:
         _fail(str(error))
+    lacking = [grouping for grouping in by if grouping in NETWORK_GROUPINGS]
+    if lacking and scenario.network is None:
+        _fail(
+            f"{file}: --by {lacking[0]}: the scenario has no network; allowed without one: "
+            "segment, channel, sku"
+        )
     for folder in [out] if out is not None else []:  # checked before simulating, not after
         problem = folder_problem(folder)
         if problem is not None:

@@ -16,12 +16,15 @@ from servsim.kpis.metrics import (
     satisfaction_kpis,
     time_and_reliability,
 )
+from servsim.kpis.network import kpis_by_location, region_column
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import sku_levels
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
 
-GROUPINGS = ("segment", "channel", "sku")
+GROUPINGS = ("segment", "channel", "sku", "location", "region")
+NETWORK_GROUPINGS = ("location", "region")
+"""Groupings only a scenario with a network has."""
 
 
 def kpis_by_segment(
@@ -37,14 +40,21 @@ def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     return kpis_by_order_group(log, scenario, "channel")
 
 
+def kpis_by_region(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
+    """One KPI row per region of a network for one replication."""
+    return kpis_by_order_group(log, scenario, "region")
+
+
 def kpis_by_order_group(
     log: RunLog, scenario: Scenario, by: str, orders: pd.DataFrame | None = None
 ) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
     orders = scored_orders(log, scenario) if orders is None else orders
+    if by == "region":
+        orders = orders.assign(region=region_column(log, scenario))
     counted = orders[orders["counted"]]
     rows = []
-    for group in log.orders[by].cat.categories:
+    for group in orders[by].cat.categories:
         mine = counted[counted[by] == group]
         lines = log.lines[log.lines["order"].isin(mine.index)]
         timing = time_and_reliability(log, mine)
@@ -96,10 +106,19 @@ def kpis_by_sku(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
 
 
 def breakdown(logs: list[RunLog], scenario: Scenario, by: str) -> pd.DataFrame:
-    """KPI rows per replication and group (``by`` is 'segment', 'channel' or 'sku')."""
+    """KPI rows per replication and group (``by`` is 'segment', 'channel', 'sku', or with a
+    network 'location' or 'region')."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, got {by!r}")
-    compute = {"segment": kpis_by_segment, "channel": kpis_by_channel, "sku": kpis_by_sku}[by]
+    if by in NETWORK_GROUPINGS and scenario.network is None:
+        raise ValueError(f"by {by} needs a scenario with a network: (locations and regions)")
+    compute = {
+        "segment": kpis_by_segment,
+        "channel": kpis_by_channel,
+        "sku": kpis_by_sku,
+        "location": kpis_by_location,
+        "region": kpis_by_region,
+    }[by]
     rows = [
         {"replication": replication, **row}
         for replication, log in enumerate(logs)
