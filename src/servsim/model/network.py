@@ -169,6 +169,8 @@ class NetworkStockPoint(StockPoint):
         self.location = location
         self.source = source
         self._levels = levels
+        assert record.network is not None
+        self._facts = record.network
         self.owed: deque[list[object]] = deque()
         """Orders of the locations below, waiting: [units still owed, their lead times,
         whom to deliver to]"""
@@ -199,8 +201,11 @@ class NetworkStockPoint(StockPoint):
         now = self.env.now
         replenishment = self._replenishment(self.sku_index, now, NOT_YET, quantity, 0)
         remaining = [quantity]
+        facts = self._facts
 
         def deliver(units: int, settled: int) -> None:
+            if units:
+                facts.moved(facts.received, self.location, self.sku_index, units)
             remaining[0] -= settled
             self.on_order -= settled
             if remaining[0] == 0:
@@ -233,6 +238,7 @@ class NetworkStockPoint(StockPoint):
             self._after_demand()
 
     def _ship(self, units: int, lead_times: Iterator[float], deliver: Deliver) -> None:
+        self._facts.moved(self._facts.sent, self.location, self.sku_index, units)
         transit = next(lead_times)
         self.env.timeout(transit).callbacks.append(lambda _: deliver(units, units))
 
@@ -254,7 +260,21 @@ class NetworkStockPoint(StockPoint):
 
     def take(self, units: int) -> int:
         """Units taken from on hand for another location's short line."""
-        return self.take_substitute(units)
+        taken = self.take_substitute(units)
+        self._facts.moved(self._facts.sent, self.location, self.sku_index, taken)
+        return taken
+
+    def receive_moved(self, units: int) -> None:
+        """Units moved here from another location's shelf (a transshipment) arrive."""
+        self.on_order -= units
+        self._facts.moved(self._facts.received, self.location, self.sku_index, units)
+        self._put_away(units)
+
+    def _receive(self, event: simpy.Event) -> None:
+        """An emergency order arrives (the policy's own orders go to the source)."""
+        _, quantity, _ = event.value  # type: ignore[misc]
+        self._facts.moved(self._facts.received, self.location, self.sku_index, quantity)
+        super()._receive(event)
 
 
 class NotHeld:

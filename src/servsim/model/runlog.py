@@ -76,6 +76,10 @@ class NetworkLog:
     transship_cost: float
     outages: pd.DataFrame
     """One row per supplier outage: supplier, start, end."""
+    received: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that arrived there by the horizon"""
+    sent: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that left it for another location by the horizon"""
 
 
 @dataclass
@@ -94,6 +98,13 @@ class NetworkRecord:
     transport_cost: list[float] = field(default_factory=list)
     transship_cost: float = 0.0
     outages: list[tuple[int, float, float]] = field(default_factory=list)
+    received: dict[tuple[int, int], int] = field(default_factory=dict)
+    sent: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def moved(self, book: dict[tuple[int, int], int], location: int, sku: int, units: int) -> None:
+        """Count units into ``received`` or ``sent``."""
+        key = (location, sku)
+        book[key] = book.get(key, 0) + units
 
     def finish(self, lines: int, skus: list[str], horizon: float) -> NetworkLog:
         levels = self.location_levels.columns()
@@ -159,6 +170,8 @@ class NetworkRecord:
                     "end": np.asarray([o[2] for o in self.outages], dtype=float),
                 }
             ),
+            received=dict(self.received),
+            sent=dict(self.sent),
         )
 
 

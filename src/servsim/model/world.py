@@ -287,8 +287,7 @@ class World:
             facts.transship_cost += units * spec.cost_per_unit
 
             def arrive(_: object) -> None:
-                point.on_order -= units
-                point._put_away(units)
+                point.receive_moved(units)
 
             env.timeout(next(times)).callbacks.append(arrive)
 
