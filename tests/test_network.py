@@ -496,3 +496,14 @@ def test_every_unit_is_accounted_for_at_every_location(rule: str) -> None:
         log = run_replication(scenario, replication)
         assert unbalanced_books(log, scenario) == []
         assert log.network is not None and sum(log.network.received.values()) > 0
+
+
+def test_a_vendor_managed_location_loses_what_its_shelf_lacks() -> None:
+    """VMI: the customer's own stock, watched and replenished by the firm; a unit short there
+    is the customer's lost sale (it does not wait) and counts against the firm's service."""
+    watched = {"network.locations.near.vendor_managed": True}
+    own = servsim.simulate(_two_locations(), replications=8)
+    managed = servsim.simulate(_two_locations().with_overrides(watched), replications=8)
+    _moves(own, managed, "lost_sales_rate", 1)
+    _moves(own, managed, "avg_backorders", -1)
+    assert managed.summary().loc["unit_fill_rate", "mean"] < 1.0

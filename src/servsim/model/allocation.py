@@ -33,11 +33,14 @@ class Route:
         locations: list[int],
         points: list[Points],
         transship: Callable[[int, StockPoint, int], None] | None = None,
+        vendor_managed: list[bool] | None = None,
     ) -> None:
         self.rule = rule
         self.locations = locations
         self.points = points
         self.transship = transship
+        self.vendor_managed = vendor_managed or [False] * len(locations)
+        """Per location: the customer's own stock (a shortage there is a lost sale)"""
         """Move units from another location to the primary's stock point (it counts them
         on order until they arrive)."""
 
@@ -199,6 +202,8 @@ class Allocation:
                 self._line_points[line] = stock
             if quantity <= stock.on_hand:
                 stock.demand(line, quantity, False)
+            elif route.vendor_managed[place]:  # the customer's shelf is empty: a lost sale
+                stock.demand(line, quantity, True)
             elif (
                 rule == "transship" and self._transship(order, segment, line, sku, quantity, route)
             ) or self._short_line(order, segment, line, sku, quantity, here):

@@ -258,6 +258,7 @@ class World:
                     [locations.index(name) for name in region.locations],
                     [points[name] for name in region.locations],
                     transship,
+                    [network.locations[name].vendor_managed for name in region.locations],
                 )
             )
             legs = {}

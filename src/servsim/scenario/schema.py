@@ -236,8 +236,11 @@ class Location(Section):
         description="sku -> replenishment policy, as stocking.items; lead_time is the time "
         "from the source (the supplier's lead time, or the transit from the upstream location)",
     )
-    holding_rate: Money | None = Field(
-        default=None, ge=0, description="per year, fraction of unit_cost (default: costs')"
+    vendor_managed: bool = Field(
+        default=False,
+        description="the customer's own stock, which the firm watches and replenishes (VMI): "
+        "a unit short there is the customer's lost sale, whatever the stock-out rule, and "
+        "counts against the firm's service",
     )
 
 
