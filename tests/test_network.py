@@ -507,3 +507,16 @@ def test_a_vendor_managed_location_loses_what_its_shelf_lacks() -> None:
     _moves(own, managed, "lost_sales_rate", 1)
     _moves(own, managed, "avg_backorders", -1)
     assert managed.summary().loc["unit_fill_rate", "mean"] < 1.0
+
+
+def test_the_locations_costs_add_up_to_the_runs() -> None:
+    """Per location: holding, legs and transshipments; added up, the run's cost terms."""
+    scenario = servsim.load_scenario(ROOT / "scenarios" / "network.yaml").with_overrides(
+        {"horizon": "80d"}
+    )
+    results = servsim.simulate(scenario, replications=2)
+    by_location = results.kpis_by("location").groupby("replication").sum(numeric_only=True)
+    for term in ("cost_holding", "cost_legs", "cost_transshipment"):
+        assert by_location[term].to_numpy() == pytest.approx(results.kpis[term].to_numpy())
+    assert (by_location["transshipped_in"] == by_location["transshipped_out"]).all()
+    assert (by_location["transshipped_in"] > 0).all()

@@ -98,6 +98,7 @@ def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
 
 
 def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> float:
+    """What moving the short units of ``lines`` cost (their region's cost per unit)."""
     facts = log.network
     assert facts is not None
     moved = facts.transshipments[facts.transshipments["line"].isin(lines.index)]
@@ -115,7 +116,8 @@ def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> f
 
 def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     """One row per location: the lines it served and their fill, its stock over time, what it
-    owed the locations below it, and its holding and leg costs."""
+    owed the locations below it, the units transshipped to and from it, and its holding, leg
+    and transshipment costs (a transshipment is the receiving location's cost)."""
     facts, network = _network(log, scenario)
     counted = log.orders.index[log.orders["placed"] >= log.warmup]
     in_window = log.lines["order"].isin(counted).to_numpy()
@@ -124,6 +126,12 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
     start, end = log.warmup, log.horizon
     levels = facts.location_levels
     legs = _leg_costs(log, scenario)
+    moved = facts.transshipments[in_window[facts.transshipments["line"].to_numpy()]]
+    receiver = facts.line_location[moved["line"].to_numpy()]
+    places = len(facts.locations)
+    units = moved["units"].to_numpy().astype(float)
+    moved_in = np.bincount(receiver, units, minlength=places)
+    moved_out = np.bincount(moved["source"].to_numpy(), units, minlength=places)
     rows = []
     for index, name in enumerate(facts.locations):
         mine = log.lines[in_window & (facts.line_location == index)]
@@ -148,8 +156,11 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
                 "avg_on_hand": on_hand,
                 "avg_backorders": backorders,
                 "avg_owed": owed,
+                "transshipped_in": float(moved_in[index]),
+                "transshipped_out": float(moved_out[index]),
                 "cost_holding": holding * value * (end - start),
                 "cost_legs": float(legs[index]),
+                "cost_transshipment": _transshipment_cost(log, mine, network),
             }
         )
     return rows
