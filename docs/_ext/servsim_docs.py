@@ -594,6 +594,8 @@ LINE_COLUMNS = {
 }
 
 SWEEP_FILES = {
+    ".servsim.lock": "the operating-system lock a sweep or search holds while it writes the "
+    "folder, so that a second writer is refused; the empty file stays when it is released",
     "manifest.json": "what the sweep was: the keys below",
     "runs/part-NNNNNN.parquet": "each completed chunk of runs, written the moment it completes "
     "(under a temporary name, then renamed): one row per run",

@@ -123,8 +123,9 @@ class Allocation:
 
     def place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
         """The common case, kept short: one line."""
-        if self._routes[segment] is not None:
-            self.place_order(order, segment, [sku], [quantity])
+        route = self._routes[segment]
+        if route is not None:
+            self._place_routed_line(order, segment, sku, quantity, route)
             return
         record = self.record
         line = len(record.line_order)
@@ -194,8 +195,7 @@ class Allocation:
         short_lines = units = ready = 0
         for (sku, quantity), place in zip(wanted, places, strict=True):
             line = self._new_line(order, sku, quantity)
-            network.line_location[line] = route.locations[place]
-            network.primary[line] = route.locations[0]
+            network.line_location.append(route.locations[place])
             here = points[place]
             stock = here[sku]
             if place:
@@ -211,6 +211,21 @@ class Allocation:
             units += quantity - record.lost[line]
             ready += self._ready_units(line)
         self._settle(order, segment, short_lines, ready, units)
+
+    def _place_routed_line(
+        self, order: int, segment: int, sku: int, quantity: int, route: Route
+    ) -> None:
+        """One line in a network: what the primary has on hand it serves, whatever the rule."""
+        stock = route.points[0][sku]
+        if quantity > stock.on_hand:
+            self._place_routed(order, segment, [sku], [quantity], route)
+            return
+        line = self._new_line(order, sku, quantity)
+        primary = route.locations[0]
+        self.record.network.line_location.append(primary)  # type: ignore[union-attr]
+        self.served_from[order] = primary
+        stock.demand(line, quantity, False)
+        self.release(order, quantity, True)
 
     def _new_line(self, order: int, sku: int, quantity: int) -> int:
         record = self.record

@@ -25,6 +25,7 @@ from servsim.model.runlog import Recorder
 from servsim.model.stocking import LineComplete, StockPoint
 from servsim.model.streams import RandomStreams
 from servsim.policies import ReplenishmentPolicy
+from servsim.scenario.distributions import Uniform
 from servsim.scenario.network import Supplier as SupplierSpec
 from servsim.scenario.schema import Emergency
 
@@ -36,6 +37,12 @@ class Source(Protocol):
     def request(
         self, sku: int, quantity: int, lead_times: Iterator[float], deliver: Deliver
     ) -> None: ...
+
+
+def _delivered(event: simpy.Event) -> None:
+    """A whole shipment of ``units`` arrives: (deliver, units) is the event's value."""
+    deliver, units = event.value  # type: ignore[misc]
+    deliver(units, units)
 
 
 class Supplier:
@@ -64,7 +71,11 @@ class Supplier:
         reliability = spec.reliability
         self._late = reliability.late
         self._short = reliability.short
-        self._chance = streams.generator(f"supplier/{name}/reliability")
+        unit = Uniform(dist="uniform", low=0, high=1)
+        self._late_chance = streams.draws(f"supplier/{name}/late", unit)
+        self._short_chance = streams.draws(f"supplier/{name}/short", unit)
+        self._plain = not self.outages and capacity is None and not self._late and not self._short
+        """Every order arrives whole after its lead time: the short way"""
         self._delays = streams.draws(f"supplier/{name}/delay", reliability.delay)
         self._missing = streams.draws(f"supplier/{name}/missing", reliability.missing)
 
@@ -80,11 +91,17 @@ class Supplier:
     ) -> None:
         """Ship ``quantity`` in parts as capacity and outages allow, each after a lead time."""
         now = self.env.now
+        if self._plain:
+            lead_time = next(lead_times)
+            due = now + lead_time
+            self.log.add(self.index, sku, now, due, due, quantity, quantity, 1)
+            self.env.timeout(lead_time, (deliver, quantity)).callbacks.append(_delivered)
+            return
         delay = 0.0
-        if self._late and self._chance.random() < self._late:
+        if self._late and next(self._late_chance) < self._late:
             delay = next(self._delays)
         received = quantity
-        if self._short and self._chance.random() < self._short:
+        if self._short and next(self._short_chance) < self._short:
             share = min(1.0, max(0.0, next(self._missing)))
             received = quantity - int(round(share * quantity))
         lead_time = next(lead_times)
@@ -106,7 +123,7 @@ class Supplier:
 
     def _parts(self, now: float, quantity: int) -> list[tuple[float, int]]:
         """(when it leaves, units) of each part of an order placed ``now``."""
-        start = self.up_from(now)
+        start = self.up_from(now) if self.outages else now
         if self._capacity is None or quantity == 0:
             return [(start, quantity)]
         units, period = self._capacity
@@ -162,15 +179,17 @@ class NetworkStockPoint(StockPoint):
         record: Recorder,
         line_complete: LineComplete,
         source: Source,
-        levels: NetworkLevels,
+        location_levels: LocationLevelLog,
         emergency: Emergency | None = None,
         emergency_lead_times: Iterator[float] | None = None,
     ) -> None:
         self.location = location
         self.source = source
-        self._levels = levels
-        assert record.network is not None
-        self._facts = record.network
+        self._location_add = location_levels.add
+        self.received_units = 0
+        """Units that arrived here (from its source, or moved from another location)"""
+        self.sent_units = 0
+        """Units that left here for another location"""
         self.owed: deque[list[object]] = deque()
         """Orders of the locations below, waiting: [units still owed, their lead times,
         whom to deliver to]"""
@@ -188,7 +207,8 @@ class NetworkStockPoint(StockPoint):
         )
 
     def _level_here(self, time: float, sku: int, on_hand: float, backorders: int) -> None:
-        self._levels.change(time, self.location, sku, on_hand, backorders, self.owed_units)
+        """Record this location's level (the network's totals are added up at the end)."""
+        self._location_add(time, self.location, sku, on_hand, backorders, self.owed_units)
 
     def _review(self) -> None:
         position = self.on_hand + self.on_order - self.backorders - self.owed_units
@@ -201,11 +221,9 @@ class NetworkStockPoint(StockPoint):
         now = self.env.now
         replenishment = self._replenishment(self.sku_index, now, NOT_YET, quantity, 0)
         remaining = [quantity]
-        facts = self._facts
 
         def deliver(units: int, settled: int) -> None:
-            if units:
-                facts.moved(facts.received, self.location, self.sku_index, units)
+            self.received_units += units
             remaining[0] -= settled
             self.on_order -= settled
             if remaining[0] == 0:
@@ -238,12 +256,12 @@ class NetworkStockPoint(StockPoint):
             self._after_demand()
 
     def _ship(self, units: int, lead_times: Iterator[float], deliver: Deliver) -> None:
-        self._facts.moved(self._facts.sent, self.location, self.sku_index, units)
-        transit = next(lead_times)
-        self.env.timeout(transit).callbacks.append(lambda _: deliver(units, units))
+        self.sent_units += units
+        self.env.timeout(next(lead_times), (deliver, units)).callbacks.append(_delivered)
 
     def _put_away(self, quantity: int) -> None:
-        super()._put_away(quantity)
+        """Units come in: customers waiting here first, then the locations below."""
+        self._fill_waiting(quantity)
         owed = self.owed
         while owed and self.on_hand:
             head = owed[0]
@@ -261,19 +279,19 @@ class NetworkStockPoint(StockPoint):
     def take(self, units: int) -> int:
         """Units taken from on hand for another location's short line."""
         taken = self.take_substitute(units)
-        self._facts.moved(self._facts.sent, self.location, self.sku_index, taken)
+        self.sent_units += taken
         return taken
 
     def receive_moved(self, units: int) -> None:
         """Units moved here from another location's shelf (a transshipment) arrive."""
         self.on_order -= units
-        self._facts.moved(self._facts.received, self.location, self.sku_index, units)
+        self.received_units += units
         self._put_away(units)
 
     def _receive(self, event: simpy.Event) -> None:
         """An emergency order arrives (the policy's own orders go to the source)."""
         _, quantity, _ = event.value  # type: ignore[misc]
-        self._facts.moved(self._facts.received, self.location, self.sku_index, quantity)
+        self.received_units += quantity
         super()._receive(event)
 
 
@@ -281,37 +299,6 @@ class NotHeld:
     """A sku a location does not hold: nothing on hand, ever (never picked to serve)."""
 
     on_hand = 0
-
-
-class NetworkLevels:
-    """Stock at each location over time, and the network's total per sku (the run's
-    stock_levels): on hand everywhere, customer backorders everywhere."""
-
-    def __init__(self, record: Recorder, locations: int, skus: int) -> None:
-        self.record = record
-        assert record.network is not None
-        self.log: LocationLevelLog = record.network.location_levels
-        self._on_hand = [[0.0] * skus for _ in range(locations)]
-        self._backorders = [[0] * skus for _ in range(locations)]
-        self._total_on_hand = [0.0] * skus
-        self._total_backorders = [0] * skus
-        self._total_add = record.levels.add
-
-    def change(
-        self,
-        time: float,
-        location: int,
-        sku: int,
-        on_hand: float,
-        backorders: int,
-        owed: int,
-    ) -> None:
-        self.log.add(time, location, sku, on_hand, backorders, owed)
-        here, waiting = self._on_hand[location], self._backorders[location]
-        self._total_on_hand[sku] += on_hand - here[sku]
-        self._total_backorders[sku] += backorders - waiting[sku]
-        here[sku], waiting[sku] = on_hand, backorders
-        self._total_add(time, sku, self._total_on_hand[sku], self._total_backorders[sku])
 
 
 def time_down(outages: list[tuple[float, float]], start: float, end: float) -> float:

@@ -90,31 +90,49 @@ class NetworkRecord:
     suppliers: list[str]
     location_levels: LocationLevelLog = field(default_factory=LocationLevelLog)
     supplies: SupplyLog = field(default_factory=SupplyLog)
-    line_location: dict[int, int] = field(default_factory=dict)
-    primary: dict[int, int] = field(default_factory=dict)
-    """order line -> its region's primary location"""
+    line_location: list[int] = field(default_factory=list)
+    """per order line: the location that serves it"""
+    primary_of_segment: list[int] = field(default_factory=list)
+    """per segment: its region's primary location"""
     transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
     """line -> (location the units came from, units)"""
     transport_cost: list[float] = field(default_factory=list)
     transship_cost: float = 0.0
     outages: list[tuple[int, float, float]] = field(default_factory=list)
     received: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that arrived there (filled in at the end)"""
     sent: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that left it for another location (filled in at the end)"""
 
-    def moved(self, book: dict[tuple[int, int], int], location: int, sku: int, units: int) -> None:
-        """Count units into ``received`` or ``sent``."""
-        key = (location, sku)
-        book[key] = book.get(key, 0) + units
+    def totals(self, skus: int) -> LevelLog:
+        """The network's stock per sku over time (on hand and customer backorders at every
+        location), a row at each location's change: what a single stock point records."""
+        levels = self.location_levels.columns()
+        frame = pd.DataFrame(levels)
+        place = frame["location"] * skus + frame["sku"]
+        changes = frame.groupby(place, sort=False)[["on_hand", "backorders"]].diff()
+        changes = changes.fillna(frame[["on_hand", "backorders"]])
+        running = changes.groupby(frame["sku"], sort=False).cumsum()
+        table = LevelLog()
+        table.rows = (
+            np.column_stack(
+                [frame["time"], frame["sku"], running["on_hand"], running["backorders"]]
+            )
+            .ravel()
+            .tolist()
+        )
+        return table
 
-    def finish(self, lines: int, skus: list[str], horizon: float) -> NetworkLog:
+    def finish(
+        self, lines: int, segment_of_line: list[int], skus: list[str], horizon: float
+    ) -> NetworkLog:
         levels = self.location_levels.columns()
         supplies = self.supplies.columns()
-        located = np.zeros(lines, dtype=np.int64)
-        if self.line_location:
-            located[list(self.line_location)] = list(self.line_location.values())
-        primary = np.zeros(lines, dtype=np.int64)
-        if self.primary:
-            primary[list(self.primary)] = list(self.primary.values())
+        located = np.asarray(self.line_location, dtype=np.int64)
+        assert located.size == lines
+        primary = np.asarray(self.primary_of_segment, dtype=np.int64)[
+            np.asarray(segment_of_line, dtype=np.int64)
+        ]
         arrives = supplies["arrives"]
         moved = list(self.transshipped.items())
         return NetworkLog(
@@ -394,7 +412,9 @@ class Recorder:
             lines=lines,
             shipments=shipments,
             replenishments=replenishments_frame(self.replenishments, self.receipts, skus),
-            stock_levels=levels_frame(self.levels, skus),
+            stock_levels=levels_frame(
+                self.levels if self.network is None else self.network.totals(len(skus)), skus
+            ),
             complaints=complaints_frame(self.complaints, horizon),
             returns=returns_frame(self.returns, horizon),
             visits=visits_frame(self.visits, horizon),
@@ -403,7 +423,12 @@ class Recorder:
             judgements=judgements_frame(self.judged),
             network=None
             if self.network is None
-            else self.network.finish(len(self.line_order), skus, horizon),
+            else self.network.finish(
+                len(self.line_order),
+                [self.segment[order] for order in self.line_order],
+                skus,
+                horizon,
+            ),
         )
 
     def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:

@@ -204,6 +204,11 @@ class StockPoint:
     def _put_away(self, quantity: int) -> None:
         """Units come in: fill the backorder queue first (by priority, then arrival), the rest
         goes on hand."""
+        self._fill_waiting(quantity)
+        self._level(self.env.now, self.sku_index, self.on_hand, self.backorders)
+
+    def _fill_waiting(self, quantity: int) -> None:
+        """Put ``quantity`` on hand and serve the backorder queue from it."""
         record = self.record
         now = self.env.now
         self.on_hand += quantity
@@ -222,7 +227,6 @@ class StockPoint:
             heapq.heappop(waiting)
             record.allocated[line] = now
             self.line_complete(line)
-        self._level(now, self.sku_index, self.on_hand, self.backorders)
 
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
         while True:

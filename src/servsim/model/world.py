@@ -20,7 +20,7 @@ from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.judgement import Judgements
-from servsim.model.network import NetworkLevels, NetworkStockPoint, NotHeld, Source, Supplier
+from servsim.model.network import NetworkStockPoint, NotHeld, Source, Supplier
 from servsim.model.patience import Patience
 from servsim.model.processing import (
     Clerks,
@@ -209,7 +209,6 @@ class World:
         locations, suppliers = list(network.locations), list(network.suppliers)
         facts = NetworkRecord(locations, suppliers, transport_cost=[0.0] * len(locations))
         record.network = facts
-        levels = NetworkLevels(record, len(locations), len(self.skus))
         outside = {
             name: Supplier(env, index, name, spec, streams, self.scenario.horizon, facts.supplies)
             for index, (name, spec) in enumerate(network.suppliers.items())
@@ -237,13 +236,19 @@ class World:
                     record,
                     self.allocation.line_complete,
                     source,
-                    levels,
+                    facts.location_levels,
                     item.emergency,
                     streams.draws(f"emergency lead time/{name}/{sku}", item.emergency.lead_time)
                     if item.emergency
                     else None,
                 )
             points[name] = here
+        self._network_points = [
+            point
+            for here in points.values()
+            for point in here
+            if isinstance(point, NetworkStockPoint)
+        ]
         routes = []
         self._legs = []
         modes = list(self.scenario.delivery.modes)
@@ -252,6 +257,7 @@ class World:
             transship = None
             if region.transshipment is not None:
                 transship = self._transshipper(region_name, region.transshipment, streams)
+            facts.primary_of_segment.append(locations.index(region.locations[0]))
             routes.append(
                 Route(
                     network.rule_of(segment),
@@ -465,6 +471,12 @@ class World:
         now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
+            if self.carriers.plain:
+                delivered = ready + next(transits[mode])
+                self._ship(order, units, now, start, ready, ready, delivered, mode, 0, 0)
+                if self.aftercare is not None:
+                    self.aftercare.shipped(order, units, ready, delivered, 0)
+                return
             carried = self.carriers.carry(self._promised(order), mode, ready, transits)
             self._ship(order, units, now, start, ready, *carried)
             if self.aftercare is not None:
@@ -530,6 +542,11 @@ class World:
         finally:
             if collecting:
                 gc.enable()
+        facts = self.record.network
+        if facts is not None:
+            for point in self._network_points:
+                facts.received[point.location, point.sku_index] = point.received_units
+                facts.sent[point.location, point.sku_index] = point.sent_units
         return self.record.finish(
             horizon=scenario.horizon,
             warmup=scenario.warmup,
