@@ -449,7 +449,8 @@ def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> No
 
 # --- reproducibility --------------------------------------------------------------------------
 def test_a_network_sweep_is_identical_on_every_executor(tmp_path: Path) -> None:
-    """Same scenario and seed, the same table bit for bit, serially or in processes."""
+    """Same scenario and seed, the same table bit for bit, serially, in processes or on a
+    local Dask cluster."""
     from tests.sweep_helpers import assert_same_table
 
     (tmp_path / "network.yaml").write_text(
@@ -470,8 +471,10 @@ def test_a_network_sweep_is_identical_on_every_executor(tmp_path: Path) -> None:
     )
     serial = servsim.sweep(path, executor="serial", chunk=1, force=True)
     processes = servsim.sweep(path, executor="processes", workers=2, force=True)
-    assert_same_table(processes.runs, serial.runs)
-    assert_same_table(processes.summary, serial.summary)
+    dask = servsim.sweep(path, executor="dask", workers=2, chunk=3, force=True)
+    for other in (processes, dask):
+        assert_same_table(other.runs, serial.runs)
+        assert_same_table(other.summary, serial.summary)
     assert serial.runs["transshipment_rate"].notna().all()
 
 
