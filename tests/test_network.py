@@ -523,3 +523,24 @@ def test_the_locations_costs_add_up_to_the_runs() -> None:
         assert by_location[term].to_numpy() == pytest.approx(results.kpis[term].to_numpy())
     assert (by_location["transshipped_in"] == by_location["transshipped_out"]).all()
     assert (by_location["transshipped_in"] > 0).all()
+
+
+def test_the_segments_of_a_region_draw_their_legs_from_one_stream() -> None:
+    """Two segments sharing a region share its legs' transit draws, one after another (not
+    each the same sequence again)."""
+    from servsim.model import run_replication
+
+    scenario = _network_scenario(horizon=200)
+    document = scenario.model_dump(by_alias=True)
+    document["demand"]["segments"]["other"] = document["demand"]["segments"]["seg0"]
+    document["network"]["regions"]["r0"]["segments"] = ["seg0", "other"]
+    document["network"]["regions"]["r0"]["legs"] = {
+        "shop0": {"standard": {"transit": {"dist": "exponential", "mean": 1.0}}}
+    }
+    twin = servsim.Scenario.model_validate(document, context={"time_unit": "days"})
+    log = run_replication(twin, 0)
+    transit = log.shipments["delivered"] - log.shipments["ready"]
+    segment = log.orders["segment"].to_numpy()[log.shipments["order"].to_numpy()]
+    first = transit[segment == "seg0"].to_numpy()[:30]
+    second = transit[segment == "other"].to_numpy()[:30]
+    assert len(set(first) & set(second)) == 0

@@ -282,6 +282,11 @@ class NetworkStockPoint(StockPoint):
         self.sent_units += taken
         return taken
 
+    def restock(self, units: int) -> None:
+        """Units back on this shelf (a return, a cancelled order's goods) arrive here too."""
+        self.received_units += units
+        super().restock(units)
+
     def receive_moved(self, units: int) -> None:
         """Units moved here from another location's shelf (a transshipment) arrive."""
         self.on_order -= units

@@ -71,9 +71,6 @@ class NetworkLog:
     """Per order line: the index of its region's primary location."""
     transshipments: pd.DataFrame
     """One row per transshipped line: line, source (location index), units."""
-    transport_cost: np.ndarray
-    """Per location: the cost of its legs to the customers (units x cost per unit)."""
-    transship_cost: float
     outages: pd.DataFrame
     """One row per supplier outage: supplier, start, end."""
     received: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -96,8 +93,6 @@ class NetworkRecord:
     """per segment: its region's primary location"""
     transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
     """line -> (location the units came from, units)"""
-    transport_cost: list[float] = field(default_factory=list)
-    transship_cost: float = 0.0
     outages: list[tuple[int, float, float]] = field(default_factory=list)
     received: dict[tuple[int, int], int] = field(default_factory=dict)
     """(location, sku) -> units that arrived there (filled in at the end)"""
@@ -177,8 +172,6 @@ class NetworkRecord:
                     ),
                 }
             ),
-            transport_cost=np.asarray(self.transport_cost, dtype=float),
-            transship_cost=self.transship_cost,
             outages=pd.DataFrame(
                 {
                     "supplier": pd.Categorical.from_codes(

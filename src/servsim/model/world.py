@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Callable, Iterator
 
 import simpy
 
@@ -33,6 +34,7 @@ from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.demand import customer_base
+from servsim.scenario.network import Transshipment
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 
@@ -83,9 +85,9 @@ class World:
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
-        self._legs: list[dict[int, tuple[list, list[float]]]] | None = None
-        """Per segment, per location it may ship from: (transit draws, cost per unit) per
-        carrier mode (networks only)"""
+        self._legs: list[dict[int, list[Iterator[float]]]] | None = None
+        """Per segment, per location it may ship from: the transit draws of each carrier mode
+        (networks only; the legs' costs are the KPIs')"""
         self._transits_of_shipment: dict[int, list] = {}
         if scenario.network is None:
             self.stock = self._build_stock(streams)
@@ -207,7 +209,7 @@ class World:
         assert network is not None
         env, record = self.env, self.record
         locations, suppliers = list(network.locations), list(network.suppliers)
-        facts = NetworkRecord(locations, suppliers, transport_cost=[0.0] * len(locations))
+        facts = NetworkRecord(locations, suppliers)
         record.network = facts
         outside = {
             name: Supplier(env, index, name, spec, streams, self.scenario.horizon, facts.supplies)
@@ -251,12 +253,14 @@ class World:
         ]
         routes = []
         self._legs = []
+        by_region: dict[str, dict[int, list[Iterator[float]]]] = {}
+        movers: dict[str, Callable[[int, StockPoint, int], None]] = {}
         modes = list(self.scenario.delivery.modes)
         for segment in self.scenario.demand.segments:
             region_name, region = network.region_of(segment)
-            transship = None
-            if region.transshipment is not None:
-                transship = self._transshipper(region_name, region.transshipment, streams)
+            if region.transshipment is not None and region_name not in movers:
+                movers[region_name] = self._transshipper(region_name, region.transshipment, streams)
+            transship = movers.get(region_name)
             facts.primary_of_segment.append(locations.index(region.locations[0]))
             routes.append(
                 Route(
@@ -267,31 +271,31 @@ class World:
                     [network.locations[name].vendor_managed for name in region.locations],
                 )
             )
-            legs = {}
-            for name in region.locations:
-                own = region.legs.get(name, {})
-                legs[locations.index(name)] = (
-                    [
-                        streams.draws(f"leg/{region_name}/{name}/{mode}", own[mode].transit)
-                        if mode in own
+            if region_name not in by_region:  # a region's draws, shared by its segments
+                own = region.legs
+                by_region[region_name] = {
+                    locations.index(name): [
+                        streams.draws(f"leg/{region_name}/{name}/{mode}", own[name][mode].transit)
+                        if mode in own.get(name, {})
                         else self.carriers.transit_draws[index]
                         for index, mode in enumerate(modes)
-                    ],
-                    [own[mode].cost_per_unit if mode in own else 0.0 for mode in modes],
-                )
+                    ]
+                    for name in region.locations
+                }
+            legs = by_region[region_name]
             self._legs.append(legs)
         return routes
 
-    def _transshipper(self, region: str, spec, streams: RandomStreams):  # type: ignore[no-untyped-def]
-        """Move units to a stock point after the region's transshipment time, at its cost."""
+    def _transshipper(
+        self, region: str, spec: Transshipment, streams: RandomStreams
+    ) -> Callable[[int, StockPoint, int], None]:
+        """Move units to a stock point after the region's transshipment time."""
         times = streams.draws(f"transshipment/{region}", spec.time)
         env = self.env
-        facts = self.record.network
-        assert facts is not None
 
-        def transship(units: int, point: NetworkStockPoint, sku: int) -> None:
+        def transship(units: int, point: StockPoint, sku: int) -> None:
+            assert isinstance(point, NetworkStockPoint)
             point.on_order += units
-            facts.transship_cost += units * spec.cost_per_unit
 
             def arrive(_: object) -> None:
                 point.receive_moved(units)
@@ -466,8 +470,7 @@ class World:
         priority, mode = self._service_of(order, segment)
         location = self.allocation.served_from[order]
         assert self._legs is not None and self.record.network is not None
-        transits, costs = self._legs[segment][location]
-        self.record.network.transport_cost[location] += units * costs[mode]
+        transits = self._legs[segment][location]
         now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
