@@ -31,7 +31,21 @@ SCENARIOS = {
     # shift calendars (event-driven clerk pool), two carrier modes with damage, and after the
     # sale: notices, complaints, returns, installation, warranty, customer bases that defect
     "garden": ROOT / "scenarios" / "garden_exceptional.yaml",
+    # a central DC and three regional warehouses: echelons, transshipment, legs, a supplier
+    # that is sometimes late
+    "network": ROOT / "scenarios" / "network.yaml",
+    # the same demand, customers and carrier served from one stock point (the yardstick of
+    # the network's speed)
+    "network-one": ROOT / "scenarios" / "network.yaml",
 }
+ONE_LOCATION = {
+    "network": None,
+    "stocking.items": {
+        "A": {"policy": "base_stock", "S": 170, "lead_time": "7d"},
+        "B": {"policy": "base_stock", "S": 80, "lead_time": "7d"},
+    },
+}
+"""network-one: the network example without its network."""
 
 
 def measure(orders: int, name: str) -> dict[str, float]:
@@ -41,6 +55,8 @@ def measure(orders: int, name: str) -> dict[str, float]:
     from servsim.model import run_replication
 
     base = servsim.load_scenario(SCENARIOS[name])
+    if name == "network-one":
+        base = base.with_overrides(ONE_LOCATION)
     segments = base.demand.segments.values()
     if any(segment.customers is not None for segment in segments):
         scenario, replications = base, range(10**6)

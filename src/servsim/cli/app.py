@@ -18,7 +18,7 @@ from rich.console import Console
 
 from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
 from servsim.core.folders import folder_problem, is_servsim_report
-from servsim.core.limits import GROUPINGS, MOST_REPLICATIONS, MOST_SEED
+from servsim.core.limits import GROUPINGS, MOST_REPLICATIONS, MOST_SEED, NETWORK_GROUPINGS
 from servsim.core.version import __version__
 
 if TYPE_CHECKING:
@@ -240,7 +240,8 @@ LOG_FORMATS = ("parquet", "csv")
     "--by",
     type=click.Choice(GROUPINGS),
     multiple=True,
-    help="Also show (and write) the KPIs per customer segment, order channel or sku (repeatable).",
+    help="Also show (and write) the KPIs per customer segment, order channel or sku, or, with "
+    "a network, per location or region (repeatable).",
 )
 @click.option(
     "--report",
@@ -281,6 +282,12 @@ def run(
         _fail(str(error))
     if logs is not None and out is None:
         _fail("--logs writes the order and line logs to the --out folder: give --out DIR too")
+    lacking = [grouping for grouping in by if grouping in NETWORK_GROUPINGS]
+    if lacking and scenario.network is None:
+        _fail(
+            f"{file}: --by {lacking[0]}: the scenario has no network; allowed without one: "
+            "segment, channel, sku"
+        )
     if out is not None:  # checked before simulating, not after
         _check_run_folder(out, force)
     report_file = run_report_path(file, out, report_path)

@@ -67,6 +67,7 @@ SATISFACTION = "Satisfaction"
 CUSTOMERS = "Customers"
 PROFIT = "Profit"
 COST = "Cost"
+NETWORK = "Network"
 VOLUME = "Volume"
 
 
@@ -424,6 +425,51 @@ CATALOGUE: tuple[Kpi, ...] = (
         signed=True,
     ),
     Kpi("profit_per_order", PROFIT, "money", "higher", "profit / orders counted", signed=True),
+    # --- network (only scenarios with one) ---------------------------------------------------
+    Kpi(
+        "transshipment_rate",
+        NETWORK,
+        "rate",
+        "lower",
+        "share of order lines served by moving units from another location to the primary",
+    ),
+    Kpi(
+        "primary_share",
+        NETWORK,
+        "rate",
+        "higher",
+        "share of orders served wholly from their region's primary location, none transshipped",
+    ),
+    Kpi(
+        "supplier_on_time",
+        NETWORK,
+        "rate",
+        "higher",
+        "share of supplier orders that arrived within their lead time (none late, none held "
+        "by capacity or an outage)",
+    ),
+    Kpi(
+        "supplier_in_full",
+        NETWORK,
+        "rate",
+        "higher",
+        "share of supplier orders that arrived with every unit ordered",
+    ),
+    Kpi("supplier_otif", NETWORK, "rate", "higher", "share of supplier orders on time and in full"),
+    Kpi(
+        "supplier_availability",
+        NETWORK,
+        "rate",
+        "higher",
+        "share of the window the suppliers were not in an outage (averaged over suppliers)",
+    ),
+    Kpi(
+        "disruption_time",
+        NETWORK,
+        "duration",
+        "lower",
+        "time the suppliers spent in outages in the window (added over suppliers)",
+    ),
     # --- cost --------------------------------------------------------------------------------
     *_cost_terms(
         [
@@ -440,6 +486,8 @@ CATALOGUE: tuple[Kpi, ...] = (
             ("cost_lost_margin", "margin (price - unit cost) of the units lost"),
             ("cost_lost_sale_penalty", "penalty per unit lost, on top of its margin"),
             ("cost_substitution", "price concessions on substituted units"),
+            ("cost_legs", "network: units shipped x cost per unit of their location's leg"),
+            ("cost_transshipment", "network: units transshipped x cost per unit"),
             (
                 "cost_returns_claims",
                 "compensation, reverse transport, scrapped goods, margin refunded and repair parts",

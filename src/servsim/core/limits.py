@@ -12,5 +12,8 @@ MOST_REPLICATIONS = 100_000
 MOST_SEED = 2**63 - 1
 """A seed is stored as a 64-bit integer (results tables, manifests)."""
 
-GROUPINGS = ("segment", "channel", "sku")
+GROUPINGS = ("segment", "channel", "sku", "location", "region")
 """What KPIs can be broken down by (``servsim run --by``, ``Results.kpis_by``)."""
+
+NETWORK_GROUPINGS = ("location", "region")
+"""Groupings only a scenario with a network has."""

@@ -80,6 +80,8 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
     stocking = scenario.stocking
     if stocking is None:
         return problems
+    if log.network is not None:
+        return _network_balances(log, scenario)
     for sku, item in stocking.items.items():
         levels = log.stock_levels[log.stock_levels["sku"] == sku]
         if levels.empty:
@@ -109,4 +111,31 @@ def _stock_balances(log: RunLog, scenario: Scenario, orders: pd.DataFrame) -> li
                 f"{sku}: {int(final['backorders'])} units backordered at the end, but "
                 f"{len(waiting)} orders wait for {int(waiting.sum())} units"
             )
+    return problems
+
+
+def _network_balances(log: RunLog, scenario: Scenario) -> list[str]:
+    """Per location and sku: start + received = on hand at the end + allocated to its
+    customers + sent to other locations."""
+    facts = log.network
+    network = scenario.network
+    assert facts is not None and network is not None
+    problems: list[str] = []
+    levels = facts.location_levels
+    lines = log.lines
+    for index, name in enumerate(facts.locations):
+        for sku, item in network.locations[name].items.items():
+            here = levels[(levels["location"] == name) & (levels["sku"] == sku)]
+            final = here.iloc[-1]
+            code = log.skus.index(sku)
+            mine = lines[(facts.line_location == index) & (lines["sku"] == sku).to_numpy()]
+            allocated = int(mine["filled"].sum() + mine["backordered"].sum() - final["backorders"])
+            start = item.build().initial_stock
+            received = facts.received.get((index, code), 0)
+            sent = facts.sent.get((index, code), 0)
+            if start + received != int(final["on_hand"]) + allocated + sent:
+                problems.append(
+                    f"{name}/{sku}: start {start} + received {received} != on hand "
+                    f"{int(final['on_hand'])} + allocated {allocated} + sent {sent}"
+                )
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from servsim.core.limits import GROUPINGS as GROUPINGS  # defined in core for the CLI
+from servsim.core.limits import NETWORK_GROUPINGS as NETWORK_GROUPINGS
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.metrics import (
     _ratio,
@@ -18,6 +19,7 @@ from servsim.kpis.metrics import (
     satisfaction_kpis,
     time_and_reliability,
 )
+from servsim.kpis.network import kpis_by_location, region_column
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import sku_levels
 from servsim.model.runlog import RunLog
@@ -37,14 +39,21 @@ def kpis_by_channel(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     return kpis_by_order_group(log, scenario, "channel")
 
 
+def kpis_by_region(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
+    """One KPI row per region of a network for one replication."""
+    return kpis_by_order_group(log, scenario, "region")
+
+
 def kpis_by_order_group(
     log: RunLog, scenario: Scenario, by: str, orders: pd.DataFrame | None = None
 ) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
     orders = scored_orders(log, scenario) if orders is None else orders
+    if by == "region":
+        orders = orders.assign(region=region_column(log, scenario))
     counted = orders[orders["counted"]]
     rows = []
-    for group in log.orders[by].cat.categories:
+    for group in orders[by].cat.categories:
         mine = counted[counted[by] == group]
         lines = log.lines[log.lines["order"].isin(mine.index)]
         timing = time_and_reliability(log, mine)
@@ -97,10 +106,19 @@ def kpis_by_sku(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
 
 
 def breakdown(logs: list[RunLog], scenario: Scenario, by: str) -> pd.DataFrame:
-    """KPI rows per replication and group (``by`` is 'segment', 'channel' or 'sku')."""
+    """KPI rows per replication and group (``by`` is 'segment', 'channel', 'sku', or with a
+    network 'location' or 'region')."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, got {by!r}")
-    compute = {"segment": kpis_by_segment, "channel": kpis_by_channel, "sku": kpis_by_sku}[by]
+    if by in NETWORK_GROUPINGS and scenario.network is None:
+        raise ValueError(f"by {by} needs a scenario with a network: (locations and regions)")
+    compute = {
+        "segment": kpis_by_segment,
+        "channel": kpis_by_channel,
+        "sku": kpis_by_sku,
+        "location": kpis_by_location,
+        "region": kpis_by_region,
+    }[by]
     rows = [
         {"replication": replication, **row}
         for replication, log in enumerate(logs)

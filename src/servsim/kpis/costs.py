@@ -48,6 +48,12 @@ def cost_kpis(
 
     placed = log.replenishments[log.replenishments["ordered"] >= start]
     purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
+    if log.network is not None:  # what a location orders from another is no purchase
+        supplies = log.network.supplies
+        bought = pd.concat([supplies[supplies["ordered"] >= start], placed[placed["emergency"]]])[
+            ["sku", "quantity"]
+        ]
+        purchase = float((bought["quantity"] * bought["sku"].map(unit_cost).astype(float)).sum())
     shipped = log.shipments["dispatched"]
     dispatched = log.shipments[(shipped >= start) & (shipped <= end)]
     transport, expedite, damage = _carrier_costs(dispatched, log, scenario)

@@ -17,6 +17,7 @@ from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
 from servsim.kpis.customers import customer_kpis
 from servsim.kpis.labour import utilisation
+from servsim.kpis.network import network_costs, network_kpis
 from servsim.kpis.profit import profit_kpis
 from servsim.kpis.sales import sales
 from servsim.kpis.satisfaction import scored_orders
@@ -38,6 +39,16 @@ def compute_kpis(
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
     sold = sales(counted, lines, scenario)  # for costs, profit and the customers' spend
     costs = cost_kpis(log, counted, lines, scenario, levels, sold)
+    network: dict[str, float] = {}
+    if log.network is not None:
+        network = network_kpis(log, lines, scenario)
+        extra = network_costs(log, lines, scenario)
+        costs = {
+            **{k: v for k, v in costs.items() if k not in ("cost_total", "cost_per_order")},
+            **extra,
+            "cost_total": costs["cost_total"] + sum(extra.values()),
+            "cost_per_order": _ratio(costs["cost_total"] + sum(extra.values()), len(counted)),
+        }
     figures = {
         "orders": float(len(counted)),
         **availability(log, counted, lines, scenario, levels),
@@ -45,6 +56,7 @@ def compute_kpis(
         **after_sale_kpis(log, counted),
         **satisfaction_kpis(counted),
         **customer_kpis(log, counted, scenario, sold),
+        **network,
         **costs,
         **profit_kpis(sold, costs, len(counted)),
     }

@@ -18,7 +18,9 @@ NOT_PAID_IN_THE_WINDOW = ("cost_purchase", "cost_lost_margin", "cost_goodwill")
 
 def profit_kpis(sold: Sales, costs: Mapping[str, float], orders: int) -> dict[str, float]:
     """Revenue, gross margin, profit and profit per order."""
-    paid = sum(costs[term] for term in COST_TERMS if term not in NOT_PAID_IN_THE_WINDOW)
+    paid = sum(  # a network's cost terms only where there is one
+        costs.get(term, 0.0) for term in COST_TERMS if term not in NOT_PAID_IN_THE_WINDOW
+    )
     profit = sold.gross_margin - paid
     return {
         "revenue": sold.revenue,

@@ -19,6 +19,31 @@ from servsim.scenario.schema import Scenario
 Release = Callable[[int, int, bool], None]
 """Hand ``units`` of ``order`` to processing (True: its first shipment)."""
 
+Points = list[StockPoint | UnlimitedStock]
+"""The stock point of each sku at one place."""
+
+
+class Route:
+    """Where a segment's orders find their stock: its region's locations, the primary first,
+    and the sourcing rule (see :class:`servsim.scenario.network.Region`)."""
+
+    def __init__(
+        self,
+        rule: str,
+        locations: list[int],
+        points: list[Points],
+        transship: Callable[[int, StockPoint, int], None] | None = None,
+        vendor_managed: list[bool] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.locations = locations
+        self.points = points
+        self.transship = transship
+        self.vendor_managed = vendor_managed or [False] * len(locations)
+        """Per location: the customer's own stock (a shortage there is a lost sale)"""
+        """Move units from another location to the primary's stock point (it counts them
+        on order until they arrive)."""
+
 
 class Allocation:
     """The stock-out rules of one replication, and the orders waiting for stock."""
@@ -37,8 +62,15 @@ class Allocation:
         self.skus = scenario.skus
         self.release = release
         self.service_of = service_of
-        self.stock: list[StockPoint | UnlimitedStock] = []
+        self.stock: Points = []
         """The stock point of each sku (set once the world has built them)."""
+        self._stocks: list[Points] = []
+        """Per segment, the stock point of each sku it draws on first."""
+        self._routes: list[Route | None] = [None] * len(scenario.demand.segments)
+        self._line_points: dict[int, StockPoint | UnlimitedStock] = {}
+        """line -> its stock point, where it is not its segment's first"""
+        self.served_from: dict[int, int] = {}
+        """order -> location it ships from (networks only)"""
         self.aftercare: Aftercare | None = None
         self._waiting_orders: dict[int, list[int]] = {}
         """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
@@ -72,53 +104,178 @@ class Allocation:
         }
         self._answers = streams.draws("customer answers", Uniform(dist="uniform", low=0, high=1))
 
+    def use_stock(self, stock: Points, routes: list[Route] | None = None) -> None:
+        """The stock points (one per sku), or each segment's route through a network."""
+        self.stock = stock
+        if routes is None:
+            self._stocks = [stock] * len(self._routes)
+            return
+        self._routes = list(routes)
+        self._stocks = [route.points[0] for route in routes]
+
+    def point_of(self, line: int) -> StockPoint | UnlimitedStock:
+        """The stock point a line was placed at."""
+        point = self._line_points.get(line)
+        if point is not None:
+            return point
+        record = self.record
+        return self._stocks[record.segment[record.line_order[line]]][record.sku[line]]
+
     def place_single_line_order(self, order: int, segment: int, sku: int, quantity: int) -> None:
         """The common case, kept short: one line."""
+        route = self._routes[segment]
+        if route is not None:
+            self._place_routed_line(order, segment, sku, quantity, route)
+            return
         record = self.record
         line = len(record.line_order)
         record.line_order.append(order)
         record.sku.append(sku)
         record.quantity.append(quantity)
-        stock = self.stock[sku]
+        stock = self._stocks[segment][sku]
         if quantity <= stock.on_hand - self._reserved[segment][sku]:
             stock.demand(line, quantity, False)
             self.release(order, quantity, True)
-        elif self._short_line(order, segment, line, sku, quantity):
+        elif self._short_line(order, segment, line, sku, quantity, self._stocks[segment]):
             units = quantity - record.lost[line]
             self._short_order(order, segment, 1, self._ready_units(line), units)
         elif quantity - record.lost[line]:
             self.release(order, quantity - record.lost[line], True)
 
     def place_order(self, order: int, segment: int, skus: list[int], quantities: list[int]) -> None:
+        route = self._routes[segment]
+        if route is not None:
+            self._place_routed(order, segment, skus, quantities, route)
+            return
         record = self.record
         short_lines = units = ready = 0
+        points = self._stocks[segment]
         for sku, quantity in zip(skus, quantities, strict=True):
             line = len(record.line_order)
             record.line_order.append(order)
             record.sku.append(sku)
             record.quantity.append(quantity)
-            stock = self.stock[sku]
+            stock = points[sku]
             if quantity <= stock.on_hand - self._reserved[segment][sku]:
                 stock.demand(line, quantity, False)
-            elif self._short_line(order, segment, line, sku, quantity):
+            elif self._short_line(order, segment, line, sku, quantity, points):
                 short_lines += 1
             units += quantity - record.lost[line]
             ready += self._ready_units(line)
+        self._settle(order, segment, short_lines, ready, units)
+
+    def _place_routed(
+        self, order: int, segment: int, skus: list[int], quantities: list[int], route: Route
+    ) -> None:
+        """An order in a network: each line at the location its segment's rule picks."""
+        record = self.record
+        network = record.network
+        assert network is not None
+        points = route.points
+        rule = route.rule
+        wanted = list(zip(skus, quantities, strict=True))
+        if rule == "complete":
+            at = next(
+                (
+                    k
+                    for k, stock in enumerate(points)
+                    if all(q <= stock[sku].on_hand for sku, q in wanted)
+                ),
+                0,
+            )
+            places = [at] * len(wanted)
+        elif rule == "split":
+            places = [
+                next((k for k, stock in enumerate(points) if q <= stock[sku].on_hand), 0)
+                for sku, q in wanted
+            ]
+        else:
+            places = [0] * len(wanted)
+        self.served_from[order] = route.locations[places[0]]
+        short_lines = units = ready = 0
+        for (sku, quantity), place in zip(wanted, places, strict=True):
+            line = self._new_line(order, sku, quantity)
+            network.line_location.append(route.locations[place])
+            here = points[place]
+            stock = here[sku]
+            if place:
+                self._line_points[line] = stock
+            if quantity <= stock.on_hand:
+                stock.demand(line, quantity, False)
+            elif route.vendor_managed[place]:  # the customer's shelf is empty: a lost sale
+                stock.demand(line, quantity, True)
+            elif (
+                rule == "transship" and self._transship(order, segment, line, sku, quantity, route)
+            ) or self._short_line(order, segment, line, sku, quantity, here):
+                short_lines += 1
+            units += quantity - record.lost[line]
+            ready += self._ready_units(line)
+        self._settle(order, segment, short_lines, ready, units)
+
+    def _place_routed_line(
+        self, order: int, segment: int, sku: int, quantity: int, route: Route
+    ) -> None:
+        """One line in a network: what the primary has on hand it serves, whatever the rule."""
+        stock = route.points[0][sku]
+        if quantity > stock.on_hand:
+            self._place_routed(order, segment, [sku], [quantity], route)
+            return
+        line = self._new_line(order, sku, quantity)
+        primary = route.locations[0]
+        self.record.network.line_location.append(primary)  # type: ignore[union-attr]
+        self.served_from[order] = primary
+        stock.demand(line, quantity, False)
+        self.release(order, quantity, True)
+
+    def _new_line(self, order: int, sku: int, quantity: int) -> int:
+        record = self.record
+        line = len(record.line_order)
+        record.line_order.append(order)
+        record.sku.append(sku)
+        record.quantity.append(quantity)
+        return line
+
+    def _settle(self, order: int, segment: int, short_lines: int, ready: int, units: int) -> None:
+        """Every line is placed: ship the order now, or what is there, or hold it complete."""
         if short_lines == 0:
             if units:
                 self.release(order, units, True)
         else:
             self._short_order(order, segment, short_lines, ready, units)
 
-    def _short_line(self, order: int, segment: int, line: int, sku: int, quantity: int) -> int:
+    def _transship(
+        self, order: int, segment: int, line: int, sku: int, quantity: int, route: Route
+    ) -> bool:
+        """The primary is short: the first other location with the short units sends them;
+        the line waits at the primary for them (False: none has them)."""
+        primary = route.points[0][sku]
+        short = quantity - max(0, int(primary.on_hand))
+        lender = next(
+            (k for k in range(1, len(route.points)) if route.points[k][sku].on_hand >= short),
+            None,
+        )
+        if lender is None or route.transship is None:
+            return False
+        taken = route.points[lender][sku].take(short)  # type: ignore[union-attr]
+        network = self.record.network
+        assert network is not None
+        network.transshipped[line] = (route.locations[lender], taken)
+        priority = self.service_of(order, segment)[0]
+        route.transship(taken, primary, sku)  # type: ignore[arg-type]
+        primary.demand(line, quantity, False, 0, priority)
+        return True
+
+    def _short_line(
+        self, order: int, segment: int, line: int, sku: int, quantity: int, points: Points
+    ) -> int:
         """Stock cannot fill a line: offer substitutes, then the rule decides; units backordered."""
-        stock = self.stock[sku]
+        stock = points[sku]
         reserved = self._reserved[segment][sku]
         remaining = quantity
         offers = self._substitutes.get(sku)
         if offers:
             available = max(0, int(stock.on_hand) - reserved)
-            remaining -= self._substitute(line, offers, quantity - available)
+            remaining -= self._substitute(line, offers, quantity - available, points)
             if remaining <= stock.on_hand - reserved:
                 return stock.demand(line, remaining, False, reserved)
         looks = self._sees_stock[segment]
@@ -137,10 +294,12 @@ class Allocation:
         priority = self.service_of(order, segment)[0]
         return stock.demand(line, remaining, lose, reserved, priority)
 
-    def _substitute(self, line: int, offers: list[tuple[int, float]], short: int) -> int:
+    def _substitute(
+        self, line: int, offers: list[tuple[int, float]], short: int, points: Points
+    ) -> int:
         """Offer the substitutes in rank order; the first in stock that is accepted serves."""
         for substitute, acceptance in offers:
-            stock = self.stock[substitute]
+            stock = points[substitute]
             if stock.on_hand > 0 and next(self._answers) < acceptance:
                 taken = stock.take_substitute(short)  # type: ignore[union-attr]
                 self.record.substituted[line] = (substitute, taken)
@@ -187,14 +346,14 @@ class Allocation:
         complete = order in self._waiting_orders
         gone = 0
         for line in waiting:
-            sku = record.sku[line]
-            missing = self.stock[sku].withdraw(line)
+            point = self.point_of(line)
+            missing = point.withdraw(line)
             given = record.quantity[line] - self._ready_units(line) - record.lost[line] - missing
             record.lost[line] += missing
             record.cancelled.add(line)
             record.allocated[line] = now
             if given and not complete:
-                self.stock[sku].restock(given)
+                point.restock(given)
             gone += missing + given
         record.withdrawn.add(order)
         if complete:
@@ -205,9 +364,10 @@ class Allocation:
                 taken = record.substituted.get(line)
                 own = kept - (taken[1] if taken else 0)
                 if own:
-                    self.stock[record.sku[line]].restock(own)
+                    self.point_of(line).restock(own)
                 if taken and taken[1]:
-                    self.stock[taken[0]].restock(taken[1])
+                    points = self._stocks[record.segment[order]]
+                    points[taken[0]].restock(taken[1])
                 gone += kept
         if self.aftercare is not None:
             self.aftercare.withdrawn(order, gone)

@@ -55,14 +55,17 @@ class Carriers:
         """A transit time of ``mode`` (the whole story when the carriers are plain)."""
         return next(self.transit_draws[mode])
 
-    def carry(self, promised: float, mode: int, ready: float) -> Carried:
-        """Dispatch, mode and delivery of a shipment ready at ``ready``."""
+    def carry(
+        self, promised: float, mode: int, ready: float, transits: list | None = None
+    ) -> Carried:
+        """Dispatch, mode and delivery of a shipment ready at ``ready`` (``transits``: the
+        transit draws of each mode on this shipment's leg, else the modes' own)."""
         expedited = 0
         if mode != self._expedite_to and promised - ready < self._expedite_when:
             mode, expedited = self._expedite_to, 1
         spec = self._specs[mode]
         dispatched = ready if spec.capacity is None else self._book(mode, ready, spec.capacity)
-        transit = next(self.transit_draws[mode])
+        transit = next((self.transit_draws if transits is None else transits)[mode])
         if spec.reliability < 1.0 and next(self._on_time[mode]) >= spec.reliability:
             transit += next(self._late_by[mode])
         damaged = int(spec.damage > 0.0 and next(self._damage[mode]) < spec.damage)

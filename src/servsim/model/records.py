@@ -144,6 +144,48 @@ class LevelLog(FlatLog):
         self.rows.extend((time, sku, on_hand, backorders))
 
 
+class LocationLevelLog(FlatLog):
+    """Stock at each location of a network: a row each time a location's sku changes."""
+
+    FIELDS = ("time", "location", "sku", "on_hand", "backorders", "owed")
+    __slots__ = ()
+
+    def add(
+        self, time: float, location: int, sku: int, on_hand: float, backorders: int, owed: int
+    ) -> None:
+        """From ``time`` on, the location has ``on_hand`` units of the sku, ``backorders``
+        customer units waiting and ``owed`` units owed to the locations below it."""
+        self.rows.extend((time, location, sku, on_hand, backorders, owed))
+
+
+class SupplyLog(FlatLog):
+    """One row per replenishment order placed with a supplier."""
+
+    FIELDS = ("supplier", "sku", "ordered", "due", "arrives", "quantity", "received", "on_time")
+    __slots__ = ()
+
+    def add(
+        self,
+        supplier: int,
+        sku: int,
+        ordered: float,
+        due: float,
+        arrives: float,
+        quantity: int,
+        received: int,
+        on_time: int,
+    ) -> int:
+        """An order of ``quantity`` due at ``due`` (its lead time), its last part arriving at
+        ``arrives`` with ``received`` units in all; its number."""
+        rows = self.rows
+        rows.extend((supplier, sku, ordered, due, arrives, quantity, received, on_time))
+        return len(rows) // 8 - 1
+
+    def on_time(self, row: int) -> None:
+        """The order arrived when its lead time said."""
+        self.rows[row * 8 + 7] = 1
+
+
 class JudgementLog(FlatLog):
     """One row per settled order: when it settled, its score and what each dimension lost."""
 

@@ -31,14 +31,159 @@ from servsim.model.records import (
     CustomerFacts,
     JudgementLog,
     LevelLog,
+    LocationLevelLog,
     ReplenishmentLog,
     RestockLog,
     Return,
     ShipmentLog,
+    SupplyLog,
     Visit,
 )
 
-__all__ = ["NOT_YET", "Complaint", "CustomerFacts", "Recorder", "Return", "RunLog", "Visit"]
+__all__ = [
+    "NOT_YET",
+    "Complaint",
+    "CustomerFacts",
+    "NetworkLog",
+    "NetworkRecord",
+    "Recorder",
+    "Return",
+    "RunLog",
+    "Visit",
+]
+
+
+@dataclass(frozen=True)
+class NetworkLog:
+    """What a network of stock locations adds to a run's facts."""
+
+    locations: list[str]
+    suppliers: list[str]
+    location_levels: pd.DataFrame
+    """Step function per location and sku: time, location, sku, on_hand, backorders
+    (customer units waiting there), owed (units owed to the locations below it)."""
+    supplies: pd.DataFrame
+    """One row per order placed with a supplier: supplier, sku, ordered, due (after its lead
+    time), arrives (its last part), quantity, received, on_time."""
+    line_location: np.ndarray
+    """Per order line: the index of the location that serves it."""
+    primary: np.ndarray
+    """Per order line: the index of its region's primary location."""
+    transshipments: pd.DataFrame
+    """One row per transshipped line: line, source (location index), units."""
+    outages: pd.DataFrame
+    """One row per supplier outage: supplier, start, end."""
+    received: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that arrived there by the horizon"""
+    sent: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that left it for another location by the horizon"""
+
+
+@dataclass
+class NetworkRecord:
+    """What a network records while it runs."""
+
+    locations: list[str]
+    suppliers: list[str]
+    location_levels: LocationLevelLog = field(default_factory=LocationLevelLog)
+    supplies: SupplyLog = field(default_factory=SupplyLog)
+    line_location: list[int] = field(default_factory=list)
+    """per order line: the location that serves it"""
+    primary_of_segment: list[int] = field(default_factory=list)
+    """per segment: its region's primary location"""
+    transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """line -> (location the units came from, units)"""
+    outages: list[tuple[int, float, float]] = field(default_factory=list)
+    received: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that arrived there (filled in at the end)"""
+    sent: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(location, sku) -> units that left it for another location (filled in at the end)"""
+
+    def totals(self, skus: int) -> LevelLog:
+        """The network's stock per sku over time (on hand and customer backorders at every
+        location), a row at each location's change: what a single stock point records."""
+        levels = self.location_levels.columns()
+        frame = pd.DataFrame(levels)
+        place = frame["location"] * skus + frame["sku"]
+        changes = frame.groupby(place, sort=False)[["on_hand", "backorders"]].diff()
+        changes = changes.fillna(frame[["on_hand", "backorders"]])
+        running = changes.groupby(frame["sku"], sort=False).cumsum()
+        table = LevelLog()
+        table.rows = (
+            np.column_stack(
+                [frame["time"], frame["sku"], running["on_hand"], running["backorders"]]
+            )
+            .ravel()
+            .tolist()
+        )
+        return table
+
+    def finish(
+        self, lines: int, segment_of_line: list[int], skus: list[str], horizon: float
+    ) -> NetworkLog:
+        levels = self.location_levels.columns()
+        supplies = self.supplies.columns()
+        located = np.asarray(self.line_location, dtype=np.int64)
+        assert located.size == lines
+        primary = np.asarray(self.primary_of_segment, dtype=np.int64)[
+            np.asarray(segment_of_line, dtype=np.int64)
+        ]
+        arrives = supplies["arrives"]
+        moved = list(self.transshipped.items())
+        return NetworkLog(
+            locations=self.locations,
+            suppliers=self.suppliers,
+            location_levels=pd.DataFrame(
+                {
+                    "time": levels["time"],
+                    "location": pd.Categorical.from_codes(
+                        levels["location"].astype(np.int32), self.locations
+                    ),
+                    "sku": pd.Categorical.from_codes(levels["sku"].astype(np.int32), skus),
+                    "on_hand": levels["on_hand"].astype(np.int64),
+                    "backorders": levels["backorders"].astype(np.int64),
+                    "owed": levels["owed"].astype(np.int64),
+                }
+            ),
+            supplies=pd.DataFrame(
+                {
+                    "supplier": pd.Categorical.from_codes(
+                        supplies["supplier"].astype(np.int32), self.suppliers
+                    ),
+                    "sku": pd.Categorical.from_codes(supplies["sku"].astype(np.int32), skus),
+                    "ordered": supplies["ordered"],
+                    "due": supplies["due"],
+                    "arrives": np.where(arrives <= horizon, arrives, NOT_YET),
+                    "quantity": supplies["quantity"].astype(np.int64),
+                    "received": supplies["received"].astype(np.int64),
+                    "on_time": supplies["on_time"].astype(bool),
+                }
+            ),
+            line_location=located,
+            primary=primary,
+            transshipments=pd.DataFrame(
+                {
+                    "line": np.asarray([line for line, _ in moved], dtype=np.int64),
+                    "source": np.asarray(
+                        [fact[0] for fact in [m[1] for m in moved]], dtype=np.int64
+                    ),
+                    "units": np.asarray(
+                        [fact[1] for fact in [m[1] for m in moved]], dtype=np.int64
+                    ),
+                }
+            ),
+            outages=pd.DataFrame(
+                {
+                    "supplier": pd.Categorical.from_codes(
+                        np.asarray([o[0] for o in self.outages], dtype=np.int32), self.suppliers
+                    ),
+                    "start": np.asarray([o[1] for o in self.outages], dtype=float),
+                    "end": np.asarray([o[2] for o in self.outages], dtype=float),
+                }
+            ),
+            received=dict(self.received),
+            sent=dict(self.sent),
+        )
 
 
 @dataclass(frozen=True)
@@ -85,6 +230,8 @@ class RunLog:
     """One row per settled order: order, settled (when its last episode ended), score, and the
     share of the score each dimension lost (reliability, responsiveness, information,
     tangibles)."""
+    network: NetworkLog | None = None
+    """The network's own facts (None without one)."""
 
     def processing_intervals(self) -> tuple[np.ndarray, np.ndarray]:
         """(start, end) of every shipment a clerk started; one still in hand ends at the horizon."""
@@ -156,6 +303,7 @@ class Recorder:
     returns: list[Return] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     restocks: RestockLog = field(default_factory=RestockLog)
+    network: NetworkRecord | None = None
 
     def finish(
         self,
@@ -257,13 +405,23 @@ class Recorder:
             lines=lines,
             shipments=shipments,
             replenishments=replenishments_frame(self.replenishments, self.receipts, skus),
-            stock_levels=levels_frame(self.levels, skus),
+            stock_levels=levels_frame(
+                self.levels if self.network is None else self.network.totals(len(skus)), skus
+            ),
             complaints=complaints_frame(self.complaints, horizon),
             returns=returns_frame(self.returns, horizon),
             visits=visits_frame(self.visits, horizon),
             restocks=restocks_frame(self.restocks, skus),
             customers=customers_frame(customers or [], segments),
             judgements=judgements_frame(self.judged),
+            network=None
+            if self.network is None
+            else self.network.finish(
+                len(self.line_order),
+                [self.segment[order] for order in self.line_order],
+                skus,
+                horizon,
+            ),
         )
 
     def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:

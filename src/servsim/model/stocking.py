@@ -32,9 +32,11 @@ class StockPoint:
         emergency: Emergency | None = None,
         emergency_lead_times: Iterator[float] | None = None,
         lead_time_mean: float | None = None,
+        level: Callable[[float, int, float, int], None] | None = None,
     ) -> None:
         """``lead_time_mean``: given when orders are promised from stock, so the stock point
-        keeps its replenishments due and can say when a waiting line's units will come."""
+        keeps its replenishments due and can say when a waiting line's units will come;
+        ``level``: where its stock levels are recorded (default: the run's stock levels)."""
         self.env = env
         self.sku_index = sku_index
         self.policy = policy
@@ -60,7 +62,7 @@ class StockPoint:
             self._replenish if emergency is not None else self._review if self._continuous else None
         )
         """What a demand triggers: the emergency check, the policy's review, or nothing."""
-        self._level = record.levels.add
+        self._level = record.levels.add if level is None else level
         self._replenishment = record.replenishments.add
         """Record the stock level from now on (bound once: it runs on every demand)."""
         self._level(env.now, sku_index, self.on_hand, 0)
@@ -202,6 +204,11 @@ class StockPoint:
     def _put_away(self, quantity: int) -> None:
         """Units come in: fill the backorder queue first (by priority, then arrival), the rest
         goes on hand."""
+        self._fill_waiting(quantity)
+        self._level(self.env.now, self.sku_index, self.on_hand, self.backorders)
+
+    def _fill_waiting(self, quantity: int) -> None:
+        """Put ``quantity`` on hand and serve the backorder queue from it."""
         record = self.record
         now = self.env.now
         self.on_hand += quantity
@@ -220,7 +227,6 @@ class StockPoint:
             heapq.heappop(waiting)
             record.allocated[line] = now
             self.line_complete(line)
-        self._level(now, self.sku_index, self.on_hand, self.backorders)
 
     def _periodic_reviews(self, period: float):  # type: ignore[no-untyped-def]
         while True:

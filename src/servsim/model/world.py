@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Callable, Iterator
 
 import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.aftercare import Aftercare
-from servsim.model.allocation import Allocation
+from servsim.model.allocation import Allocation, Points, Route
 from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.judgement import Judgements
+from servsim.model.network import NetworkStockPoint, NotHeld, Source, Supplier
 from servsim.model.patience import Patience
 from servsim.model.processing import (
     Clerks,
@@ -28,10 +30,11 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import NOT_YET, CustomerFacts, Recorder, RunLog
+from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
 from servsim.scenario.demand import customer_base
+from servsim.scenario.network import Transshipment
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 
@@ -82,8 +85,17 @@ class World:
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
-        self.stock = self._build_stock(streams)
-        self.allocation.stock = self.stock
+        self._legs: list[dict[int, list[Iterator[float]]]] | None = None
+        """Per segment, per location it may ship from: the transit draws of each carrier mode
+        (networks only; the legs' costs are the KPIs')"""
+        self._transits_of_shipment: dict[int, list] = {}
+        if scenario.network is None:
+            self.stock = self._build_stock(streams)
+            self.allocation.use_stock(self.stock)
+        else:
+            routes = self._build_network(streams)
+            self.stock = routes[0].points[0]
+            self.allocation.use_stock(self.stock, routes)
         self.customers = self._build_customers(streams)
         self.judgements = (
             Judgements(self.env, scenario, self.record, self._first_promise, self.customers)
@@ -190,6 +202,107 @@ class World:
                 )
             )
         return stock
+
+    def _build_network(self, streams: RandomStreams) -> list[Route]:
+        """Each location's stock points, upstream first, and each segment's route."""
+        network = self.scenario.network
+        assert network is not None
+        env, record = self.env, self.record
+        locations, suppliers = list(network.locations), list(network.suppliers)
+        facts = NetworkRecord(locations, suppliers)
+        record.network = facts
+        outside = {
+            name: Supplier(env, index, name, spec, streams, self.scenario.horizon, facts.supplies)
+            for index, (name, spec) in enumerate(network.suppliers.items())
+        }
+        for supplier in outside.values():
+            facts.outages += [(supplier.index, a, b) for a, b in supplier.outages]
+        missing = NotHeld()
+        points: dict[str, Points] = {}
+        for name in network.upstream_first():
+            location = network.locations[name]
+            here: Points = [missing] * len(self.skus)  # type: ignore[list-item]
+            for sku, item in location.items.items():
+                index = self.skus.index(sku)
+                source: Source = (
+                    outside[location.source]
+                    if location.source in outside
+                    else points[location.source][index]  # type: ignore[assignment]
+                )
+                here[index] = NetworkStockPoint(
+                    env,
+                    index,
+                    locations.index(name),
+                    item.build(),
+                    streams.draws(f"lead_time/{name}/{sku}", item.lead_time),
+                    record,
+                    self.allocation.line_complete,
+                    source,
+                    facts.location_levels,
+                    item.emergency,
+                    streams.draws(f"emergency lead time/{name}/{sku}", item.emergency.lead_time)
+                    if item.emergency
+                    else None,
+                )
+            points[name] = here
+        self._network_points = [
+            point
+            for here in points.values()
+            for point in here
+            if isinstance(point, NetworkStockPoint)
+        ]
+        routes = []
+        self._legs = []
+        by_region: dict[str, dict[int, list[Iterator[float]]]] = {}
+        movers: dict[str, Callable[[int, StockPoint, int], None]] = {}
+        modes = list(self.scenario.delivery.modes)
+        for segment in self.scenario.demand.segments:
+            region_name, region = network.region_of(segment)
+            if region.transshipment is not None and region_name not in movers:
+                movers[region_name] = self._transshipper(region_name, region.transshipment, streams)
+            transship = movers.get(region_name)
+            facts.primary_of_segment.append(locations.index(region.locations[0]))
+            routes.append(
+                Route(
+                    network.rule_of(segment),
+                    [locations.index(name) for name in region.locations],
+                    [points[name] for name in region.locations],
+                    transship,
+                    [network.locations[name].vendor_managed for name in region.locations],
+                )
+            )
+            if region_name not in by_region:  # a region's draws, shared by its segments
+                own = region.legs
+                by_region[region_name] = {
+                    locations.index(name): [
+                        streams.draws(f"leg/{region_name}/{name}/{mode}", own[name][mode].transit)
+                        if mode in own.get(name, {})
+                        else self.carriers.transit_draws[index]
+                        for index, mode in enumerate(modes)
+                    ]
+                    for name in region.locations
+                }
+            legs = by_region[region_name]
+            self._legs.append(legs)
+        return routes
+
+    def _transshipper(
+        self, region: str, spec: Transshipment, streams: RandomStreams
+    ) -> Callable[[int, StockPoint, int], None]:
+        """Move units to a stock point after the region's transshipment time."""
+        times = streams.draws(f"transshipment/{region}", spec.time)
+        env = self.env
+
+        def transship(units: int, point: StockPoint, sku: int) -> None:
+            assert isinstance(point, NetworkStockPoint)
+            point.on_order += units
+
+            def arrive(_: object) -> None:
+                point.receive_moved(units)
+
+            env.timeout(next(times)).callbacks.append(arrive)
+
+        return transship
 
     def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
         """The segment's orders, in arrival order; each draws its processing time on arrival
@@ -315,6 +428,9 @@ class World:
 
     def _release(self, order: int, units: int, first_shipment: bool) -> None:
         """Units of an order are allocated: hand them to processing with the tier's priority."""
+        if self._legs is not None:
+            self._release_from_location(order, units, first_shipment)
+            return
         if first_shipment or self._extra_service is None:
             duration = self._service_of_order[order]
         else:
@@ -344,6 +460,37 @@ class World:
         shipment = ship(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
         self.clerks.submit(shipment, duration, priority)
 
+    def _release_from_location(self, order: int, units: int, first_shipment: bool) -> None:
+        """As ``_release``, on the leg from the order's location to its region."""
+        if first_shipment or self._extra_service is None:
+            duration = self._service_of_order[order]
+        else:
+            duration = next(self._extra_service)
+        segment = self.record.segment[order]
+        priority, mode = self._service_of(order, segment)
+        location = self.allocation.served_from[order]
+        assert self._legs is not None and self.record.network is not None
+        transits = self._legs[segment][location]
+        now = self.env.now
+        if self.clerks.immediate:
+            start, ready = self.clerks.times(duration)
+            if self.carriers.plain:
+                delivered = ready + next(transits[mode])
+                self._ship(order, units, now, start, ready, ready, delivered, mode, 0, 0)
+                if self.aftercare is not None:
+                    self.aftercare.shipped(order, units, ready, delivered, 0)
+                return
+            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            self._ship(order, units, now, start, ready, *carried)
+            if self.aftercare is not None:
+                self.aftercare.shipped(
+                    order, units, carried.dispatched, carried.delivered, carried.damaged
+                )
+            return
+        shipment = self._ship(order, units, now, NOT_YET, NOT_YET, NOT_YET, NOT_YET, mode, 0, 0)
+        self._transits_of_shipment[shipment] = transits
+        self.clerks.submit(shipment, duration, priority)
+
     def _service_of(self, order: int, segment: int) -> tuple[int, int]:
         """The order's (priority, carrier mode): its tier's, or its segment's urgent tier's."""
         if self._any_urgent and order in self.record.urgent:
@@ -371,7 +518,10 @@ class World:
         shipments = self.record.shipments
         mode = shipments.mode(shipment)
         order = shipments.order(shipment)
-        if self.carriers.plain:
+        transits = self._transits_of_shipment.pop(shipment, None) if self._legs else None
+        if transits is not None:
+            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+        elif self.carriers.plain:
             carried = Carried(ready, ready + self.carriers.transit(mode), mode, 0, 0)
         else:
             carried = self.carriers.carry(self._promised(order), mode, ready)
@@ -395,6 +545,11 @@ class World:
         finally:
             if collecting:
                 gc.enable()
+        facts = self.record.network
+        if facts is not None:
+            for point in self._network_points:
+                facts.received[point.location, point.sku_index] = point.received_units
+                facts.sent[point.location, point.sku_index] = point.sent_units
         return self.record.finish(
             horizon=scenario.horizon,
             warmup=scenario.warmup,

@@ -53,6 +53,7 @@ from servsim.scenario.fields import (
     Seed,
     Staff,
 )
+from servsim.scenario.network import Region, Supplier
 from servsim.scenario.overrides import apply_overrides
 from servsim.scenario.perception import Satisfaction
 from servsim.scenario.section import Section
@@ -200,7 +201,10 @@ class Stocking(Section):
         default_factory=dict, description="sku -> substitutes to offer, best first"
     )
     items: dict[str, Item] = Field(
-        min_length=1, max_length=MOST_SKUS, description="sku -> replenishment policy (<= 10,000)"
+        default_factory=dict,
+        max_length=MOST_SKUS,
+        description="sku -> replenishment policy (<= 10,000); none with a network, whose "
+        "locations hold the skus",
     )
 
     def policy(self, rule: str) -> StockoutPolicy:
@@ -215,6 +219,66 @@ class Stocking(Section):
             "lost": LoseSale(),
         }
         return plain[rule]
+
+
+# --- a network of stock locations -------------------------------------------------------------
+class Location(Section):
+    """A stock location: a central DC, a regional warehouse, a store."""
+
+    source: str = Field(
+        description="where it is replenished from: a supplier or another location (an echelon); "
+        "an upstream shortage delays its replenishments"
+    )
+    items: dict[str, Item] = Field(
+        min_length=1,
+        max_length=MOST_SKUS,
+        description="sku -> replenishment policy, as stocking.items; lead_time is the time "
+        "from the source (the supplier's lead time, or the transit from the upstream location)",
+    )
+    vendor_managed: bool = Field(
+        default=False,
+        description="the customer's own stock, which the firm watches and replenishes (VMI): "
+        "a unit short there is the customer's lost sale, whatever the stock-out rule, and "
+        "counts against the firm's service",
+    )
+
+
+class Network(Section):
+    """Suppliers, stock locations and the regions they serve."""
+
+    suppliers: dict[str, Supplier] = Field(
+        default_factory=dict, description="outside sources by name"
+    )
+    locations: dict[str, Location] = Field(min_length=1, description="stock locations by name")
+    regions: dict[str, Region] = Field(
+        min_length=1, description="regions by name: every segment in exactly one"
+    )
+
+    def upstream_first(self) -> list[str]:
+        """The locations, each after the location it is replenished from (without cycles)."""
+        done: list[str] = []
+        pending = list(self.locations)
+        while pending:
+            ready = [
+                name
+                for name in pending
+                if self.locations[name].source not in self.locations
+                or self.locations[name].source in done
+            ]
+            if not ready:
+                return done + pending
+            done += ready
+            pending = [name for name in pending if name not in ready]
+        return done
+
+    def region_of(self, segment: str) -> tuple[str, Region]:
+        """The region a segment belongs to."""
+        return next((name, r) for name, r in self.regions.items() if segment in r.segments)
+
+    def rule_of(self, segment: str) -> str:
+        """The sourcing rule of a segment's orders: its own, else its region's."""
+        _, region = self.region_of(segment)
+        return region.rules.get(segment, region.rule)
 
 
 # --- processing and delivery ------------------------------------------------------------------
@@ -298,6 +362,11 @@ class Scenario(Section):
     standards: ServiceStandards = Field(
         default_factory=ServiceStandards, description="the written service policy: KPI targets"
     )
+    network: Network | None = Field(
+        default=None,
+        description="stock locations, their suppliers and the regions they serve (needs "
+        "stocking: for the stock-out rules; stocking.items then stay empty)",
+    )
 
     _source: dict[str, Any] | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
@@ -332,6 +401,13 @@ class Scenario(Section):
         self._standards_measured(checks)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
+        if self.network is not None:
+            self._network_agrees(checks, skus)
+        elif self.stocking is not None and not self.stocking.items:
+            checks.add(
+                ("stocking", "items"),
+                "give each sku a replenishment policy (or declare network: locations)",
+            )
         checks.raise_any(self)
         return self
 
@@ -432,11 +508,172 @@ class Scenario(Section):
             )
         ordered = [sku for sku in self.demand.skus_ordered() if sku in known]  # others: said
         unstocked = [sku for sku in ordered if sku not in stocking.items]
-        if unstocked and not stray:
+        if unstocked and not stray and self.network is None and stocking.items:
             checks.add(
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    def _network_agrees(self, checks: CrossChecks, skus: list[str]) -> None:
+        """Sources known, no cycle, each sku held by its source, regions with locations."""
+        network = self.network
+        assert network is not None
+        locations, suppliers = network.locations, network.suppliers
+        if self.stocking is None:
+            checks.add(("stocking",), "a network needs stocking: (its stock-out rules)")
+        elif self.stocking.items:
+            checks.add(
+                ("stocking", "items"),
+                "with a network the locations hold the skus: move these under "
+                "network.locations.<name>.items",
+            )
+        if self.delivery.quote_from_stock:
+            checks.add(
+                ("delivery", "quote_from_stock"),
+                "not available with a network yet; allowed: false",
+            )
+        known = set(skus)
+        sources = ", ".join([*locations, *suppliers]) or "none"
+        for name, location in locations.items():
+            where = ("network", "locations", name)
+            stray = [sku for sku in location.items if sku not in known]
+            if stray:
+                checks.add(
+                    (*where, "items", stray[0]),
+                    f"{', '.join(stray)} is not a product; products are: {', '.join(skus)}",
+                )
+            for sku, item in location.items.items():
+                if item.reserve is not None or item.stockout is not None:
+                    checks.add(
+                        (*where, "items", sku),
+                        "reserve and stockout per sku are not available in a network yet; "
+                        "set the stock-out rule under stocking: or the segment",
+                    )
+            if location.source == name:
+                checks.add((*where, "source"), "a location cannot replenish from itself")
+            elif location.source not in locations and location.source not in suppliers:
+                checks.add(
+                    (*where, "source"),
+                    f"unknown source {location.source!r}; allowed: a supplier or another "
+                    f"location ({sources})",
+                )
+            elif location.source in locations:
+                upstream = locations[location.source].items
+                for sku in location.items:
+                    if sku in known and sku not in upstream:
+                        checks.add(
+                            (*where, "items", sku),
+                            f"its source {location.source!r} does not hold {sku}; "
+                            f"{location.source} holds: {', '.join(upstream)}",
+                        )
+        self._no_cycles(checks)
+        self._regions_agree(checks)
+        for name, supplier in suppliers.items():
+            for index, outage in enumerate(supplier.dated_outages):
+                if outage.start >= self.horizon:
+                    checks.add(
+                        ("network", "suppliers", name, "dated_outages", index, "start"),
+                        f"after the horizon ({self.horizon:g}): it would never happen",
+                    )
+
+    def _no_cycles(self, checks: CrossChecks) -> None:
+        network = self.network
+        assert network is not None
+        locations = network.locations
+        reported: set[str] = set()
+        for start in locations:
+            path = [start]
+            while locations[path[-1]].source in locations:
+                following = locations[path[-1]].source
+                if following == path[-1]:
+                    break  # said: replenished from itself
+                if following in path:
+                    cycle = path[path.index(following) :]
+                    if not reported & set(cycle):
+                        checks.add(
+                            ("network", "locations", cycle[0], "source"),
+                            "the locations replenish one another in a cycle ("
+                            + " -> ".join([*cycle, cycle[0]])
+                            + "); allowed: a tree whose roots are supplied by a supplier",
+                        )
+                        reported |= set(cycle)
+                    break
+                path.append(following)
+
+    def _regions_agree(self, checks: CrossChecks) -> None:
+        network = self.network
+        assert network is not None
+        locations = network.locations
+        segments = list(self.demand.segments)
+        seen: dict[str, str] = {}
+        for name, region in network.regions.items():
+            where = ("network", "regions", name)
+            for index, location in enumerate(region.locations):
+                if location not in locations:
+                    checks.add(
+                        (*where, "locations", index),
+                        f"unknown location {location!r}; locations are: " + ", ".join(locations),
+                    )
+            for index, segment in enumerate(region.segments):
+                if segment not in self.demand.segments:
+                    checks.add(
+                        (*where, "segments", index),
+                        f"unknown segment {segment!r}; segments are: " + ", ".join(segments),
+                    )
+                elif segment in seen:
+                    checks.add(
+                        (*where, "segments", index),
+                        f"{segment} is already in region {seen[segment]}: a segment belongs "
+                        "to one region",
+                    )
+                else:
+                    seen[segment] = name
+            for segment in region.rules:
+                if segment not in region.segments:
+                    checks.add(
+                        (*where, "rules", segment),
+                        f"{segment!r} is not a segment of this region; its segments: "
+                        + ", ".join(region.segments),
+                    )
+            for location, legs in region.legs.items():
+                if location not in region.locations:
+                    checks.add(
+                        (*where, "legs", location),
+                        f"{location!r} does not serve this region; it is served by: "
+                        + ", ".join(region.locations),
+                    )
+                for mode in legs:
+                    if mode not in self.delivery.modes:
+                        checks.add(
+                            (*where, "legs", location, mode),
+                            f"unknown carrier mode {mode!r}; modes are: "
+                            + ", ".join(self.delivery.modes),
+                        )
+            rules = {region.rule, *region.rules.values()}
+            if "transship" in rules and region.transshipment is None:
+                checks.add(
+                    (*where, "transshipment"),
+                    "the transship rule needs transshipment: {time: .., cost_per_unit: ..}",
+                )
+            primary = region.locations[0]
+            held = locations[primary].items if primary in locations else None
+            for index, segment in enumerate(region.segments):
+                if segment not in self.demand.segments or held is None:
+                    continue
+                mix = self.demand.segments[segment].mix
+                missing = [sku for sku, w in mix.items() if w > 0 and sku not in held]
+                if missing:
+                    checks.add(
+                        (*where, "segments", index),
+                        f"{segment} orders {', '.join(missing)}, which the region's primary "
+                        f"location {primary} does not hold; {primary} holds: " + ", ".join(held),
+                    )
+        for segment in segments:
+            if segment not in seen:
+                checks.add(
+                    ("network", "regions"),
+                    f"segment {segment} is in no region; say which locations serve it",
+                )
 
     @property
     def stockout_rules(self) -> tuple[str | None, ...]:

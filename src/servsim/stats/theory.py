@@ -246,3 +246,84 @@ def rq_poisson(
         "avg_on_hand": float(np.mean(shortfall)),
         "ready_rate": in_stock,
     }
+
+
+# --- two echelons -------------------------------------------------------------------------------
+class RetailerPerformance(TypedDict):
+    unit_fill_rate: float
+    avg_backorders: float
+    avg_on_hand: float
+    warehouse_backorders: float
+    warehouse_delay: float
+
+
+def _pmf(mean: float, size: int) -> np.ndarray:
+    return poisson.pmf(np.arange(size), mean)
+
+
+def one_warehouse_retailers_poisson(
+    warehouse_up_to: int,
+    retailer_up_to: int,
+    rate: float,
+    retailers: int,
+    warehouse_lead_time: float,
+    transit: float,
+) -> RetailerPerformance:
+    """Exact steady state of one retailer among N identical ones fed by one warehouse, every
+    stock point one-for-one (base stock), unit Poisson demand ``rate`` at each retailer,
+    constant lead times, backorders, first come first served at the warehouse.
+
+    The warehouse sees Poisson demand N x rate; its backorders are B0 = (X0 - S0)^+ with
+    X0 ~ Poisson(N rate L0). Each of them is one retailer's with chance 1/N, so the retailer's
+    own units held back at the warehouse are B0i ~ Binomial(B0, 1/N), and its net inventory is
+    S1 - B0i - D1, D1 ~ Poisson(rate L1) the demand over the transit time, independent of B0i
+    (Axsater 2015, 10.3; for N = 1 the serial system, Axsater's exact recursion). By PASTA the
+    unit fill rate is P(B0i + D1 <= S1 - 1). The warehouse's mean delay is E[B0] / (N rate)
+    (Little).
+    """
+    warehouse_up_to = _count("warehouse_up_to", warehouse_up_to)
+    retailer_up_to = _count("retailer_up_to", retailer_up_to)
+    retailers = _count("retailers", retailers, minimum=1)
+    rate = _rate("rate", rate, positive=True)
+    demand0 = retailers * rate * _rate("warehouse_lead_time", warehouse_lead_time)
+    demand1 = rate * _rate("transit", transit)
+    size = int(demand0 + demand1 + 12 * math.sqrt(demand0 + demand1 + 1) + 40)
+    x0 = _pmf(demand0, size + warehouse_up_to)
+    b0 = np.zeros(size)
+    b0[0] = x0[: warehouse_up_to + 1].sum()
+    b0[1:] = x0[warehouse_up_to + 1 : warehouse_up_to + size]
+    if retailers == 1:
+        mine = b0
+    else:
+        from scipy.stats import binom
+
+        counts = np.arange(size)
+        mine = np.zeros(size)
+        for held, chance in enumerate(b0):
+            if chance > 1e-300:
+                mine += chance * binom.pmf(counts, held, 1 / retailers)
+    total = np.convolve(mine, _pmf(demand1, size))[:size]
+    levels = np.arange(size)
+    short = levels - retailer_up_to
+    warehouse_backorders = float(np.sum(levels * b0))
+    return {
+        "unit_fill_rate": float(total[:retailer_up_to].sum()),
+        "avg_backorders": float(np.sum(np.where(short > 0, short, 0) * total)),
+        "avg_on_hand": float(np.sum(np.where(short < 0, -short, 0) * total)),
+        "warehouse_backorders": warehouse_backorders,
+        "warehouse_delay": warehouse_backorders / (retailers * rate),
+    }
+
+
+def metric_retailer_backorders(
+    retailer_up_to: int, rate: float, transit: float, warehouse_delay: float
+) -> float:
+    """METRIC's approximation of a retailer's mean backorders (Sherbrooke 1968): the
+    warehouse's random delay replaced by its mean W (``warehouse_delay``), the retailer's
+    lead-time demand taken as Poisson with mean rate x (L1 + W). It ignores the delay's
+    variance, so it understates the backorders of a retailer stocked above its mean
+    lead-time demand."""
+    retailer_up_to = _count("retailer_up_to", retailer_up_to)
+    mean = _rate("rate", rate) * (_rate("transit", transit) + _rate("delay", warehouse_delay))
+    excess, _ = _poisson_losses(np.array([retailer_up_to]), mean)
+    return float(excess[0])

@@ -1,0 +1,174 @@
+"""The figures of a network of stock locations: where orders were served from, how the
+suppliers delivered, how long they were down, and the costs of the legs and transshipments;
+per location, its stock and the service of the lines it served.
+
+Only a scenario with a network has them; every other scenario's KPIs are unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from servsim.core.units import per_year_to_per_time_unit
+from servsim.kpis.timeavg import overlap, time_average
+from servsim.model.runlog import NetworkLog, RunLog
+from servsim.scenario.schema import Network, Scenario
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+def _network(log: RunLog, scenario: Scenario) -> tuple[NetworkLog, Network]:
+    assert log.network is not None and scenario.network is not None
+    return log.network, scenario.network
+
+
+def network_kpis(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Transshipment rate, share served from the primary, supplier on time and in full,
+    supplier availability and time down; ``lines`` are the counted orders' lines."""
+    facts, network = _network(log, scenario)
+    counted = lines.index.to_numpy()
+    moved = np.zeros(len(log.lines), dtype=bool)
+    moved[facts.transshipments["line"].to_numpy()] = True
+    elsewhere = (facts.line_location != facts.primary) | moved
+    by_order = pd.Series(elsewhere[counted]).groupby(lines["order"].to_numpy()).any()
+    start, end = log.warmup, log.horizon
+    supplies = facts.supplies
+    placed = supplies[(supplies["ordered"] >= start) & supplies["arrives"].notna()]
+    in_full = placed["received"] == placed["quantity"]
+    outages = facts.outages
+    down = overlap(outages["start"].to_numpy(), outages["end"].to_numpy(), start, end)
+    suppliers = len(facts.suppliers)
+    return {
+        "transshipment_rate": _ratio(moved[counted].sum(), len(counted)),
+        "primary_share": _ratio((~by_order).sum(), len(by_order)),
+        "supplier_on_time": _ratio(placed["on_time"].sum(), len(placed)),
+        "supplier_in_full": _ratio(in_full.sum(), len(placed)),
+        "supplier_otif": _ratio((placed["on_time"] & in_full).sum(), len(placed)),
+        "supplier_availability": 1.0 - down / (suppliers * (end - start))
+        if suppliers
+        else float("nan"),
+        "disruption_time": down,
+    }
+
+
+def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """The legs' transport cost of the shipments dispatched in the window, and the cost of the
+    counted lines' transshipments."""
+    facts, network = _network(log, scenario)
+    return {
+        "cost_legs": float(_leg_costs(log, scenario).sum()),
+        "cost_transshipment": _transshipment_cost(log, lines, network),
+    }
+
+
+def _order_locations(log: RunLog) -> np.ndarray:
+    """The location each order ships from: its first line's."""
+    facts = log.network
+    assert facts is not None
+    located = np.zeros(len(log.orders), dtype=np.int64)
+    order = log.lines["order"].to_numpy()
+    located[order[::-1]] = facts.line_location[::-1]  # the first line of each order wins
+    return located
+
+
+def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
+    """Per location: units dispatched in the window x the cost per unit of their leg."""
+    facts, network = _network(log, scenario)
+    shipments = log.shipments
+    shipped = shipments["dispatched"]
+    window = shipments[(shipped >= log.warmup) & (shipped <= log.horizon)]
+    located = _order_locations(log)
+    segments = list(scenario.demand.segments)
+    modes = list(scenario.delivery.modes)
+    rate = np.zeros((len(segments), len(facts.locations), len(modes)))
+    for s, segment in enumerate(segments):
+        _, region = network.region_of(segment)
+        for name, legs in region.legs.items():
+            for mode, leg in legs.items():
+                rate[s, facts.locations.index(name), modes.index(mode)] = leg.cost_per_unit
+    orders = window["order"].to_numpy()
+    segment = log.orders["segment"].cat.codes.to_numpy()[orders]
+    mode = window["mode"].cat.codes.to_numpy()
+    where = located[orders]
+    cost = window["units"].to_numpy() * rate[segment, where, mode]
+    return np.bincount(where, cost, minlength=len(facts.locations))
+
+
+def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> float:
+    """What moving the short units of ``lines`` cost (their region's cost per unit)."""
+    facts = log.network
+    assert facts is not None
+    moved = facts.transshipments[facts.transshipments["line"].isin(lines.index)]
+    if moved.empty:
+        return 0.0
+    order = log.lines["order"].to_numpy()[moved["line"].to_numpy()]
+    segments = log.orders["segment"].to_numpy()[order]
+    rate = {
+        segment: region.transshipment.cost_per_unit if region.transshipment else 0.0
+        for region in network.regions.values()
+        for segment in region.segments
+    }
+    return float(np.sum(moved["units"].to_numpy() * np.asarray([rate[s] for s in segments])))
+
+
+def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
+    """One row per location: the lines it served and their fill, its stock over time, what it
+    owed the locations below it, the units transshipped to and from it, and its holding, leg
+    and transshipment costs (a transshipment is the receiving location's cost)."""
+    facts, network = _network(log, scenario)
+    counted = log.orders.index[log.orders["placed"] >= log.warmup]
+    in_window = log.lines["order"].isin(counted).to_numpy()
+    unit_cost = {product.sku: product.unit_cost for product in scenario.products}
+    holding = per_year_to_per_time_unit(scenario.costs.holding_rate, scenario.time_unit)
+    start, end = log.warmup, log.horizon
+    levels = facts.location_levels
+    legs = _leg_costs(log, scenario)
+    moved = facts.transshipments[in_window[facts.transshipments["line"].to_numpy()]]
+    receiver = facts.line_location[moved["line"].to_numpy()]
+    places = len(facts.locations)
+    units = moved["units"].to_numpy().astype(float)
+    moved_in = np.bincount(receiver, units, minlength=places)
+    moved_out = np.bincount(moved["source"].to_numpy(), units, minlength=places)
+    rows = []
+    for index, name in enumerate(facts.locations):
+        mine = log.lines[in_window & (facts.line_location == index)]
+        here = levels[levels["location"] == name]
+        on_hand = backorders = owed = value = 0.0
+        for sku in network.locations[name].items:
+            rows_of = here[here["sku"] == sku]
+            if rows_of.empty:
+                continue
+            times = rows_of["time"].to_numpy()
+            average = time_average(times, rows_of["on_hand"].to_numpy(), start, end)
+            on_hand += average
+            value += average * unit_cost[sku]
+            backorders += time_average(times, rows_of["backorders"].to_numpy(), start, end)
+            owed += time_average(times, rows_of["owed"].to_numpy(), start, end)
+        rows.append(
+            {
+                "location": name,
+                "lines": float(len(mine)),
+                "unit_fill_rate": _ratio(mine["filled"].sum(), mine["quantity"].sum()),
+                "line_fill_rate": _ratio((mine["filled"] == mine["quantity"]).sum(), len(mine)),
+                "avg_on_hand": on_hand,
+                "avg_backorders": backorders,
+                "avg_owed": owed,
+                "transshipped_in": float(moved_in[index]),
+                "transshipped_out": float(moved_out[index]),
+                "cost_holding": holding * value * (end - start),
+                "cost_legs": float(legs[index]),
+                "cost_transshipment": _transshipment_cost(log, mine, network),
+            }
+        )
+    return rows
+
+
+def region_column(log: RunLog, scenario: Scenario) -> pd.Categorical:
+    """Each order's region, from its segment."""
+    network = scenario.network
+    assert network is not None
+    region = {s: name for name, r in network.regions.items() for s in r.segments}
+    return pd.Categorical(log.orders["segment"].map(region).astype(str), list(network.regions))
