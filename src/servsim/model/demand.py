@@ -1,8 +1,11 @@
 """Order streams: one per customer segment, drawn in numpy blocks.
 
 Arrivals with a rate profile are made by thinning (Lewis and Shedler 1979): candidates at
-the peak rate, each kept with probability rate(t) / peak. An order's lines are distinct skus
-drawn by weight (Gumbel top-k, i.e. weighted sampling without replacement).
+the peak rate, each kept with probability rate(t) / peak. A block of candidates that keeps
+none still moves the clock to its last candidate, so a closed stretch longer than a block
+(a weekend at hundreds of orders an hour) is crossed block by block, never redrawn. An
+order's lines are distinct skus drawn by weight (Gumbel top-k, i.e. weighted sampling
+without replacement).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class OrderStream:
         self._skus = np.asarray([sku_index[sku] for sku, _ in mix])
         self._weights = np.asarray([weight for _, weight in mix])
         self._hours_per_unit = hours_per_time_unit
+        self._horizon = horizon
         profile = segment.arrivals.profile
         self._peak = profile.peak(horizon * hours_per_time_unit) if profile else 1.0
         self._arrival_rng = streams.generator(f"arrivals/{name}")
@@ -62,13 +66,17 @@ class OrderStream:
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
-        now = 0.0
+        now = 0.0  # where the next block of candidates starts
+        last = 0.0  # the last order's time: gaps count from it
         while True:
-            times = self._arrival_times(now)
+            times, reached = self._arrival_times(now)
             if times.size == 0:
+                if reached > self._horizon:
+                    return  # closed from here to past the horizon: no order can still come
+                now = reached  # a closed stretch: cross it rather than redraw it
                 continue
-            gaps = np.diff(times, prepend=now)
-            now = float(times[-1])
+            gaps = np.diff(times, prepend=last)
+            now = last = float(times[-1])
             count = times.size
             if self.segment.single_line:
                 lines = np.ones(count, dtype=int)
@@ -108,14 +116,15 @@ class OrderStream:
         wrong_invoice = chance[1] < factor * np.asarray([s.wrong_invoice for s in specs])[picked]
         return picked.tolist(), entry.tolist(), wrong_item.tolist(), wrong_invoice.tolist()
 
-    def _arrival_times(self, now: float) -> np.ndarray:
+    def _arrival_times(self, now: float) -> tuple[np.ndarray, float]:
+        """The kept arrival times of one block of candidates, and the last candidate's time."""
         rate = self.segment.arrivals.rate * self._peak * self._rate_factor
         times = now + np.cumsum(self._arrival_rng.exponential(1 / rate, BLOCK_SIZE))
         profile = self.segment.arrivals.profile
         if profile is None:
-            return times
+            return times, float(times[-1])
         keep = self._arrival_rng.uniform(0, 1, BLOCK_SIZE) * self._peak
-        return times[keep < profile.multiplier(times * self._hours_per_unit)]
+        return times[keep < profile.multiplier(times * self._hours_per_unit)], float(times[-1])
 
     def _distinct_skus(self, lines: np.ndarray) -> np.ndarray:
         """For each order, ``lines[i]`` distinct skus, drawn by weight without replacement."""
