@@ -15,7 +15,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
-from servsim.scenario.demand import Channel, Segment
+from servsim.scenario.demand import (
+    BatchArrivals,
+    Channel,
+    NegativeBinomialArrivals,
+    PoissonArrivals,
+    RenewalArrivals,
+    Segment,
+)
 
 OrderBlock = tuple[
     list[float], list[int], list[int], list[int], "EntryBlock | None", "list[bool] | None"
@@ -66,17 +73,10 @@ class OrderStream:
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
-        now = 0.0  # where the next block of candidates starts
         last = 0.0  # the last order's time: gaps count from it
-        while True:
-            times, reached = self._arrival_times(now)
-            if times.size == 0:
-                if reached > self._horizon:
-                    return  # closed from here to past the horizon: no order can still come
-                now = reached  # a closed stretch: cross it rather than redraw it
-                continue
+        for times in self._times():
             gaps = np.diff(times, prepend=last)
-            now = last = float(times[-1])
+            last = float(times[-1])
             count = times.size
             if self.segment.single_line:
                 lines = np.ones(count, dtype=int)
@@ -116,6 +116,25 @@ class OrderStream:
         wrong_invoice = chance[1] < factor * np.asarray([s.wrong_invoice for s in specs])[picked]
         return picked.tolist(), entry.tolist(), wrong_item.tolist(), wrong_invoice.tolist()
 
+    def _times(self) -> Iterator[np.ndarray]:
+        """Blocks of arrival times (none empty), in the scenario's time unit."""
+        arrivals = self.segment.arrivals
+        if not isinstance(arrivals, PoissonArrivals):
+            yield from OperationalTime(
+                arrivals, self._arrival_rng, self._hours_per_unit, self._horizon, self._rate_factor
+            ).blocks()
+            return
+        now = 0.0  # where the next block of candidates starts
+        while True:
+            times, reached = self._arrival_times(now)
+            if times.size == 0:
+                if reached > self._horizon:
+                    return  # closed from here to past the horizon: no order can still come
+                now = reached  # a closed stretch: cross it rather than redraw it
+                continue
+            now = float(times[-1])
+            yield times
+
     def _arrival_times(self, now: float) -> tuple[np.ndarray, float]:
         """The kept arrival times of one block of candidates, and the last candidate's time."""
         rate = self.segment.arrivals.rate * self._peak * self._rate_factor
@@ -133,3 +152,93 @@ class OrderStream:
         chosen = ranked[:, : int(lines.max())]
         mask = np.arange(chosen.shape[1]) < lines[:, None]
         return self._skus[chosen[mask]]
+
+
+class OperationalTime:
+    """Arrivals of the renewal, batch and negative binomial processes, drawn in operational
+    time and mapped to clock time through the profile's cumulative rate (Gerhardt and Nelson
+    2009): operational time runs at the profile's multiplier (times the rate factor), so a
+    closed stretch takes none of it and a peak hour several hours' worth. The cumulative rate
+    is tabulated hour by hour over the horizon (the multiplier of each hour taken at its
+    middle) and interpolated linearly within an hour."""
+
+    def __init__(
+        self,
+        arrivals: RenewalArrivals | BatchArrivals | NegativeBinomialArrivals,
+        rng: np.random.Generator,
+        hours_per_unit: float,
+        horizon: float,
+        rate_factor: float,
+    ) -> None:
+        self.arrivals = arrivals
+        self._rng = rng
+        self._hours_per_unit = hours_per_unit
+        self._horizon = horizon
+        hours = int(np.ceil(horizon * hours_per_unit)) + 1
+        self._clock = np.arange(hours + 1, dtype=float)  # clock hours of the table
+        profile = arrivals.profile
+        middles = self._clock[:-1] + 0.5
+        per_hour = profile.multiplier(middles) if profile is not None else np.ones(hours)
+        per_hour = np.maximum(per_hour, 0.0) * rate_factor
+        # operational time, in the scenario's time unit, elapsed at each clock hour
+        self._operational = np.concatenate([[0.0], np.cumsum(per_hour)]) / hours_per_unit
+
+    @property
+    def end(self) -> float:
+        """Operational time at the end of the table (just past the horizon)."""
+        return float(self._operational[-1])
+
+    def to_clock(self, operational: np.ndarray) -> np.ndarray:
+        """Clock times (scenario time unit) of operational times within the table."""
+        hours = np.interp(operational, self._operational, self._clock)
+        return hours / self._hours_per_unit
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Blocks of clock arrival times up to just past the horizon."""
+        arrivals = self.arrivals
+        if isinstance(arrivals, NegativeBinomialArrivals):
+            draw = self._day_by_day(arrivals)
+        else:
+            draw = self._by_gaps(arrivals)
+        for operational in draw:
+            inside = operational[operational < self.end]
+            clock = self.to_clock(inside)
+            for start in range(0, clock.size, BLOCK_SIZE):  # the world takes blocks of this
+                yield clock[start : start + BLOCK_SIZE]
+            if inside.size < operational.size:
+                return
+
+    def _by_gaps(self, arrivals: RenewalArrivals | BatchArrivals) -> Iterator[np.ndarray]:
+        """Renewal: interarrival draws; batch: Poisson batches, each repeated size times."""
+        rng, now = self._rng, 0.0
+        while True:
+            if isinstance(arrivals, RenewalArrivals):
+                times = now + np.cumsum(arrivals.interarrival.sample(rng, BLOCK_SIZE))
+            else:
+                mean_gap = arrivals.size.mean / arrivals.rate
+                batches = now + np.cumsum(rng.exponential(mean_gap, BLOCK_SIZE))
+                sizes = arrivals.size.sample(rng, BLOCK_SIZE).astype(int)
+                times = np.repeat(batches, sizes)
+                now = float(batches[-1])
+            if times.size:
+                now = float(times[-1])
+                yield times
+
+    def _day_by_day(self, arrivals: NegativeBinomialArrivals) -> Iterator[np.ndarray]:
+        """Each clock day a gamma factor (mean 1, cv daily_cv) on its rate; the day's count
+        Poisson given it, placed uniformly in the day's operational time."""
+        rng = self._rng
+        shape = 1 / arrivals.daily_cv**2
+        days_per_block = max(1, int(BLOCK_SIZE / max(arrivals.rate * 24 / self._hours_per_unit, 1)))
+        day_hours = np.arange(0.0, self._clock[-1] + 24, 24)
+        starts = np.interp(day_hours, self._clock, self._operational)
+        for first in range(0, starts.size - 1, days_per_block):
+            low = starts[first : first + days_per_block + 1]
+            length = np.diff(low)
+            factor = rng.gamma(shape, 1 / shape, length.size)
+            counts = rng.poisson(arrivals.rate * factor * length)
+            offsets = rng.uniform(0, 1, int(counts.sum()))
+            times = np.sort(np.repeat(low[:-1], counts) + offsets * np.repeat(length, counts))
+            if times.size:
+                yield times
+        yield np.asarray([np.inf])  # past the table: the stream ends

@@ -111,6 +111,72 @@ class PoissonArrivals(Section):
     profile: DemandProfile | None = None
 
 
+class RenewalArrivals(Section):
+    """Orders arrive one at a time, the times between them independent draws of
+    ``interarrival`` (gamma, lognormal, Weibull, empirical, ...): more regular than Poisson
+    when the spread is below the mean, burstier above it. With a profile the draws are in
+    the profile's operational time (time run faster where the rate is higher), so the mean
+    rate at time t is profile(t) / mean interarrival. The first order comes one draw after
+    the start (an ordinary renewal process)."""
+
+    process: Literal["renewal"]
+    interarrival: DurationDistribution = Field(
+        description="the time between one order and the next (at profile multiplier 1)"
+    )
+    profile: DemandProfile | None = None
+
+    @model_validator(mode="after")
+    def _orders_come(self) -> RenewalArrivals:
+        if not self.interarrival.mean > 0:
+            checks = CrossChecks("arrivals")
+            checks.add(("interarrival",), "the mean time between orders must be above 0")
+            checks.raise_any()
+        return self
+
+    @property
+    def rate(self) -> float:
+        """Orders per time unit before the profile: 1 / the mean interarrival time."""
+        return 1.0 / self.interarrival.mean
+
+
+class BatchArrivals(Section):
+    """Orders arrive in batches of several at once (a buying group, a catalogue drop): the
+    batches are a Poisson stream (profiled or not), each ``size`` orders placed together."""
+
+    process: Literal["batch"]
+    rate: Rate = Field(
+        gt=0,
+        description="orders per time unit (before the profile), counting every order of a "
+        "batch; batches come at rate / mean size",
+    )
+    size: QuantityDistribution = Field(description="orders per batch (whole numbers >= 1)")
+    profile: DemandProfile | None = None
+
+
+class NegativeBinomialArrivals(Section):
+    """Overdispersed daily counts: each day's rate is the mean rate times a gamma factor of
+    mean 1 and coefficient of variation ``daily_cv``, the same for the whole day; within it
+    orders are Poisson (profiled or not). A day's count is then negative binomial with
+    variance mean + (daily_cv x mean)^2."""
+
+    process: Literal["negative_binomial"]
+    rate: Rate = Field(gt=0, description="orders per time unit on average (before the profile)")
+    daily_cv: float = Field(
+        gt=0,
+        le=10,
+        description="day-to-day coefficient of variation of the rate, 0 to 10 (0.3: a day "
+        "is often 30% above or below the average)",
+    )
+    profile: DemandProfile | None = None
+
+
+Arrivals = Annotated[
+    PoissonArrivals | RenewalArrivals | BatchArrivals | NegativeBinomialArrivals,
+    Field(discriminator="process"),
+]
+"""The arrival process of a segment's orders: poisson, renewal, batch or negative_binomial."""
+
+
 def _largest(distribution: Any) -> float:
     if isinstance(distribution, Constant):
         return distribution.value
@@ -141,7 +207,7 @@ class Urgent(Section):
 class Segment(Section):
     """Customers who order alike: their arrivals, what an order holds, and their tier."""
 
-    arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
+    arrivals: Arrivals
     mix: dict[str, float] = Field(
         min_length=1, max_length=MOST_SKUS, description="sku -> weight of being on a line"
     )

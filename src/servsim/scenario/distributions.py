@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, NoReturn
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
-from scipy import stats
+from scipy import special, stats
 
 from servsim.core.units import parse_duration
 from servsim.core.validation import CrossChecks
@@ -40,6 +40,7 @@ DISTRIBUTION_NAMES = (
     "normal",
     "lognormal",
     "gamma",
+    "weibull",
     "poisson",
     "empirical",
 )
@@ -290,6 +291,25 @@ class Gamma(_Spec):
         return rng.gamma((self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_, n)
 
 
+class Weibull(_Spec):
+    """Weibull given by its shape k and its mean (the scale is mean / Gamma(1 + 1/k)); shape
+    below 1 spreads more than the exponential, above 1 less (k = 1 is the exponential)."""
+
+    dist: Literal["weibull"]
+    shape: Parameter = Field(ge=0.05, le=100, description="the shape k, 0.05 to 100")
+    mean_: Parameter = Field(alias="mean", gt=0)
+
+    @property
+    def _scale(self) -> float:
+        return float(self.mean_ / special.gamma(1 + 1 / self.shape))
+
+    def _frozen(self) -> Any:
+        return stats.weibull_min(c=self.shape, scale=self._scale)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self._scale * rng.weibull(self.shape, n)
+
+
 class Poisson(_Spec):
     dist: Literal["poisson"]
     mean_: Parameter = Field(alias="mean", gt=0)
@@ -369,6 +389,7 @@ _Union = Annotated[
     | Normal
     | Lognormal
     | Gamma
+    | Weibull
     | Poisson
     | Empirical,
     Field(discriminator="dist"),
