@@ -23,6 +23,7 @@ from servsim.scenario.demand import (
     RenewalArrivals,
     Segment,
 )
+from servsim.scenario.history import Trace
 
 OrderBlock = tuple[
     list[float], list[int], list[int], list[int], "EntryBlock | None", "list[bool] | None"
@@ -53,13 +54,24 @@ class OrderStream:
         self.segment = segment
         self._entry_error_factor = entry_error_factor
         self._rate_factor = rate_factor
-        mix = [(sku, weight) for sku, weight in segment.mix.items() if weight > 0]
+        mix = [(sku, weight) for sku, weight in segment.weights.items() if weight > 0]
         self._skus = np.asarray([sku_index[sku] for sku, _ in mix])
         self._weights = np.asarray([weight for _, weight in mix])
         self._hours_per_unit = hours_per_time_unit
         self._horizon = horizon
-        profile = segment.arrivals.profile
+        profile = segment.arrivals.profile if segment.arrivals is not None else None
         self._peak = profile.peak(horizon * hours_per_time_unit) if profile else 1.0
+        self._replay = (
+            Replay(
+                segment.history.trace,
+                sku_index,
+                streams.replication,
+                streams.generator(f"history/{name}"),
+                horizon,
+            )
+            if segment.history is not None
+            else None
+        )
         self._arrival_rng = streams.generator(f"arrivals/{name}")
         self._mix_rng = streams.generator(f"mix/{name}")
         self._lines_rng = streams.generator(f"lines/{name}")
@@ -73,6 +85,9 @@ class OrderStream:
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
+        if self._replay is not None:
+            yield from self._replayed(self._replay)
+            return
         last = 0.0  # the last order's time: gaps count from it
         for times in self._times():
             gaps = np.diff(times, prepend=last)
@@ -99,6 +114,20 @@ class OrderStream:
                 asks,
             )
 
+    def _replayed(self, replay: Replay) -> Iterator[OrderBlock]:
+        """The history's orders (replayed or resampled): only entry and urgency are drawn."""
+        last = 0.0
+        urgent = self.segment.urgent
+        for times, lines, skus, quantities in replay.blocks():
+            count = times.size
+            gaps = np.diff(times, prepend=last)
+            last = float(times[-1])
+            entry = self._order_entry(count) if self._channels else None
+            asks = (
+                (self._urgent_rng.uniform(size=count) < urgent.share).tolist() if urgent else None
+            )
+            yield gaps.tolist(), lines.tolist(), skus.tolist(), quantities.tolist(), entry, asks
+
     def _order_entry(self, count: int) -> EntryBlock:
         """Each order's channel, its entry time and whether entry went wrong (item, invoice)."""
         rng = self._entry_rng
@@ -119,6 +148,7 @@ class OrderStream:
     def _times(self) -> Iterator[np.ndarray]:
         """Blocks of arrival times (none empty), in the scenario's time unit."""
         arrivals = self.segment.arrivals
+        assert arrivals is not None  # a segment without arrivals replays a history
         if not isinstance(arrivals, PoissonArrivals):
             yield from OperationalTime(
                 arrivals, self._arrival_rng, self._hours_per_unit, self._horizon, self._rate_factor
@@ -137,9 +167,11 @@ class OrderStream:
 
     def _arrival_times(self, now: float) -> tuple[np.ndarray, float]:
         """The kept arrival times of one block of candidates, and the last candidate's time."""
-        rate = self.segment.arrivals.rate * self._peak * self._rate_factor
+        arrivals = self.segment.arrivals
+        assert arrivals is not None
+        rate = arrivals.rate * self._peak * self._rate_factor
         times = now + np.cumsum(self._arrival_rng.exponential(1 / rate, BLOCK_SIZE))
-        profile = self.segment.arrivals.profile
+        profile = arrivals.profile
         if profile is None:
             return times, float(times[-1])
         keep = self._arrival_rng.uniform(0, 1, BLOCK_SIZE) * self._peak
@@ -242,3 +274,73 @@ class OperationalTime:
             if times.size:
                 yield times
         yield np.asarray([np.inf])  # past the table: the stream ends
+
+
+class Replay:
+    """A history's orders for one replication. Replication 0 replays them exactly (with
+    ``repeat``, its whole weeks again and again past the history's end); replication k >= 1 is
+    a block bootstrap: block j of the run (a week, or a day) is a block of the history drawn
+    uniformly with replacement (for days, among the days of the same weekday), its orders
+    moved from their block to block j."""
+
+    def __init__(
+        self,
+        trace: Trace,
+        sku_index: dict[str, int],
+        replication: int,
+        rng: np.random.Generator,
+        horizon: float,
+    ) -> None:
+        self.trace = trace
+        self._skus = np.asarray([sku_index[sku] for sku in trace.skus], dtype=np.int64)
+        self._first_line = np.concatenate([[0], np.cumsum(trace.lines)[:-1]]).astype(np.int64)
+        self.orders, self.times = self._chosen(replication, rng, horizon)
+
+    def _chosen(
+        self, replication: int, rng: np.random.Generator, horizon: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The orders of the history placed in this replication, and when."""
+        trace = self.trace
+        if replication == 0 and (horizon <= trace.span or not trace.repeat):
+            return np.arange(trace.times.size), trace.times
+        blocks = trace.orders_per_block
+        slots = int(np.ceil(horizon / trace.block))
+        if replication == 0:  # repeat the history's whole weeks, so that weekdays align
+            per_week = 7 if trace.daily else 1
+            whole = len(blocks) - len(blocks) % per_week or len(blocks)
+            picks = np.arange(slots) % whole
+        elif trace.daily and len(blocks) >= 7:
+            picks = self._same_weekday(slots, len(blocks), rng)
+        else:
+            picks = rng.integers(0, len(blocks), slots)
+        orders = [blocks[pick] for pick in picks]
+        shifts = [
+            np.full(block.size, (slot - pick) * trace.block)
+            for slot, (pick, block) in enumerate(zip(picks, orders, strict=True))
+        ]
+        chosen = np.concatenate(orders) if orders else np.zeros(0, dtype=np.int64)
+        moved = np.concatenate(shifts) if shifts else np.zeros(0)
+        return chosen, trace.times[chosen] + moved
+
+    @staticmethod
+    def _same_weekday(slots: int, days: int, rng: np.random.Generator) -> np.ndarray:
+        """For each day of the run, a day of the history of the same weekday."""
+        weekday = np.arange(slots) % 7
+        per_weekday = (days - weekday + 6) // 7  # history days d < days with d % 7 == weekday
+        return weekday + 7 * rng.integers(0, np.maximum(per_weekday, 1))
+
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """(times, lines per order, skus of the lines, quantities of the lines), block by block."""
+        trace = self.trace
+        for start in range(0, self.orders.size, BLOCK_SIZE):
+            orders = self.orders[start : start + BLOCK_SIZE]
+            lines = trace.lines[orders]
+            total = int(lines.sum())
+            within = np.arange(total) - np.repeat(np.cumsum(lines) - lines, lines)
+            position = np.repeat(self._first_line[orders], lines) + within
+            yield (
+                self.times[start : start + BLOCK_SIZE],
+                lines,
+                self._skus[trace.line_sku[position]],
+                trace.quantity[position],
+            )

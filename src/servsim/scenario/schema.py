@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import BeforeValidator
 
-from servsim.core.units import TimeUnit
+from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit
 from servsim.core.validation import CrossChecks
 from servsim.policies import (
     Backorder,
@@ -340,7 +340,24 @@ class Scenario(Section):
         known = set(skus)
         for name, segment in self.demand.segments.items():
             where = ("demand", "segments", name)
-            unknown = [sku for sku in segment.mix if sku not in known]
+            if segment.history is not None and segment.history._trace is not None:
+                trace = segment.history.trace
+                if not trace.orders_per_block:
+                    checks.add(
+                        (*where, "history", "resample"),
+                        f"the history covers {trace.covers()}, not one whole "
+                        f"{segment.history.resample}: replications 1, 2, ... resample whole "
+                        "blocks; allowed: resample: day (or a longer history)",
+                    )
+                if trace.span < self.horizon and not segment.history.repeat:
+                    hours = HOURS_PER_TIME_UNIT[self.time_unit]
+                    checks.add(
+                        (*where, "history"),
+                        f"the history covers {trace.covers()}, shorter than the horizon "
+                        f"({self.horizon * hours / 24:g} days); shorten the horizon, or add "
+                        "repeat: true to replay the history again from its start",
+                    )
+            unknown = [sku for sku in segment.mix or {} if sku not in known]
             if unknown:
                 checks.add(
                     (*where, "mix"),

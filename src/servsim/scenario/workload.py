@@ -35,7 +35,7 @@ def expected_events(scenario: Scenario) -> float:
     for segment in scenario.demand.segments.values():
         arrivals = segment.arrivals
         factor = 1.0
-        if arrivals.profile is not None:
+        if arrivals is not None and arrivals.profile is not None:
             profile = arrivals.profile
             for values in (profile.hour_of_day, profile.day_of_week, profile.month_of_year):
                 if values is not None:
@@ -43,10 +43,10 @@ def expected_events(scenario: Scenario) -> float:
             factor *= max(0.0, 1 + profile.trend * hours / HOURS_PER_YEAR / 2)
         base = customer_base(segment)
         if base is not None:  # candidates come at the full market's rate, at full trust
-            rate = arrivals.rate
+            rate = segment.order_rate
             factor *= base.most(rate) / base.customers_at_start(rate)
             factor *= base.relationship.rate_factor(1.0)
-        events += arrivals.rate * segment.credit_pull * factor * horizon
+        events += segment.order_rate * segment.credit_pull * factor * horizon
     for item in scenario.stocking.items.values() if scenario.stocking else []:
         if isinstance(item, PeriodicReviewItem):
             events += horizon / item.review
