@@ -210,6 +210,8 @@ def read_histories(
             spec = History.model_validate(written)
         except Exception:  # noqa: BLE001 - the scenario's validation reports it, located
             continue
+        if isinstance(written, dict) and "file" in written:
+            where = (*where, "file")
         line = lines.get(where)
         if source_path is None and not Path(spec.file).is_absolute():
             problems.append(
