@@ -12,6 +12,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from servsim.cli.fitting import fit_command
 from servsim.cli.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
 from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
 from servsim.cli.standards_table import standards_table
@@ -59,6 +60,9 @@ def main() -> None:
       servsim sweep experiments/webshop_staff_and_stock.yaml --workers 2
       servsim report results/webshop-staff-and-stock
     """
+
+
+main.add_command(fit_command)
 
 
 @main.command()
