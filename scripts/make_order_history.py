@@ -37,7 +37,9 @@ def main() -> None:
         for hour in range(24):
             mean = hourly[hour] * WEEKDAY[day % 7]
             for _ in range(rng.poisson(mean)):
-                placed = START + timedelta(days=day, hours=hour, seconds=float(rng.uniform(0, 3600)))
+                placed = START + timedelta(
+                    days=day, hours=hour, seconds=float(rng.uniform(0, 3600))
+                )
                 order = f"W{rng.integers(16**7, 16**8):08X}"
                 customer = f"C{rng.integers(0, 1500):05d}"
                 first = "A" if rng.uniform() < 0.7 else "B"
@@ -46,7 +48,9 @@ def main() -> None:
                     quantity = 0
                     while quantity == 0:
                         quantity = int(rng.poisson(1.2))
-                    rows.append((placed.strftime("%Y-%m-%d %H:%M:%S"), order, customer, sku, quantity))
+                    rows.append(
+                        (placed.strftime("%Y-%m-%d %H:%M:%S"), order, customer, sku, quantity)
+                    )
     rows.sort()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", newline="") as handle:

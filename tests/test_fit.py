@@ -198,3 +198,26 @@ def test_bad_history_rows_are_reported_by_fit_too(tmp_path: Path) -> None:
     assert "Traceback" not in outcome.output
     assert f"{path}:3: placed: '2025-13-06 09:00:00' is not a timestamp" in outcome.output
     assert f"{path}:5: quantity: '-3' is not a whole number" in outcome.output
+
+
+def test_the_demand_notebook_runs(tmp_path: Path) -> None:
+    """examples/demand_history.ipynb fits the example history, replays it and compares two
+    policies, from top to bottom without an error."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    notebook = nbformat.read(examples / "demand_history.ipynb", as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(examples)}},
+    ).execute()
+    text = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    assert "3,701 orders over 91 days" in text and "S = 120: unit fill rate" in text
