@@ -17,12 +17,14 @@ from pydantic import (
     model_validator,
 )
 from pydantic.functional_validators import BeforeValidator
+from scipy.stats import norm
 
 from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit
 from servsim.core.validation import CrossChecks
 from servsim.policies import (
     Backorder,
     BaseStock,
+    ForecastOrderUpTo,
     LoseSale,
     MinMax,
     PartialShipment,
@@ -32,6 +34,7 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
+from servsim.policies.replenishment import ForecastMethod
 from servsim.scenario.aftercare import (
     Complaints,
     Installation,
@@ -154,7 +157,45 @@ class PeriodicReviewItem(_Item):
         return PeriodicReview(self.review, self.order_up_to)
 
 
-POLICY_NAMES = ("base_stock", "sS", "rQ", "RS")
+class ForecastItem(_Item):
+    """(R,S) driven by a rolling forecast: every review the order-up-to level S is recomputed
+    from the demand seen per review period and a target service level, so stock follows a
+    seasonal or trending demand instead of staying where it was set."""
+
+    policy: Literal["forecast"]
+    review: Duration = Field(gt=0, description="time between reviews (R): the forecast's period")
+    initial: Count = Field(
+        alias="S", ge=0, description="the order-up-to level until two periods are seen"
+    )
+    service_level: float = Field(
+        ge=0.5,
+        le=0.9999,
+        description="target chance of no stock-out in a review cycle, 0.5 to 0.9999 (sets z)",
+    )
+    method: ForecastMethod = Field(
+        default="moving_average",
+        description="moving_average (of window periods), exponential (smoothing, alpha) or "
+        "holt (level and trend: alpha, beta)",
+    )
+    window: int = Field(default=4, ge=2, le=520, description="periods in the moving average")
+    alpha: float = Field(default=0.3, gt=0, le=1, description="smoothing of the level, 0 to 1")
+    beta: float = Field(default=0.1, gt=0, le=1, description="smoothing of the trend (holt)")
+
+    def build(self) -> ReplenishmentPolicy:
+        z = float(norm.ppf(self.service_level))
+        return ForecastOrderUpTo(  # type: ignore[return-value]
+            self.review,
+            self.initial,
+            self.lead_time.mean,
+            z,
+            self.method,
+            self.window,
+            self.alpha,
+            self.beta,
+        )
+
+
+POLICY_NAMES = ("base_stock", "sS", "rQ", "RS", "forecast")
 
 
 def _policy_must_be_known(value: Any) -> Any:
@@ -169,7 +210,7 @@ def _policy_must_be_known(value: Any) -> Any:
 
 Item = Annotated[
     Annotated[
-        BaseStockItem | MinMaxItem | ReorderPointItem | PeriodicReviewItem,
+        BaseStockItem | MinMaxItem | ReorderPointItem | PeriodicReviewItem | ForecastItem,
         Field(discriminator="policy"),
     ],
     BeforeValidator(_policy_must_be_known),

@@ -14,7 +14,7 @@ from statistics import fmean
 from servsim.core.errors import Problem, ScenarioError, line_of
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
 from servsim.scenario.demand import customer_base
-from servsim.scenario.schema import PeriodicReviewItem, Scenario
+from servsim.scenario.schema import ForecastItem, PeriodicReviewItem, Scenario
 
 MOST_EVENTS = 50_000_000
 """Expected orders (and stock reviews) over all the runs of one command, without
@@ -48,7 +48,7 @@ def expected_events(scenario: Scenario) -> float:
             factor *= base.relationship.rate_factor(1.0)
         events += segment.order_rate * segment.credit_pull * factor * horizon
     for item in scenario.stocking.items.values() if scenario.stocking else []:
-        if isinstance(item, PeriodicReviewItem):
+        if isinstance(item, PeriodicReviewItem | ForecastItem):
             events += horizon / item.review
     return events
 
