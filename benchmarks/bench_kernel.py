@@ -72,8 +72,9 @@ def measure(orders: int, name: str) -> dict[str, float]:
 
 def measure_history(orders: int, folder: Path) -> dict[str, float]:
     """Replay a history of about ``orders`` single-line orders through the web shop, and the
-    web shop's Poisson stream of the same size: kernel seconds of each (``history`` and
-    ``poisson``) and the seconds to load the history (read, parse, group into orders)."""
+    web shop's Poisson stream of the same size (both fixed streams: no customer base): kernel
+    seconds of each (``history`` and ``poisson``) and the seconds to load the history (read
+    the Parquet file, parse, group into orders)."""
     import numpy as np
     import pandas as pd
 
@@ -101,7 +102,10 @@ def measure_history(orders: int, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     replayed = servsim.load_scenario(_written(document, folder))
     loading = time.perf_counter() - started
-    poisson = base.with_overrides({"horizon": replayed.horizon, "warmup": 0})
+    # the Poisson stream as a fixed stream too (customers: none), as a history is
+    poisson = base.with_overrides(
+        {"horizon": replayed.horizon, "warmup": 0, "demand.customers": "none"}
+    )
     timings = {"load_seconds": loading}
     for name, scenario in (("history", replayed), ("poisson", poisson)):
         started = time.perf_counter()
@@ -135,8 +139,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             row = measure_history(arguments.orders[0], Path(folder))
         print(
-            f"history of {row['history_orders']:,.0f} orders: loaded in {row['load_seconds']:.2f} s, "
-            f"replayed in {row['history_seconds']:.2f} s; Poisson stream of "
+            f"history of {row['history_orders']:,.0f} orders: loaded in "
+            f"{row['load_seconds']:.2f} s, replayed in {row['history_seconds']:.2f} s; "
+            "Poisson stream of "
             f"{row['poisson_orders']:,.0f} orders: {row['poisson_seconds']:.2f} s"
         )
         return
