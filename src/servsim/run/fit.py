@@ -195,49 +195,82 @@ def _shares(counts: dict[str, int]) -> dict[str, float]:
 
 
 def _arrivals(trace: Trace) -> dict[str, Any]:
-    """Rate, hour and weekday (and month) multipliers, the trend and the tests of fit."""
+    """Rate, hour and weekday (and month) multipliers, the trend and the test of fit.
+
+    The trend comes first, from the slope of the weekly counts; each order then counts
+    1 / (1 + trend x years) in the profile's multipliers and the rate, so that they are those
+    at time 0 and the months are not mistaken for growth."""
     hours = trace.times  # the fit reads in hours
     span = trace.span
+    weeks = int(span // HOURS_PER_WEEK)
+    trend, trend_p = 0.0, 1.0
+    if weeks >= 4:
+        counts = np.bincount((hours // HOURS_PER_WEEK).astype(int), minlength=weeks)[:weeks]
+        middle = (np.arange(weeks) + 0.5) * HOURS_PER_WEEK
+        growth = 0.0
+        # a year or more: the season and the growth in turn (backfitting), so that neither is
+        # mistaken for the other: the season of detrended orders, the growth of deseasoned weeks
+        for _ in range(10 if span >= 365 * 24 else 1):
+            weekly = counts.astype(float)
+            if span >= 365 * 24:
+                detrended = 1 / np.maximum(1 + growth * hours / (365 * 24), 1e-3)
+                weekly = weekly / _months(hours, span, detrended)[_month_of(middle)]
+            line = stats.linregress(middle / HOURS_PER_WEEK, weekly)
+            if line.intercept <= 0:
+                break
+            growth = float(line.slope * 365 * 24 / HOURS_PER_WEEK / line.intercept)
+        if line.pvalue < TREND_P and line.intercept > 0:
+            trend = _round(min(max(growth, -0.99), 100.0), 3)
+        trend_p = float(line.pvalue)
+    weight = 1 / (1 + trend * hours / (365 * 24)) if trend else np.ones(hours.size)
     exposure_hours = _exposure(span, 24, 1.0)  # hours of each hour of day in the span
     exposure_days = _exposure(span, HOURS_PER_WEEK, 24.0)
-    by_hour = np.bincount((hours % 24).astype(int), minlength=24).astype(float)
-    by_day = np.bincount((hours % HOURS_PER_WEEK // 24).astype(int), minlength=7).astype(float)
-    rate = hours.size / span
+    by_hour = np.bincount((hours % 24).astype(int), weight, minlength=24)
+    by_day = np.bincount((hours % HOURS_PER_WEEK // 24).astype(int), weight, minlength=7)
+    rate = float(weight.sum()) / span
     hour_of_day = by_hour / exposure_hours / rate
     day_of_week = by_day / exposure_days / rate
     hour_of_day *= 24 / hour_of_day.sum()
     day_of_week *= 7 / day_of_week.sum()
     month_of_year = None
     if span >= 365 * 24:
-        month = np.minimum((hours % (365 * 24) // HOURS_PER_MONTH).astype(int), 11)
-        by_month = np.bincount(month, minlength=12).astype(float)
-        months = _exposure(span, 365 * 24, HOURS_PER_MONTH)
-        month_of_year = (by_month / months / rate * 12 / (by_month / months / rate).sum()).tolist()
-    weeks = int(span // HOURS_PER_WEEK)
-    trend, trend_p = 0.0, 1.0
-    if weeks >= 4:
-        weekly = np.bincount((hours // HOURS_PER_WEEK).astype(int), minlength=weeks)[:weeks]
-        line = stats.linregress(np.arange(weeks), weekly)
-        if line.pvalue < TREND_P and line.intercept > 0:
-            trend = _round(float(line.slope * 52.1429 / line.intercept), 3)
-        trend_p = float(line.pvalue)
-        if trend:  # the rate at time 0, so that rate x (1 + trend x years) has the same mean
-            rate /= 1 + trend * span / 2 / (365 * 24)
-    arrival_test = _poisson_cells(hours, span, rate, hour_of_day, day_of_week, trend)
-    expected = rate * np.outer(day_of_week, hour_of_day) * (exposure_days / 24)[:, None]
+        month_of_year = _months(hours, span, weight)
+    hour_of_day = np.asarray([_round(v, 4) for v in hour_of_day])
+    day_of_week = np.asarray([_round(v, 4) for v in day_of_week])
+    if month_of_year is not None:
+        month_of_year = np.asarray([_round(v, 4) for v in month_of_year])
+    statistic, p_value, expected = _poisson_cells(
+        hours, span, rate, hour_of_day, day_of_week, month_of_year, trend
+    )
+    clock = np.arange(expected.size) + 0.5
     return {
         "rate": rate,
-        "hour_of_day": [_round(v, 4) for v in hour_of_day],
-        "day_of_week": [_round(v, 4) for v in day_of_week],
-        "month_of_year": None if month_of_year is None else [_round(v, 4) for v in month_of_year],
+        "hour_of_day": hour_of_day.tolist(),
+        "day_of_week": day_of_week.tolist(),
+        "month_of_year": None if month_of_year is None else month_of_year.tolist(),
         "trend": trend,
         "trend_p": trend_p,
-        "arrival_test": arrival_test,
-        "observed_hours": by_hour.tolist(),
-        "fitted_hours": expected.sum(axis=0).tolist(),
-        "observed_days": by_day.tolist(),
-        "fitted_days": expected.sum(axis=1).tolist(),
+        "arrival_test": (statistic, p_value),
+        "observed_hours": np.bincount((hours % 24).astype(int), minlength=24).tolist(),
+        "fitted_hours": np.bincount((clock % 24).astype(int), expected, minlength=24).tolist(),
+        "observed_days": np.bincount(
+            (hours % HOURS_PER_WEEK // 24).astype(int), minlength=7
+        ).tolist(),
+        "fitted_days": np.bincount(
+            (clock % HOURS_PER_WEEK // 24).astype(int), expected, minlength=7
+        ).tolist(),
     }
+
+
+def _month_of(hours: np.ndarray) -> np.ndarray:
+    return np.minimum((hours % (365 * 24) // HOURS_PER_MONTH).astype(int), 11)
+
+
+def _months(hours: np.ndarray, span: float, weight: np.ndarray) -> np.ndarray:
+    """Month-of-year multipliers (mean 1) of weighted orders over the months' exposure."""
+    per_month = np.bincount(_month_of(hours), weight, minlength=12)
+    per_month = per_month / _exposure(span, 365 * 24, HOURS_PER_MONTH)
+    return per_month * 12 / per_month.sum()
 
 
 def _exposure(span: float, period: float, width: float) -> np.ndarray:
@@ -255,12 +288,13 @@ def _poisson_cells(
     rate: float,
     hour_of_day: np.ndarray,
     day_of_week: np.ndarray,
+    month_of_year: np.ndarray | None,
     trend: float,
-) -> tuple[float, float]:
+) -> tuple[float, float, np.ndarray]:
     """Chi-square of the orders in each clock hour of the history against the fitted Poisson
-    rate there (rate x hour x weekday x trend): it tests the profile and the Poisson law at
-    once (overdispersed or clustered orders fail it). Degrees of freedom: the hours with a
-    positive rate, less the 1 + 23 + 6 (+1 trend) parameters fitted."""
+    rate there (rate x hour x weekday x month x trend): it tests the profile and the Poisson
+    law at once (overdispersed or clustered orders fail it). Degrees of freedom: the hours
+    with a positive rate, less the parameters fitted. Also the expected count of each hour."""
     slots = int(span)
     observed = np.bincount(hours.astype(int), minlength=slots)[:slots].astype(float)
     clock = np.arange(slots) + 0.5
@@ -270,10 +304,14 @@ def _poisson_cells(
         * day_of_week[(clock % HOURS_PER_WEEK // 24).astype(int)]
         * (1 + trend * clock / (365 * 24))
     )
+    fitted = 1 + 23 + 6 + (1 if trend else 0)
+    if month_of_year is not None:
+        expected = expected * month_of_year[_month_of(clock)]
+        fitted += 11
     keep = expected > 0
     statistic = float((((observed - expected) ** 2)[keep] / expected[keep]).sum())
-    freedom = max(1, int(keep.sum()) - 30 - (1 if trend else 0))
-    return statistic, float(stats.chi2.sf(statistic, freedom))
+    freedom = max(1, int(keep.sum()) - fitted)
+    return statistic, float(stats.chi2.sf(statistic, freedom)), expected
 
 
 # --- quantities -------------------------------------------------------------------------------
