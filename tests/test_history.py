@@ -258,3 +258,40 @@ def test_history_leaves_no_room_for_a_mix(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         servsim.load_scenario(path)
     assert "the history gives it" in str(caught.value)
+
+
+def test_a_reloaded_history_scenario_is_equal_and_survives_pickling() -> None:
+    import pickle
+
+    scenario = servsim.load_scenario(EXAMPLE)
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
+    assert scenario.with_overrides({"demand.history.resample": "day"}) != scenario
+
+
+def test_one_file_feeds_several_segments_by_its_segment_column(
+    tmp_path: Path, history: pd.DataFrame
+) -> None:
+    frame = history.drop(columns="hours").copy()
+    business = frame["customer"].str[-1].isin(list("01234"))
+    frame["segment"] = np.where(business, "trade", "consumer")
+    path = copy_example(tmp_path, data=frame.to_csv(index=False))
+    text = path.read_text()
+    block = text[text.index("demand:\n") : text.index("\nstocking:")]
+    segments = "demand:\n  segments:\n"
+    for name in ("trade", "consumer"):
+        segments += (
+            f"    {name}:\n      history:\n        file: data/webshop_orders.csv\n"
+            "        columns: {placed: created_at, order: order_id}\n"
+            f"        timezone: Europe/Amsterdam\n        segment: {name}\n"
+        )
+    path.write_text(text.replace(block, segments))
+    scenario = servsim.load_scenario(path).with_overrides({"replications": 1})
+    orders = servsim.simulate(scenario).orders
+    counts = orders.groupby("segment").size()
+    expected = frame.groupby("segment")["order_id"].nunique()
+    assert counts.to_dict() == expected.to_dict()
+    wrong = path.read_text().replace("segment: trade", "segment: wholesale")
+    path.write_text(wrong)
+    with pytest.raises(ScenarioError) as caught:
+        servsim.load_scenario(path)
+    assert "no row has segment 'wholesale'; allowed: consumer, trade" in str(caught.value)

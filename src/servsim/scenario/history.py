@@ -12,11 +12,13 @@ file's rows are numbered from 1 the same way).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -45,9 +47,10 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 _TIMESTAMP_HELP = "allowed: ISO 8601, e.g. 2025-01-06 08:30 or 2025-01-06T08:30:00+01:00"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trace:
-    """The orders of a history, as the kernel replays them (times in the scenario's unit)."""
+    """The orders of a history, as the kernel replays them (times in the scenario's unit).
+    Two traces are equal when they hold the same orders (compared by a digest of them)."""
 
     times: np.ndarray
     """each order's placement, time units after the run's time 0, ascending"""
@@ -70,6 +73,22 @@ class Trace:
     """blocks are days (drawn among the same weekday), else weeks"""
     hours_per_unit: float
     orders_per_block: list[np.ndarray] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def digest(self) -> str:
+        """A SHA-256 of the orders, their times, lines, skus and quantities."""
+        hashed = hashlib.sha256()
+        for array in (self.times, self.lines, self.line_sku, self.quantity):
+            hashed.update(np.ascontiguousarray(array).tobytes())
+        hashed.update("\x00".join(self.skus).encode())
+        hashed.update(f"{self.span}/{self.block}/{self.repeat}/{self.daily}".encode())
+        return hashed.hexdigest()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Trace) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
 
     @property
     def single_line(self) -> bool:
