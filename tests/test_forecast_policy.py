@@ -118,3 +118,36 @@ def test_the_policy_file_keys_are_validated() -> None:
         )
     said = str(caught.value)
     assert "service_level" in said and "method" in said
+
+
+def forecast(**keys: Any) -> dict[str, Any]:
+    return {
+        "policy": "forecast",
+        "review": 7,
+        "S": 400,
+        "service_level": 0.95,
+        "lead_time": 7,
+        **keys,
+    }
+
+
+def test_a_longer_window_lags_the_rising_season() -> None:
+    """A quarter-long moving average is still at spring's demand in the second quarter: it
+    fills less there than a two-period one, though it holds more stock over the year."""
+    short_stock, short = seasonal(forecast(method="moving_average", window=2))
+    long_stock, long = seasonal(forecast(method="moving_average", window=13))
+    assert long[1] < short[1] - 0.1 and long_stock > short_stock
+
+
+def test_faster_smoothing_needs_less_stock_for_the_same_service() -> None:
+    slow_stock, slow = seasonal(forecast(method="exponential", alpha=0.1))
+    fast_stock, fast = seasonal(forecast(method="exponential", alpha=0.6))
+    assert fast_stock < 0.7 * slow_stock and fast[1] > slow[1]
+
+
+def test_a_faster_trend_follows_the_rise() -> None:
+    """Holt's trend with beta 0.5 sees the spring rise sooner than with 0.05: the first two
+    quarters fill better, with less stock."""
+    slow_stock, slow = seasonal(forecast(method="holt", alpha=0.3, beta=0.05))
+    fast_stock, fast = seasonal(forecast(method="holt", alpha=0.3, beta=0.5))
+    assert fast[0] > slow[0] + 0.03 and fast[1] > slow[1] + 0.02 and fast_stock < slow_stock
