@@ -295,3 +295,14 @@ def test_one_file_feeds_several_segments_by_its_segment_column(
     with pytest.raises(ScenarioError) as caught:
         servsim.load_scenario(path)
     assert "no row has segment 'wholesale'; allowed: consumer, trade" in str(caught.value)
+
+
+def test_a_history_that_is_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "orders.csv"
+    os.mkfifo(fifo)
+    path = copy_example(tmp_path, "data/webshop_orders.csv", str(fifo))
+    with pytest.raises(ScenarioError) as caught:
+        servsim.load_scenario(path)
+    assert "is not a regular file; give a CSV or Parquet file" in str(caught.value)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -200,6 +201,10 @@ def history_key(written: Any) -> str:
 
 # --- reading ----------------------------------------------------------------------------------
 _CACHE: dict[tuple[Any, ...], tuple[Trace | None, list[Problem]]] = {}
+"""Histories read, by file (path, size, modification time), spec, products and time unit."""
+
+MOST_CACHED = 8
+"""Histories kept read at once (a scenario's segments may each read one)."""
 
 
 def read_histories(
@@ -273,6 +278,10 @@ def _cached(
     except OSError:
         message = f"history file not found: {path}" if not path.exists() else f"cannot read {path}"
         return None, [Problem(file, line, ".".join(map(str, where)), message)]
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file"
+        message = f"{path} is {kind}; give a CSV or Parquet file"
+        return None, [Problem(file, line, ".".join(map(str, where)), message)]
     key = (
         str(path),
         status.st_size,
@@ -282,7 +291,8 @@ def _cached(
         time_unit,
     )
     if key not in _CACHE:
-        _CACHE.clear()  # one scenario's histories at a time: they may be large
+        while len(_CACHE) >= MOST_CACHED:  # the oldest goes: histories may be large
+            del _CACHE[next(iter(_CACHE))]
         _CACHE[key] = read_history(path, spec, products, time_unit)
     trace, found = _CACHE[key]
     if trace is None and not found:
