@@ -254,3 +254,10 @@ def test_a_trend_and_the_months_are_recovered(tmp_path: Path) -> None:
     assert abs(fit.rate - 2.0) < 4 * 2.0 / np.sqrt(orders) + 0.05
     written = servsim.load_scenario(fit.scenario("fitted"))
     assert written.demand.segments["all"].arrivals.profile.trend == fit.trend  # type: ignore[union-attr]
+
+
+def test_the_column_names_of_the_command_line_are_the_historys() -> None:
+    from servsim.cli.fit_command import COLUMNS as SAID
+    from servsim.scenario.history import COLUMNS
+
+    assert SAID == COLUMNS

@@ -12,7 +12,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from servsim.cli.fitting import fit_command
+from servsim.cli.fit_command import fit_command
 from servsim.cli.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
 from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
 from servsim.cli.standards_table import standards_table

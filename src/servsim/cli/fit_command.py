@@ -5,30 +5,33 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
-from servsim.core.errors import ScenarioError
-from servsim.report.fit_report import fit_report
-from servsim.run.fit import Choice, Fit, fit_history
-from servsim.scenario.history import COLUMNS
-from servsim.scenario.loading import load_scenario
+if TYPE_CHECKING:
+    from servsim.run.fit import Choice, Fit
 
 BAD_INPUT = 2
 
-
-class _FlowLists(yaml.SafeDumper):
-    """Lists of plain values on one line (24 multipliers read better so)."""
-
-
-def _list(dumper: yaml.SafeDumper, values: list[Any]) -> yaml.Node:
-    flow = all(not isinstance(value, dict | list) for value in values)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", values, flow_style=flow)
+COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested")
+"""servsim's names of a history's columns (as servsim.scenario.history.COLUMNS: the command
+line imports scipy, pandas and plotly only when the command runs)."""
 
 
-_FlowLists.add_representer(list, _list)
+def _yaml(document: dict[str, Any]) -> str:
+    """The scenario as YAML, lists of plain values on one line (24 multipliers read better)."""
+    import yaml
+
+    class FlowLists(yaml.SafeDumper):
+        pass
+
+    def flow(dumper: yaml.SafeDumper, values: list[Any]) -> yaml.Node:
+        plain = all(not isinstance(value, dict | list) for value in values)
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", values, flow_style=plain)
+
+    FlowLists.add_representer(list, flow)
+    return yaml.dump(document, Dumper=FlowLists, sort_keys=False, allow_unicode=True)
 
 
 def _fail(message: str) -> None:
@@ -128,6 +131,11 @@ def fit_command(
     month) profiles and a trend, the sku mix, lines per order, units per line (Poisson,
     negative binomial, geometric or empirical, by AIC) and, with --receipts, lead times
     (gamma, lognormal or empirical). Prints the goodness of fit and writes a fit report."""
+    from servsim.core.errors import ScenarioError
+    from servsim.report.fit_report import fit_report
+    from servsim.run.fit import fit_history
+    from servsim.scenario.loading import load_scenario
+
     target = report if report is not None else out.with_suffix(".html")
     for path in (out, target):
         if path.exists() and not force:
@@ -151,7 +159,7 @@ def fit_command(
         + "\n# Products' unit_cost and price, stocking, processing and delivery are placeholders:"
         "\n# fill them in. What the fit found:\n"
         + "".join(f"#   {line}\n" for line in said)
-        + yaml.dump(document, Dumper=_FlowLists, sort_keys=False, allow_unicode=True)
+        + _yaml(document)
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
