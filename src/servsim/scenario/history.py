@@ -29,6 +29,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from servsim.core.errors import Problem
 from servsim.core.units import HOURS_PER_TIME_UNIT
+from servsim.core.validation import refuse
 from servsim.scenario.section import Section
 
 COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested")
@@ -167,10 +168,10 @@ class History(Section):
             except (ZoneInfoNotFoundError, ValueError):
                 close = sorted(z for z in available_timezones() if zone.lower() in z.lower())
                 hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
-                raise ValueError(
+                refuse(
                     f"unknown time zone {zone!r}{hint}; allowed: an IANA name such as "
                     "Europe/Amsterdam or UTC"
-                ) from None
+                )
         return zone
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,10 +18,10 @@ from pydantic import (
     model_validator,
 )
 from pydantic.functional_validators import BeforeValidator
-from scipy.stats import norm
 
+from servsim.core.catalogue import STAGES
 from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
     BaseStock,
@@ -130,9 +131,7 @@ class MinMaxItem(_Item):
     @model_validator(mode="after")
     def _up_to_above_reorder_point(self) -> MinMaxItem:
         if self.order_up_to <= self.reorder_point:
-            raise ValueError(
-                f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})"
-            )
+            refuse(f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})")
         return self
 
     def build(self) -> ReplenishmentPolicy:
@@ -182,7 +181,7 @@ class ForecastItem(_Item):
     beta: float = Field(default=0.1, gt=0, le=1, description="smoothing of the trend (holt)")
 
     def build(self) -> ReplenishmentPolicy:
-        z = float(norm.ppf(self.service_level))
+        z = NormalDist().inv_cdf(self.service_level)
         return ForecastOrderUpTo(  # type: ignore[return-value]
             self.review,
             self.initial,
@@ -272,7 +271,7 @@ class Processing(StaffCalendar):
     @model_validator(mode="after")
     def _overtime_needs_shifts(self) -> Processing:
         if self.overtime is not None and self.shifts is None:
-            raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
+            refuse("overtime needs shifts: round-the-clock staff have no end of shift")
         return self
 
 
@@ -373,7 +372,7 @@ class Scenario(Section):
                 checks.add(("standards", "segments", name), unknown)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
-        checks.raise_any()
+        checks.raise_any(self)
         return self
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
@@ -467,9 +466,7 @@ class Scenario(Section):
                     f"unknown tier {item.reserve.for_tier!r}; tiers are: "
                     + ", ".join(self.all_tiers),
                 )
-        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
-        rules += [segment.stockout for segment in self.demand.segments.values()]
-        if "postpone" in rules and stocking.postponement is None:
+        if "postpone" in self.stockout_rules and stocking.postponement is None:
             checks.add(
                 ("stocking",),
                 "postpone is used, so say how the customer answers with "
@@ -482,6 +479,37 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def stockout_rules(self) -> tuple[str | None, ...]:
+        """Every stock-out rule written: the stocking's, each item's and each segment's."""
+        if self.stocking is None:
+            return ()
+        return (
+            self.stocking.stockout,
+            *(item.stockout for item in self.stocking.items.values()),
+            *(segment.stockout for segment in self.demand.segments.values()),
+        )
+
+    @property
+    def modelled_stages(self) -> frozenset[str]:
+        """The parts of the business (``servsim.core.catalogue.STAGES``) this scenario models;
+        the KPIs of the others are NaN."""
+        stocking = self.stocking
+        modelled = {
+            "complaints": self.complaints is not None,
+            "returns": self.returns is not None,
+            "installation": self.installation is not None
+            and any(product.install for product in self.products),
+            "repairs": self.installation is not None
+            and any(product.warranty is not None for product in self.products),
+            "notices": self.notices.policy != "none",
+            "substitution": stocking is not None and bool(stocking.substitutes),
+            "postponement": "postpone" in self.stockout_rules,
+            "expediting": self.delivery.expedite is not None,
+        }
+        assert set(modelled) == set(STAGES), "every stage of the catalogue is decided here"
+        return frozenset(stage for stage, present in modelled.items() if present)
 
     @property
     def has_aftercare(self) -> bool:
