@@ -5,6 +5,7 @@ Not a test: run it by hand on an idle machine.
     python benchmarks/bench_kernel.py                 # 1,000,000 orders, both scenarios
     python benchmarks/bench_kernel.py --orders 250000 500000 1000000   # linearity
     python benchmarks/bench_kernel.py --scenario garden --repeat 5      # one scenario, 5 runs
+    python benchmarks/bench_kernel.py --history       # a replayed history against Poisson
 
 For each scenario (the simple web shop, and the richest example: garden_exceptional) and
 size it simulates one replication with the horizon stretched to hold that many orders (no
@@ -85,13 +86,81 @@ def measure(orders: int, name: str) -> dict[str, float]:
     }
 
 
+def measure_history(orders: int, folder: Path) -> dict[str, float]:
+    """Replay a history of about ``orders`` single-line orders through the web shop, and the
+    web shop's Poisson stream of the same size (both fixed streams: no customer base): kernel
+    seconds of each (``history`` and ``poisson``) and the seconds to load the history (read
+    the Parquet file, parse, group into orders)."""
+    import numpy as np
+    import pandas as pd
+
+    import servsim
+    from servsim.model import run_replication
+
+    base = servsim.load_scenario(SCENARIOS["webshop"])
+    rate = 12.0
+    horizon = orders / rate
+    rng = np.random.default_rng(1)
+    hours = np.sort(rng.uniform(0, horizon, orders))
+    frame = pd.DataFrame(
+        {
+            "placed": pd.Timestamp("2024-01-01") + pd.to_timedelta(hours, unit="h"),
+            "order": np.arange(orders),
+            "sku": np.where(rng.uniform(size=orders) < 0.7, "A", "B"),
+            "quantity": rng.poisson(1.2, orders).clip(1),
+        }
+    )
+    path = folder / "orders.parquet"
+    frame.to_parquet(path)
+    document = base.model_dump(mode="json", by_alias=True)
+    document["demand"] = {"history": str(path)}
+    document.update(horizon=float(np.floor(horizon / 24) * 24), warmup=0, replications=1)
+    started = time.perf_counter()
+    replayed = servsim.load_scenario(_written(document, folder))
+    loading = time.perf_counter() - started
+    # the Poisson stream as a fixed stream too (customers: none), as a history is
+    poisson = base.with_overrides(
+        {"horizon": replayed.horizon, "warmup": 0, "demand.customers": "none"}
+    )
+    timings = {"load_seconds": loading}
+    for name, scenario in (("history", replayed), ("poisson", poisson)):
+        started = time.perf_counter()
+        log = run_replication(scenario, replication=0)
+        timings[f"{name}_seconds"] = time.perf_counter() - started
+        timings[f"{name}_orders"] = len(log.orders)
+    return timings
+
+
+def _written(document: dict[str, object], folder: Path) -> Path:
+    import yaml
+
+    path = folder / "scenario.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--scenario", choices=list(SCENARIOS), nargs="+", default=list(SCENARIOS))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--history", action="store_true", help="replay a history of --orders lines vs Poisson"
+    )
     arguments = parser.parse_args()
+    if arguments.history:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            row = measure_history(arguments.orders[0], Path(folder))
+        print(
+            f"history of {row['history_orders']:,.0f} orders: loaded in "
+            f"{row['load_seconds']:.2f} s, replayed in {row['history_seconds']:.2f} s; "
+            "Poisson stream of "
+            f"{row['poisson_orders']:,.0f} orders: {row['poisson_seconds']:.2f} s"
+        )
+        return
     if arguments.child:
         print(json.dumps(measure(arguments.orders[0], arguments.scenario[0])))
         return

@@ -116,9 +116,9 @@ def test_unknown_policy_lists_the_policies(tmp_path: Path) -> None:
 
 
 def test_unknown_distribution_lists_the_distributions(tmp_path: Path) -> None:
-    path = write(tmp_path, edited("dist: exponential", "dist: weibull"))
+    path = write(tmp_path, edited("dist: exponential", "dist: cauchy"))
     problem = only_problem(path)
-    assert_problem(problem, path, 21, "processing.time", "'weibull'", "exponential", "gamma")
+    assert_problem(problem, path, 21, "processing.time", "'cauchy'", "exponential", "gamma")
 
 
 def test_mix_names_a_sku_that_is_not_a_product(tmp_path: Path) -> None:

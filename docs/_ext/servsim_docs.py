@@ -15,6 +15,7 @@ A model field, results file or order column without a description stops the buil
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -65,7 +66,14 @@ def _named_types() -> list[tuple[Any, str]]:
     ]
 
 
-PLAIN = {int: "whole number", float: "number", str: "text", bool: "true / false", Any: "any value"}
+PLAIN = {
+    int: "whole number",
+    float: "number",
+    str: "text",
+    bool: "true / false",
+    Any: "any value",
+    datetime.date: "date (2025-01-06)",
+}
 
 
 def _unwrap(hint: Any) -> tuple[Any, list[Any]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from rich.console import Console
 
+from servsim.cli.fit_command import fit_command
 from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
 from servsim.core.folders import folder_problem, is_servsim_report
 from servsim.core.limits import GROUPINGS, MOST_REPLICATIONS, MOST_SEED, NETWORK_GROUPINGS
@@ -79,6 +80,9 @@ def main() -> None:
       servsim sweep experiments/webshop_staff_and_stock.yaml --workers 2
       servsim report results/webshop-staff-and-stock
     """
+
+
+main.add_command(fit_command)
 
 
 # --- what kind of file: a scenario or an experiment -------------------------------------------

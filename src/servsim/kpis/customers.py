@@ -47,7 +47,7 @@ def order_rates(log: RunLog, scenario: Scenario) -> pd.Series:
 def _rate_per_customer(segment: Segment, base: CustomerBase) -> float:
     """A customer's order rate at the start: its segment's rate (pulled by credit terms) over
     the customers at the start."""
-    rate = segment.arrivals.rate
+    rate = segment.order_rate
     return rate * segment.credit_pull / base.customers_at_start(rate)
 
 

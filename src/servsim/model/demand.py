@@ -1,8 +1,11 @@
 """Order streams: one per customer segment, drawn in numpy blocks.
 
 Arrivals with a rate profile are made by thinning (Lewis and Shedler 1979): candidates at
-the peak rate, each kept with probability rate(t) / peak. An order's lines are distinct skus
-drawn by weight (Gumbel top-k, i.e. weighted sampling without replacement).
+the peak rate, each kept with probability rate(t) / peak. A block of candidates that keeps
+none still moves the clock to its last candidate, so a closed stretch longer than a block
+(a weekend at hundreds of orders an hour) is crossed block by block, never redrawn. An
+order's lines are distinct skus drawn by weight (Gumbel top-k, i.e. weighted sampling
+without replacement).
 """
 
 from __future__ import annotations
@@ -12,7 +15,15 @@ from collections.abc import Iterator
 import numpy as np
 
 from servsim.model.streams import BLOCK_SIZE, RandomStreams
-from servsim.scenario.demand import Channel, Segment
+from servsim.scenario.demand import (
+    BatchArrivals,
+    Channel,
+    NegativeBinomialArrivals,
+    PoissonArrivals,
+    RenewalArrivals,
+    Segment,
+)
+from servsim.scenario.history import Trace
 
 OrderBlock = tuple[
     list[float], list[int], list[int], list[int], "EntryBlock | None", "list[bool] | None"
@@ -43,12 +54,24 @@ class OrderStream:
         self.segment = segment
         self._entry_error_factor = entry_error_factor
         self._rate_factor = rate_factor
-        mix = [(sku, weight) for sku, weight in segment.mix.items() if weight > 0]
+        mix = [(sku, weight) for sku, weight in segment.weights.items() if weight > 0]
         self._skus = np.asarray([sku_index[sku] for sku, _ in mix])
         self._weights = np.asarray([weight for _, weight in mix])
         self._hours_per_unit = hours_per_time_unit
-        profile = segment.arrivals.profile
+        self._horizon = horizon
+        profile = segment.arrivals.profile if segment.arrivals is not None else None
         self._peak = profile.peak(horizon * hours_per_time_unit) if profile else 1.0
+        self._replay = (
+            Replay(
+                segment.history.trace,
+                sku_index,
+                streams.replication,
+                streams.generator(f"history/{name}"),
+                horizon,
+            )
+            if segment.history is not None
+            else None
+        )
         self._arrival_rng = streams.generator(f"arrivals/{name}")
         self._mix_rng = streams.generator(f"mix/{name}")
         self._lines_rng = streams.generator(f"lines/{name}")
@@ -62,13 +85,13 @@ class OrderStream:
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
-        now = 0.0
-        while True:
-            times = self._arrival_times(now)
-            if times.size == 0:
-                continue
-            gaps = np.diff(times, prepend=now)
-            now = float(times[-1])
+        if self._replay is not None:
+            yield from self._replayed(self._replay)
+            return
+        last = 0.0  # the last order's time: gaps count from it
+        for times in self._times():
+            gaps = np.diff(times, prepend=last)
+            last = float(times[-1])
             count = times.size
             if self.segment.single_line:
                 lines = np.ones(count, dtype=int)
@@ -91,6 +114,20 @@ class OrderStream:
                 asks,
             )
 
+    def _replayed(self, replay: Replay) -> Iterator[OrderBlock]:
+        """The history's orders (replayed or resampled): only entry and urgency are drawn."""
+        last = 0.0
+        urgent = self.segment.urgent
+        for times, lines, skus, quantities in replay.blocks():
+            count = times.size
+            gaps = np.diff(times, prepend=last)
+            last = float(times[-1])
+            entry = self._order_entry(count) if self._channels else None
+            asks = (
+                (self._urgent_rng.uniform(size=count) < urgent.share).tolist() if urgent else None
+            )
+            yield gaps.tolist(), lines.tolist(), skus.tolist(), quantities.tolist(), entry, asks
+
     def _order_entry(self, count: int) -> EntryBlock:
         """Each order's channel, its entry time and whether entry went wrong (item, invoice)."""
         rng = self._entry_rng
@@ -108,14 +145,37 @@ class OrderStream:
         wrong_invoice = chance[1] < factor * np.asarray([s.wrong_invoice for s in specs])[picked]
         return picked.tolist(), entry.tolist(), wrong_item.tolist(), wrong_invoice.tolist()
 
-    def _arrival_times(self, now: float) -> np.ndarray:
-        rate = self.segment.arrivals.rate * self._peak * self._rate_factor
+    def _times(self) -> Iterator[np.ndarray]:
+        """Blocks of arrival times (none empty), in the scenario's time unit."""
+        arrivals = self.segment.arrivals
+        assert arrivals is not None  # a segment without arrivals replays a history
+        if not isinstance(arrivals, PoissonArrivals):
+            yield from OperationalTime(
+                arrivals, self._arrival_rng, self._hours_per_unit, self._horizon, self._rate_factor
+            ).blocks()
+            return
+        now = 0.0  # where the next block of candidates starts
+        while True:
+            times, reached = self._arrival_times(now)
+            if times.size == 0:
+                if reached > self._horizon:
+                    return  # closed from here to past the horizon: no order can still come
+                now = reached  # a closed stretch: cross it rather than redraw it
+                continue
+            now = float(times[-1])
+            yield times
+
+    def _arrival_times(self, now: float) -> tuple[np.ndarray, float]:
+        """The kept arrival times of one block of candidates, and the last candidate's time."""
+        arrivals = self.segment.arrivals
+        assert arrivals is not None
+        rate = arrivals.rate * self._peak * self._rate_factor
         times = now + np.cumsum(self._arrival_rng.exponential(1 / rate, BLOCK_SIZE))
-        profile = self.segment.arrivals.profile
+        profile = arrivals.profile
         if profile is None:
-            return times
+            return times, float(times[-1])
         keep = self._arrival_rng.uniform(0, 1, BLOCK_SIZE) * self._peak
-        return times[keep < profile.multiplier(times * self._hours_per_unit)]
+        return times[keep < profile.multiplier(times * self._hours_per_unit)], float(times[-1])
 
     def _distinct_skus(self, lines: np.ndarray) -> np.ndarray:
         """For each order, ``lines[i]`` distinct skus, drawn by weight without replacement."""
@@ -124,3 +184,163 @@ class OrderStream:
         chosen = ranked[:, : int(lines.max())]
         mask = np.arange(chosen.shape[1]) < lines[:, None]
         return self._skus[chosen[mask]]
+
+
+class OperationalTime:
+    """Arrivals of the renewal, batch and negative binomial processes, drawn in operational
+    time and mapped to clock time through the profile's cumulative rate (Gerhardt and Nelson
+    2009): operational time runs at the profile's multiplier (times the rate factor), so a
+    closed stretch takes none of it and a peak hour several hours' worth. The cumulative rate
+    is tabulated hour by hour over the horizon (the multiplier of each hour taken at its
+    middle) and interpolated linearly within an hour."""
+
+    def __init__(
+        self,
+        arrivals: RenewalArrivals | BatchArrivals | NegativeBinomialArrivals,
+        rng: np.random.Generator,
+        hours_per_unit: float,
+        horizon: float,
+        rate_factor: float,
+    ) -> None:
+        self.arrivals = arrivals
+        self._rng = rng
+        self._hours_per_unit = hours_per_unit
+        self._horizon = horizon
+        hours = int(np.ceil(horizon * hours_per_unit)) + 1
+        self._clock = np.arange(hours + 1, dtype=float)  # clock hours of the table
+        profile = arrivals.profile
+        middles = self._clock[:-1] + 0.5
+        per_hour = profile.multiplier(middles) if profile is not None else np.ones(hours)
+        per_hour = np.maximum(per_hour, 0.0) * rate_factor
+        # operational time, in the scenario's time unit, elapsed at each clock hour
+        self._operational = np.concatenate([[0.0], np.cumsum(per_hour)]) / hours_per_unit
+
+    @property
+    def end(self) -> float:
+        """Operational time at the end of the table (just past the horizon)."""
+        return float(self._operational[-1])
+
+    def to_clock(self, operational: np.ndarray) -> np.ndarray:
+        """Clock times (scenario time unit) of operational times within the table."""
+        hours = np.interp(operational, self._operational, self._clock)
+        return hours / self._hours_per_unit
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Blocks of clock arrival times up to just past the horizon."""
+        arrivals = self.arrivals
+        if isinstance(arrivals, NegativeBinomialArrivals):
+            draw = self._day_by_day(arrivals)
+        else:
+            draw = self._by_gaps(arrivals)
+        for operational in draw:
+            inside = operational[operational < self.end]
+            clock = self.to_clock(inside)
+            for start in range(0, clock.size, BLOCK_SIZE):  # the world takes blocks of this
+                yield clock[start : start + BLOCK_SIZE]
+            if inside.size < operational.size:
+                return
+
+    def _by_gaps(self, arrivals: RenewalArrivals | BatchArrivals) -> Iterator[np.ndarray]:
+        """Renewal: interarrival draws; batch: Poisson batches, each repeated size times."""
+        rng, now = self._rng, 0.0
+        while True:
+            if isinstance(arrivals, RenewalArrivals):
+                times = now + np.cumsum(arrivals.interarrival.sample(rng, BLOCK_SIZE))
+            else:
+                mean_gap = arrivals.size.mean / arrivals.rate
+                batches = now + np.cumsum(rng.exponential(mean_gap, BLOCK_SIZE))
+                sizes = arrivals.size.sample(rng, BLOCK_SIZE).astype(int)
+                times = np.repeat(batches, sizes)
+                now = float(batches[-1])
+            if times.size:
+                now = float(times[-1])
+                yield times
+
+    def _day_by_day(self, arrivals: NegativeBinomialArrivals) -> Iterator[np.ndarray]:
+        """Each clock day a gamma factor (mean 1, cv daily_cv) on its rate; the day's count
+        Poisson given it, placed uniformly in the day's operational time."""
+        rng = self._rng
+        shape = 1 / arrivals.daily_cv**2
+        days_per_block = max(1, int(BLOCK_SIZE / max(arrivals.rate * 24 / self._hours_per_unit, 1)))
+        day_hours = np.arange(0.0, self._clock[-1] + 24, 24)
+        starts = np.interp(day_hours, self._clock, self._operational)
+        for first in range(0, starts.size - 1, days_per_block):
+            low = starts[first : first + days_per_block + 1]
+            length = np.diff(low)
+            factor = rng.gamma(shape, 1 / shape, length.size)
+            counts = rng.poisson(arrivals.rate * factor * length)
+            offsets = rng.uniform(0, 1, int(counts.sum()))
+            times = np.sort(np.repeat(low[:-1], counts) + offsets * np.repeat(length, counts))
+            if times.size:
+                yield times
+        yield np.asarray([np.inf])  # past the table: the stream ends
+
+
+class Replay:
+    """A history's orders for one replication. Replication 0 replays them exactly (with
+    ``repeat``, its whole weeks again and again past the history's end); replication k >= 1 is
+    a block bootstrap: block j of the run (a week, or a day) is a block of the history drawn
+    uniformly with replacement (for days, among the days of the same weekday), its orders
+    moved from their block to block j."""
+
+    def __init__(
+        self,
+        trace: Trace,
+        sku_index: dict[str, int],
+        replication: int,
+        rng: np.random.Generator,
+        horizon: float,
+    ) -> None:
+        self.trace = trace
+        self._skus = np.asarray([sku_index[sku] for sku in trace.skus], dtype=np.int64)
+        self._first_line = np.concatenate([[0], np.cumsum(trace.lines)[:-1]]).astype(np.int64)
+        self.orders, self.times = self._chosen(replication, rng, horizon)
+
+    def _chosen(
+        self, replication: int, rng: np.random.Generator, horizon: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The orders of the history placed in this replication, and when."""
+        trace = self.trace
+        if replication == 0 and (horizon <= trace.span or not trace.repeat):
+            return np.arange(trace.times.size), trace.times
+        blocks = trace.orders_per_block
+        slots = int(np.ceil(horizon / trace.block))
+        if replication == 0:  # repeat the history's whole weeks, so that weekdays align
+            per_week = 7 if trace.daily else 1
+            whole = len(blocks) - len(blocks) % per_week or len(blocks)
+            picks = np.arange(slots) % whole
+        elif trace.daily and len(blocks) >= 7:
+            picks = self._same_weekday(slots, len(blocks), rng)
+        else:
+            picks = rng.integers(0, len(blocks), slots)
+        orders = [blocks[pick] for pick in picks]
+        shifts = [
+            np.full(block.size, (slot - pick) * trace.block)
+            for slot, (pick, block) in enumerate(zip(picks, orders, strict=True))
+        ]
+        chosen = np.concatenate(orders) if orders else np.zeros(0, dtype=np.int64)
+        moved = np.concatenate(shifts) if shifts else np.zeros(0)
+        return chosen, trace.times[chosen] + moved
+
+    @staticmethod
+    def _same_weekday(slots: int, days: int, rng: np.random.Generator) -> np.ndarray:
+        """For each day of the run, a day of the history of the same weekday."""
+        weekday = np.arange(slots) % 7
+        per_weekday = (days - weekday + 6) // 7  # history days d < days with d % 7 == weekday
+        return weekday + 7 * rng.integers(0, np.maximum(per_weekday, 1))
+
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """(times, lines per order, skus of the lines, quantities of the lines), block by block."""
+        trace = self.trace
+        for start in range(0, self.orders.size, BLOCK_SIZE):
+            orders = self.orders[start : start + BLOCK_SIZE]
+            lines = trace.lines[orders]
+            total = int(lines.sum())
+            within = np.arange(total) - np.repeat(np.cumsum(lines) - lines, lines)
+            position = np.repeat(self._first_line[orders], lines) + within
+            yield (
+                self.times[start : start + BLOCK_SIZE],
+                lines,
+                self._skus[trace.line_sku[position]],
+                trace.quantity[position],
+            )

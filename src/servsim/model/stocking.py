@@ -57,6 +57,8 @@ class StockPoint:
         self.waiting: list[list[int]] = []
         """Backordered lines, a heap of [-priority, line, units still to allocate]: the
         highest priority first, then the earliest (lines are numbered as they arrive)."""
+        self._observe = getattr(policy, "observe", None)
+        """A forecasting policy sees every line's demand."""
         self._continuous = policy.review_period is None
         self._after_demand = (
             self._replenish if emergency is not None else self._review if self._continuous else None
@@ -87,6 +89,8 @@ class StockPoint:
         else:
             short = self._shortage(line, quantity, available, lose_shortage, priority)
         self._level(now, self.sku_index, self.on_hand, self.backorders)
+        if self._observe is not None:
+            self._observe(quantity)
         if self._after_demand is not None:
             self._after_demand()
         return short

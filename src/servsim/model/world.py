@@ -135,7 +135,7 @@ class World:
                 index,
                 name,
                 base,
-                segment.arrivals.rate,
+                segment.order_rate,
                 threshold,
                 streams,
                 segment.credit_pull,

@@ -2,6 +2,7 @@
 
 from servsim.policies.replenishment import (
     BaseStock,
+    ForecastOrderUpTo,
     MinMax,
     PeriodicReview,
     ReorderPointQuantity,
@@ -20,6 +21,7 @@ __all__ = [
     "Backorder",
     "BaseStock",
     "Fate",
+    "ForecastOrderUpTo",
     "LoseSale",
     "MinMax",
     "PartialShipment",

@@ -6,8 +6,9 @@ after every demand; a periodic-review policy only at its reviews.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 
 class ReplenishmentPolicy(Protocol):
@@ -90,3 +91,81 @@ class PeriodicReview:
 
     def order_quantity(self, position: int) -> int:
         return self.order_up_to - position if position < self.order_up_to else 0
+
+
+ForecastMethod = Literal["moving_average", "exponential", "holt"]
+
+
+class ForecastOrderUpTo:
+    """(R,S) with S recomputed at every review from a rolling forecast of the demand per
+    review period: S = mu x P + z x sigma x sqrt(P), P = (R + mean lead time) / R periods of
+    protection, mu the forecast per period, sigma the spread of the forecast's errors, z the
+    normal quantile of the target cycle service level. Forecasts: the moving average of the
+    last ``window`` periods (sigma their sd), simple exponential smoothing (``alpha``; sigma
+    the root of the smoothed squared one-step errors) or Holt's linear trend (``alpha``,
+    ``beta``: the next P periods' level plus trend); sigma is never below the Poisson spread
+    sqrt(mu). Until two periods are seen S stays at
+    ``initial``. One object per stock point and replication: it keeps the demand it saw."""
+
+    def __init__(
+        self,
+        review_period: float,
+        initial: int,
+        lead_time_mean: float,
+        z: float,
+        method: ForecastMethod = "moving_average",
+        window: int = 4,
+        alpha: float = 0.3,
+        beta: float = 0.1,
+    ) -> None:
+        self.review_period = review_period
+        self.initial_stock = initial
+        self.order_up_to = initial
+        self._protection = (review_period + lead_time_mean) / review_period
+        self._z = z
+        self._method = method
+        self._window = window
+        self._alpha = alpha
+        self._beta = beta
+        self._this_period = 0
+        self._periods: list[float] = []
+        self._level: float | None = None
+        self._trend = 0.0
+        self._squared_error = 0.0
+
+    def observe(self, units: int) -> None:
+        """A demand of ``units`` (called by the stock point on every line)."""
+        self._this_period += units
+
+    def order_quantity(self, position: int) -> int:
+        """At a review: close the period, update the forecast and S, order up to S."""
+        self._close_period()
+        return self.order_up_to - position if position < self.order_up_to else 0
+
+    def _close_period(self) -> None:
+        demand = float(self._this_period)
+        self._this_period = 0
+        self._periods.append(demand)
+        if self._level is None:
+            self._level, self._squared_error = demand, max(demand, 1.0)
+        else:
+            error = demand - (self._level + self._trend)
+            self._squared_error += self._alpha * (error * error - self._squared_error)
+            previous = self._level
+            self._level = self._level + self._trend + self._alpha * error
+            if self._method == "holt":
+                self._trend += self._beta * (self._level - previous - self._trend)
+        if len(self._periods) < 2:
+            return
+        periods = self._protection
+        if self._method == "moving_average":
+            recent = self._periods[-self._window :]
+            mean = sum(recent) / len(recent)
+            spread = math.sqrt(sum((d - mean) ** 2 for d in recent) / max(len(recent) - 1, 1))
+            demand_over = mean * periods
+        else:
+            spread = math.sqrt(self._squared_error)
+            demand_over = self._level * periods + self._trend * periods * (periods + 1) / 2
+        # never less spread than a Poisson count of the forecast (a short window's sd can be 0)
+        spread = max(spread, math.sqrt(max(demand_over / periods, 0.0)))
+        self.order_up_to = max(0, math.ceil(demand_over + self._z * spread * math.sqrt(periods)))

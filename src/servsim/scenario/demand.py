@@ -23,6 +23,7 @@ from servsim.scenario.distributions import (
     QuantityDistribution,
 )
 from servsim.scenario.fields import MOST_SKUS, Factor, Rate
+from servsim.scenario.history import History
 from servsim.scenario.section import Section
 
 SINGLE_SEGMENT = "all"
@@ -111,6 +112,72 @@ class PoissonArrivals(Section):
     profile: DemandProfile | None = None
 
 
+class RenewalArrivals(Section):
+    """Orders arrive one at a time, the times between them independent draws of
+    ``interarrival`` (gamma, lognormal, Weibull, empirical, ...): more regular than Poisson
+    when the spread is below the mean, burstier above it. With a profile the draws are in
+    the profile's operational time (time run faster where the rate is higher), so the mean
+    rate at time t is profile(t) / mean interarrival. The first order comes one draw after
+    the start (an ordinary renewal process)."""
+
+    process: Literal["renewal"]
+    interarrival: DurationDistribution = Field(
+        description="the time between one order and the next (at profile multiplier 1)"
+    )
+    profile: DemandProfile | None = None
+
+    @model_validator(mode="after")
+    def _orders_come(self) -> RenewalArrivals:
+        if not self.interarrival.mean > 0:
+            checks = CrossChecks("arrivals")
+            checks.add(("interarrival",), "the mean time between orders must be above 0")
+            checks.raise_any(self)
+        return self
+
+    @property
+    def rate(self) -> float:
+        """Orders per time unit before the profile: 1 / the mean interarrival time."""
+        return 1.0 / self.interarrival.mean
+
+
+class BatchArrivals(Section):
+    """Orders arrive in batches of several at once (a buying group, a catalogue drop): the
+    batches are a Poisson stream (profiled or not), each ``size`` orders placed together."""
+
+    process: Literal["batch"]
+    rate: Rate = Field(
+        gt=0,
+        description="orders per time unit (before the profile), counting every order of a "
+        "batch; batches come at rate / mean size",
+    )
+    size: QuantityDistribution = Field(description="orders per batch (whole numbers >= 1)")
+    profile: DemandProfile | None = None
+
+
+class NegativeBinomialArrivals(Section):
+    """Overdispersed daily counts: each day's rate is the mean rate times a gamma factor of
+    mean 1 and coefficient of variation ``daily_cv``, the same for the whole day; within it
+    orders are Poisson (profiled or not). A day's count is then negative binomial with
+    variance mean + (daily_cv x mean)^2."""
+
+    process: Literal["negative_binomial"]
+    rate: Rate = Field(gt=0, description="orders per time unit on average (before the profile)")
+    daily_cv: float = Field(
+        gt=0,
+        le=10,
+        description="day-to-day coefficient of variation of the rate, 0 to 10 (0.3: a day "
+        "is often 30% above or below the average)",
+    )
+    profile: DemandProfile | None = None
+
+
+Arrivals = Annotated[
+    PoissonArrivals | RenewalArrivals | BatchArrivals | NegativeBinomialArrivals,
+    Field(discriminator="process"),
+]
+"""The arrival process of a segment's orders: poisson, renewal, batch or negative_binomial."""
+
+
 def _largest(distribution: Any) -> float:
     if isinstance(distribution, Constant):
         return distribution.value
@@ -141,9 +208,20 @@ class Urgent(Section):
 class Segment(Section):
     """Customers who order alike: their arrivals, what an order holds, and their tier."""
 
-    arrivals: Annotated[PoissonArrivals, Field(discriminator="process")]
-    mix: dict[str, float] = Field(
-        min_length=1, max_length=MOST_SKUS, description="sku -> weight of being on a line"
+    arrivals: Arrivals | None = Field(
+        default=None, description="how orders arrive (or history: replay them from a file)"
+    )
+    history: History | None = Field(
+        default=None,
+        description="replay this segment's orders from an order history (a CSV or Parquet "
+        "file, or {file: .., columns: .., timezone: .., start: .., resample: .., repeat: ..}); "
+        "it gives the arrivals, mix, lines and quantities",
+    )
+    mix: dict[str, float] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MOST_SKUS,
+        description="sku -> weight of being on a line (required unless history: gives it)",
     )
     lines: QuantityDistribution = Field(
         default=1, validate_default=True, description="lines per order (distinct skus)"
@@ -172,10 +250,53 @@ class Segment(Section):
         default_factory=Payment, description="trade credit: days to pay, bad debt"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _history_is_a_fixed_stream(cls, data: Any) -> Any:
+        """A replayed history is a fixed stream of demand: customers none unless given."""
+        if isinstance(data, dict) and "history" in data and "customers" not in data:
+            return {**data, "customers": "none"}
+        return data
+
+    @model_validator(mode="after")
+    def _arrivals_or_history(self) -> Segment:
+        checks = CrossChecks("segment")
+        if self.history is None:
+            if self.arrivals is None:
+                checks.add(("arrivals",), "required key is missing (or give history:)")
+            if self.mix is None:
+                checks.add(("mix",), "required key is missing (or give history:)")
+        else:
+            for key in ("arrivals", "mix", "lines", "quantity"):
+                if key in self.model_fields_set:
+                    checks.add((key,), "the history gives it: leave it out, or drop history:")
+            if customer_base(self) is not None:
+                checks.add(
+                    ("customers",),
+                    "a replayed history is a fixed stream of demand; allowed: customers: none",
+                )
+        checks.raise_any(self)
+        return self
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """sku -> weight of being on a line: the mix, or the history's share of lines."""
+        if self.history is not None:
+            return self.history.trace.mix() if self.history._trace is not None else {}
+        return self.mix or {}
+
+    @property
+    def order_rate(self) -> float:
+        """Orders per time unit before the profile (the history's mean rate)."""
+        if self.history is not None:
+            return self.history.trace.rate if self.history._trace is not None else 0.0
+        assert self.arrivals is not None  # checked at validation
+        return self.arrivals.rate
+
     @model_validator(mode="after")
     def _customers_followed_one_by_one(self) -> Segment:
         base = customer_base(self)
-        problem = None if base is None else base.too_many(self.arrivals.rate)
+        problem = None if base is None else base.too_many(self.order_rate)
         if problem is not None:
             checks = CrossChecks("segment")
             checks.add(("customers",), problem)
@@ -184,7 +305,9 @@ class Segment(Section):
 
     @field_validator("mix")
     @classmethod
-    def _weights_sum_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
+    def _weights_sum_to_one(cls, mix: dict[str, float] | None) -> dict[str, float] | None:
+        if mix is None:
+            return mix
         negative = [sku for sku, weight in mix.items() if weight < 0]
         if negative:
             refuse(f"weights must be >= 0; negative for {', '.join(negative)}")
@@ -205,7 +328,9 @@ class Segment(Section):
 
     @model_validator(mode="after")
     def _lines_fit_the_mix(self) -> Segment:
-        orderable = sum(1 for weight in self.mix.values() if weight > 0)
+        if self.history is not None:
+            return self
+        orderable = sum(1 for weight in self.weights.values() if weight > 0)
         if _largest(self.lines) > orderable:
             checks = CrossChecks("segment")
             checks.add(
@@ -223,11 +348,14 @@ class Segment(Section):
 
     @property
     def single_line(self) -> bool:
+        if self.history is not None:
+            return self.history.trace.single_line
         return isinstance(self.lines, Constant) and self.lines.value == 1
 
 
 _SEGMENT_KEYS = (
     "arrivals",
+    "history",
     "mix",
     "lines",
     "quantity",
@@ -254,7 +382,9 @@ class Demand(Section):
         if isinstance(data, dict) and "segments" not in data:
             if any(key in data for key in _SEGMENT_KEYS):
                 return {"segments": {SINGLE_SEGMENT: data}}
-            raise ValueError("demand needs arrivals and mix, or segments: {name: {...}}")
+            raise ValueError(
+                "demand needs arrivals and mix (or history), or segments: {name: {...}}"
+            )
         if isinstance(data, dict) and any(key in data for key in _SEGMENT_KEYS):
             stray = ", ".join(key for key in _SEGMENT_KEYS if key in data)
             raise ValueError(f"give {stray} inside each segment, not beside segments:")
@@ -264,7 +394,7 @@ class Demand(Section):
         """Every sku some segment orders, in first-mentioned order."""
         seen: dict[str, None] = {}
         for segment in self.segments.values():
-            seen.update(dict.fromkeys(sku for sku, weight in segment.mix.items() if weight > 0))
+            seen.update(dict.fromkeys(sku for sku, weight in segment.weights.items() if weight > 0))
         return list(seen)
 
 

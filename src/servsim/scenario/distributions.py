@@ -49,7 +49,10 @@ DISTRIBUTION_NAMES = (
     "normal",
     "lognormal",
     "gamma",
+    "weibull",
     "poisson",
+    "negative_binomial",
+    "geometric",
     "empirical",
 )
 
@@ -309,6 +312,25 @@ class Gamma(_Spec):
         return rng.gamma((self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_, n)
 
 
+class Weibull(_Spec):
+    """Weibull given by its shape k and its mean (the scale is mean / Gamma(1 + 1/k)); shape
+    below 1 spreads more than the exponential, above 1 less (k = 1 is the exponential)."""
+
+    dist: Literal["weibull"]
+    shape: Parameter = Field(ge=0.05, le=100, description="the shape k, 0.05 to 100")
+    mean_: Parameter = Field(alias="mean", gt=0)
+
+    @property
+    def _scale(self) -> float:
+        return float(self.mean_ / math.gamma(1 + 1 / self.shape))
+
+    def _frozen(self) -> Any:
+        return _scipy_stats().weibull_min(c=self.shape, scale=self._scale)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self._scale * rng.weibull(self.shape, n)
+
+
 class Poisson(_Spec):
     dist: Literal["poisson"]
     mean_: Parameter = Field(alias="mean", gt=0)
@@ -327,6 +349,50 @@ class Poisson(_Spec):
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.poisson(self.mean_, n).astype(float)
+
+
+class NegativeBinomial(_Spec):
+    """Negative binomial counts 0, 1, 2, ... given by mean and sd (sd^2 above the mean: more
+    spread than the Poisson of the same mean); a quantity needs ``min: 1``."""
+
+    dist: Literal["negative_binomial"]
+    mean_: Parameter = Field(alias="mean", gt=0)
+    sd: Parameter = Field(gt=0)
+    discrete: bool = Field(default=True, exclude=True, repr=False)
+
+    def _check_parameters(self) -> None:
+        if not self.sd**2 > self.mean_:
+            raise ValueError(
+                f"sd^2 ({self.sd**2:g}) must exceed the mean ({self.mean_:g}); at or below it "
+                "use {dist: poisson, ...}"
+            )
+
+    @property
+    def _shapes(self) -> tuple[float, float]:
+        """scipy's (n, p): n = mean^2 / (sd^2 - mean), p = mean / sd^2."""
+        variance = self.sd**2
+        return self.mean_**2 / (variance - self.mean_), self.mean_ / variance
+
+    def _frozen(self) -> Any:
+        return _scipy_stats().nbinom(*self._shapes)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.negative_binomial(*self._shapes, n).astype(float)
+
+
+class Geometric(_Spec):
+    """Geometric counts 1, 2, 3, ...: the number of tries up to the first success, given by
+    its mean (at least 1)."""
+
+    dist: Literal["geometric"]
+    mean_: Parameter = Field(alias="mean", ge=1)
+    discrete: bool = Field(default=True, exclude=True, repr=False)
+
+    def _frozen(self) -> Any:
+        return _scipy_stats().geom(1 / self.mean_)
+
+    def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.geometric(1 / self.mean_, n).astype(float)
 
 
 class Empirical(_Spec):
@@ -396,7 +462,10 @@ _Union = Annotated[
     | Normal
     | Lognormal
     | Gamma
+    | Weibull
     | Poisson
+    | NegativeBinomial
+    | Geometric
     | Empirical,
     Field(discriminator="dist"),
 ]
@@ -462,7 +531,7 @@ DurationDistribution = Annotated[Distribution, BeforeValidator(_durations_to_num
 
 def _must_be_whole_numbers(value: Any) -> Any:
     spec: _Spec = value
-    if isinstance(spec, Poisson):
+    if isinstance(spec, Poisson | NegativeBinomial | Geometric):
         return spec
     if isinstance(spec, Constant) and float(spec.value).is_integer() and spec.value >= 1:
         return spec
@@ -470,14 +539,16 @@ def _must_be_whole_numbers(value: Any) -> Any:
         return spec
     refuse(
         "a quantity must be a whole number >= 1, {dist: poisson, mean: .., min: ..}, "
+        "{dist: negative_binomial, mean: .., sd: .., min: ..}, {dist: geometric, mean: ..}, "
         "or {dist: empirical, values: [whole numbers >= 1], weights: [..]}"
     )
     return spec
 
 
 def _poisson_quantity_needs_min(value: Any) -> Any:
-    if isinstance(value, Poisson) and (value.min is None or value.min < 1):
-        refuse("a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist")
+    if isinstance(value, Poisson | NegativeBinomial) and (value.min is None or value.min < 1):
+        name = "Poisson" if isinstance(value, Poisson) else "negative binomial"
+        refuse(f"a {name} quantity needs min: 1 (or more): orders of 0 units do not exist")
     return value
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from servsim.core.errors import Problem, ScenarioError, dotted, sorted_by_line
 from servsim.core.units import TimeUnit
 from servsim.core.validation import problems_from_errors, validate_all
+from servsim.scenario.history import read_histories
 from servsim.scenario.reading import Loader, check_characters, check_shape, read_text
 
 DataPath = tuple[str | int, ...]
@@ -49,7 +50,11 @@ def validate_document(
         raise ScenarioError([*found, _not_a_mapping(document, model, file, lines.get(()))])
     time_unit = document.get("time_unit")
     known_unit = time_unit if time_unit in get_args(TimeUnit) else "hours"
-    checked = validate_all(model, document, context={"time_unit": known_unit})
+    histories, unread = read_histories(document, source_path, file, dict(lines), str(known_unit))
+    found += unread
+    checked = validate_all(
+        model, document, context={"time_unit": known_unit, "histories": histories}
+    )
     found += problems_from_errors(checked.errors, model, document, file=file, lines=lines)
     if found or checked.model is None:
         raise ScenarioError(sorted_by_line(found))

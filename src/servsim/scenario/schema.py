@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,11 +20,12 @@ from pydantic import (
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.catalogue import BY_NAME, STAGES
-from servsim.core.units import TimeUnit
+from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit
 from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
     BaseStock,
+    ForecastOrderUpTo,
     LoseSale,
     MinMax,
     PartialShipment,
@@ -33,6 +35,7 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
+from servsim.policies.replenishment import ForecastMethod
 from servsim.scenario.aftercare import (
     Complaints,
     Installation,
@@ -154,7 +157,45 @@ class PeriodicReviewItem(_Item):
         return PeriodicReview(self.review, self.order_up_to)
 
 
-POLICY_NAMES = ("base_stock", "sS", "rQ", "RS")
+class ForecastItem(_Item):
+    """(R,S) driven by a rolling forecast: every review the order-up-to level S is recomputed
+    from the demand seen per review period and a target service level, so stock follows a
+    seasonal or trending demand instead of staying where it was set."""
+
+    policy: Literal["forecast"]
+    review: Duration = Field(gt=0, description="time between reviews (R): the forecast's period")
+    initial: Count = Field(
+        alias="S", ge=0, description="the order-up-to level until two periods are seen"
+    )
+    service_level: float = Field(
+        ge=0.5,
+        le=0.9999,
+        description="target chance of no stock-out in a review cycle, 0.5 to 0.9999 (sets z)",
+    )
+    method: ForecastMethod = Field(
+        default="moving_average",
+        description="moving_average (of window periods), exponential (smoothing, alpha) or "
+        "holt (level and trend: alpha, beta)",
+    )
+    window: int = Field(default=4, ge=2, le=520, description="periods in the moving average")
+    alpha: float = Field(default=0.3, gt=0, le=1, description="smoothing of the level, 0 to 1")
+    beta: float = Field(default=0.1, gt=0, le=1, description="smoothing of the trend (holt)")
+
+    def build(self) -> ReplenishmentPolicy:
+        z = NormalDist().inv_cdf(self.service_level)
+        return ForecastOrderUpTo(  # type: ignore[return-value]
+            self.review,
+            self.initial,
+            self.lead_time.mean,
+            z,
+            self.method,
+            self.window,
+            self.alpha,
+            self.beta,
+        )
+
+
+POLICY_NAMES = ("base_stock", "sS", "rQ", "RS", "forecast")
 
 
 def _policy_must_be_known(value: Any) -> Any:
@@ -169,7 +210,7 @@ def _policy_must_be_known(value: Any) -> Any:
 
 Item = Annotated[
     Annotated[
-        BaseStockItem | MinMaxItem | ReorderPointItem | PeriodicReviewItem,
+        BaseStockItem | MinMaxItem | ReorderPointItem | PeriodicReviewItem | ForecastItem,
         Field(discriminator="policy"),
     ],
     BeforeValidator(_policy_must_be_known),
@@ -431,7 +472,24 @@ class Scenario(Section):
         known = set(skus)
         for name, segment in self.demand.segments.items():
             where = ("demand", "segments", name)
-            unknown = [sku for sku in segment.mix if sku not in known]
+            if segment.history is not None and segment.history._trace is not None:
+                trace = segment.history.trace
+                if not trace.orders_per_block:
+                    checks.add(
+                        (*where, "history", "resample"),
+                        f"the history covers {trace.covers()}, not one whole "
+                        f"{segment.history.resample}: replications 1, 2, ... resample whole "
+                        "blocks; allowed: resample: day (or a longer history)",
+                    )
+                if trace.span < self.horizon and not segment.history.repeat:
+                    hours = HOURS_PER_TIME_UNIT[self.time_unit]
+                    checks.add(
+                        (*where, "history"),
+                        f"the history covers {trace.covers()}, shorter than the horizon "
+                        f"({self.horizon * hours / 24:g} days); shorten the horizon, or add "
+                        "repeat: true to replay the history again from its start",
+                    )
+            unknown = [sku for sku in segment.mix or {} if sku not in known]
             if unknown:
                 checks.add(
                     (*where, "mix"),
@@ -660,7 +718,7 @@ class Scenario(Section):
             for index, segment in enumerate(region.segments):
                 if segment not in self.demand.segments or held is None:
                     continue
-                mix = self.demand.segments[segment].mix
+                mix = self.demand.segments[segment].mix or {}  # a history's skus: its own check
                 missing = [sku for sku, w in mix.items() if w > 0 and sku not in held]
                 if missing:
                     checks.add(

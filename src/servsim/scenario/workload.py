@@ -14,7 +14,7 @@ from statistics import fmean
 from servsim.core.errors import Problem, ScenarioError, line_of
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
 from servsim.scenario.demand import customer_base
-from servsim.scenario.schema import PeriodicReviewItem, Scenario
+from servsim.scenario.schema import ForecastItem, PeriodicReviewItem, Scenario
 
 MOST_EVENTS = 50_000_000
 """Expected orders (and stock reviews) over all the runs of one command, without
@@ -35,7 +35,7 @@ def expected_events(scenario: Scenario) -> float:
     for segment in scenario.demand.segments.values():
         arrivals = segment.arrivals
         factor = 1.0
-        if arrivals.profile is not None:
+        if arrivals is not None and arrivals.profile is not None:
             profile = arrivals.profile
             for values in (profile.hour_of_day, profile.day_of_week, profile.month_of_year):
                 if values is not None:
@@ -43,12 +43,12 @@ def expected_events(scenario: Scenario) -> float:
             factor *= max(0.0, 1 + profile.trend * hours / HOURS_PER_YEAR / 2)
         base = customer_base(segment)
         if base is not None:  # candidates come at the full market's rate, at full trust
-            rate = arrivals.rate
+            rate = segment.order_rate
             factor *= base.most(rate) / base.customers_at_start(rate)
             factor *= base.relationship.rate_factor(1.0)
-        events += arrivals.rate * segment.credit_pull * factor * horizon
+        events += segment.order_rate * segment.credit_pull * factor * horizon
     for item in scenario.stocking.items.values() if scenario.stocking else []:
-        if isinstance(item, PeriodicReviewItem):
+        if isinstance(item, PeriodicReviewItem | ForecastItem):
             events += horizon / item.review
     return events
 

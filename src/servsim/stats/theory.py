@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 import numpy as np
+from scipy import optimize
 from scipy.stats import poisson
 
 # --- checking inputs --------------------------------------------------------------------------
@@ -45,6 +46,35 @@ def _rate(name: str, value: float, positive: bool = False) -> float:
 
 
 # --- queues -------------------------------------------------------------------------------------
+
+
+def gim1_mean_wait(transform: Callable[[float], float], service_rate: float) -> float:
+    """Mean wait in queue of a GI/M/1 queue: s / (mu (1 - s)), s the root in (0, 1) of
+    s = A*(mu (1 - s)), A* the Laplace-Stieltjes transform of the interarrival time (Gross
+    et al. 2008, section 5.3). ``transform`` is A*; the queue must be stable."""
+    mu = _rate("service_rate", service_rate, positive=True)
+
+    def gap(s: float) -> float:
+        return transform(mu * (1 - s)) - s
+
+    if gap(1 - 1e-12) >= 0:
+        raise ValueError("the queue is not stable: arrivals are not slower than service")
+    root = float(optimize.brentq(gap, 0.0, 1 - 1e-12, xtol=1e-14))
+    return root / (mu * (1 - root))
+
+
+def gamma_transform(mean: float, sd: float) -> Callable[[float], float]:
+    """The Laplace-Stieltjes transform of a gamma interarrival time given by mean and sd."""
+    shape, scale = (mean / sd) ** 2, sd**2 / mean
+    return lambda theta: (1 + theta * scale) ** -shape
+
+
+def renewal_count_moments(window: float, mean: float, sd: float) -> tuple[float, float]:
+    """Mean and variance of a renewal process's count over a long window: t / m and
+    t sigma^2 / m^3 for interarrival mean m and sd sigma (asymptotically, Cox 1962)."""
+    window = _rate("window", window, positive=True)
+    mean = _rate("mean", mean, positive=True)
+    return window / mean, window * _rate("sd", sd) ** 2 / mean**3
 
 
 def erlang_b(servers: int, offered_load: float) -> float:

@@ -1,0 +1,153 @@
+"""Forecast-driven replenishment: under a seasonal year the adaptive (R,S) meets a fill-rate
+target in every quarter, where the static (R,S) of the same average stock misses the peak."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import servsim
+from servsim.policies import ForecastOrderUpTo
+from tests.conftest import stage_scenario
+
+# a seasonal year: demand from 0.3 to 1.7 times the mean, highest in July (the third quarter)
+MONTHS = [round(1 + 0.7 * float(np.sin(2 * np.pi * (m - 3) / 12)), 3) for m in range(12)]
+TARGET = 0.95
+
+
+def seasonal(item: dict[str, Any]) -> tuple[float, list[float]]:
+    """Average on hand and the unit fill rate of each quarter of the second year (10 runs)."""
+    scenario = stage_scenario(
+        time_unit="days",
+        horizon=730,
+        warmup=365,
+        demand={
+            "arrivals": {"process": "poisson", "rate": 20, "profile": {"month_of_year": MONTHS}},
+            "mix": {"A": 1.0},
+        },
+        stocking={"stockout": "backorder", "items": {"A": item}},
+    )
+    results = servsim.simulate(scenario)
+    placed = results.orders.set_index(["replication", "order"])["placed"]
+    lines = results.lines
+    when = placed.loc[list(zip(lines["replication"], lines["order"], strict=True))].to_numpy()
+    counted = when >= 365
+    quarter = ((when[counted] - 365) // (365 / 4)).astype(int)
+    filled, wanted = lines["filled"].to_numpy()[counted], lines["quantity"].to_numpy()[counted]
+    fills = [float(filled[quarter == q].sum() / wanted[quarter == q].sum()) for q in range(4)]
+    return float(results.summary().loc["avg_on_hand", "mean"]), fills
+
+
+@pytest.fixture(scope="module")
+def adaptive() -> tuple[float, list[float]]:
+    item = {
+        "policy": "forecast",
+        "review": 7,
+        "S": 400,
+        "service_level": 0.99,
+        "method": "exponential",
+        "alpha": 0.3,
+        "lead_time": 7,
+    }
+    return seasonal(item)
+
+
+def test_the_forecast_policy_meets_the_target_in_every_quarter(
+    adaptive: tuple[float, list[float]],
+) -> None:
+    _, fills = adaptive
+    assert min(fills) >= TARGET, fills
+
+
+def test_the_static_policy_of_equal_stock_misses_the_peak(
+    adaptive: tuple[float, list[float]],
+) -> None:
+    """The static S whose average stock is closest to the adaptive policy's (above it, so
+    the static policy has the more stock) still misses the target in the peak quarter."""
+    stock, _ = adaptive
+    for order_up_to in range(340, 480, 10):
+        static_stock, fills = seasonal(
+            {"policy": "RS", "review": 7, "S": order_up_to, "lead_time": 7}
+        )
+        if static_stock >= stock:
+            break
+    assert static_stock >= stock
+    assert fills[2] < TARGET, fills  # the third quarter, the peak
+    assert min(fills[0], fills[3]) >= TARGET  # ... with stock to spare in the quiet quarters
+
+
+def test_a_higher_service_level_holds_more_stock_and_fills_more() -> None:
+    def item(level: float) -> dict[str, Any]:
+        return {"policy": "forecast", "review": 7, "S": 400, "service_level": level, "lead_time": 7}
+
+    low_stock, low = seasonal(item(0.8))
+    high_stock, high = seasonal(item(0.99))
+    assert high_stock > low_stock and min(high) > min(low)
+
+
+@pytest.mark.parametrize("method", ["moving_average", "exponential", "holt"])
+def test_each_forecast_follows_a_step_in_demand(method: str) -> None:
+    """Demand of 10 a period, then 30: S moves from about 2 x 10 to about 2 x 30 (plus the
+    safety stock) within a few periods."""
+    policy = ForecastOrderUpTo(7, 0, 7, 1.645, method, 4, 0.5, 0.2)  # type: ignore[arg-type]
+    for demand in [10] * 8 + [30] * 10:
+        policy.observe(demand)
+        policy.order_quantity(10**6)
+    assert 60 <= policy.order_up_to <= 60 + 1.645 * np.sqrt(60) * 1.5 + 10
+
+
+def test_the_policy_file_keys_are_validated() -> None:
+    with pytest.raises(servsim.ScenarioError) as caught:
+        stage_scenario(
+            time_unit="days",
+            stocking={
+                "stockout": "backorder",
+                "items": {
+                    "A": {
+                        "policy": "forecast",
+                        "review": 7,
+                        "S": 10,
+                        "service_level": 1.2,
+                        "method": "arima",
+                        "lead_time": 7,
+                    }
+                },
+            },
+        )
+    said = str(caught.value)
+    assert "service_level" in said and "method" in said
+
+
+def forecast(**keys: Any) -> dict[str, Any]:
+    return {
+        "policy": "forecast",
+        "review": 7,
+        "S": 400,
+        "service_level": 0.95,
+        "lead_time": 7,
+        **keys,
+    }
+
+
+def test_a_longer_window_lags_the_rising_season() -> None:
+    """A quarter-long moving average is still at spring's demand in the second quarter: it
+    fills less there than a two-period one, though it holds more stock over the year."""
+    short_stock, short = seasonal(forecast(method="moving_average", window=2))
+    long_stock, long = seasonal(forecast(method="moving_average", window=13))
+    assert long[1] < short[1] - 0.1 and long_stock > short_stock
+
+
+def test_faster_smoothing_needs_less_stock_for_the_same_service() -> None:
+    slow_stock, slow = seasonal(forecast(method="exponential", alpha=0.1))
+    fast_stock, fast = seasonal(forecast(method="exponential", alpha=0.6))
+    assert fast_stock < 0.7 * slow_stock and fast[1] > slow[1]
+
+
+def test_a_faster_trend_follows_the_rise() -> None:
+    """Holt's trend with beta 0.5 sees the spring rise sooner than with 0.05: the first two
+    quarters fill better, with less stock."""
+    slow_stock, slow = seasonal(forecast(method="holt", alpha=0.3, beta=0.05))
+    fast_stock, fast = seasonal(forecast(method="holt", alpha=0.3, beta=0.5))
+    assert fast[0] > slow[0] + 0.03 and fast[1] > slow[1] + 0.02 and fast_stock < slow_stock
