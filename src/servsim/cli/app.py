@@ -390,28 +390,33 @@ def _print_summary(results: Results, confidence: float) -> None:
 
 
 def _print_breakdown(results: Results, by: str, confidence: float) -> None:
-    """KPIs as rows, one column per segment or sku."""
+    """KPIs as rows, one column per segment or sku; stacked ``mean`` over ``± half-width``
+    when one line per figure does not fit the terminal."""
     import pandas as pd
     from rich.table import Table
 
+    from servsim.cli.fitting import fit, spread
     from servsim.core.formats import format_value
 
     summary = results.summary_by(by, confidence)
     groups = list(dict.fromkeys(summary.index.get_level_values(0)))
-    table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
-    table.add_column("KPI", no_wrap=True)
-    for group in groups:
-        table.add_column(str(group), justify="right")
-    for kpi in dict.fromkeys(summary.index.get_level_values(1)):
-        cells = []
+
+    def build(compact: bool) -> Table:
+        table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
+        table.add_column("KPI", overflow="fold")
         for group in groups:
-            row = summary.loc[(group, kpi)]
-            spread = (
-                f" ±{format_value(kpi, row['halfwidth'])}" if pd.notna(row["halfwidth"]) else ""
-            )
-            cells.append(format_value(kpi, row["mean"]) + spread)
-        table.add_row(kpi, *cells)
-    console.print(table)
+            table.add_column(str(group), justify="right", no_wrap=True)
+        for kpi in dict.fromkeys(summary.index.get_level_values(1)):
+            cells = []
+            for group in groups:
+                row = summary.loc[(group, kpi)]
+                halfwidth = row["halfwidth"]
+                shown = format_value(kpi, halfwidth) if pd.notna(halfwidth) else None
+                cells.append(spread(format_value(kpi, row["mean"]), shown, compact))
+            table.add_row(kpi, *cells)
+        return table
+
+    console.print(fit(build, console.width))
 
 
 def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | None:
