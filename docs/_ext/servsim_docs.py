@@ -471,7 +471,7 @@ KINDS = {
 
 
 def kpi_tables() -> str:
-    from servsim.core.catalogue import CATALOGUE, KPI_GROUPS, Kpi
+    from servsim.core.catalogue import CATALOGUE, KPI_GROUPS, STAGES, Kpi
 
     by_name: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
     unknown = {kpi.kind for kpi in CATALOGUE} - set(KINDS)
@@ -487,17 +487,30 @@ def kpi_tables() -> str:
         "*Per segment*: the KPI is measured for each customer segment's orders too, as the "
         "column `kpi[segment]` (`otif[trade]`), and a segment's standards may name it.",
         "",
+        "*Only with*: the part of the business the KPI measures, when a scenario may leave it "
+        "out. A scenario without that part gives the KPI as NaN (`-`), not 0, and the run "
+        "report leaves it out of its headline; decided from the scenario, so a part that is "
+        "modelled but had no events in a run (no complaint at all) gives 0. The parts and "
+        "what models each:",
+        "",
+        *(f"- `{stage}`: {words}" for stage, words in STAGES.items()),
+        "",
     ]
     for group, names in KPI_GROUPS.items():
         slug = "".join(c if c.isalnum() else "-" for c in group.lower())
         out += [f"(kpi-{slug})=", f"## {group}", ""]
-        out += ["| KPI | kind | better | per segment | definition |", "|---|---|---|---|---|"]
+        out += [
+            "| KPI | kind | better | per segment | only with | definition |",
+            "|---|---|---|---|---|---|",
+        ]
         for name in names:
             kpi = by_name[name]
             definition = kpi.definition + (f" (part of `{kpi.part_of}`)" if kpi.part_of else "")
             segment = "yes" if kpi.per_segment else ""
+            stage = f"`{kpi.stage}`" if kpi.stage else ""
             out.append(
-                f"| `{name}` | {kpi.kind} | {kpi.better} | {segment} | {_cell(definition)} |"
+                f"| `{name}` | {kpi.kind} | {kpi.better} | {segment} | {stage} "
+                f"| {_cell(definition)} |"
             )
         out.append("")
     return "\n".join(out)
@@ -506,7 +519,8 @@ def kpi_tables() -> str:
 # --- results folders ------------------------------------------------------------------------------
 RUN_FILES = {
     "kpis": "one row per replication: its number, its seed, and every KPI",
-    "summary": "one row per KPI: `mean`, `lo`, `hi` (the Student t interval), `halfwidth`, `n`",
+    "summary": "one row per KPI: `mean`, `lo`, `hi` (the confidence interval, within what the "
+    "KPI can be), `halfwidth`, `n`",
     "orders": "only with `--logs`: one row per order of every replication (the order log)",
     "lines": "only with `--logs`: one row per order line of every replication",
     "stock_levels": "on hand and backorders per sku over time: a step function, one row per change",
@@ -596,6 +610,8 @@ LINE_COLUMNS = {
 }
 
 SWEEP_FILES = {
+    ".servsim.lock": "the operating-system lock a sweep or search holds while it writes the "
+    "folder, so that a second writer is refused; the empty file stays when it is released",
     "manifest.json": "what the sweep was: the keys below",
     "runs/part-NNNNNN.parquet": "each completed chunk of runs, written the moment it completes "
     "(under a temporary name, then renamed): one row per run",
@@ -727,10 +743,8 @@ def sweep_folder() -> str:
             workers=1,
             chunk=2,
         )
-        found = sorted(  # the writer's lock, .servsim.lock, is no result
-            str(path.relative_to(folder))
-            for path in folder.rglob("*")
-            if path.is_file() and not path.name.startswith(".")
+        found = sorted(
+            str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()
         )
         manifest = json.loads((folder / "manifest.json").read_text())
         runs = pd.read_parquet(next((folder / "runs").glob("part-*.parquet")))

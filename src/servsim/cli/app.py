@@ -358,7 +358,7 @@ def _print_summary(results: Results, confidence: float) -> None:
     from rich.table import Table
 
     from servsim.core.catalogue import KPI_GROUPS
-    from servsim.core.formats import format_value
+    from servsim.core.formats import INTERVAL_METHOD, format_value
 
     scenario = results.scenario
     summary = results.summary(confidence)
@@ -366,7 +366,8 @@ def _print_summary(results: Results, confidence: float) -> None:
     table = Table(
         title=f"{scenario.name}: {replications} replications, seed {results.seed}, "
         f"times in {scenario.time_unit}",
-        caption=f"mean and {confidence:.0%} confidence interval (Student t) over replications; "
+        caption=f"mean and {confidence:.0%} confidence interval ({INTERVAL_METHOD}) over "
+        f"replications; "
         f"warm-up {scenario.warmup:g} of horizon {scenario.horizon:g}",
     )
     table.add_column("KPI")
@@ -390,19 +391,17 @@ def _print_summary(results: Results, confidence: float) -> None:
 
 
 def _print_breakdown(results: Results, by: str, confidence: float) -> None:
-    """KPIs as rows, one column per segment or sku; stacked ``mean`` over ``± half-width``
-    when one line per figure does not fit the terminal."""
-    import pandas as pd
+    """KPIs as rows, one column per segment or sku; each figure stacked (the mean over its
+    interval) when one line per figure does not fit the terminal."""
     from rich.table import Table
 
     from servsim.cli.fitting import fit, spread
-    from servsim.core.formats import format_value
 
     summary = results.summary_by(by, confidence)
     groups = list(dict.fromkeys(summary.index.get_level_values(0)))
 
     def build(compact: bool) -> Table:
-        table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
+        table = Table(title=f"KPIs per {by}: mean [{confidence:.0%} interval]")
         table.add_column("KPI", overflow="fold")
         for group in groups:
             table.add_column(str(group), justify="right", no_wrap=True)
@@ -410,9 +409,8 @@ def _print_breakdown(results: Results, by: str, confidence: float) -> None:
             cells = []
             for group in groups:
                 row = summary.loc[(group, kpi)]
-                halfwidth = row["halfwidth"]
-                shown = format_value(kpi, halfwidth) if pd.notna(halfwidth) else None
-                cells.append(spread(format_value(kpi, row["mean"]), shown, compact))
+                mean, lo, hi = float(row["mean"]), float(row["lo"]), float(row["hi"])
+                cells.append(spread(kpi, mean, lo, hi, compact))
             table.add_row(kpi, *cells)
         return table
 

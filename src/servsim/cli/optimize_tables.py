@@ -22,7 +22,7 @@ from servsim.cli.sweep_tables import (
     settings,
 )
 from servsim.core.catalogue import kpi_of
-from servsim.core.formats import format_target, format_value, short_names
+from servsim.core.formats import format_target, short_names
 from servsim.search.result import OptimizeResult, Winner
 
 
@@ -31,14 +31,11 @@ def _value(value: object) -> str:
 
 
 def _figure(summary: pd.DataFrame, kpi: str, compact: bool = False) -> str:
-    """``mean ± half-width`` of a KPI in a per-KPI summary (rows: KPIs)."""
+    """``mean [lo .. hi]`` of a KPI in a per-KPI summary (rows: KPIs), stacked when compact."""
     if kpi not in summary.index:
         return "-"
     row = summary.loc[kpi]
-    mean, halfwidth = float(row["mean"]), float(row["halfwidth"])
-    if math.isnan(halfwidth):
-        return format_value(kpi, mean)
-    return spread(format_value(kpi, mean), format_value(kpi, halfwidth), compact)
+    return spread(kpi, float(row["mean"]), float(row["lo"]), float(row["hi"]), compact)
 
 
 def _target(standard: str) -> tuple[str, str]:
@@ -99,7 +96,7 @@ def _caption(result: OptimizeResult, winner: Winner) -> str:
         if winner.confirmed
         else "the fresh replications do NOT confirm every standard: see the column"
     )
-    return f"mean ± half-width of the 95% interval; {confirmed}; {STATUS_CAPTION}\n{spent(result)}"
+    return f"mean and 95% interval; {confirmed}; {STATUS_CAPTION}\n{spent(result)}"
 
 
 def spent(result: OptimizeResult) -> str:
@@ -165,7 +162,7 @@ def _frontier_search_table(result: OptimizeResult, title: str, compact: bool) ->
     legend = f"; {objectives_legend(result.cost, result.satisfaction)}" if compact else ""
     table = Table(
         title=f"{title}: frontier of {result.cost} against {result.satisfaction}",
-        caption=f"mean ± half-width of the 95% interval; {STATUS_LEGEND}{legend}\n{spent(result)}",
+        caption=f"mean and 95% interval; {STATUS_LEGEND}{legend}\n{spent(result)}",
         box=box.SIMPLE_HEAD,
     )
     _parameter_columns(table, parameters, compact)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +12,7 @@ from rich.table import Table
 
 from servsim.cli.fitting import fit, spread
 from servsim.core.catalogue import lower_is_better
-from servsim.core.formats import format_target, format_value, short_names
+from servsim.core.formats import format_target, short_names
 from servsim.experiment.frontier import EFFICIENT, INDISTINGUISHABLE, point_status
 from servsim.experiment.results import SweepResults
 from servsim.stats.standards import Standard, parse_standards
@@ -30,12 +29,9 @@ STATUS_LEGEND = (
 
 
 def interval(row: pd.Series, kpi: str, compact: bool = False) -> str:
-    """``mean ± half-width`` of a KPI in a summary row, formatted as the run tables do."""
+    """``mean [lo .. hi]`` of a KPI in a summary row, formatted as the run tables do."""
     mean = float(row[f"{kpi}_mean"])
-    lo, hi = float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"])
-    if math.isnan(lo) or math.isnan(hi):
-        return format_value(kpi, mean)
-    return spread(format_value(kpi, mean), format_value(kpi, (hi - lo) / 2), compact)
+    return spread(kpi, mean, float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"]), compact)
 
 
 def _show(value: Any) -> str:
@@ -79,7 +75,7 @@ def _frontier_table(results: SweepResults, title: str, compact: bool) -> Table:
     table = Table(
         title=f"{title}: frontier of {results.cost} against {results.satisfaction}\n"
         f"{len(rows[rows['status'] == EFFICIENT])} efficient of {len(counts)} points, {runs}",
-        caption=f"mean ± half-width of the {level} interval; {STATUS_LEGEND}{legend}",
+        caption=f"mean and {level} interval; {STATUS_LEGEND}{legend}",
         box=box.SIMPLE_HEAD,
     )
     table.add_column("point", justify="right")
@@ -143,7 +139,7 @@ def _best_table(results: SweepResults, compact: bool) -> Table:
     )
     table = Table(
         title=f"Cheapest point meeting every standard: point {int(best['point'])} ({values})",
-        caption=f"mean ± half-width of the {level} interval over {int(best['runs'])} "
+        caption=f"mean and {level} interval over {int(best['runs'])} "
         f"replications; {STATUS_CAPTION}",
         box=box.SIMPLE_HEAD,
     )

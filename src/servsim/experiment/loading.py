@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from servsim.core.errors import Problem, ScenarioError, line_of, show, sorted_by_line
-from servsim.core.validation import problems_from_validation_error
+from servsim.core.validation import problems_from_errors, validate_all
 from servsim.experiment.schema import Experiment, ListedValues
 from servsim.scenario.documents import parse_document, plain, validate_document
 from servsim.scenario.loading import load_scenario
@@ -81,30 +80,66 @@ def _validate(
     kind: type[Experiment] = Experiment,
     allow_large: bool = False,
 ) -> Experiment:
+    """Every problem of the file at once: its schema's, then, on what the schema lets
+    through (leniently, when it has problems), the checks against its scenario; the checks of
+    whole points (every combination, the runs and orders they ask for) when all else holds."""
     found = list(problems or [])
     if not isinstance(document, dict):
         got = "a list" if isinstance(document, list) else f"the value {show(document)}"
         found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {got}"))
         raise ScenarioError(found)
-    try:
-        experiment = kind.model_validate(document)
-    except ValidationError as error:
-        found += problems_from_validation_error(error, kind, document, file=file, lines=lines)
-    if found:
+    checked = validate_all(kind, document)
+    found += problems_from_errors(checked.errors, kind, document, file=file, lines=lines)
+    experiment = checked.model if checked.model is not None else checked.lenient
+    if experiment is None:
         raise ScenarioError(sorted_by_line(found))
-    base = _base_scenario(experiment.scenario, file, lines, folder)
+    try:
+        base = _base_scenario(experiment.scenario, file, lines, folder)
+    except ScenarioError as error:
+        raise ScenarioError(sorted_by_line([*found, *error.problems])) from None
     experiment._base = base
     experiment._source_path = source_path
     experiment._text = text
     experiment._folder = folder
     experiment._lines = dict(lines)
-    _check_segments(experiment, file, lines)
-    runs, how, key = experiment.planned_runs()
-    check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
-    _check_values(experiment, file, lines)
+    valid = not found  # else the experiment is the lenient one: its plan may not hold
+    checks = [_check_segments]
+    if valid:  # too many runs are refused before any value is applied to the scenario
+        checks.append(partial(_check_workload, allow_large=allow_large))
+    # a lenient experiment's values: a sample of each (a list may hold 100,000)
+    troubled = _troubled_parameters(experiment, found)
+    checks.append(partial(_check_values, skip=troubled, sample=not valid))
+    for check in checks:
+        try:
+            check(experiment, file, lines)
+        except ScenarioError as error:
+            found += error.problems
+            if getattr(check, "func", None) is _check_workload:
+                break  # the values of a design too large are not applied one by one
+    if found:
+        raise ScenarioError(sorted_by_line(list(dict.fromkeys(found))))
+    # combinations and orders, of an experiment valid as a whole: each point is built
     _check_points(experiment, file, lines)
     _check_events(experiment, file, lines, allow_large)
     return experiment
+
+
+def _check_workload(
+    experiment: Experiment, file: str | None, lines: Lines, allow_large: bool
+) -> None:
+    """Refuse more runs than ``servsim.scenario.workload`` allows, before anything is built."""
+    runs, how, key = experiment.planned_runs()
+    check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
+
+
+def _troubled_parameters(experiment: Experiment, found: list[Problem]) -> set[str]:
+    """The parameters a problem found is about (their values are not checked further)."""
+    return {
+        name
+        for name in experiment.parameters
+        for problem in found
+        if problem.path == f"parameters.{name}" or problem.path.startswith(f"parameters.{name}.")
+    }
 
 
 def _base_scenario(
@@ -159,16 +194,26 @@ def _check_segments(experiment: Experiment, file: str | None, lines: Lines) -> N
         raise ScenarioError(problems)
 
 
-def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> None:
+def _check_values(
+    experiment: Experiment,
+    file: str | None,
+    lines: Lines,
+    skip: set[str] | frozenset[str] = frozenset(),
+    sample: bool = False,
+) -> None:
     """Apply each value of each parameter alone: unknown paths and rejected values, located;
     and values the scenario reads alike (``24`` and ``'24h'``), which would run one point
     twice. A range is checked at its ends and evenly between (a whole range of a search may
-    hold 100,000 values, each a scenario to validate)."""
+    hold 100,000 values, each a scenario to validate), and so is a list when ``sample``.
+    Parameters in ``skip`` already have a problem of their own."""
     base = experiment.base_scenario
     problems: dict[Problem, None] = {}
-    for name, values in experiment.parameter_values.items():
+    for name, form in experiment.parameters.items():
+        if name in skip:
+            continue
+        values = form.values()
         read: dict[str, int] = {}
-        for index in _indices_to_check(experiment, name, len(values)):
+        for index in _indices_to_check(experiment, name, len(values), sample):
             line = _value_line(experiment, name, index, lines)
             try:
                 scenario = base.with_overrides({name: values[index]})
@@ -195,8 +240,11 @@ MOST_RANGE_CHECKS = 25
 value (a fractional step shows there) and values evenly between."""
 
 
-def _indices_to_check(experiment: Experiment, name: str, count: int) -> list[int]:
-    if isinstance(experiment.parameters[name], ListedValues) or count <= MOST_RANGE_CHECKS:
+def _indices_to_check(
+    experiment: Experiment, name: str, count: int, sample: bool = False
+) -> list[int]:
+    listed = isinstance(experiment.parameters[name], ListedValues) and not sample
+    if listed or count <= MOST_RANGE_CHECKS:
         return list(range(count))
     between = {
         round(i * (count - 1) / (MOST_RANGE_CHECKS - 2)) for i in range(MOST_RANGE_CHECKS - 1)

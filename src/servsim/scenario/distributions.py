@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.units import parse_duration
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.scenario.fields import at_most, bounded_duration
 
 
@@ -468,17 +468,16 @@ def _must_be_whole_numbers(value: Any) -> Any:
         return spec
     if isinstance(spec, Empirical) and all(float(v).is_integer() and v >= 1 for v in spec.values):
         return spec
-    raise ValueError(
+    refuse(
         "a quantity must be a whole number >= 1, {dist: poisson, mean: .., min: ..}, "
         "or {dist: empirical, values: [whole numbers >= 1], weights: [..]}"
     )
+    return spec
 
 
 def _poisson_quantity_needs_min(value: Any) -> Any:
     if isinstance(value, Poisson) and (value.min is None or value.min < 1):
-        raise ValueError(
-            "a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist"
-        )
+        refuse("a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist")
     return value
 
 

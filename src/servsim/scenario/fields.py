@@ -21,6 +21,7 @@ from pydantic.functional_validators import AfterValidator, BeforeValidator
 from servsim.core.limits import MOST_REPLICATIONS as MOST_REPLICATIONS  # defined in core
 from servsim.core.limits import MOST_SEED as MOST_SEED  # for the CLI's options
 from servsim.core.units import HOURS_PER_TIME_UNIT, parse_duration
+from servsim.core.validation import refuse
 
 MOST_COUNT = 1_000_000_000
 """Units, orders, stock levels: a billion of anything is more than any warehouse holds."""
@@ -90,7 +91,7 @@ def at_most(most: float, what: str) -> AfterValidator:
     """A check that ``abs(value) <= most``; ``what`` says why that is enough."""
 
     def check(value: Any) -> Any:
-        if value is not None and abs(value) > most:
+        if value is not None and abs(value) > most:  # a guard of magnitudes: never waived
             raise ValueError(f"must be at most {_said(most)} ({what}), got {shown(value)}")
         return value
 
@@ -130,9 +131,7 @@ Factor = Annotated[
 
 def _seed(value: Any) -> Any:
     if value is not None and not 0 <= value <= MOST_SEED:
-        raise ValueError(
-            f"a seed is a whole number from 0 to {MOST_SEED:,} (2^63 - 1), got {shown(value)}"
-        )
+        refuse(f"a seed is a whole number from 0 to {MOST_SEED:,} (2^63 - 1), got {shown(value)}")
     return value
 
 
@@ -177,7 +176,7 @@ def _rate(value: float, info: ValidationInfo) -> float:
     most = MOST_RATE_PER_HOUR * _time_unit_hours(info)
     if value > most:
         unit = (info.context or {}).get("time_unit", "hours")
-        raise ValueError(
+        raise ValueError(  # a guard of magnitudes: never waived
             f"must be at most {_said(most)} per {unit[:-1]} ({_said(MOST_RATE_PER_HOUR)} an "
             f"hour: more than the largest web shops take), got {shown(value)}"
         )

@@ -18,8 +18,9 @@ from pydantic import (
 )
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.catalogue import BY_NAME, STAGES
 from servsim.core.units import TimeUnit
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
     BaseStock,
@@ -127,9 +128,7 @@ class MinMaxItem(_Item):
     @model_validator(mode="after")
     def _up_to_above_reorder_point(self) -> MinMaxItem:
         if self.order_up_to <= self.reorder_point:
-            raise ValueError(
-                f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})"
-            )
+            refuse(f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})")
         return self
 
     def build(self) -> ReplenishmentPolicy:
@@ -231,7 +230,7 @@ class Processing(StaffCalendar):
     @model_validator(mode="after")
     def _overtime_needs_shifts(self) -> Processing:
         if self.overtime is not None and self.shifts is None:
-            raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
+            refuse("overtime needs shifts: round-the-clock staff have no end of shift")
         return self
 
 
@@ -330,10 +329,26 @@ class Scenario(Section):
             unknown = unknown_segment(name, list(self.demand.segments))
             if unknown is not None:
                 checks.add(("standards", "segments", name), unknown)
+        self._standards_measured(checks)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
-        checks.raise_any()
+        checks.raise_any(self)
         return self
+
+    def _standards_measured(self, checks: CrossChecks) -> None:
+        """A standard on a KPI of a part of the business the scenario does not model could
+        never be judged (the KPI is NaN): say what models it."""
+        modelled = self.modelled_stages
+        for standard in self.standards.all:
+            stage = BY_NAME[standard.kpi].stage
+            if stage is None or stage in modelled:
+                continue
+            where = ("standards",) if standard.segment is None else ("standards", "segments")
+            checks.add(
+                (*where, *((standard.segment,) if standard.segment else ()), standard.kpi),
+                f"{standard.kpi} is not measured: this scenario has no {STAGES[stage]}, so "
+                "the standard could never be judged",
+            )
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
         tiers = ", ".join(self.all_tiers)
@@ -409,9 +424,7 @@ class Scenario(Section):
                     f"unknown tier {item.reserve.for_tier!r}; tiers are: "
                     + ", ".join(self.all_tiers),
                 )
-        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
-        rules += [segment.stockout for segment in self.demand.segments.values()]
-        if "postpone" in rules and stocking.postponement is None:
+        if "postpone" in self.stockout_rules and stocking.postponement is None:
             checks.add(
                 ("stocking",),
                 "postpone is used, so say how the customer answers with "
@@ -424,6 +437,37 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def stockout_rules(self) -> tuple[str | None, ...]:
+        """Every stock-out rule written: the stocking's, each item's and each segment's."""
+        if self.stocking is None:
+            return ()
+        return (
+            self.stocking.stockout,
+            *(item.stockout for item in self.stocking.items.values()),
+            *(segment.stockout for segment in self.demand.segments.values()),
+        )
+
+    @property
+    def modelled_stages(self) -> frozenset[str]:
+        """The parts of the business (``servsim.core.catalogue.STAGES``) this scenario models;
+        the KPIs of the others are NaN."""
+        stocking = self.stocking
+        modelled = {
+            "complaints": self.complaints is not None,
+            "returns": self.returns is not None,
+            "installation": self.installation is not None
+            and any(product.install for product in self.products),
+            "repairs": self.installation is not None
+            and any(product.warranty is not None for product in self.products),
+            "notices": self.notices.policy != "none",
+            "substitution": stocking is not None and bool(stocking.substitutes),
+            "postponement": "postpone" in self.stockout_rules,
+            "expediting": self.delivery.expedite is not None,
+        }
+        assert set(modelled) == set(STAGES), "every stage of the catalogue is decided here"
+        return frozenset(stage for stage, present in modelled.items() if present)
 
     @property
     def has_aftercare(self) -> bool:
