@@ -261,6 +261,15 @@ def test_issue14_item13_optimizer_tables_read_whole_at_80_columns(tmp_path: Path
     _assert_reads_whole(frontier.stdout, ["cost_total", "efficient"])
 
 
+def test_issue14_item13_run_tables_read_whole_on_a_narrow_terminal(shop: Path) -> None:
+    done = run_servsim("run", shop, "-n", "2", "--by", "sku", cwd=shop.parent, columns=60)
+    assert done.returncode == 0, done.stderr
+    for line in done.stdout.splitlines():
+        assert len(line) <= 60, line
+    assert "…" not in done.stdout
+    assert "cycle_service_level" in done.stdout and "avg_backorder_delay" in done.stdout
+
+
 @pytest.mark.parametrize("width", [80, 60])
 def test_issue14_item13_progress_bar_reads_whole_on_a_narrow_terminal(width: int) -> None:
     import io

@@ -402,24 +402,30 @@ def _print_summary(results: Results, confidence: float) -> None:
 
 
 def _print_breakdown(results: Results, by: str, confidence: float) -> None:
-    """KPIs as rows, one column per segment or sku."""
+    """KPIs as rows, one column per segment or sku; each figure stacked (the mean over its
+    interval) when one line per figure does not fit the terminal."""
     from rich.table import Table
 
-    from servsim.core.formats import format_estimate
+    from servsim.cli.fitting import fit, spread
 
     summary = results.summary_by(by, confidence)
     groups = list(dict.fromkeys(summary.index.get_level_values(0)))
-    table = Table(title=f"KPIs per {by}: mean [{confidence:.0%} interval]")
-    table.add_column("KPI", no_wrap=True)
-    for group in groups:
-        table.add_column(str(group), justify="right")
-    for kpi in dict.fromkeys(summary.index.get_level_values(1)):
-        cells = []
+
+    def build(compact: bool) -> Table:
+        table = Table(title=f"KPIs per {by}: mean [{confidence:.0%} interval]")
+        table.add_column("KPI", overflow="fold")
         for group in groups:
-            row = summary.loc[(group, kpi)]
-            cells.append(format_estimate(kpi, row["mean"], row["lo"], row["hi"]))
-        table.add_row(kpi, *cells)
-    console.print(table)
+            table.add_column(str(group), justify="right", no_wrap=True)
+        for kpi in dict.fromkeys(summary.index.get_level_values(1)):
+            cells = []
+            for group in groups:
+                row = summary.loc[(group, kpi)]
+                mean, lo, hi = float(row["mean"]), float(row["lo"]), float(row["hi"])
+                cells.append(spread(kpi, mean, lo, hi, compact))
+            table.add_row(kpi, *cells)
+        return table
+
+    console.print(fit(build, console.width))
 
 
 def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | None:
