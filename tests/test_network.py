@@ -544,3 +544,66 @@ def test_the_segments_of_a_region_draw_their_legs_from_one_stream() -> None:
     first = transit[segment == "seg0"].to_numpy()[:30]
     second = transit[segment == "other"].to_numpy()[:30]
     assert len(set(first) & set(second)) == 0
+
+
+MORE_BAD = """\
+name: more mistakes
+time_unit: days
+horizon: 100
+products: [{sku: A, unit_cost: 1, price: 2}]
+demand:
+  segments:
+    north: {arrivals: {process: poisson, rate: 1}, mix: {A: 1.0}, quantity: 1}
+stocking: {stockout: backorder, items: {A: {policy: base_stock, S: 5, lead_time: 2}}}
+processing: none
+delivery: {promise: 2, modes: {standard: {transit: 1}}, default: standard}
+network:
+  locations:
+    dc: {source: maker, items: {A: {policy: base_stock, S: 5, lead_time: 2}}}
+  regions:
+    north:
+      segments: [north]
+      locations: [dc]
+      rule: transship
+      rules: {south: split}
+      legs: {dc: {express: {transit: 1}}}
+    again:
+      segments: [north]
+      locations: [dc]
+"""
+
+
+def test_more_network_mistakes_are_each_said_once(tmp_path: Path) -> None:
+    path = tmp_path / "more.yaml"
+    path.write_text(MORE_BAD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)], prog_name="servsim")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    problems = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    expected = [
+        "stocking.items: with a network the locations hold the skus",
+        "network.locations.dc.source: unknown source 'maker'",
+        "network.regions.north.rules.south: 'south' is not a segment of this region",
+        "network.regions.north.legs.dc.express: unknown carrier mode 'express'",
+        "network.regions.north: the transship rule needs transshipment",
+        "network.regions.again.segments.0: north is already in region north",
+    ]
+    assert len(problems) == len(expected), result.output
+    for words in expected:
+        assert any(words in problem for problem in problems), (words, result.output)
+
+
+def test_by_location_and_region_on_the_command_line(tmp_path: Path) -> None:
+    short = tmp_path / "network.yaml"
+    text = (ROOT / "scenarios" / "network.yaml").read_text(encoding="utf-8")
+    short.write_text(text.replace("horizon: 200d", "horizon: 40d"), encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = ["run", str(short), "--replications", "2", "--by", "location", "--by", "region"]
+    result = CliRunner().invoke(main, [*arguments, "--out", str(out)], prog_name="servsim")
+    assert result.exit_code == 0, result.output
+    assert "north_wh" in result.output
+    assert (out / "kpis_by_location.csv").is_file() and (out / "kpis_by_region.csv").is_file()
+    plain = ["run", str(ROOT / "scenarios" / "webshop.yaml"), "--by", "region"]
+    refused = CliRunner().invoke(main, plain, prog_name="servsim")
+    assert refused.exit_code == 2
+    assert "no network" in refused.output and "Traceback" not in refused.output
