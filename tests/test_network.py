@@ -414,13 +414,20 @@ network:
 """
 
 
-def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> None:
+def _refused(tmp_path: Path, text: str, command: str) -> tuple[Path, list[str], str]:
+    """The file written, the problems ``servsim COMMAND`` said about it (exit 2, no
+    traceback), and its whole output."""
     path = tmp_path / "broken.yaml"
-    path.write_text(BAD, encoding="utf-8")
-    result = CliRunner().invoke(main, ["run", str(path)], prog_name="servsim")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, [command, str(path)], prog_name="servsim")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     problems = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    return path, problems, result.output
+
+
+def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> None:
+    path, problems, output = _refused(tmp_path, BAD, "run")
     expected = {
         # a cycle of echelons, reported once
         "network.locations.dc.source": (18, "cycle (dc -> hub -> dc)"),
@@ -435,10 +442,10 @@ def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> No
         # a segment in no region
         "network.regions": (31, "segment west is in no region"),
     }
-    assert len(problems) == len(expected), result.output
+    assert len(problems) == len(expected), output
     for field, (line, words) in expected.items():
         found = [p for p in problems if f":{line}: {field}: " in p]
-        assert found and words in found[0], (field, result.output)
+        assert found and words in found[0], (field, output)
         assert (
             "allowed" in found[0]
             or "locations are" in found[0]
@@ -574,12 +581,7 @@ network:
 
 
 def test_more_network_mistakes_are_each_said_once(tmp_path: Path) -> None:
-    path = tmp_path / "more.yaml"
-    path.write_text(MORE_BAD, encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path)], prog_name="servsim")
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    problems = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    _, problems, output = _refused(tmp_path, MORE_BAD, "validate")
     expected = [
         "stocking.items: with a network the locations hold the skus",
         "network.locations.dc.source: unknown source 'maker'",
@@ -588,9 +590,9 @@ def test_more_network_mistakes_are_each_said_once(tmp_path: Path) -> None:
         "network.regions.north: the transship rule needs transshipment",
         "network.regions.again.segments.0: north is already in region north",
     ]
-    assert len(problems) == len(expected), result.output
+    assert len(problems) == len(expected), output
     for words in expected:
-        assert any(words in problem for problem in problems), (words, result.output)
+        assert any(words in problem for problem in problems), (words, output)
 
 
 def test_by_location_and_region_on_the_command_line(tmp_path: Path) -> None:
