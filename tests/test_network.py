@@ -414,13 +414,20 @@ network:
 """
 
 
-def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> None:
+def _refused(tmp_path: Path, text: str, command: str) -> tuple[Path, list[str], str]:
+    """The file written, the problems ``servsim COMMAND`` said about it (exit 2, no
+    traceback), and its whole output."""
     path = tmp_path / "broken.yaml"
-    path.write_text(BAD, encoding="utf-8")
-    result = CliRunner().invoke(main, ["run", str(path)], prog_name="servsim")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, [command, str(path)], prog_name="servsim")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     problems = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    return path, problems, result.output
+
+
+def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> None:
+    path, problems, output = _refused(tmp_path, BAD, "run")
     expected = {
         # a cycle of echelons, reported once
         "network.locations.dc.source": (18, "cycle (dc -> hub -> dc)"),
@@ -435,10 +442,10 @@ def test_bad_networks_get_one_clear_error_each_in_one_pass(tmp_path: Path) -> No
         # a segment in no region
         "network.regions": (31, "segment west is in no region"),
     }
-    assert len(problems) == len(expected), result.output
+    assert len(problems) == len(expected), output
     for field, (line, words) in expected.items():
         found = [p for p in problems if f":{line}: {field}: " in p]
-        assert found and words in found[0], (field, result.output)
+        assert found and words in found[0], (field, output)
         assert (
             "allowed" in found[0]
             or "locations are" in found[0]
@@ -544,3 +551,61 @@ def test_the_segments_of_a_region_draw_their_legs_from_one_stream() -> None:
     first = transit[segment == "seg0"].to_numpy()[:30]
     second = transit[segment == "other"].to_numpy()[:30]
     assert len(set(first) & set(second)) == 0
+
+
+MORE_BAD = """\
+name: more mistakes
+time_unit: days
+horizon: 100
+products: [{sku: A, unit_cost: 1, price: 2}]
+demand:
+  segments:
+    north: {arrivals: {process: poisson, rate: 1}, mix: {A: 1.0}, quantity: 1}
+stocking: {stockout: backorder, items: {A: {policy: base_stock, S: 5, lead_time: 2}}}
+processing: none
+delivery: {promise: 2, modes: {standard: {transit: 1}}, default: standard}
+network:
+  locations:
+    dc: {source: maker, items: {A: {policy: base_stock, S: 5, lead_time: 2}}}
+  regions:
+    north:
+      segments: [north]
+      locations: [dc]
+      rule: transship
+      rules: {south: split}
+      legs: {dc: {express: {transit: 1}}}
+    again:
+      segments: [north]
+      locations: [dc]
+"""
+
+
+def test_more_network_mistakes_are_each_said_once(tmp_path: Path) -> None:
+    _, problems, output = _refused(tmp_path, MORE_BAD, "validate")
+    expected = [
+        "stocking.items: with a network the locations hold the skus",
+        "network.locations.dc.source: unknown source 'maker'",
+        "network.regions.north.rules.south: 'south' is not a segment of this region",
+        "network.regions.north.legs.dc.express: unknown carrier mode 'express'",
+        "network.regions.north: the transship rule needs transshipment",
+        "network.regions.again.segments.0: north is already in region north",
+    ]
+    assert len(problems) == len(expected), output
+    for words in expected:
+        assert any(words in problem for problem in problems), (words, output)
+
+
+def test_by_location_and_region_on_the_command_line(tmp_path: Path) -> None:
+    short = tmp_path / "network.yaml"
+    text = (ROOT / "scenarios" / "network.yaml").read_text(encoding="utf-8")
+    short.write_text(text.replace("horizon: 200d", "horizon: 40d"), encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = ["run", str(short), "--replications", "2", "--by", "location", "--by", "region"]
+    result = CliRunner().invoke(main, [*arguments, "--out", str(out)], prog_name="servsim")
+    assert result.exit_code == 0, result.output
+    assert "north_wh" in result.output
+    assert (out / "kpis_by_location.csv").is_file() and (out / "kpis_by_region.csv").is_file()
+    plain = ["run", str(ROOT / "scenarios" / "webshop.yaml"), "--by", "region"]
+    refused = CliRunner().invoke(main, plain, prog_name="servsim")
+    assert refused.exit_code == 2
+    assert "no network" in refused.output and "Traceback" not in refused.output

@@ -24,7 +24,9 @@ SourcingRule = Literal["primary", "complete", "split", "transship"]
 class Capacity(Section):
     """At most ``units`` shipped per ``period``; what does not fit waits for the next period."""
 
-    units: Count = Field(ge=1, description="units the supplier ships per period")
+    units: Count = Field(
+        ge=1, description="units the supplier ships per period (all skus and orders together)"
+    )
     period: Duration = Field(gt=0, description="length of a capacity period")
 
 
