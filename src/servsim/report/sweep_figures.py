@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from servsim.experiment.results import SweepResults
 from servsim.report import style
@@ -16,6 +18,7 @@ from servsim.report.points import (
     hover_text,
     ordered_values,
     parameter_names,
+    recommended,
     slice_points,
     standards_of,
 )
@@ -144,10 +147,14 @@ def kpi_heatmap(
             y=[str(value) for value in lines],
             text=text,
             texttemplate="%{text}",
+            textfont={"size": HEATMAP_TEXT},
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale="Blues",
-            colorbar={"title": {"text": style.kpi_name(kpi)}, "tickformat": style.tick_format(kpi)},
+            colorbar={
+                "title": {"text": style.kpi_name(kpi)},
+                "tickformat": style.tick_format(kpi, mean[np.isfinite(mean)].tolist()),
+            },
         )
     )
     figure.update_xaxes(type="category")
@@ -163,7 +170,121 @@ def kpi_heatmap(
         x_title=x,
         y_title=y,
         time_unit=time_unit,
+        height=max(480, 200 + CELL_HEIGHT * len(lines)),
     )
+
+
+def is_grid(sweep: SweepResults) -> bool:
+    """Whether the points are a full grid: every combination of the parameters' values once
+    (a slice through it is a line); an LHS, a random design or a search's points are not."""
+    summary = sweep.summary
+    if not sweep.parameters or summary.empty:
+        return False
+    shown = summary[list(sweep.parameters)].map(style.show_value)
+    combinations = math.prod(shown[name].nunique() for name in sweep.parameters)
+    return combinations == len(shown.drop_duplicates()) == len(shown)
+
+
+def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None = None) -> go.Figure:
+    """A KPI's mean at every point against each parameter in turn, one panel a parameter,
+    with its interval: for designs that are not a grid (an LHS, a random design, a search),
+    where no slice holds the other parameters fixed. The recommended point is starred."""
+    _check_kpi(sweep, kpi)
+    summary = sweep.summary
+    names = parameter_names(sweep)
+    columns = min(len(sweep.parameters), 2)
+    rows = math.ceil(len(sweep.parameters) / columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.22 if rows > 1 else 0.1,
+    )
+    best = recommended(sweep)
+    lo, hi = possible_interval(
+        kpi,
+        summary[f"{kpi}_lo"].fillna(summary[f"{kpi}_mean"]).to_numpy(dtype=float),
+        summary[f"{kpi}_hi"].fillna(summary[f"{kpi}_mean"]).to_numpy(dtype=float),
+    )
+    mean = summary[f"{kpi}_mean"].to_numpy(dtype=float)
+    hover = [hover_text(sweep, row, [kpi]) for _, row in summary.iterrows()]
+    for index, parameter in enumerate(sweep.parameters):
+        row, column = index // columns + 1, index % columns + 1
+        numeric = pd.api.types.is_numeric_dtype(summary[parameter])
+        x = summary[parameter] if numeric else summary[parameter].map(style.show_value)
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=mean,
+                mode="markers",
+                name="points",
+                legendgroup="points",
+                showlegend=index == 0,
+                marker={"color": style.FRONTIER, "size": 8, "opacity": 0.8},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": np.nan_to_num(hi - mean),
+                    "arrayminus": np.nan_to_num(mean - lo),
+                    "color": style.translucent(style.FRONTIER, 0.45),
+                    "thickness": 1.2,
+                    "width": 0,
+                },
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            row=row,
+            col=column,
+        )
+        if best is not None:
+            figure.add_trace(
+                go.Scatter(
+                    x=[best[parameter] if numeric else style.show_value(best[parameter])],
+                    y=[best[f"{kpi}_mean"]],
+                    mode="markers",
+                    name="recommended",
+                    legendgroup="recommended",
+                    showlegend=index == 0,
+                    marker={"symbol": "star", "size": 16, "color": style.RECOMMENDED},
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=column,
+            )
+        figure.update_xaxes(title_text=names[parameter], row=row, col=column)
+        if not numeric:
+            figure.update_xaxes(type="category", row=row, col=column)
+    for standard in standards_of(sweep, None):
+        if standard.column == kpi:
+            figure.add_hline(
+                y=standard.target,
+                line={"dash": "dash", "color": style.STATUS_COLOURS["missed"], "width": 1.5},
+                row="all",
+                col="all",
+            )
+    figure.update_yaxes(title_text=style.axis_title(kpi, time_unit), col=1)
+    subtitle = (
+        f"every point of the design (not a grid: no slice holds the other parameters fixed), "
+        f"mean and {sweep.confidence:.0%} interval"
+    )
+    if any(standard.column == kpi for standard in standards_of(sweep, None)):
+        subtitle += "; dashed: the standard's target"
+    figure = style.finish(
+        figure,
+        f"{style.kpi_name(kpi)} against each parameter",
+        subtitle,
+        time_unit=time_unit,
+        height=160 + 300 * rows,
+    )
+    values = [*mean, *lo, *hi]
+    return figure.update_yaxes(tickformat=style.tick_format(kpi, values))
+
+
+HEATMAP_TEXT = 12
+"""Size (px) of the heatmap's cell text: readable in a decision review."""
+CELL_HEIGHT = 64
+"""Height (px) of a heatmap row: two lines of cell text and room around them."""
 
 
 def _check_kpi(sweep: SweepResults, kpi: str) -> None:

@@ -29,7 +29,12 @@ from servsim.report.exchange import exchange_curve
 from servsim.report.points import parameter_names, standards_of
 from servsim.report.policy_figures import cost_breakdown, standards_table
 from servsim.report.style import show_value
-from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
+from servsim.report.sweep_figures import (
+    is_grid,
+    kpi_by_each_parameter,
+    kpi_by_parameter,
+    kpi_heatmap,
+)
 from servsim.scenario.loading import load_scenario
 from servsim.search.evidence import FRESH
 from servsim.stats.standards import Standard
@@ -238,13 +243,15 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
             "The efficient policies and the recommended one, cheapest first.",
         )
     )
+    grid = is_grid(sweep)
     for kpi in dict.fromkeys([sweep.satisfaction, sweep.cost]):
-        parts.append(
-            document.figure_html(
-                kpi_by_parameter(sweep, kpi, time_unit=time_unit), f"by-parameter-{kpi}"
-            )
+        figure = (
+            kpi_by_parameter(sweep, kpi, time_unit=time_unit)
+            if grid
+            else kpi_by_each_parameter(sweep, kpi, time_unit=time_unit)
         )
-    if len(sweep.parameters) >= 2:
+        parts.append(document.figure_html(figure, f"by-parameter-{kpi}"))
+    if grid and len(sweep.parameters) >= 2:
         measured = [s.column for s in standards_of(sweep, None)]
         columns = sweep.summary.columns
         kpi = next((k for k in measured if f"{k}_mean" in columns), sweep.satisfaction)
