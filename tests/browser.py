@@ -140,19 +140,14 @@ class PageVisit:
         return found
 
     def overlaps(self, tolerance: float = 1.0) -> list[str]:
-        """``figure: a overlaps b`` for every legend, annotation or point label whose box
-        overlaps another text box (by more than ``tolerance`` px each way)."""
+        """``figure: a overlaps b`` for every two text boxes of a figure (legend, annotation,
+        title, axis title, tick label, point label) that overlap by more than ``tolerance``
+        px each way."""
         found = []
         for chart in self.layout:
             boxes = chart["boxes"]
             for i, first in enumerate(boxes):
-                if first["kind"] not in ("legend", "annotation", "point label"):
-                    continue
-                for j, second in enumerate(boxes):
-                    if j == i or (
-                        j < i and second["kind"] in ("legend", "annotation", "point label")
-                    ):
-                        continue
+                for second in boxes[i + 1 :]:
                     width = min(first["right"], second["right"]) - max(
                         first["left"], second["left"]
                     )

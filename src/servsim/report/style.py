@@ -211,6 +211,9 @@ def finish(
         },
         hoverlabel={"align": "left"},
     )
+    # apart where the axes meet: the first x tick never touches the lowest y tick
+    figure.update_xaxes(ticklabelstandoff=4)
+    figure.update_yaxes(ticklabelstandoff=6)
     if x is not None:
         figure.update_xaxes(
             title_text=x_title or axis_title(x, time_unit),
@@ -219,10 +222,18 @@ def finish(
     elif x_title is not None:
         figure.update_xaxes(title_text=x_title)
     if y is not None:
+        values = axis_values(figure, "y")
         figure.update_yaxes(
-            title_text=y_title or axis_title(y, time_unit),
-            tickformat=tick_format(y, axis_values(figure, "y")),
+            title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y, values)
         )
+        finite = [v for v in values if math.isfinite(v)]
+        if finite and min(finite) == max(finite) and (is_rate(y) or y in _SCORES):
+            # every point the same (all orders satisfied): a narrow range around it, not
+            # plotly's 0 to 2 for a score that cannot pass 1
+            level = finite[0]
+            figure.update_yaxes(
+                range=[level - 0.05, level + 0.05], tickformat=tick_format(y, [0, 0.1])
+            )
     elif y_title is not None:
         figure.update_yaxes(title_text=y_title)
     return figure

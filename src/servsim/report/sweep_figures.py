@@ -55,7 +55,7 @@ def kpi_by_parameter(
         order = ordered_values(line[parameter])
         line = line.set_index(line[parameter].map(str)).loc[[str(v) for v in order]]
         colour = style.series_colour(index)
-        name = kpi if by is None else f"{names[by]} {value}"
+        name = kpi if by is None else f"{names[by]} {style.show_value(value)}"
         x = [_axis_value(v) for v in order]
         lo, hi = possible_interval(
             kpi,
@@ -108,7 +108,7 @@ def kpi_by_parameter(
         f"{style.kpi_name(kpi)} by {names[parameter]}",
         subtitle,
         y=kpi,
-        x_title=parameter,
+        x_title=names[parameter],
         time_unit=time_unit,
     )
 
@@ -143,8 +143,8 @@ def kpi_heatmap(
     figure = go.Figure(
         go.Heatmap(
             z=mean,
-            x=[str(value) for value in columns],
-            y=[str(value) for value in lines],
+            x=[style.show_value(value) for value in columns],
+            y=[style.show_value(value) for value in lines],
             text=text,
             texttemplate="%{text}",
             textfont={"size": HEATMAP_TEXT},
@@ -167,8 +167,8 @@ def kpi_heatmap(
         figure,
         f"{style.kpi_name(kpi)} over {names[x]} and {names[y]}",
         subtitle,
-        x_title=x,
-        y_title=y,
+        x_title=names[x],
+        y_title=names[y],
         time_unit=time_unit,
         height=max(480, 200 + CELL_HEIGHT * len(lines)),
     )
@@ -198,7 +198,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
         rows=rows,
         cols=columns,
         shared_yaxes=True,
-        horizontal_spacing=0.06,
+        horizontal_spacing=0.1,
         vertical_spacing=0.22 if rows > 1 else 0.1,
     )
     best = recommended(sweep)
@@ -212,7 +212,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
     for index, parameter in enumerate(sweep.parameters):
         row, column = index // columns + 1, index % columns + 1
         numeric = pd.api.types.is_numeric_dtype(summary[parameter])
-        x = summary[parameter] if numeric else summary[parameter].map(style.show_value)
+        x = summary[parameter] if numeric else summary[parameter].map(_category)
         figure.add_trace(
             go.Scatter(
                 x=x,
@@ -240,7 +240,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
         if best is not None:
             figure.add_trace(
                 go.Scatter(
-                    x=[best[parameter] if numeric else style.show_value(best[parameter])],
+                    x=[best[parameter] if numeric else _category(best[parameter])],
                     y=[best[f"{kpi}_mean"]],
                     mode="markers",
                     name="recommended",
@@ -253,8 +253,11 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
                 col=column,
             )
         figure.update_xaxes(title_text=names[parameter], row=row, col=column)
+        distinct = ordered_values(summary[parameter])
         if not numeric:
             figure.update_xaxes(type="category", row=row, col=column)
+        elif len(distinct) <= FEW_VALUES:
+            figure.update_xaxes(tickvals=distinct, row=row, col=column)
     for standard in standards_of(sweep, None):
         if standard.column == kpi:
             figure.add_hline(
@@ -281,6 +284,15 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
     return figure.update_yaxes(tickformat=style.tick_format(kpi, values))
 
 
+FEW_VALUES = 12
+"""A numeric parameter with this many values or fewer has a tick at each."""
+
+
+def _category(value: Any) -> str:
+    """A parameter's value as a tick label: a section's keys one a line."""
+    return style.show_value(value).replace(", ", "<br>")
+
+
 HEATMAP_TEXT = 12
 """Size (px) of the heatmap's cell text: readable in a decision review."""
 CELL_HEIGHT = 64
@@ -296,4 +308,4 @@ def _axis_value(value: Any) -> Any:
     """Numbers stay numbers (a numeric axis); anything else becomes a category."""
     if isinstance(value, int | float | np.integer | np.floating):
         return value
-    return str(value)
+    return _category(value)
