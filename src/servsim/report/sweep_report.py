@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from servsim.core.catalogue import lower_is_better
 from servsim.core.errors import ScenarioError
@@ -51,7 +52,9 @@ def sweep_report(sweep: SweepResults, title: str | None = None) -> str:
         f"objectives: {sweep.cost} ({_better(sweep.cost)} is better) and {sweep.satisfaction} "
         "(higher is better)"
     )
+    description = _description(manifest)
     sections = [
+        *([document.paragraph(description)] if description else []),
         _recommendation(sweep),
         _evidence(sweep, manifest),
         _figures(sweep, time_unit),
@@ -67,6 +70,20 @@ def _manifest(sweep: SweepResults) -> dict[str, Any]:
         return store.read_manifest(sweep.folder)
     except ScenarioError:
         return {}
+
+
+def _description(manifest: dict[str, Any]) -> str:
+    """The experiment file's ``description``: what it varies and what it holds (shown first,
+    so a reviewer reads what a sweep isolates before its recommendation)."""
+    text = manifest.get("experiment_text")
+    if not text:
+        return ""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return ""
+    description = document.get("description") if isinstance(document, dict) else None
+    return description.strip() if isinstance(description, str) else ""
 
 
 def _scenario(manifest: dict[str, Any]) -> tuple[str | None, str | None]:
