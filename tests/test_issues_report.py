@@ -136,6 +136,15 @@ def test_issue14_item9_no_near_white_cost_colour():
     assert style.luminance("rgb(242,242,242)") > style.LIGHTEST  # what goodwill was drawn in
 
 
+def test_issue14_item9_no_two_cost_terms_look_alike():
+    from servsim.core.catalogue import COST_TERMS
+
+    colours = [style.cost_colour(term) for term in COST_TERMS]
+    for i, first in enumerate(colours):
+        for second in colours[i + 1 :]:
+            assert style.colour_distance(first, second) > style.APART, (first, second)
+
+
 def test_issue14_item9_legend_beside_the_plot_and_heatmap_text_readable(grid):
     figure = cost_breakdown(grid)
     assert figure.layout.legend.orientation == "v" and figure.layout.legend.x > 1

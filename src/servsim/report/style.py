@@ -162,12 +162,34 @@ def luminance(colour: str) -> float:
 
 LIGHTEST = 0.7
 """Series colours lighter than this (luminance) vanish on the white page: never drawn."""
-COST_PALETTE = tuple(
-    colour
-    for colour in (*qualitative.Set2, *qualitative.Pastel1, *qualitative.Set3, *qualitative.Dark2)
-    if luminance(colour) < LIGHTEST
+APART = 50
+"""Least distance (RGB, 0-441) between two cost colours, so no two terms look alike."""
+
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    return tuple(unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour))
+
+
+def colour_distance(first: str, second: str) -> float:
+    """Euclidean distance of two colours in RGB."""
+    return math.dist(_rgb(first), _rgb(second))
+
+
+def _distinct(candidates: Sequence[str]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for colour in candidates:
+        if luminance(colour) < LIGHTEST and all(
+            colour_distance(colour, other) > APART for other in chosen
+        ):
+            chosen.append(colour)
+    return tuple(chosen)
+
+
+COST_PALETTE = _distinct(
+    (*qualitative.Set2, *qualitative.Dark2, *qualitative.T10, *qualitative.Set1, *qualitative.Safe)
 )
-"""Soft colours for the stacked cost terms, none near-white."""
+"""Colours for the stacked cost terms: none near-white, no two alike (enough for every term
+of the catalogue; a term new to servsim takes one by the hash of its name)."""
 
 
 def cost_colour(term: str) -> str:

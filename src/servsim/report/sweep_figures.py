@@ -192,8 +192,11 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
     _check_kpi(sweep, kpi)
     summary = sweep.summary
     names = parameter_names(sweep)
-    columns = min(len(sweep.parameters), 2)
-    rows = math.ceil(len(sweep.parameters) / columns)
+    # a parameter with one value (horizon: [30d]) sets the sweep, it does not vary in it
+    varied = [p for p in sweep.parameters if summary[p].map(style.show_value).nunique() > 1]
+    varied = varied or list(sweep.parameters)
+    columns = min(len(varied), 2)
+    rows = math.ceil(len(varied) / columns)
     figure = make_subplots(
         rows=rows,
         cols=columns,
@@ -209,7 +212,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
     )
     mean = summary[f"{kpi}_mean"].to_numpy(dtype=float)
     hover = [hover_text(sweep, row, [kpi]) for _, row in summary.iterrows()]
-    for index, parameter in enumerate(sweep.parameters):
+    for index, parameter in enumerate(varied):
         row, column = index // columns + 1, index % columns + 1
         numeric = pd.api.types.is_numeric_dtype(summary[parameter])
         x = summary[parameter] if numeric else summary[parameter].map(_category)
@@ -266,7 +269,8 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
                 row="all",
                 col="all",
             )
-    figure.update_yaxes(title_text=style.axis_title(kpi, time_unit), col=1)
+    if rows == 1:  # a taller panel holds the axis title; stacked ones take it from the title
+        figure.update_yaxes(title_text=style.axis_title(kpi, time_unit), col=1)
     subtitle = (
         f"every point of the design (not a grid: no slice holds the other parameters fixed), "
         f"mean and {sweep.confidence:.0%} interval"
@@ -275,7 +279,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
         subtitle += "; dashed: the standard's target"
     figure = style.finish(
         figure,
-        f"{style.kpi_name(kpi)} against each parameter",
+        f"{style.axis_title(kpi, time_unit)} against each parameter",
         subtitle,
         time_unit=time_unit,
         height=160 + 300 * rows,
