@@ -82,6 +82,16 @@ def test_issue14_item4_recommended_point_shows_search_and_final_check_apart(sear
     assert "final check" in figure.layout.title.text
 
 
+def test_issue14_item4_the_summary_and_the_curve_name_their_source(searched):
+    found, sweep = searched
+    page = report.report_html(sweep)
+    assert "<th>recommended: search runs</th>" in page
+    assert "<th>recommended: final check</th>" in page
+    curve = report.exchange_curve(sweep)
+    star = next(trace for trace in curve.data if trace.name == "recommended")
+    assert star.text[0] == f"recommended: point {found.winner.point} (search runs)"
+
+
 def test_issue14_item4_a_plain_sweep_has_one_bar_per_point(grid):
     figure = cost_breakdown(grid)
     total = next(trace for trace in figure.data if trace.name == "total")

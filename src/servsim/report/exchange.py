@@ -25,6 +25,7 @@ from servsim.experiment.frontier import (
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import hover_text, recommended, standards_of
+from servsim.search.evidence import FRESH
 from servsim.stats.confidence import possible_interval
 
 Better = Literal["lower", "higher"]
@@ -117,7 +118,7 @@ def exchange_curve(
                 mode="markers+text",
                 name="recommended",
                 marker={"symbol": "star", "size": 20, "color": style.RECOMMENDED},
-                text=[f"recommended: point {int(best['point'])}"],
+                text=[f"recommended: point {int(best['point'])}{_source(sweep, best)}"],
                 textposition="top center",
                 textfont={"color": style.RECOMMENDED},
                 customdata=[best["point"]],
@@ -171,6 +172,14 @@ def _point_labels(efficient: pd.DataFrame, summary: pd.DataFrame, x: str, y: str
         else:
             clusters.append((px, py, [point]))
     return {members[0]: ", ".join(map(str, members)) for _, _, members in clusters}
+
+
+def _source(sweep: SweepResults, best: pd.Series) -> str:
+    """`` (search runs)`` when the optimizer also checked the point on fresh replications:
+    the curve draws the search's means, the final check is in the tables."""
+    runs = sweep.runs
+    checked = ((runs["point"] == best["point"]) & (runs["replication"] >= FRESH)).any()
+    return " (search runs)" if checked else ""
 
 
 def _status(summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: Better) -> pd.Series:

@@ -31,9 +31,18 @@ def point_label(sweep: SweepResults, row: pd.Series) -> str:
     return f"point {int(row['point'])}: {values}"
 
 
+def varied_parameters(sweep: SweepResults) -> list[str]:
+    """The parameters that take more than one value in the sweep (``horizon: [30d]`` sets
+    the whole sweep and varies in none); all of them when none varies."""
+    summary = sweep.summary
+    varied = [name for name in sweep.parameters if summary[name].map(show_value).nunique() > 1]
+    return varied or list(sweep.parameters)
+
+
 def tick_label(sweep: SweepResults, row: pd.Series) -> str:
-    """A short two-line label for a bar: ``point 5<br>1 · 120 · 48h``."""
-    values = short_values([row[name] for name in sweep.parameters])
+    """A short two-line label for a bar: ``point 5<br>1 · 120 · 48h`` (the values of the
+    parameters that vary)."""
+    values = short_values([row[name] for name in varied_parameters(sweep)])
     return f"point {int(row['point'])}<br>{values}"
 
 

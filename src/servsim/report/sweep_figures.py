@@ -21,6 +21,7 @@ from servsim.report.points import (
     recommended,
     slice_points,
     standards_of,
+    varied_parameters,
 )
 from servsim.stats.confidence import possible_interval
 
@@ -192,9 +193,7 @@ def kpi_by_each_parameter(sweep: SweepResults, kpi: str, time_unit: str | None =
     _check_kpi(sweep, kpi)
     summary = sweep.summary
     names = parameter_names(sweep)
-    # a parameter with one value (horizon: [30d]) sets the sweep, it does not vary in it
-    varied = [p for p in sweep.parameters if summary[p].map(style.show_value).nunique() > 1]
-    varied = varied or list(sweep.parameters)
+    varied = varied_parameters(sweep)  # horizon: [30d] sets the sweep, it varies in none
     columns = min(len(varied), 2)
     rows = math.ceil(len(varied) / columns)
     figure = make_subplots(

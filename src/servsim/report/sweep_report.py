@@ -149,8 +149,9 @@ def _recommendation(sweep: SweepResults) -> str:
         else " No other policy meets every standard."
     )
     check, confirmation = _final_check(sweep, best, standards)
-    if check is not None:
+    if check is not None:  # each figure labelled with its source, never the two mixed
         chosen.insert(1, check)
+        headings[0] = "recommended: search runs"
         headings.insert(1, "recommended: final check")
     return document.section(
         "Summary",
