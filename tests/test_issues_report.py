@@ -182,6 +182,14 @@ def test_issue14_item10_no_json_in_the_sweep_report(lhs):
     assert "cost_per_shipment 9" in page
 
 
+def test_issue14_item10_a_section_parameter_keeps_its_sections_name(lhs):
+    from servsim.report.points import parameter_names
+
+    names = parameter_names(lhs)
+    assert names["delivery.modes.standard"] == "modes.standard"  # not a bare "standard"
+    assert names["processing.staff"] == "staff"
+
+
 def test_issue14_item10_an_lhs_sweep_gets_a_scatter_per_parameter(lhs, grid):
     assert is_grid(grid) and not is_grid(lhs)
     figure = kpi_by_each_parameter(lhs, "otif")
