@@ -43,17 +43,18 @@ RESULT_FILES = {
     "kpis.parquet",
     "summary.csv",
     "summary.parquet",
-    "orders.csv",
-    "orders.parquet",
-    "lines.csv",
-    "lines.parquet",
-    "stock_levels.csv",
     "stock_levels.parquet",
-    "busy_staff.csv",
     "busy_staff.parquet",
+    "report_orders.parquet",
     "scenario.yaml",
     "run.json",
 }
+"""A run folder without --logs: the KPI tables, and what the report draws."""
+LOG_FILES = {
+    "parquet": {"orders.parquet", "lines.parquet"},
+    "csv": {"orders.csv", "lines.csv", "stock_levels.csv", "busy_staff.csv"},
+}
+"""What --logs (Parquet) or --logs csv adds."""
 KPI_COLUMNS = {
     "replication",
     "seed",
@@ -100,18 +101,18 @@ def assert_bad_input(result: Result) -> None:
     assert "Traceback" not in result.stderr
 
 
-def assert_results_written(out: Path) -> None:
-    assert {path.name for path in out.iterdir()} == RESULT_FILES
+def assert_results_written(out: Path, logs: str | None = None) -> None:
+    assert {path.name for path in out.iterdir()} == RESULT_FILES | LOG_FILES.get(logs or "", set())
     kpis = pd.read_parquet(out / "kpis.parquet")
     assert len(kpis) == 3
     assert set(kpis.columns) >= KPI_COLUMNS
     assert kpis["replication"].tolist() == [0, 1, 2]
     assert (kpis["seed"] == 5).all()
     assert ((kpis["unit_fill_rate"] >= 0) & (kpis["unit_fill_rate"] <= 1)).all()
-    orders = pd.read_parquet(out / "orders.parquet")
-    assert {"placed", "delivered", "outcome", "replication"} <= set(orders.columns)
-    assert set(orders["replication"]) == {0, 1, 2}
-    assert len(pd.read_csv(out / "orders.csv")) == len(orders)
+    if logs is not None:
+        orders = (pd.read_parquet if logs == "parquet" else pd.read_csv)(out / f"orders.{logs}")
+        assert {"placed", "delivered", "outcome", "replication"} <= set(orders.columns)
+        assert set(orders["replication"]) == {0, 1, 2}
     assert len(pd.read_csv(out / "kpis.csv")) == 3
     summary = pd.read_parquet(out / "summary.parquet")
     assert {"kpi", "mean", "lo", "hi", "halfwidth", "n"} <= set(summary.columns)
@@ -161,16 +162,16 @@ def test_run_prints_the_kpi_table_and_writes_all_results(
     scenario_file: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "results"
-    result = invoke("run", scenario_file, "-n", "3", "--seed", "5", "--out", out)
+    result = invoke("run", scenario_file, "-n", "3", "--seed", "5", "--out", out, "--logs", "csv")
     assert result.exit_code == 0, result.output
     assert_kpi_table(result.stdout)
     assert "3 replications, seed 5" in result.stdout
-    assert_results_written(out)
+    assert_results_written(out, "csv")
 
 
 def test_written_kpis_are_the_library_results(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "results"
-    result = invoke("run", scenario_file, "--replications", "3", "-s", "5", "-o", out)
+    result = invoke("run", scenario_file, "--replications", "3", "-s", "5", "-o", out, "--logs")
     assert result.exit_code == 0, result.output
     expected = servsim.simulate(servsim.load_scenario(scenario_file), replications=3, seed=5)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "kpis.parquet"), expected.kpis)

@@ -110,3 +110,26 @@ def test_the_pages_stand_alone(page: Path) -> None:
         assert resolved.exists(), f"{page.name} links to a missing file: {target}"
     for unwanted in ("METRICS", "DESIGN.md", "../shared", "shared/"):
         assert unwanted not in text, f"{page.name} mentions {unwanted}"
+
+
+def test_the_limits_page_quotes_the_bounds_in_force() -> None:
+    """The how-to's table of limits is typed; each bound it quotes is the one the code holds."""
+    from servsim.core.errors import MOST_SHOWN
+    from servsim.scenario import fields, reading, workload
+
+    page = (DOCS / "howto" / "input-errors.md").read_text(encoding="utf-8")
+    quoted = [
+        f"at most {reading.MOST_BYTES // 1_048_576} MiB",
+        f"at most {reading.MOST_DEPTH} deep",
+        f"at most {reading.MOST_VALUES:,}",
+        f"at most {reading.MOST_DIGITS} digits",
+        f"the first {MOST_SHOWN}",
+        f"at most {fields.MOST_SKUS:,}",
+        f"at most {fields.MOST_COUNT:,}",
+        f"at most {fields.MOST_REPLICATIONS:,}",
+        f"at most {fields.MOST_YEARS} years",
+        f"{workload.MOST_EVENTS:,} expected orders",
+        f"{workload.MOST_RUNS:,} runs",
+    ]
+    assert fields.MOST_SEED == 2**63 - 1 and "2^63 - 1" in page
+    assert [text for text in quoted if text not in page] == []

@@ -52,7 +52,7 @@ def test_the_frontier_trace_holds_exactly_the_efficient_points_cheapest_first(sw
 def test_dominated_points_are_faded_and_the_indistinguishable_apart(sweep):
     figure = report.exchange_curve(sweep)
     dominated = _trace(figure, "dominated")
-    close = _trace(figure, "not told apart from the frontier")
+    close = _trace(figure, "indistinguishable from the frontier")
     assert sorted(_points(dominated)) == report_tables.DOMINATED
     assert _points(close) == report_tables.INDISTINGUISHABLE
     assert dominated.opacity < 0.5 < close.opacity <= 1
@@ -66,7 +66,7 @@ def test_every_point_has_error_bars_on_both_axes_from_its_interval(sweep):
     np.testing.assert_allclose(frontier.error_x.array, [0.5, 0.5, 0.5])
     np.testing.assert_allclose(frontier.error_x.arrayminus, [0.5, 0.5, 0.5])
     np.testing.assert_allclose(frontier.error_y.array, [0.01, 0.02, 0.01])
-    wide = _trace(figure, "not told apart from the frontier")
+    wide = _trace(figure, "indistinguishable from the frontier")
     np.testing.assert_allclose(wide.error_x.array, [2.0])
 
 

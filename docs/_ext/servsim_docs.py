@@ -471,7 +471,7 @@ KINDS = {
 
 
 def kpi_tables() -> str:
-    from servsim.core.catalogue import CATALOGUE, KPI_GROUPS, Kpi
+    from servsim.core.catalogue import CATALOGUE, KPI_GROUPS, STAGES, Kpi
 
     by_name: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
     unknown = {kpi.kind for kpi in CATALOGUE} - set(KINDS)
@@ -487,17 +487,30 @@ def kpi_tables() -> str:
         "*Per segment*: the KPI is measured for each customer segment's orders too, as the "
         "column `kpi[segment]` (`otif[trade]`), and a segment's standards may name it.",
         "",
+        "*Only with*: the part of the business the KPI measures, when a scenario may leave it "
+        "out. A scenario without that part gives the KPI as NaN (`-`), not 0, and the run "
+        "report leaves it out of its headline; decided from the scenario, so a part that is "
+        "modelled but had no events in a run (no complaint at all) gives 0. The parts and "
+        "what models each:",
+        "",
+        *(f"- `{stage}`: {words}" for stage, words in STAGES.items()),
+        "",
     ]
     for group, names in KPI_GROUPS.items():
         slug = "".join(c if c.isalnum() else "-" for c in group.lower())
         out += [f"(kpi-{slug})=", f"## {group}", ""]
-        out += ["| KPI | kind | better | per segment | definition |", "|---|---|---|---|---|"]
+        out += [
+            "| KPI | kind | better | per segment | only with | definition |",
+            "|---|---|---|---|---|---|",
+        ]
         for name in names:
             kpi = by_name[name]
             definition = kpi.definition + (f" (part of `{kpi.part_of}`)" if kpi.part_of else "")
             segment = "yes" if kpi.per_segment else ""
+            stage = f"`{kpi.stage}`" if kpi.stage else ""
             out.append(
-                f"| `{name}` | {kpi.kind} | {kpi.better} | {segment} | {_cell(definition)} |"
+                f"| `{name}` | {kpi.kind} | {kpi.better} | {segment} | {stage} "
+                f"| {_cell(definition)} |"
             )
         out.append("")
     return "\n".join(out)
@@ -506,11 +519,14 @@ def kpi_tables() -> str:
 # --- results folders ------------------------------------------------------------------------------
 RUN_FILES = {
     "kpis": "one row per replication: its number, its seed, and every KPI",
-    "summary": "one row per KPI: `mean`, `lo`, `hi` (the Student t interval), `halfwidth`, `n`",
-    "orders": "one row per order of every replication",
-    "lines": "one row per order line of every replication",
+    "summary": "one row per KPI: `mean`, `lo`, `hi` (the confidence interval, within what the "
+    "KPI can be), `halfwidth`, `n`",
+    "orders": "only with `--logs`: one row per order of every replication (the order log)",
+    "lines": "only with `--logs`: one row per order line of every replication",
     "stock_levels": "on hand and backorders per sku over time: a step function, one row per change",
     "busy_staff": "busy clerks over time: a step function, one row per change",
+    "report_orders": "the columns of `orders` the report draws (cycle time against the promise, "
+    "satisfaction lost), so `servsim report` works on a folder written without `--logs`",
     "standards": "only when the scenario has `standards:`: each standard judged met, missed "
     "or unclear",
     "kpis_by_segment": "with `--by segment`, or when a standard is per segment: the KPIs of each "
@@ -594,6 +610,8 @@ LINE_COLUMNS = {
 }
 
 SWEEP_FILES = {
+    ".servsim.lock": "the operating-system lock a sweep or search holds while it writes the "
+    "folder, so that a second writer is refused; the empty file stays when it is released",
     "manifest.json": "what the sweep was: the keys below",
     "runs/part-NNNNNN.parquet": "each completed chunk of runs, written the moment it completes "
     "(under a temporary name, then renamed): one row per run",
@@ -647,9 +665,10 @@ def run_folder() -> str:
     results = servsim.simulate(short, replications=2, seed=1)
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        write_run_folder(results, folder, 0.95, by=("segment", "channel", "sku"))
+        write_run_folder(results, folder, 0.95, by=("segment", "channel", "sku"), logs="parquet")
         tables = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
         csvs = {path.stem for path in folder.glob("*.csv")}
+        series = {"orders", "lines", "stock_levels", "busy_staff", "report_orders"}
         others = sorted(
             path.name for path in folder.iterdir() if path.suffix not in (".csv", ".parquet")
         )
@@ -657,14 +676,16 @@ def run_folder() -> str:
     _check_described("run folder tables", list(tables), RUN_FILES)
     _check_described("order columns", list(tables["orders"].columns), ORDER_COLUMNS)
     _check_described("line columns", list(tables["lines"].columns), LINE_COLUMNS)
-    if csvs != set(tables) or others != ["run.json", "scenario.yaml"]:
+    if csvs != set(tables) - series or others != ["run.json", "scenario.yaml"]:
         raise ExtensionError(f"servsim_docs: a run folder changed: {sorted(csvs)}, {others}")
     out = [
-        "Each table is written twice, as `NAME.csv` and `NAME.parquet`, in the order below "
-        "(read from a folder written by `write_run_folder` as the docs were built):",
+        "The KPI tables are written twice, as `NAME.csv` and `NAME.parquet`; the logs and time "
+        "series as compressed Parquet (zstd) only, and as CSV too with `--logs csv`. The "
+        "tables, in the order below, are read from a folder written by `write_run_folder` "
+        "(with the logs) as the docs were built:",
         "",
-        "| table | what it holds | columns |",
-        "|---|---|---|",
+        "| table | written as | what it holds | columns |",
+        "|---|---|---|---|",
     ]
     for name in RUN_FILES:
         if name not in tables:
@@ -674,14 +695,16 @@ def run_folder() -> str:
             shown = "`replication`, `seed`, then every {ref}`KPI <kpi-reference>`"
         elif name in ("orders", "lines"):
             shown = f"{len(tables[name].columns)} columns, each explained below"
-        out.append(f"| `{name}` | {_cell(RUN_FILES[name])} | {_cell(shown)} |")
+        written = "Parquet" if name in series else "CSV and Parquet"
+        out.append(f"| `{name}` | {written} | {_cell(RUN_FILES[name])} | {_cell(shown)} |")
     out += [
         "",
         "Besides the tables: `scenario.yaml`, the scenario as run (overrides applied) in the "
         "scenario file format, and `run.json`, the run's "
         + " and ".join(f"`{key}`" for key in run)
-        + ". `servsim report` needs `scenario.yaml`, `run.json` and `kpis.parquet` to know "
-        "a folder for a run's.",
+        + " (`files`: every file the run wrote, which `--force` replaces as a whole and which "
+        "alone it removes). `servsim report` needs `scenario.yaml`, `run.json` and "
+        "`kpis.parquet` to know a folder for a run's.",
         "",
         "(run-folder-orders)=",
         "### The columns of `orders`",

@@ -19,10 +19,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from servsim.core.version import __version__
-
 if TYPE_CHECKING:
     from servsim.core.errors import ScenarioError
+    from servsim.core.version import __version__
     from servsim.experiment.loading import load_experiment
     from servsim.experiment.results import SweepResults
     from servsim.experiment.sweep import sweep
@@ -40,6 +39,7 @@ _PUBLIC = {
     "Results": "servsim.run.results",
     "Scenario": "servsim.scenario.schema",
     "ScenarioError": "servsim.core.errors",
+    "__version__": "servsim.core.version",
     "SweepResults": "servsim.experiment.results",
     "load_experiment": "servsim.experiment.loading",
     "load_scenario": "servsim.scenario.loading",

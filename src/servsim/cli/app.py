@@ -1,53 +1,73 @@
-"""The command line: parses arguments, calls the library, prints. Nothing else lives here."""
+"""The command line: parses arguments, calls the library, prints. Nothing else lives here.
+
+Only click, rich and ``servsim.core`` are imported with this module, so ``servsim --help``
+starts at once; each command imports what it needs (the scenario layer, pandas, the
+simulation, plotly, Dask) when it runs. Those imports inside the commands are for start-up time
+only, never to dodge an import cycle.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
-from servsim.cli.optimize_tables import frontier_search_table, runners_up_table, spent, winner_table
 from servsim.cli.running import allow_large_option, plain_warnings, progress_bar, run_options
-from servsim.cli.standards_table import standards_table
-from servsim.cli.sweep_tables import best_table, frontier_table
-from servsim.core.catalogue import KPI_GROUPS
-from servsim.core.errors import ScenarioError
-from servsim.core.folders import folder_problem
-from servsim.core.formats import format_value
+from servsim.core.folders import folder_problem, is_servsim_report
+from servsim.core.limits import GROUPINGS, MOST_REPLICATIONS, MOST_SEED
 from servsim.core.version import __version__
-from servsim.experiment.loading import load_experiment
-from servsim.experiment.results import SweepResults
-from servsim.experiment.sweep import sweep
-from servsim.kpis.breakdowns import GROUPINGS
-from servsim.report.writer import write_report
-from servsim.run.folder import is_run_folder, read_run_folder, write_run_folder
-from servsim.run.results import Results
-from servsim.run.simulate import simulate
-from servsim.scenario.fields import MOST_REPLICATIONS, MOST_SEED
-from servsim.scenario.loading import load_scenario
-from servsim.scenario.workload import check_scenario
-from servsim.search.optimizer import optimize
-from servsim.search.schema import load_search
+
+if TYPE_CHECKING:
+    from servsim.run.results import Results
 
 BAD_INPUT = 2
 """Exit code for anything wrong with what the user gave us."""
 
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+NO_ANSWER = 1
+"""Exit code when no point meets the standards (the closest one is shown)."""
+
 console = Console()
 
+_STOPPED = "servsim.stopped"
+"""Key of the context's meta: what a command says when Ctrl-C stops it."""
 
-def _fail(message: str) -> None:
+
+def _fail(message: str) -> NoReturn:
     """One plain line per problem on stderr (never wrapped: tools grep file:line), exit 2."""
     click.echo(message, err=True)
     sys.exit(BAD_INPUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def interrupted(message: str = "Stopped (Ctrl-C).") -> NoReturn:
+    """One line on stderr, exit 130: what Ctrl-C leaves behind, never a traceback."""
+    click.echo(message, err=True)
+    sys.exit(INTERRUPTED)
+
+
+def _when_stopped(message: str) -> None:
+    """Say ``message`` (what is kept) if Ctrl-C stops the running command."""
+    click.get_current_context().meta[_STOPPED] = message
+
+
+class ServsimGroup(click.Group):
+    """The commands, with Ctrl-C as one line and exit 130 (click's own answer is ``Aborted!``
+    and exit 1, after a traceback if the key came during an import)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted(ctx.meta.get(_STOPPED, "Stopped (Ctrl-C)."))
+
+
+@click.group(cls=ServsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="servsim")
 def main() -> None:
     """servsim: simulate customer-service policies and weigh cost against satisfaction.
@@ -61,11 +81,56 @@ def main() -> None:
     """
 
 
+# --- what kind of file: a scenario or an experiment -------------------------------------------
+def _kind_of(file: Path) -> tuple[str | None, set[str]]:
+    """Whether ``file`` reads as a scenario or an experiment (None: cannot tell; the loader
+    then says what is wrong), and its top-level keys."""
+    from servsim.cli.kinds import file_kind
+
+    return file_kind(file)
+
+
+def _not_a_scenario(file: Path, keys: set[str]) -> NoReturn:
+    command = "optimize" if "search" in keys else "sweep"
+    _fail(
+        f"{file}: is an experiment file (it has parameters:), not a scenario; "
+        f"run it with: servsim {command} {file}"
+    )
+
+
+def _not_an_experiment(file: Path, command: str, kind: str | None, keys: set[str]) -> None:
+    """Refuse a scenario given to sweep or optimize, and a search given to sweep."""
+    if kind == "scenario":
+        _fail(
+            f"{file}: is a scenario file (it has products: and demand:), not an experiment; "
+            f"simulate it with: servsim run {file}"
+        )
+    if command == "sweep" and kind == "experiment" and "search" in keys:
+        _fail(
+            f"{file}: is an optimizer's experiment (it has a search: section), not a sweep; "
+            f"run it with: servsim optimize {file}"
+        )
+
+
+# --- validate ---------------------------------------------------------------------------------
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @allow_large_option
 def validate(file: Path, allow_large: bool) -> None:
-    """Check a scenario FILE and explain every problem (exit code 2 if there are any)."""
+    """Check a scenario or experiment FILE and explain every problem (exit code 2 if any).
+
+    An experiment file (one with parameters:) is checked as servsim sweep, or with a search:
+    section as servsim optimize, would load it: its scenario, every point and the work asked.
+    """
+    from servsim.core.errors import ScenarioError
+
+    kind, keys = _kind_of(file)
+    if kind == "experiment":
+        _validate_experiment(file, keys, allow_large)
+        return
+    from servsim.scenario.loading import load_scenario
+    from servsim.scenario.workload import check_scenario
+
     try:
         scenario = load_scenario(file)
         check_scenario(scenario, scenario.replications, allow_large)
@@ -78,8 +143,38 @@ def validate(file: Path, allow_large: bool) -> None:
     )
 
 
+def _validate_experiment(file: Path, keys: set[str], allow_large: bool) -> None:
+    from servsim.core.errors import ScenarioError
+
+    searched = "search" in keys
+    try:
+        if searched:
+            from servsim.search.schema import load_search
+
+            experiment: Any = load_search(file, allow_large=allow_large)
+        else:
+            from servsim.experiment.loading import load_experiment
+
+            experiment = load_experiment(file, allow_large=allow_large)
+    except ScenarioError as error:
+        _fail(str(error))
+    runs, how, _ = experiment.planned_runs()
+    what = "optimizer experiment" if searched else "experiment"
+    command = "optimize" if searched else "sweep"
+    console.print(
+        f"{file}: valid {what} '{experiment.title}': {len(experiment.parameters)} parameters, "
+        f"at most {runs:,} runs ({how}); run it with: servsim {command} {file}",
+        markup=False,
+    )
+
+
+# --- run --------------------------------------------------------------------------------------
+LOG_FORMATS = ("parquet", "csv")
+"""How ``run --logs`` writes the order and line logs."""
+
+
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--replications",
     "-n",
@@ -97,12 +192,24 @@ def validate(file: Path, allow_large: bool) -> None:
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Folder to write kpis, summary and the order log to (CSV and Parquet).",
+    help="Results folder: KPIs per replication, the summary, the standards and what the "
+    "report needs (CSV and Parquet); the order and line logs only with --logs.",
 )
 @click.option(
-    "--force", is_flag=True, help="Allow writing into an --out folder that already holds results."
+    "--logs",
+    type=click.Choice(LOG_FORMATS),
+    is_flag=False,
+    flag_value="parquet",
+    default=None,
+    metavar="[parquet|csv]",
+    help="Also write the order and line logs to --out: compressed Parquet, or CSV.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the servsim results already in --out (and only those: other files stay).",
 )
 @click.option(
     "--confidence",
@@ -132,6 +239,7 @@ def run(
     replications: int | None,
     seed: int | None,
     out: Path | None,
+    logs: str | None,
     force: bool,
     confidence: float,
     by: tuple[str, ...],
@@ -139,38 +247,87 @@ def run(
     allow_large: bool,
 ) -> None:
     """Simulate a scenario FILE and print its KPIs: mean and confidence interval."""
+    _when_stopped("Stopped (Ctrl-C) before the run finished; nothing was written.")
+    from servsim.core.errors import ScenarioError
+
+    kind, keys = _kind_of(file)
+    if kind == "experiment":
+        _not_a_scenario(file, keys)
+    from servsim.scenario.loading import load_scenario
+    from servsim.scenario.workload import check_scenario
+
     try:
         scenario = load_scenario(file)
         check_scenario(scenario, replications or scenario.replications, allow_large)
     except ScenarioError as error:
         _fail(str(error))
-    for folder in [out] if out is not None else []:  # checked before simulating, not after
-        problem = folder_problem(folder)
-        if problem is not None:
-            _fail(f"{str(folder)[:200]}: {problem} (--out)")
+    if logs is not None and out is None:
+        _fail("--logs writes the order and line logs to the --out folder: give --out DIR too")
+    if out is not None:  # checked before simulating, not after
+        _check_run_folder(out, force)
     report_file = run_report_path(file, out, report_path)
     if report_file is not None:
-        _refuse_overwrite(report_file, force)
-    if out is not None and any(out.iterdir()) and not force:
-        _fail(
-            f"{out}: folder already holds results; choose another --out or add --force "
-            "to overwrite them"
-        )
+        _check_report_file(report_file, force, "--report")
+    from servsim.run.simulate import simulate
+
     with console.status(f"Simulating {scenario.name}..."):
         results = simulate(scenario, replications=replications, seed=seed, allow_large=True)
     _print_summary(results, confidence)
     if scenario.standards:
+        from servsim.cli.standards_table import standards_table
+
         console.print(
             standards_table(results.standards(confidence), scenario.time_unit, confidence)
         )
     for grouping in by:
         _print_breakdown(results, grouping, confidence)
+    _write_run(results, out, logs, confidence, by, report_file)
+
+
+def _check_run_folder(out: Path, force: bool) -> None:
+    from servsim.run.folder import clashing_files, foreign_files, servsim_files
+
+    problem = folder_problem(out)
+    if problem is not None:
+        _fail(f"{str(out)[:200]}: {problem} (--out)")
+    clashes = clashing_files(out)
+    if clashes:
+        _fail(
+            f"{out}: holds {', '.join(clashes[:3])}, not written by servsim run, which would "
+            "be written over; choose another --out (--force never replaces a file servsim "
+            "did not write)"
+        )
+    if servsim_files(out) and not force:
+        _fail(
+            f"{out}: folder already holds servsim results; choose another --out or add "
+            "--force to replace them"
+        )
+    if not force and foreign_files(out):
+        _fail(
+            f"{out}: folder holds other files ({', '.join(foreign_files(out)[:3])}); choose "
+            "another --out, or add --force to write beside them (they are kept)"
+        )
+
+
+def _write_run(
+    results: Results,
+    out: Path | None,
+    logs: str | None,
+    confidence: float,
+    by: tuple[str, ...],
+    report_file: Path | None,
+) -> None:
+    from servsim.run.folder import write_run_folder
+
+    _when_stopped("Stopped (Ctrl-C) while writing the results; run the command again.")
     try:
         if out is not None:
-            written = write_run_folder(results, out, confidence, by)
+            written = write_run_folder(results, out, confidence, by, logs=logs)
             names = ", ".join(path.name for path in written)
             console.print(f"Wrote {names} to {out}", markup=False)
         if report_file is not None:
+            from servsim.report.writer import write_report
+
             write_report(results, report_file, force=True, confidence=confidence)
             console.print(f"Report in {report_file}", markup=False)
     except OSError as error:  # the disk filled up or the folder turned read-only meanwhile
@@ -179,13 +336,20 @@ def run(
 
 
 def _print_summary(results: Results, confidence: float) -> None:
+    import pandas as pd
+    from rich.table import Table
+
+    from servsim.core.catalogue import KPI_GROUPS
+    from servsim.core.formats import INTERVAL_METHOD, format_value
+
     scenario = results.scenario
     summary = results.summary(confidence)
     replications = len(results.kpis)
     table = Table(
         title=f"{scenario.name}: {replications} replications, seed {results.seed}, "
         f"times in {scenario.time_unit}",
-        caption=f"mean and {confidence:.0%} confidence interval (Student t) over replications; "
+        caption=f"mean and {confidence:.0%} confidence interval ({INTERVAL_METHOD}) over "
+        f"replications; "
         f"warm-up {scenario.warmup:g} of horizon {scenario.horizon:g}",
     )
     table.add_column("KPI")
@@ -210,9 +374,13 @@ def _print_summary(results: Results, confidence: float) -> None:
 
 def _print_breakdown(results: Results, by: str, confidence: float) -> None:
     """KPIs as rows, one column per segment or sku."""
+    from rich.table import Table
+
+    from servsim.core.formats import format_estimate
+
     summary = results.summary_by(by, confidence)
     groups = list(dict.fromkeys(summary.index.get_level_values(0)))
-    table = Table(title=f"KPIs per {by}: mean ± half-width of the {confidence:.0%} interval")
+    table = Table(title=f"KPIs per {by}: mean [{confidence:.0%} interval]")
     table.add_column("KPI", no_wrap=True)
     for group in groups:
         table.add_column(str(group), justify="right")
@@ -220,10 +388,7 @@ def _print_breakdown(results: Results, by: str, confidence: float) -> None:
         cells = []
         for group in groups:
             row = summary.loc[(group, kpi)]
-            spread = (
-                f" ±{format_value(kpi, row['halfwidth'])}" if pd.notna(row["halfwidth"]) else ""
-            )
-            cells.append(format_value(kpi, row["mean"]) + spread)
+            cells.append(format_estimate(kpi, row["mean"], row["lo"], row["hi"]))
         table.add_row(kpi, *cells)
     console.print(table)
 
@@ -237,32 +402,50 @@ def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | N
     return out / "report.html" if out is not None else Path(f"{file.stem}.report.html")
 
 
-def _refuse_overwrite(path: Path, force: bool) -> None:
+def _check_report_file(path: Path, force: bool, option: str) -> None:
+    """A report file can be written at ``path``: not a folder, its folder exists (none is made
+    silently), and it is not a report already there unless ``force``."""
     if path.is_dir():
-        _fail(f"{path}: is a folder; give the report's file name")
+        _fail(f"{path}: is a folder; give the report's file name, such as {path / 'report.html'}")
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "no such folder"
+        _fail(f"{folder}: {what} ({option} {path}); give a file in an existing folder")
     if path.exists() and not force:
         _fail(f"{path}: already exists; choose another path or add --force to replace it")
+    if path.exists() and not is_servsim_report(path):
+        _fail(
+            f"{path}: is not a report servsim wrote, and --force replaces only servsim's own "
+            "files; choose another path"
+        )
 
 
+# --- report -----------------------------------------------------------------------------------
 @main.command(name="report")
 @click.argument("results_dir", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="The HTML file to write (default: report.html inside RESULTS_DIR).",
+    help="Where to write the report: an HTML file, or an existing folder to write report.html "
+    "in (default: report.html inside RESULTS_DIR). No folder is made for it.",
 )
 @click.option("--force", is_flag=True, help="Replace the report file if it exists.")
 def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     """Write the report of RESULTS_DIR, a sweep's or optimizer's out: folder (the recommended
     policy, the exchange curve, costs, standards, settings) or a run's --out folder: one HTML
     file that works offline."""
+    from servsim.run.folder import is_run_folder
+
     if not _is_folder(results_dir):
-        _fail(f"{results_dir}: no such folder; give the out: folder of a sweep or of run --out")
-    target = out if out is not None else results_dir / "report.html"
+        what = "is a file, not a folder" if results_dir.exists() else "no such folder"
+        _fail(f"{results_dir}: {what}; give the out: folder of a sweep or of run --out")
+    target = results_dir / "report.html" if out is None else out
+    if out is not None and _is_folder(out):
+        target = out / "report.html"
     if is_run_folder(results_dir):
-        _refuse_overwrite(target, force)
+        _check_report_file(target, force, "--out")
         _report_of_run_folder(results_dir, target)
         return
     if not (results_dir / "manifest.json").is_file():
@@ -273,7 +456,10 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
             else "give the out: folder of a sweep (servsim sweep writes it) or of servsim run --out"
         )
         _fail(f"{results_dir}: no manifest.json, not the results folder of a sweep; {hint}")
-    _refuse_overwrite(target, force)
+    _check_report_file(target, force, "--out")
+    from servsim.core.errors import ScenarioError
+    from servsim.experiment.results import SweepResults
+
     try:
         with plain_warnings():  # a damaged part is left out, and said in one line
             results = SweepResults.from_folder(results_dir)
@@ -283,8 +469,15 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
         _fail(f"{results_dir}: cannot read the sweep's results ({error}); is the folder damaged?")
     if results.summary.empty:
         _fail(f"{results_dir}: holds no completed run yet; finish it with servsim sweep --resume")
+    _write_report(results, target)
+
+
+def _write_report(results: Any, target: Path, confidence: float = 0.95) -> None:
+    from servsim.report.writer import write_report
+
+    _when_stopped("Stopped (Ctrl-C); the report was not written.")
     with console.status("Writing the report..."):
-        write_report(results, target, force=True)
+        write_report(results, target, force=True, confidence=confidence)
     console.print(f"Report in {target}", markup=False)
 
 
@@ -298,63 +491,92 @@ def _is_folder(path: Path) -> bool:
 
 def _report_of_run_folder(folder: Path, target: Path) -> None:
     """The report of a ``servsim run --out`` folder, from the tables it keeps."""
+    from servsim.core.errors import ScenarioError
+    from servsim.run.folder import read_run_folder
+
     try:
         results, confidence = read_run_folder(folder)
     except ScenarioError as error:
         _fail(str(error))
     except (KeyError, TypeError, ValueError, OSError) as error:
         _fail(f"{folder}: cannot read the run's results ({error}); is the folder damaged?")
-    with console.status("Writing the report..."):
-        write_report(results, target, force=True, confidence=confidence)
-    console.print(f"Report in {target}", markup=False)
+    _write_report(results, target, confidence)
 
 
-INTERRUPTED = 130
-"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
-
-
+# --- sweep and optimize -----------------------------------------------------------------------
 @main.command(name="sweep")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @run_options
+@click.option(
+    "--replications",
+    "-n",
+    type=click.IntRange(min=2, max=MOST_REPLICATIONS),
+    default=None,
+    help="Replications of every point (default: the experiment's replications:).",
+)
 def sweep_command(
     file: Path,
+    out: Path | None,
+    seed: int | None,
     workers: int | None,
     scheduler: str | None,
     local_cluster: bool,
     resume: bool,
     force: bool,
     allow_large: bool,
+    replications: int | None,
 ) -> None:
     """Sweep an experiment FILE: every point's replications, then the frontier and the best point.
 
-    Results go to the experiment's out: folder (default: results/FILE-NAME), one file per
-    completed chunk of runs, so a stopped sweep continues with --resume.
+    Results go to --out, else the experiment's out: folder (default: results/FILE-NAME), one
+    file per completed chunk of runs, so a stopped sweep continues with --resume.
     """
+    from servsim.cli.sweep_tables import best_table, frontier_table
+    from servsim.experiment.loading import load_experiment
+    from servsim.experiment.sweep import sweep
+
+    overrides = {"seed": seed, "replications": replications}
     experiment, results, out = _run_experiment(
         file,
         "sweep",
         load_experiment,
         sweep,
-        workers,
-        scheduler,
-        local_cluster,
-        resume,
-        force,
-        allow_large,
+        _Execution(out, overrides, workers, scheduler, local_cluster, resume, force, allow_large),
     )
-    console.print(frontier_table(results, experiment.title))
+    console.print(frontier_table(results, experiment.title, console.width))
     if results.standards:
-        console.print(best_table(results))
+        console.print(best_table(results, console.width))
     console.print(f"Results in {out}", markup=False)
 
 
-def _check_run_options(
-    scheduler: str | None, local_cluster: bool, resume: bool, force: bool
-) -> None:
-    if scheduler is not None and local_cluster:
-        _fail("--scheduler and --local-cluster exclude each other: choose one cluster")
-    if resume and force:
-        _fail("--resume keeps the results already there and --force replaces them: choose one")
+class _Execution:
+    """What the command line says about where and how an experiment runs."""
+
+    def __init__(
+        self,
+        out: Path | None,
+        overrides: dict[str, Any],
+        workers: int | None,
+        scheduler: str | None,
+        local_cluster: bool,
+        resume: bool,
+        force: bool,
+        allow_large: bool,
+    ) -> None:
+        self.out = out
+        self.overrides = {key: value for key, value in overrides.items() if value is not None}
+        self.workers = workers
+        self.scheduler = scheduler
+        self.local_cluster = local_cluster
+        self.resume = resume
+        self.force = force
+        self.allow_large = allow_large
+
+    def check(self) -> None:
+        if self.scheduler is not None and self.local_cluster:
+            _fail("--scheduler and --local-cluster exclude each other: choose one cluster")
+        if self.resume and self.force:
+            _fail("--resume keeps the results already there and --force replaces them: choose one")
 
 
 def _run_experiment(
@@ -362,61 +584,60 @@ def _run_experiment(
     command: str,
     load: Callable[..., Any],
     run: Callable[..., Any],
-    workers: int | None,
-    scheduler: str | None,
-    local_cluster: bool,
-    resume: bool,
-    force: bool,
-    allow_large: bool,
+    execution: _Execution,
     **options: Any,
 ) -> tuple[Any, Any, Path]:
     """Load FILE, run it with a progress bar on the executor asked for; bad input exits 2 and
     Ctrl-C says how to resume. The experiment, the result and the results folder."""
-    _check_run_options(scheduler, local_cluster, resume, force)
+    from servsim.core.errors import ScenarioError
+
+    execution.check()
+    kind, keys = _kind_of(file)
+    _not_an_experiment(file, command, kind, keys)
     try:
-        experiment = load(file, allow_large=allow_large)
+        experiment = load(file, allow_large=execution.allow_large, overrides=execution.overrides)
     except ScenarioError as error:
         _fail(str(error))
-    out = experiment.out_folder or Path("results") / file.stem
-    executor = "dask" if scheduler is not None or local_cluster else None
+    out = execution.out or experiment.out_folder or Path("results") / file.stem
+    executor = "dask" if execution.scheduler is not None or execution.local_cluster else None
     verb = {"sweep": "Sweeping", "optimize": "Optimizing"}[command]
+    again = " ".join(
+        [f"servsim {command} {file}"]
+        + ([f"--out {out}"] if execution.out is not None else [])
+        + [f"--{key} {value}" for key, value in execution.overrides.items()]
+    )
+    _when_stopped(
+        f"Stopped (Ctrl-C). The runs completed so far are kept in {out}; "
+        f"finish them with: {again} --resume"
+    )
     try:
         with plain_warnings(), progress_bar(f"{verb} {experiment.title}", console) as progress:
             result = run(
                 experiment,
-                workers=workers,
-                client=scheduler,
+                workers=execution.workers,
+                client=execution.scheduler,
                 executor=executor,
-                resume=resume,
-                force=force,
+                resume=execution.resume,
+                force=execution.force,
                 progress=progress,
                 out=out,
                 **options,
             )
     except ScenarioError as error:
         _fail(str(error))
-    except KeyboardInterrupt:
-        click.echo(
-            f"Stopped. The runs completed so far are kept in {out}; "
-            f"finish them with: servsim {command} {file} --resume",
-            err=True,
-        )
-        sys.exit(INTERRUPTED)
     return experiment, result, out
 
 
-NO_ANSWER = 1
-"""Exit code when no point meets the standards (the closest one is shown)."""
-
-
 @main.command(name="optimize")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @run_options
 @click.option(
     "--frontier", is_flag=True, help="Trace the efficient frontier instead of the cheapest point."
 )
 def optimize_command(
     file: Path,
+    out: Path | None,
+    seed: int | None,
     workers: int | None,
     scheduler: str | None,
     local_cluster: bool,
@@ -428,32 +649,39 @@ def optimize_command(
     """Find the cheapest point of an experiment FILE that meets every standard, with confidence.
 
     FILE gives parameter bounds ({range: [lo, hi], integer: true}), the standards and a
-    search: section (budget, replications, final_check). Exit code 1 when no point meets the
-    standards (the closest one is shown), 2 for bad input. Results go to the out: folder, one
-    file per completed chunk of runs, so a stopped search continues with --resume.
+    search: section (budget, replications, final_check): the search chooses each point's
+    replications itself, so there is no --replications. Exit code 1 when no point meets the
+    standards (the closest one is shown), 2 for bad input. Results go to --out, else the out:
+    folder, one file per completed chunk of runs, so a stopped search continues with --resume.
     """
+    from servsim.cli.optimize_tables import (
+        frontier_search_table,
+        runners_up_table,
+        spent,
+        winner_table,
+    )
+    from servsim.search.optimizer import optimize
+    from servsim.search.schema import load_search
+
     experiment, result, out = _run_experiment(
         file,
         "optimize",
         load_search,
         optimize,
-        workers,
-        scheduler,
-        local_cluster,
-        resume,
-        force,
-        allow_large,
+        _Execution(
+            out, {"seed": seed}, workers, scheduler, local_cluster, resume, force, allow_large
+        ),
         frontier=frontier,
     )
     if frontier:
-        console.print(frontier_search_table(result, experiment.title))
+        console.print(frontier_search_table(result, experiment.title, console.width))
     elif result.winner is None:
         click.echo(result.message(), err=True)
         click.echo(spent(result), err=True)
         sys.exit(NO_ANSWER)
     else:
-        console.print(winner_table(result, experiment.title))
-        runners_up = runners_up_table(result)
+        console.print(winner_table(result, experiment.title, console.width))
+        runners_up = runners_up_table(result, console.width)
         if runners_up is not None:
             console.print(runners_up)
     console.print(f"Results in {out}", markup=False)

@@ -9,8 +9,20 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from servsim.cli.sweep_tables import interval
-from servsim.core.formats import format_value, short_names
+from servsim.cli.fitting import fit, spread
+from servsim.cli.sweep_tables import (
+    COST,
+    SATISFACTION,
+    STATUS_CAPTION,
+    STATUS_LEGEND,
+    STATUS_WORDS,
+    arrow,
+    interval,
+    objectives_legend,
+    settings,
+)
+from servsim.core.catalogue import kpi_of
+from servsim.core.formats import format_target, short_names
 from servsim.search.result import OptimizeResult, Winner
 
 
@@ -18,19 +30,28 @@ def _value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _figure(summary: pd.DataFrame, kpi: str) -> str:
-    """``mean ± half-width`` of a KPI in a per-KPI summary (rows: KPIs)."""
+def _figure(summary: pd.DataFrame, kpi: str, compact: bool = False) -> str:
+    """``mean [lo .. hi]`` of a KPI in a per-KPI summary (rows: KPIs), stacked when compact."""
     if kpi not in summary.index:
         return "-"
     row = summary.loc[kpi]
-    mean, halfwidth = float(row["mean"]), float(row["halfwidth"])
-    if math.isnan(halfwidth):
-        return format_value(kpi, mean)
-    return f"{format_value(kpi, mean)} ± {format_value(kpi, halfwidth)}"
+    return spread(kpi, float(row["mean"]), float(row["lo"]), float(row["hi"]), compact)
 
 
-def winner_table(result: OptimizeResult, title: str) -> Table:
+def _target(standard: str) -> tuple[str, str]:
+    """A standard as the search records it (``otif >= 0.95``): its column, and its target as
+    every table prints it (``>= 95%``)."""
+    column, operator, target = standard.split(" ")
+    kpi = kpi_of(column)
+    return column, format_target(kpi.name if kpi else column, operator, float(target))
+
+
+def winner_table(result: OptimizeResult, title: str, width: int | None = None) -> Table:
     """The winner's parameters, then its cost and standards: fresh check against the search."""
+    return fit(lambda compact: _winner_table(result, title, compact), width)
+
+
+def _winner_table(result: OptimizeResult, title: str, compact: bool) -> Table:
     winner = result.winner
     assert winner is not None
     settings = ", ".join(f"{name} = {_value(value)}" for name, value in winner.parameters.items())
@@ -39,21 +60,29 @@ def winner_table(result: OptimizeResult, title: str) -> Table:
         caption=_caption(result, winner),
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("KPI")
-    table.add_column(f"final check ({_runs(winner.kpis)} fresh runs)", justify="right")
-    table.add_column(f"search ({_runs(winner.search_kpis)} runs)", justify="right")
-    table.add_column("standard", justify="right")
+    table.add_column("KPI", overflow="fold")
+    fresh, searched = _runs(winner.kpis), _runs(winner.search_kpis)
+    table.add_column(f"final check\n({fresh} fresh runs)", justify="right", no_wrap=True)
+    table.add_column(f"search\n({searched} runs)", justify="right", no_wrap=True)
+    table.add_column("standard", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for standard in result.standards:
-        kpi = standard.split(" ")[0]
-        status = winner.checks[standard]
+        column, target = _target(standard)
         table.add_row(
-            escape(kpi),  # a segment's KPI, otif[trade], is not rich markup
-            _figure(winner.kpis, kpi),
-            _figure(winner.search_kpis, kpi),
-            f"{standard.split(' ', 1)[1]}: {status}",
+            escape(column),  # a segment's KPI, otif[trade], is not rich markup
+            _figure(winner.kpis, column, compact),
+            _figure(winner.search_kpis, column, compact),
+            target,
+            winner.checks[standard],
         )
     for kpi in dict.fromkeys([result.cost, result.satisfaction]):
-        table.add_row(kpi, _figure(winner.kpis, kpi), _figure(winner.search_kpis, kpi), "")
+        table.add_row(
+            kpi,
+            _figure(winner.kpis, kpi, compact),
+            _figure(winner.search_kpis, kpi, compact),
+            "(objective)",
+            "",
+        )
     return table
 
 
@@ -67,7 +96,7 @@ def _caption(result: OptimizeResult, winner: Winner) -> str:
         if winner.confirmed
         else "the fresh replications do NOT confirm every standard: see the column"
     )
-    return f"mean ± half-width of the 95% interval; {confirmed}\n{spent(result)}"
+    return f"mean and 95% interval; {confirmed}; {STATUS_CAPTION}\n{spent(result)}"
 
 
 def spent(result: OptimizeResult) -> str:
@@ -79,44 +108,76 @@ def spent(result: OptimizeResult) -> str:
     )
 
 
-def runners_up_table(result: OptimizeResult) -> Table | None:
+def runners_up_table(result: OptimizeResult, width: int | None = None) -> Table | None:
     """The points the intervals cannot separate from the winner."""
-    rows = result.runners_up
-    if rows.empty:
+    if result.runners_up.empty:
         return None
-    table = Table(title="Runners-up the replications cannot separate from it", box=box.SIMPLE_HEAD)
-    for name in short_names(list(result.parameters)):
-        table.add_column(name, justify="right")
+    return fit(lambda compact: _runners_up_table(result, compact), width)
+
+
+def _parameter_columns(table: Table, parameters: list[str], compact: bool) -> None:
+    if compact:
+        table.add_column("settings", ratio=1, overflow="fold")
+    else:
+        for name in short_names(parameters):
+            table.add_column(name, justify="right")
+
+
+def _parameter_cells(row: pd.Series, parameters: list[str], compact: bool) -> list[str]:
+    if compact:
+        return [settings(row, parameters)]
+    return [_value(row[name]) for name in parameters]
+
+
+def _runners_up_table(result: OptimizeResult, compact: bool) -> Table:
+    rows = result.runners_up
+    parameters = list(result.parameters)
+    table = Table(
+        title="Runners-up the replications cannot separate from it",
+        caption=f"{COST}: {result.cost}" if compact else None,
+        box=box.SIMPLE_HEAD,
+    )
+    _parameter_columns(table, parameters, compact)
     table.add_column("runs", justify="right")
-    table.add_column(result.cost, justify="right")
-    table.add_column("why")
+    table.add_column(COST if compact else result.cost, justify="right", no_wrap=True)
+    table.add_column("why", ratio=1 if compact else None, overflow="fold")
     for _, row in rows.iterrows():
-        values = [_value(row[name]) for name in result.parameters]
-        table.add_row(*values, str(row["runs"]), interval(row, result.cost), str(row["why"]))
+        table.add_row(
+            *_parameter_cells(row, parameters, compact),
+            str(row["runs"]),
+            interval(row, result.cost, compact),
+            str(row["why"]),
+        )
     return table
 
 
-def frontier_search_table(result: OptimizeResult, title: str) -> Table:
+def frontier_search_table(result: OptimizeResult, title: str, width: int | None = None) -> Table:
     """The frontier frontier mode traced, cheapest first."""
+    return fit(lambda compact: _frontier_search_table(result, title, compact), width)
+
+
+def _frontier_search_table(result: OptimizeResult, title: str, compact: bool) -> Table:
     rows = result.frontier if result.frontier is not None else result.points.iloc[0:0]
+    parameters = list(result.parameters)
+    legend = f"; {objectives_legend(result.cost, result.satisfaction)}" if compact else ""
     table = Table(
         title=f"{title}: frontier of {result.cost} against {result.satisfaction}",
-        caption=spent(result),
+        caption=f"mean and 95% interval; {STATUS_LEGEND}{legend}\n{spent(result)}",
         box=box.SIMPLE_HEAD,
     )
-    for name in short_names(list(result.parameters)):
-        table.add_column(name, justify="right")
+    _parameter_columns(table, parameters, compact)
     table.add_column("runs", justify="right")
-    table.add_column(result.cost, justify="right")
-    table.add_column(result.satisfaction, justify="right")
-    table.add_column("status")
+    cost = COST if compact else result.cost
+    satisfaction = SATISFACTION if compact else result.satisfaction
+    table.add_column(f"{cost} {arrow(result.cost)}", justify="right", no_wrap=True)
+    table.add_column(f"{satisfaction} {arrow(result.satisfaction)}", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for _, row in rows.iterrows():
-        values = [_value(row[name]) for name in result.parameters]
         table.add_row(
-            *values,
+            *_parameter_cells(row, parameters, compact),
             str(row["runs"]),
-            interval(row, result.cost),
-            interval(row, result.satisfaction),
-            str(row["status"]),
+            interval(row, result.cost, compact),
+            interval(row, result.satisfaction, compact),
+            STATUS_WORDS.get(str(row["status"]), str(row["status"])),
         )
     return table

@@ -6,21 +6,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from servsim.experiment.parts import DamagedPartWarning
-from servsim.experiment.sweep import Progress as ProgressCallback
+from servsim.core.limits import MOST_SEED
+
+if TYPE_CHECKING:
+    from servsim.experiment.sweep import Progress as ProgressCallback
 
 ALLOW_LARGE_HELP = (
     "Allow more work than servsim runs without being told: over 50,000,000 expected orders, "
@@ -32,9 +27,28 @@ allow_large_option = click.option("--allow-large", is_flag=True, help=ALLOW_LARG
 
 
 def run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options of commands that run many simulations: where, and what to do with results."""
+    """The options of commands that run many simulations: where, and what to do with results.
+
+    ``--out`` and ``--seed`` mean what they mean for ``servsim run``: the results folder and
+    the random seed, each overriding the experiment file's ``out:`` and ``seed:``.
+    """
     for option in reversed(
         [
+            click.option(
+                "--out",
+                "-o",
+                type=click.Path(path_type=Path),
+                default=None,
+                help="Results folder (default: the experiment's out:, else results/FILE-NAME).",
+            ),
+            click.option(
+                "--seed",
+                "-s",
+                type=click.IntRange(min=0, max=MOST_SEED),
+                default=None,
+                help="Random seed, 0 to 2^63 - 1 (default: the experiment's seed:). Same seed, "
+                "same results.",
+            ),
             click.option(
                 "--workers",
                 "-w",
@@ -55,7 +69,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
                 "--resume", is_flag=True, help="Keep the runs already in the results folder."
             ),
             click.option(
-                "--force", is_flag=True, help="Replace the results already in the folder."
+                "--force",
+                is_flag=True,
+                help="Replace the servsim results already in the folder (other files stay).",
             ),
             allow_large_option,
         ]
@@ -66,7 +82,23 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @contextmanager
 def progress_bar(title: str, console: Console) -> Iterator[ProgressCallback]:
-    """A progress bar with the runs done and the time left; yields its update function."""
+    """A progress bar with the runs done and the time left; yields its update function.
+
+    Only on a terminal: redirected output (a file, a pipe, a CI log) gets no bar at all, not
+    a frozen last frame of one.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    if not console.is_terminal:
+        yield _no_progress
+        return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -90,10 +122,16 @@ def progress_bar(title: str, console: Console) -> Iterator[ProgressCallback]:
         bar.stop()
 
 
+def _no_progress(done: int, total: int) -> None:
+    """The progress callback of redirected output: nothing to draw."""
+
+
 @contextmanager
 def plain_warnings() -> Iterator[None]:
     """servsim's warnings (a damaged part file set aside) as one plain line each on stderr, as
     they come; other warnings as Python shows them."""
+    from servsim.experiment.parts import DamagedPartWarning  # pyarrow: only when sweeping
+
     shown = warnings.showwarning
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:

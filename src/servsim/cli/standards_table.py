@@ -9,8 +9,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from servsim.core.catalogue import RATES
-from servsim.core.formats import format_value
+from servsim.core.formats import format_target, format_value
 from servsim.stats.confidence import possible_interval
 
 STATUS_STYLES = {"met": "green", "missed": "bold red", "unclear": "yellow"}
@@ -41,14 +40,9 @@ def standards_table(standards: pd.DataFrame, time_unit: str, confidence: float) 
         status = str(row.status)
         table.add_row(
             name,
-            f"{row.operator} {_target(kpi, float(row.target))}",
+            format_target(kpi, str(row.operator), float(row.target)),
             format_value(kpi, float(row.mean)),
             spread,
             f"[{STATUS_STYLES[status]}]{status}[/]",
         )
     return table
-
-
-def _target(kpi: str, target: float) -> str:
-    """Rates as percentages; other targets as written, without padding decimals."""
-    return format_value(kpi, target) if kpi in RATES else f"{target:g}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["rate", "score", "balance", "change", "duration", "count", "money"]
@@ -42,6 +42,10 @@ class Kpi:
 
     signed: bool = False
     """Money that may be negative (a margin, a profit)."""
+
+    stage: str | None = None
+    """The part of the business the KPI measures, when a scenario may leave that part out
+    (one of ``STAGES``): for a scenario without it the KPI is NaN, not 0."""
 
     @property
     def lowest(self) -> float:
@@ -472,6 +476,39 @@ CATALOGUE: tuple[Kpi, ...] = (
 )
 """Every KPI of a run, in the order the tables show them."""
 
+STAGES: dict[str, str] = {
+    "complaints": "complaints (a complaints: section)",
+    "returns": "returns (a returns: section)",
+    "installation": "installation by technicians (a product with install: true)",
+    "repairs": "warranty repairs (a product with a warranty)",
+    "notices": "status notices (notices: a policy other than none)",
+    "substitution": "substitutes offered on a stock-out (stocking.substitutes)",
+    "postponement": "later dates offered on a stock-out (the stock-out rule postpone)",
+    "expediting": "late shipments upgraded (delivery.expedite)",
+}
+"""The parts of the business a scenario may leave out, and what models each. A KPI of a part
+the scenario lacks is NaN (shown as ``-``); a modelled part with no events in a run is 0.
+Cost terms stay 0 when their part is absent: nothing is spent on it, and the terms add up to
+``cost_total``."""
+
+_STAGE_OF = {
+    "complaint_rate": "complaints",
+    "claim_rate": "complaints",
+    "resolution_time_mean": "complaints",
+    "resolution_time_p90": "complaints",
+    "return_rate": "returns",
+    "install_wait_mean": "installation",
+    "snag_rate": "installation",
+    "repair_rate": "repairs",
+    "notified_delay_rate": "notices",
+    "notices_per_order": "notices",
+    "substitution_rate": "substitution",
+    "substituted_order_rate": "substitution",
+    "postponed_rate": "postponement",
+    "expedited_rate": "expediting",
+}
+CATALOGUE = tuple(replace(kpi, stage=_STAGE_OF.get(kpi.name)) for kpi in CATALOGUE)
+
 BY_NAME: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
 
 KPI_NAMES: tuple[str, ...] = tuple(BY_NAME)
@@ -490,6 +527,11 @@ figures belong to the whole business."""
 RATES: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "rate")
 DURATIONS: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "duration")
 """KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
+
+STAGE_KPIS: dict[str, tuple[str, ...]] = {
+    stage: tuple(kpi.name for kpi in CATALOGUE if kpi.stage == stage) for stage in STAGES
+}
+"""The KPIs of each part of the business a scenario may leave out."""
 
 COST_TERMS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.part_of == "cost_total")
 """The named terms that add up to cost_total, in stacking order."""

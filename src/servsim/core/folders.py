@@ -71,3 +71,30 @@ def _first_existing(path: Path) -> Path | None:
 def write_problem(path: Path, error: OSError) -> str:
     """An OSError while writing ``path`` in plain words (full disk, read-only, no access)."""
     return f"cannot write {path.name}: {error.strerror or error}"
+
+
+REPORT = "report.html"
+"""The report a results folder gets by default (``servsim report``, ``run --report``)."""
+
+_REPORT_MARK = b" by servsim "
+"""Every report servsim writes says "written <time> by servsim <version>" under its title."""
+
+
+def is_servsim_report(path: Path) -> bool:
+    """Whether ``path`` is an HTML report servsim wrote (not a file of the user's that happens
+    to bear the name): a regular file whose heading says so."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        text = path.read_bytes()
+    except OSError:
+        return False
+    return text.lstrip()[:15].lower() == b"<!doctype html>" and _REPORT_MARK in text
+
+
+def remove_files(folder: Path, names: list[str]) -> None:
+    """Delete the named files of ``folder`` (those there); an OSError is left to the caller."""
+    for name in names:
+        path = folder / name
+        if path.is_symlink() or path.is_file():
+            path.unlink()

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 from servsim.core.catalogue import PERCENT_KINDS, kind_of
 
+INTERVAL_METHOD = "Student t; Wilson score for rates and scores, cut at 0 for times and counts"
+"""How ``servsim.stats.confidence`` computes an interval, in a caption's words."""
+
 
 def format_value(kpi: str, value: float | None) -> str:
     """Rates as percentages, money and levels with sensible precision; NaN as a dash."""
@@ -17,6 +20,23 @@ def format_value(kpi: str, value: float | None) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3f}"
+
+
+def format_estimate(kpi: str, mean: float, lo: float, hi: float) -> str:
+    """``mean [lo .. hi]`` as the terminal tables write a KPI; the mean alone without an
+    interval (one run). The interval is written out, not as ``± half-width``: near a bound it
+    is not symmetric about the mean."""
+    if math.isnan(lo) or math.isnan(hi):
+        return format_value(kpi, mean)
+    return f"{format_value(kpi, mean)} [{format_value(kpi, lo)} .. {format_value(kpi, hi)}]"
+
+
+def format_target(kpi: str, operator: str, target: float) -> str:
+    """A standard's comparison as every table prints it: the operator, then the target as
+    written, a rate as a percentage (``>= 95%``, ``<= 48``, ``<= 2.5``)."""
+    if kind_of(kpi) in PERCENT_KINDS:
+        return f"{operator} {100 * target:.10g}%"
+    return f"{operator} {target:.10g}"
 
 
 def short_names(paths: Sequence[str]) -> list[str]:

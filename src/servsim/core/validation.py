@@ -4,15 +4,25 @@ Each error is translated into a Problem: located by pydantic's own error locatio
 through the data as written (never by pydantic's internal union names), with what is wrong and
 what is allowed. Checks that span several fields (a segment naming a sku no product has) report
 through :class:`CrossChecks`, so they too carry their exact location, all at once.
+
+Pydantic runs a model's checks across its fields only when every field is valid, so a value
+refused deep in a file (a mix summing to 1.2) would hide every check above it (the same mix
+naming a sku no product has) until it is fixed. :func:`validate_all` therefore validates a
+file that has problems a second time, *leniently*: value checks written with :func:`refuse`
+let the value through, so the checks across fields above them run too, and what they find
+is reported with the rest, in one pass.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -22,6 +32,32 @@ from servsim.core.errors import Path, Problem, dotted, line_of, show
 
 CROSS_CHECK = "cross_check"
 """The error type of a problem found by a check across fields (its message is complete)."""
+
+Model = TypeVar("Model", bound=BaseModel)
+
+_WAIVED: ContextVar[dict[int, tuple[BaseModel, list[InitErrorDetails]]] | None] = ContextVar(
+    "servsim_waived_checks", default=None
+)
+"""During a lenient pass: what each model's checks across fields found, by the model's id."""
+
+
+def refuse(message: str) -> None:
+    """A value check failed: ValueError with ``message``. In the lenient pass of
+    :func:`validate_all` nothing happens (the first pass reported it), so the value is let
+    through and the checks that depend on it still run; write value checks with it, as
+    ``if bad: refuse(...)``, and keep them going sensibly past it."""
+    if _WAIVED.get() is None:
+        raise ValueError(message)
+
+
+@contextmanager
+def _lenient() -> Iterator[dict[int, tuple[BaseModel, list[InitErrorDetails]]]]:
+    found: dict[int, tuple[BaseModel, list[InitErrorDetails]]] = {}
+    token = _WAIVED.set(found)
+    try:
+        yield found
+    finally:
+        _WAIVED.reset(token)
 
 
 class CrossChecks:
@@ -41,10 +77,120 @@ class CrossChecks:
         error = PydanticCustomError(CROSS_CHECK, "{message}", {"message": message})
         self.found.append(InitErrorDetails(type=error, loc=tuple(where), input=value))
 
-    def raise_any(self) -> None:
-        """Raise what was found, if anything."""
-        if self.found:
-            raise ValidationError.from_exception_data(self.title, self.found)
+    def raise_any(self, model: BaseModel | None = None) -> None:
+        """Raise what was found, if anything. ``model`` is the model checked: in the lenient
+        pass of :func:`validate_all` its problems are kept for it instead, so that the checks
+        of the models around it run too."""
+        if not self.found:
+            return
+        waived = _WAIVED.get()
+        if waived is not None and model is not None:
+            waived[id(model)] = (model, list(self.found))
+            return
+        raise ValidationError.from_exception_data(self.title, self.found)
+
+
+@dataclasses.dataclass
+class Validated(Generic[Model]):
+    """A document validated by :func:`validate_all`."""
+
+    model: Model | None
+    """The model, None when the document has problems."""
+    errors: list[ErrorDetails] = dataclasses.field(default_factory=list)
+    """Every problem found, each at its place (pydantic's error details)."""
+    lenient: Model | None = None
+    """With problems: the model as the lenient pass built it (value checks waived), for
+    later checks that look at parts the problems do not touch; None when it could not."""
+
+
+def validate_all(
+    model: type[Model], document: Any, context: dict[str, Any] | None = None
+) -> Validated[Model]:
+    """Validate ``document`` as ``model``, finding every problem of it in one pass.
+
+    When pydantic refuses the document, it is validated again leniently: values refused by
+    :func:`refuse` are let through, a number outside a bound (``ge``, ``le``) is read as the
+    bound, and an unknown key is left out. The problems that the checks across fields find
+    then, which pydantic skipped the first time above a refused value, join the first ones;
+    but not those of a section that holds a refused value (they may be about the stand-in,
+    not about what was written).
+    """
+    try:
+        return Validated(model.model_validate(document, context=context))
+    except ValidationError as error:
+        errors = error.errors(include_url=False)
+    lenient: Model | None = None
+    stand_ins = document
+    for found in errors:
+        path = _data_path(found["loc"], document, missing=False)
+        if found["type"] == "extra_forbidden" and path:
+            stand_ins = _with_value(stand_ins, path, _LEFT_OUT)
+        elif found["type"] in _STAND_INS and path:
+            bound = (found.get("ctx") or {}).get(_STAND_INS[found["type"]])
+            if bound is not None:
+                stand_ins = _with_value(stand_ins, path, bound)
+    with _lenient() as waived:
+        try:
+            lenient = model.model_validate(stand_ins, context=context)
+        except Exception:  # noqa: BLE001 - a best effort: the first pass's problems stand
+            lenient = None
+    if lenient is not None:
+        seen = {(tuple(found["loc"]), found["msg"]) for found in errors}
+        refused = [_data_path(found["loc"], document, missing=False) for found in errors]
+        for details in _waived_errors(lenient, (), waived):
+            where = _data_path(details["loc"], document, missing=False)
+            holds_refused = any(len(p) > len(where) and p[: len(where)] == where for p in refused)
+            if (tuple(details["loc"]), details["msg"]) not in seen and not holds_refused:
+                errors.append(details)
+    return Validated(None, errors, lenient)
+
+
+_STAND_INS = {"greater_than_equal": "ge", "less_than_equal": "le"}
+"""Errors whose value the lenient pass replaces by the bound it broke."""
+
+
+_LEFT_OUT = object()
+
+
+def _with_value(data: Any, path: Sequence[str | int], value: Any) -> Any:
+    """``data`` with the value at ``path`` replaced (``_LEFT_OUT``: the key removed), the
+    containers along it copied."""
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if isinstance(data, Mapping) and key in data:
+        if not rest and value is _LEFT_OUT:
+            return {k: v for k, v in data.items() if k != key}
+        return {**data, key: _with_value(data[key], rest, value)}
+    if isinstance(data, list) and isinstance(key, int):
+        return [_with_value(item, rest, value) if i == key else item for i, item in enumerate(data)]
+    return data
+
+
+def _waived_errors(
+    node: Any, where: tuple[str | int, ...], waived: dict[int, tuple[BaseModel, list[Any]]]
+) -> Iterator[ErrorDetails]:
+    """The problems the lenient pass kept for the models within ``node``, located."""
+    if isinstance(node, BaseModel):
+        if id(node) in waived and waived[id(node)][0] is node:
+            for found in waived[id(node)][1]:
+                kind = found["type"]
+                message = kind.message() if isinstance(kind, PydanticCustomError) else str(kind)
+                yield ErrorDetails(
+                    type=CROSS_CHECK,
+                    loc=(*where, *found["loc"]),
+                    msg=message,
+                    input=found["input"],
+                    ctx={"message": message},
+                )
+        for name, info in type(node).model_fields.items():
+            yield from _waived_errors(getattr(node, name), (*where, info.alias or name), waived)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _waived_errors(value, (*where, key), waived)
+    elif isinstance(node, list | tuple):
+        for index, value in enumerate(node):
+            yield from _waived_errors(value, (*where, index), waived)
 
 
 # --- walking the schema along a data path ------------------------------------------------------
@@ -305,8 +451,23 @@ def problems_from_validation_error(
 ) -> list[Problem]:
     """Translate every error of a failed validation of ``data`` into a located, plain problem,
     in the order of the file."""
+    return problems_from_errors(
+        error.errors(include_url=False), model, data, file=file, lines=lines
+    )
+
+
+def problems_from_errors(
+    errors: Sequence[ErrorDetails],
+    model: type[BaseModel],
+    data: Any,
+    *,
+    file: str | None = None,
+    lines: Mapping[Path, int] | None = None,
+) -> list[Problem]:
+    """Every error of a validation of ``data`` (pydantic's details, or :func:`validate_all`'s)
+    as a located, plain problem, in the order of the file."""
     located = []
-    for details in error.errors(include_url=False):
+    for details in errors:
         path = _data_path(details["loc"], data, missing=details["type"] == "missing")
         line = line_of(path, lines) if lines else None
         located.append((line, path, details))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -19,6 +20,7 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from servsim.core.errors import Problem, ScenarioError
@@ -283,14 +285,32 @@ def _local_cluster(workers: int) -> LocalCluster:
     settings = dict(QUIET_WORKERS)
     if _can_fork():
         settings["distributed.worker.multiprocessing-method"] = "fork"
-    with dask.config.set(settings):
+    with dask.config.set(settings), _ctrl_c_left_to_this_process():
         return LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # a worker that loses its scheduler as a stopped
+            # sweep shuts the cluster down logs a 30-line ERROR; failed runs reach us anyway
         )
+
+
+@contextmanager
+def _ctrl_c_left_to_this_process() -> Iterator[None]:
+    """Start worker processes that ignore Ctrl-C: the terminal sends SIGINT to every process
+    of the command, and each Dask worker would print its own traceback (about 45 lines); this
+    process alone stops the sweep, says what is kept, and shuts the cluster down. A worker
+    inherits the ignored signal (forked, or spawned: Python keeps a SIGINT its parent ignores).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers; workers then behave as before
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _can_fork() -> bool:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from servsim.core.errors import Problem, ScenarioError, line_of, show, sorted_by_line
-from servsim.core.validation import problems_from_validation_error
+from servsim.core.validation import problems_from_errors, validate_all
 from servsim.experiment.schema import Experiment, ListedValues
 from servsim.scenario.documents import parse_document, plain, validate_document
 from servsim.scenario.loading import load_scenario
@@ -34,8 +33,12 @@ def load_experiment(
     source: str | os.PathLike[str] | Mapping[str, Any],
     kind: type[Experiment] = Experiment,
     allow_large: bool = False,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Experiment:
     """Load an experiment from a YAML file or a mapping, reporting all its problems at once.
+
+    ``overrides`` replace top-level keys of the file (the command line's ``--seed`` and
+    ``--replications``) before anything is checked, so the work bounds see them too.
 
     ``kind`` is the schema to validate with (a subclass of Experiment, such as the optimizer's).
     More runs, or more expected orders, than ``servsim.scenario.workload`` allows are refused
@@ -43,10 +46,15 @@ def load_experiment(
     """
     if isinstance(source, Mapping):
         document: Any = {key: _as_written(value) for key, value in source.items()}
+        document.update(overrides or {})
         return _validate(document, None, {}, Path("."), None, kind=kind, allow_large=allow_large)
     path = Path(source)
     text = read_text(path, "experiment")  # read once: the manifest keeps what was validated
     document, lines, problems = parse_document(text, str(source), Experiment)
+    if overrides and isinstance(document, dict):
+        document = {**document, **overrides}
+        given = " ".join(f"--{key} {value}" for key, value in overrides.items())
+        text += f"\n# overridden on the command line: {given}\n"  # the manifest says so
     return _validate(
         document, str(source), lines, path.parent, text, path, problems, kind, allow_large
     )
@@ -72,30 +80,54 @@ def _validate(
     kind: type[Experiment] = Experiment,
     allow_large: bool = False,
 ) -> Experiment:
+    """Every problem of the file at once: its schema's, then, on what the schema lets
+    through (leniently, when it has problems), the checks against its scenario; the checks of
+    whole points (every combination, the runs and orders they ask for) when all else holds."""
     found = list(problems or [])
     if not isinstance(document, dict):
         got = "a list" if isinstance(document, list) else f"the value {show(document)}"
         found.append(Problem(file, lines.get(()), "", f"expected a mapping of keys, got {got}"))
         raise ScenarioError(found)
-    try:
-        experiment = kind.model_validate(document)
-    except ValidationError as error:
-        found += problems_from_validation_error(error, kind, document, file=file, lines=lines)
-    if found:
+    checked = validate_all(kind, document)
+    found += problems_from_errors(checked.errors, kind, document, file=file, lines=lines)
+    experiment = checked.model if checked.model is not None else checked.lenient
+    if experiment is None:
         raise ScenarioError(sorted_by_line(found))
-    base = _base_scenario(experiment.scenario, file, lines, folder)
+    try:
+        base = _base_scenario(experiment.scenario, file, lines, folder)
+    except ScenarioError as error:
+        raise ScenarioError(sorted_by_line([*found, *error.problems])) from None
     experiment._base = base
     experiment._source_path = source_path
     experiment._text = text
     experiment._folder = folder
     experiment._lines = dict(lines)
-    _check_segments(experiment, file, lines)
+    troubled = _troubled_parameters(experiment, found)
+    for check in (_check_segments, partial(_check_values, skip=troubled)):
+        try:
+            check(experiment, file, lines)
+        except ScenarioError as error:
+            found += error.problems
+    if found:
+        raise ScenarioError(sorted_by_line(list(dict.fromkeys(found))))
+    # combinations and workloads, of an experiment valid as a whole; the first refusal stops
+    # them, since each check after it takes longer (too many runs are refused before
+    # every point is built)
     runs, how, key = experiment.planned_runs()
     check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
-    _check_values(experiment, file, lines)
     _check_points(experiment, file, lines)
     _check_events(experiment, file, lines, allow_large)
     return experiment
+
+
+def _troubled_parameters(experiment: Experiment, found: list[Problem]) -> set[str]:
+    """The parameters a problem found is about (their values are not checked further)."""
+    return {
+        name
+        for name in experiment.parameters
+        for problem in found
+        if problem.path == f"parameters.{name}" or problem.path.startswith(f"parameters.{name}.")
+    }
 
 
 def _base_scenario(
@@ -150,14 +182,23 @@ def _check_segments(experiment: Experiment, file: str | None, lines: Lines) -> N
         raise ScenarioError(problems)
 
 
-def _check_values(experiment: Experiment, file: str | None, lines: Lines) -> None:
+def _check_values(
+    experiment: Experiment,
+    file: str | None,
+    lines: Lines,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> None:
     """Apply each value of each parameter alone: unknown paths and rejected values, located;
     and values the scenario reads alike (``24`` and ``'24h'``), which would run one point
     twice. A range is checked at its ends and evenly between (a whole range of a search may
-    hold 100,000 values, each a scenario to validate)."""
+    hold 100,000 values, each a scenario to validate). Parameters in ``skip`` already have
+    a problem of their own."""
     base = experiment.base_scenario
     problems: dict[Problem, None] = {}
-    for name, values in experiment.parameter_values.items():
+    for name, form in experiment.parameters.items():
+        if name in skip:
+            continue
+        values = form.values()
         read: dict[str, int] = {}
         for index in _indices_to_check(experiment, name, len(values)):
             line = _value_line(experiment, name, index, lines)

@@ -26,7 +26,7 @@ from pydantic import (
 
 from servsim.core.catalogue import kpi_of, lower_is_better
 from servsim.core.errors import show
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.experiment.design import Point, plan
 from servsim.scenario.fields import MOST_REPLICATIONS, Count, Number, Seed
 from servsim.scenario.schema import Scenario
@@ -81,13 +81,13 @@ class SteppedRange(Frozen):
     @classmethod
     def _two_ends(cls, ends: list[int | float]) -> list[int | float]:
         if not ends:
-            raise ValueError("the range is empty: write [lowest, highest]")
-        if len(ends) != 2:
-            raise ValueError(f"expected [lowest, highest], got {len(ends)} numbers")
-        if not all(math.isfinite(end) for end in ends):
-            raise ValueError("the ends must be finite numbers")
-        if ends[1] < ends[0]:
-            raise ValueError(
+            refuse("the range is empty: write [lowest, highest]")
+        elif len(ends) != 2:
+            refuse(f"expected [lowest, highest], got {len(ends)} numbers")
+        elif not all(math.isfinite(end) for end in ends):
+            refuse("the ends must be finite numbers")
+        elif ends[1] < ends[0]:
+            refuse(
                 f"the range is empty: highest ({show(ends[1])}) is below lowest ({show(ends[0])})"
             )
         return ends
@@ -96,7 +96,7 @@ class SteppedRange(Frozen):
     @classmethod
     def _positive(cls, step: int | float) -> int | float:
         if not step > 0 or not math.isfinite(step):
-            raise ValueError(f"must be > 0, got {show(step)}")
+            refuse(f"must be > 0, got {show(step)}")
         return step
 
     @model_validator(mode="after")
@@ -110,7 +110,7 @@ class SteppedRange(Frozen):
                 f"{said_count(count)} values from {show(lowest)} to {show(highest)} by "
                 f"{show(self.step)}; at most {MOST_VALUES:,} allowed",
             )
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
     def _count(self) -> int:
@@ -144,7 +144,7 @@ class ListedValues(Frozen):
     def _each_once(cls, values: list[Any]) -> list[Any]:
         for position, value in enumerate(values):
             if value in values[:position]:
-                raise ValueError(f"{show(value)} is listed twice; list each value once")
+                refuse(f"{show(value)} is listed twice; list each value once")
         return values
 
     def values(self) -> tuple[Any, ...]:
@@ -229,7 +229,7 @@ class ReplicationRange(Frozen):
         if self.max < self.min:
             checks = CrossChecks("replications")
             checks.add(("max",), f"must be at least min ({self.min}), got {self.max}")
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
 
@@ -265,7 +265,7 @@ def _profit_is_the_economic_objective(data: Any) -> Any:
 
 def _economic(name: str) -> str:
     if kpi_of(name) is not None and kpi_of(name).better == "neither":  # type: ignore[union-attr]
-        raise ValueError(
+        refuse(
             f"{name} is neither better higher nor lower: choose a cost to lower (cost_per_order) "
             "or a profit to raise (profit: profit_per_order)"
         )
@@ -296,7 +296,7 @@ class Objectives(Frozen):
 def _readable_standard(written: Any) -> Any:
     suffix = read_comparison(written)[2]
     if suffix not in ("", "%"):
-        raise ValueError(
+        refuse(
             f"an experiment's targets take no time unit ({suffix}): write the number in the "
             "scenario's time unit (or leave standards out to use the scenario's own)"
         )
@@ -355,7 +355,7 @@ class Experiment(Frozen):
                     f"; a grid has at most {MOST_POINTS:,} points: fewer values, or a sample "
                     "of them with design: {method: lhs, n: 100}",
                 )
-                checks.raise_any()
+                checks.raise_any(self)
         return self
 
     def planned_runs(self) -> tuple[int, str, tuple[str, ...]]:
@@ -374,7 +374,7 @@ class Experiment(Frozen):
     def _sweepable(cls, parameters: dict[str, Any]) -> dict[str, Any]:
         for name in parameters:
             if name in NOT_PARAMETERS:
-                raise ValueError(f"{name}: cannot be swept, it is {NOT_PARAMETERS[name]}")
+                refuse(f"{name}: cannot be swept, it is {NOT_PARAMETERS[name]}")
         return parameters
 
     @property

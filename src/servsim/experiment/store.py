@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from servsim.core.errors import Problem, ScenarioError
-from servsim.core.folders import write_problem
+from servsim.core.folders import REPORT, is_servsim_report, write_problem
 from servsim.experiment.parts import trusted_parts, write_part
 
 MANIFEST = "manifest.json"
@@ -58,7 +58,9 @@ class ResultsStore:
         """How a sweep may use ``folder``: "new", "resume" or "replace"; refuse losing data.
 
         With ``resume`` the runs already there are kept (their sweep must be this one); with
-        ``force`` earlier results are deleted; with neither, a folder holding anything is refused.
+        ``force`` earlier results are deleted as a whole (the manifest, every part, the
+        summary, and the report servsim wrote; never a file servsim did not write); with
+        neither, a folder holding anything is refused.
         """
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
@@ -102,6 +104,8 @@ class ResultsStore:
             try:
                 for name in _OURS:
                     _remove(folder / name)
+                if is_servsim_report(folder / REPORT):  # it would show the old sweep's runs
+                    _remove(folder / REPORT)
             except OSError as error:
                 raise _refuse(folder, f"cannot replace its results: {error.strerror}") from None
         store = cls(folder, {**manifest, "started": now(), "finished": None})

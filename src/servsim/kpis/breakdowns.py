@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from servsim.core.limits import GROUPINGS as GROUPINGS  # defined in core for the CLI
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.metrics import (
     _ratio,
     cycle_service_level,
+    only_modelled,
     satisfaction_kpis,
     time_and_reliability,
 )
@@ -20,8 +22,6 @@ from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import sku_levels
 from servsim.model.runlog import RunLog
 from servsim.scenario.schema import Scenario
-
-GROUPINGS = ("segment", "channel", "sku")
 
 
 def kpis_by_segment(
@@ -49,9 +49,8 @@ def kpis_by_order_group(
         lines = log.lines[log.lines["order"].isin(mine.index)]
         timing = time_and_reliability(log, mine)
         timing.pop("staff_utilisation")
-        rows.append(
+        figures = only_modelled(
             {
-                by: group,
                 "orders": float(len(mine)),
                 "unit_fill_rate": _ratio(lines["filled"].sum(), lines["quantity"].sum()),
                 "line_fill_rate": _ratio((lines["filled"] == lines["quantity"]).sum(), len(lines)),
@@ -60,8 +59,10 @@ def kpis_by_order_group(
                 **timing,
                 **after_sale_kpis(log, mine),
                 **satisfaction_kpis(mine),
-            }
+            },
+            scenario,
         )
+        rows.append({by: group, **figures})
     return rows
 
 

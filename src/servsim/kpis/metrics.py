@@ -1,14 +1,18 @@
 """The KPIs of ``servsim.core.catalogue`` as pure functions of a run's log.
 
 Orders placed before the warm-up are simulated but not counted; time-averages start at the
-warm-up. A KPI with nothing to measure (no late orders, no backorders) is NaN, not 0.
+warm-up. A KPI with nothing to measure (no late orders, no backorders) is NaN, not 0, and so
+is a KPI of a part of the business the scenario does not model (complaints, returns...).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from servsim.core.catalogue import STAGE_KPIS
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
 from servsim.kpis.customers import customer_kpis
@@ -34,7 +38,7 @@ def compute_kpis(
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
     sold = sales(counted, lines, scenario)  # for costs, profit and the customers' spend
     costs = cost_kpis(log, counted, lines, scenario, levels, sold)
-    return {
+    figures = {
         "orders": float(len(counted)),
         **availability(log, counted, lines, scenario, levels),
         **time_and_reliability(log, counted),
@@ -44,6 +48,16 @@ def compute_kpis(
         **costs,
         **profit_kpis(sold, costs, len(counted)),
     }
+    return only_modelled(figures, scenario)
+
+
+def only_modelled(figures: Mapping[str, float], scenario: Scenario) -> dict[str, float]:
+    """The figures with those of every part of the business the scenario does not model
+    (``servsim.core.catalogue.STAGES``) set to NaN: 0 would say it was measured and found
+    none. Decided from the scenario, never from the run."""
+    modelled = scenario.modelled_stages
+    absent = {kpi for stage, kpis in STAGE_KPIS.items() if stage not in modelled for kpi in kpis}
+    return {name: float("nan") if name in absent else value for name, value in figures.items()}
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -64,7 +64,7 @@ def exchange_curve(
     figure = go.Figure()
     layers = (
         (DOMINATED, "dominated", style.DOMINATED, style.DOMINATED_OPACITY, "markers"),
-        (INDISTINGUISHABLE, "not told apart from the frontier", style.CLOSE, 0.8, "markers"),
+        (INDISTINGUISHABLE, "indistinguishable from the frontier", style.CLOSE, 0.8, "markers"),
         (EFFICIENT, "efficient frontier", style.FRONTIER, 1.0, "lines+markers+text"),
     )
     for key, name, colour, opacity, mode in layers:

@@ -10,6 +10,7 @@ import yaml
 
 from servsim.core.catalogue import KPI_GROUPS
 from servsim.core.errors import ScenarioError
+from servsim.core.formats import INTERVAL_METHOD
 from servsim.report import document, style
 from servsim.report.policy_figures import cost_breakdown, run_standards, standards_table
 from servsim.report.run_figures import (
@@ -82,9 +83,9 @@ def _summary(results: Results, standards: pd.DataFrame | None, confidence: float
     parts.append(
         document.paragraph(
             f"Every figure is a mean over {len(results.kpis)} independent replications with its "
-            f"{confidence:.0%} confidence interval (Student t); n is the number of replications "
-            f"that measured it. Times are in {results.scenario.time_unit}. Every KPI is listed "
-            "at the end."
+            f"{confidence:.0%} confidence interval ({INTERVAL_METHOD}); n is the number of "
+            f"replications that measured it. Times are in {results.scenario.time_unit}. "
+            "Every KPI is listed at the end."
         )
     )
     parts.append(_kpi_table(results, confidence, HEADLINE))

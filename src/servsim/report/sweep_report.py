@@ -16,6 +16,7 @@ import yaml
 
 from servsim.core.catalogue import lower_is_better
 from servsim.core.errors import ScenarioError
+from servsim.core.formats import INTERVAL_METHOD
 from servsim.experiment import store
 from servsim.experiment.frontier import (
     EFFICIENT,
@@ -234,10 +235,10 @@ def _evidence(sweep: SweepResults, manifest: dict[str, Any]) -> str:
         document.paragraph(
             f"{len(sweep.summary)} policies, {int(counts.sum())} runs in all: {per_point}{seed}. "
             f"Every figure is a mean over a policy's runs with a {sweep.confidence:.0%} "
-            "confidence interval (Student t). Replication k of every policy sees the same "
-            "demand (common random numbers), so differences between policies come from the "
-            "policy, not from luck. A standard is met when its KPI's whole interval is on the "
-            "right side of the target."
+            f"confidence interval ({INTERVAL_METHOD}). Replication k of every policy sees "
+            "the same demand (common random numbers), so differences between policies come "
+            "from the policy, not from luck. A standard is met when its KPI's whole interval "
+            "is on the right side of the target."
         ),
     )
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.validation import refuse
 from servsim.scenario.distributions import DurationDistribution
 from servsim.scenario.fields import MOST_CUSTOMERS, Count, CustomerCount, Duration, Factor, Rate
 from servsim.scenario.section import Section
@@ -143,7 +144,7 @@ class CustomerBase(Section):
     @model_validator(mode="after")
     def _market_holds_the_base(self) -> CustomerBase:
         if self.market is not None and self.base is not None and self.market < self.base:
-            raise ValueError(f"market ({self.market}) must be at least base ({self.base})")
+            refuse(f"market ({self.market}) must be at least base ({self.base})")
         return self
 
     def customers_at_start(self, rate: float) -> int:

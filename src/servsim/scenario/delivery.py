@@ -69,5 +69,5 @@ class Delivery(Section):
             checks.add(("default",), f"default mode {self.default!r} is not among modes: {modes}")
         if self.expedite is not None and self.expedite.to not in self.modes:
             checks.add(("expedite", "to"), f"{self.expedite.to!r} is not among modes: {modes}")
-        checks.raise_any()
+        checks.raise_any(self)
         return self

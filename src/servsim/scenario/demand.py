@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from servsim.core.units import HOURS_PER_YEAR
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.scenario.customers import CustomerBase, Customers, Payment
 from servsim.scenario.distributions import (
     Constant,
@@ -36,9 +36,9 @@ def _multipliers(values: list[float] | None, count: int, name: str) -> list[floa
     if values is None:
         return None
     if len(values) != count:
-        raise ValueError(f"{name} needs {count} multipliers, got {len(values)}")
+        refuse(f"{name} needs {count} multipliers, got {len(values)}")
     if any(value < 0 for value in values) or not any(value > 0 for value in values):
-        raise ValueError(f"{name} multipliers must be >= 0 and not all 0")
+        refuse(f"{name} multipliers must be >= 0 and not all 0")
     return values
 
 
@@ -179,7 +179,7 @@ class Segment(Section):
         if problem is not None:
             checks = CrossChecks("segment")
             checks.add(("customers",), problem)
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
     @field_validator("mix")
@@ -187,10 +187,10 @@ class Segment(Section):
     def _weights_sum_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
         negative = [sku for sku, weight in mix.items() if weight < 0]
         if negative:
-            raise ValueError(f"weights must be >= 0; negative for {', '.join(negative)}")
+            refuse(f"weights must be >= 0; negative for {', '.join(negative)}")
         total = sum(mix.values())
         if not math.isclose(total, 1.0, abs_tol=1e-9):
-            raise ValueError(f"weights must sum to 1, they sum to {total:g}")
+            refuse(f"weights must sum to 1, they sum to {total:g}")
         return mix
 
     @field_validator("channels")
@@ -198,11 +198,9 @@ class Segment(Section):
     def _shares_sum_to_one(cls, shares: dict[str, float] | None) -> dict[str, float] | None:
         if shares is not None:
             if any(share < 0 for share in shares.values()) or not shares:
-                raise ValueError("channel shares must be >= 0")
+                refuse("channel shares must be >= 0")
             if not math.isclose(sum(shares.values()), 1.0, abs_tol=1e-9):
-                raise ValueError(
-                    f"channel shares must sum to 1, they sum to {sum(shares.values()):g}"
-                )
+                refuse(f"channel shares must sum to 1, they sum to {sum(shares.values()):g}")
         return shares
 
     @model_validator(mode="after")
@@ -215,7 +213,7 @@ class Segment(Section):
                 f"an order's lines are distinct skus, and the mix offers {orderable}; bound "
                 f"lines by that (e.g. {{dist: poisson, mean: .., min: 1, max: {orderable}}})",
             )
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
     @property

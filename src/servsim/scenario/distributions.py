@@ -6,17 +6,26 @@ moments with theory and the model can reason about expected values without sampl
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import Annotated, Any, Literal, NoReturn
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
-from scipy import stats
 
 from servsim.core.units import parse_duration
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.scenario.fields import at_most, bounded_duration
+
+
+def _scipy_stats() -> Any:
+    """scipy.stats, imported on the first draw: it takes most of a second to import, and
+    ``servsim validate`` and ``--help`` never draw."""
+    from scipy import stats
+
+    return stats
+
 
 MOST_PARAMETER = 1e9
 """Any parameter of a distribution (a quantity's mean, a bound): durations are bounded more
@@ -62,7 +71,12 @@ class _Spec(BaseModel):
             raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
         low, high = self._support_bounds()
         try:
-            mass = 1.0 if self._frozen() is None else self._mass(low, high)
+            # untruncated, a distribution keeps all its mass: scipy (most of a second to
+            # import) is needed only to measure what bounds leave
+            if not self._is_truncated() or self._surely_kept(low, high):
+                mass = 1.0  # (or more than enough of it)
+            else:
+                mass = 1.0 if self._frozen() is None else self._mass(low, high)
         except (ArithmeticError, ValueError):
             raise ValueError("the parameters are out of numerical range") from None
         if not mass > 1e-12:
@@ -82,6 +96,11 @@ class _Spec(BaseModel):
 
     def _natural_min(self) -> float | None:
         return None
+
+    def _surely_kept(self, low: float, high: float) -> bool:
+        """Whether plainly more than 1e-12 of the mass lies in [low, high], found without
+        scipy (False: measure it with scipy)."""
+        return False
 
     # --- shared behaviour --------------------------------------------------------------------
     def _support_bounds(self) -> tuple[float, float]:
@@ -187,7 +206,7 @@ class Exponential(_Spec):
     mean_: Parameter = Field(alias="mean", gt=0)
 
     def _frozen(self) -> Any:
-        return stats.expon(scale=self.mean_)
+        return _scipy_stats().expon(scale=self.mean_)
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean_, n)
@@ -206,7 +225,7 @@ class Uniform(_Spec):
             )
 
     def _frozen(self) -> Any:
-        return stats.uniform(loc=self.low, scale=self.high - self.low)
+        return _scipy_stats().uniform(loc=self.low, scale=self.high - self.low)
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
@@ -226,7 +245,7 @@ class Triangular(_Spec):
 
     def _frozen(self) -> Any:
         width = self.high - self.low
-        return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
+        return _scipy_stats().triang((self.mode - self.low) / width, loc=self.low, scale=width)
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, n)
@@ -240,7 +259,7 @@ class Normal(_Spec):
     sd: Parameter = Field(gt=0)
 
     def _frozen(self) -> Any:
-        return stats.norm(loc=self.mean_, scale=self.sd)
+        return _scipy_stats().norm(loc=self.mean_, scale=self.sd)
 
     def _natural_min(self) -> float | None:
         return 0.0
@@ -266,7 +285,7 @@ class Lognormal(_Spec):
 
     def _frozen(self) -> Any:
         mu, sigma = self._log_params
-        return stats.lognorm(s=sigma, scale=np.exp(mu))
+        return _scipy_stats().lognorm(s=sigma, scale=np.exp(mu))
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         mu, sigma = self._log_params
@@ -284,7 +303,7 @@ class Gamma(_Spec):
         _spread_in_range(self.sd, self.mean_)
 
     def _frozen(self) -> Any:
-        return stats.gamma(a=(self.mean_ / self.sd) ** 2, scale=self.sd**2 / self.mean_)
+        return _scipy_stats().gamma(a=(self.mean_ / self.sd) ** 2, scale=self.sd**2 / self.mean_)
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.gamma((self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_, n)
@@ -296,7 +315,15 @@ class Poisson(_Spec):
     discrete: bool = Field(default=True, exclude=True, repr=False)
 
     def _frozen(self) -> Any:
-        return stats.poisson(self.mean_)
+        return _scipy_stats().poisson(self.mean_)
+
+    def _surely_kept(self, low: float, high: float) -> bool:
+        """The probability of the smallest count kept alone exceeds 1e-12 (``min: 1``)."""
+        first = max(0, math.ceil(low))
+        if first > high:
+            return False
+        log_pmf = first * math.log(self.mean_) - self.mean_ - math.lgamma(first + 1)
+        return log_pmf > math.log(1e-11)
 
     def _draw_untruncated(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.poisson(self.mean_, n).astype(float)
@@ -441,17 +468,16 @@ def _must_be_whole_numbers(value: Any) -> Any:
         return spec
     if isinstance(spec, Empirical) and all(float(v).is_integer() and v >= 1 for v in spec.values):
         return spec
-    raise ValueError(
+    refuse(
         "a quantity must be a whole number >= 1, {dist: poisson, mean: .., min: ..}, "
         "or {dist: empirical, values: [whole numbers >= 1], weights: [..]}"
     )
+    return spec
 
 
 def _poisson_quantity_needs_min(value: Any) -> Any:
     if isinstance(value, Poisson) and (value.min is None or value.min < 1):
-        raise ValueError(
-            "a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist"
-        )
+        refuse("a Poisson quantity needs min: 1 (or more): orders of 0 units do not exist")
     return value
 
 

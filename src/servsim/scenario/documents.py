@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from servsim.core.errors import Problem, ScenarioError, dotted, sorted_by_line
 from servsim.core.units import TimeUnit
-from servsim.core.validation import problems_from_validation_error
+from servsim.core.validation import problems_from_errors, validate_all
 from servsim.scenario.reading import Loader, check_characters, check_shape, read_text
 
 DataPath = tuple[str | int, ...]
@@ -49,12 +49,11 @@ def validate_document(
         raise ScenarioError([*found, _not_a_mapping(document, model, file, lines.get(()))])
     time_unit = document.get("time_unit")
     known_unit = time_unit if time_unit in get_args(TimeUnit) else "hours"
-    try:
-        validated = model.model_validate(document, context={"time_unit": known_unit})
-    except ValidationError as error:
-        found += problems_from_validation_error(error, model, document, file=file, lines=lines)
-    if found:
+    checked = validate_all(model, document, context={"time_unit": known_unit})
+    found += problems_from_errors(checked.errors, model, document, file=file, lines=lines)
+    if found or checked.model is None:
         raise ScenarioError(sorted_by_line(found))
+    validated = checked.model
     validated._source = document  # type: ignore[attr-defined]
     validated._source_path = source_path  # type: ignore[attr-defined]
     validated._lines = dict(lines)  # type: ignore[attr-defined]

@@ -18,13 +18,14 @@ from typing import Annotated, Any
 from pydantic import ValidationInfo
 from pydantic.functional_validators import AfterValidator, BeforeValidator
 
+from servsim.core.limits import MOST_REPLICATIONS as MOST_REPLICATIONS  # defined in core
+from servsim.core.limits import MOST_SEED as MOST_SEED  # for the CLI's options
 from servsim.core.units import HOURS_PER_TIME_UNIT, parse_duration
+from servsim.core.validation import refuse
 
 MOST_COUNT = 1_000_000_000
 """Units, orders, stock levels: a billion of anything is more than any warehouse holds."""
 
-MOST_REPLICATIONS = 100_000
-"""Replications of one scenario or one point: far beyond what any interval needs."""
 
 MOST_SKUS = 10_000
 """Products of one scenario (and policies in its stocking section)."""
@@ -53,9 +54,6 @@ LEAST_HOURS = 1 / 3_600_000
 
 MOST_RATE_PER_HOUR = 1_000_000.0
 """Orders (or new customers) per hour: more than the largest web shops take."""
-
-MOST_SEED = 2**63 - 1
-"""A seed is stored as a 64-bit integer (results tables, manifests)."""
 
 
 def _said(number: float) -> str:
@@ -94,7 +92,7 @@ def at_most(most: float, what: str) -> AfterValidator:
 
     def check(value: Any) -> Any:
         if value is not None and abs(value) > most:
-            raise ValueError(f"must be at most {_said(most)} ({what}), got {shown(value)}")
+            refuse(f"must be at most {_said(most)} ({what}), got {shown(value)}")
         return value
 
     return AfterValidator(check)
@@ -133,9 +131,7 @@ Factor = Annotated[
 
 def _seed(value: Any) -> Any:
     if value is not None and not 0 <= value <= MOST_SEED:
-        raise ValueError(
-            f"a seed is a whole number from 0 to {MOST_SEED:,} (2^63 - 1), got {shown(value)}"
-        )
+        refuse(f"a seed is a whole number from 0 to {MOST_SEED:,} (2^63 - 1), got {shown(value)}")
     return value
 
 
@@ -180,7 +176,7 @@ def _rate(value: float, info: ValidationInfo) -> float:
     most = MOST_RATE_PER_HOUR * _time_unit_hours(info)
     if value > most:
         unit = (info.context or {}).get("time_unit", "hours")
-        raise ValueError(
+        refuse(
             f"must be at most {_said(most)} per {unit[:-1]} ({_said(MOST_RATE_PER_HOUR)} an "
             f"hour: more than the largest web shops take), got {shown(value)}"
         )

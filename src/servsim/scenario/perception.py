@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
-from servsim.core.validation import relocated
+from servsim.core.validation import refuse, relocated
 from servsim.scenario.fields import Duration, Factor
 from servsim.scenario.section import Section
 
@@ -34,7 +34,7 @@ class Weights(Section):
     @model_validator(mode="after")
     def _positive_total(self) -> Weights:
         if self.total <= 0:
-            raise ValueError("at least one weight must be positive")
+            refuse("at least one weight must be positive")
         return self
 
     @property
@@ -51,9 +51,7 @@ class Tolerance(Section):
     @model_validator(mode="after")
     def _ordered(self) -> Tolerance:
         if self.intolerable <= self.grace:
-            raise ValueError(
-                f"intolerable ({self.intolerable:g}) must be more than grace ({self.grace:g})"
-            )
+            refuse(f"intolerable ({self.intolerable:g}) must be more than grace ({self.grace:g})")
         return self
 
 
@@ -100,7 +98,7 @@ class Recovery(Section):
     @model_validator(mode="after")
     def _at_most_all(self) -> Recovery:
         if self.by_speed + self.by_compensation > 1:
-            raise ValueError(
+            refuse(
                 f"by_speed + by_compensation can restore at most the whole loss (1), got "
                 f"{self.by_speed + self.by_compensation:g}"
             )

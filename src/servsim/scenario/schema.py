@@ -18,8 +18,9 @@ from pydantic import (
 )
 from pydantic.functional_validators import BeforeValidator
 
+from servsim.core.catalogue import STAGES
 from servsim.core.units import TimeUnit
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
     BaseStock,
@@ -127,9 +128,7 @@ class MinMaxItem(_Item):
     @model_validator(mode="after")
     def _up_to_above_reorder_point(self) -> MinMaxItem:
         if self.order_up_to <= self.reorder_point:
-            raise ValueError(
-                f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})"
-            )
+            refuse(f"S ({self.order_up_to}) must be greater than s ({self.reorder_point})")
         return self
 
     def build(self) -> ReplenishmentPolicy:
@@ -231,7 +230,7 @@ class Processing(StaffCalendar):
     @model_validator(mode="after")
     def _overtime_needs_shifts(self) -> Processing:
         if self.overtime is not None and self.shifts is None:
-            raise ValueError("overtime needs shifts: round-the-clock staff have no end of shift")
+            refuse("overtime needs shifts: round-the-clock staff have no end of shift")
         return self
 
 
@@ -332,7 +331,7 @@ class Scenario(Section):
                 checks.add(("standards", "segments", name), unknown)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
-        checks.raise_any()
+        checks.raise_any(self)
         return self
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
@@ -409,9 +408,7 @@ class Scenario(Section):
                     f"unknown tier {item.reserve.for_tier!r}; tiers are: "
                     + ", ".join(self.all_tiers),
                 )
-        rules = [stocking.stockout, *(item.stockout for item in stocking.items.values())]
-        rules += [segment.stockout for segment in self.demand.segments.values()]
-        if "postpone" in rules and stocking.postponement is None:
+        if "postpone" in self.stockout_rules and stocking.postponement is None:
             checks.add(
                 ("stocking",),
                 "postpone is used, so say how the customer answers with "
@@ -424,6 +421,37 @@ class Scenario(Section):
                 ("stocking", "items"),
                 f"no policy for {', '.join(unstocked)}, which demand orders",
             )
+
+    @property
+    def stockout_rules(self) -> tuple[str | None, ...]:
+        """Every stock-out rule written: the stocking's, each item's and each segment's."""
+        if self.stocking is None:
+            return ()
+        return (
+            self.stocking.stockout,
+            *(item.stockout for item in self.stocking.items.values()),
+            *(segment.stockout for segment in self.demand.segments.values()),
+        )
+
+    @property
+    def modelled_stages(self) -> frozenset[str]:
+        """The parts of the business (``servsim.core.catalogue.STAGES``) this scenario models;
+        the KPIs of the others are NaN."""
+        stocking = self.stocking
+        modelled = {
+            "complaints": self.complaints is not None,
+            "returns": self.returns is not None,
+            "installation": self.installation is not None
+            and any(product.install for product in self.products),
+            "repairs": self.installation is not None
+            and any(product.warranty is not None for product in self.products),
+            "notices": self.notices.policy != "none",
+            "substitution": stocking is not None and bool(stocking.substitutes),
+            "postponement": "postpone" in self.stockout_rules,
+            "expediting": self.delivery.expedite is not None,
+        }
+        assert set(modelled) == set(STAGES), "every stage of the catalogue is decided here"
+        return frozenset(stage for stage, present in modelled.items() if present)
 
     @property
     def has_aftercare(self) -> bool:

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, model_validator
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
+from servsim.core.validation import refuse
 from servsim.scenario.fields import Money, Staff
 from servsim.scenario.section import Section
 
@@ -47,7 +48,7 @@ class Shift(Section):
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> Shift:
         if self.end <= self.start:
-            raise ValueError(
+            refuse(
                 f"the shift ends ({self.end:g}h) before it starts ({self.start:g}h); "
                 "a night shift is two shifts: until 24:00 and from 0:00"
             )
@@ -72,7 +73,7 @@ class StaffCalendar(Section):
     @model_validator(mode="after")
     def _staff_or_shifts(self) -> StaffCalendar:
         if (self.staff is None) == (self.shifts is None):
-            raise ValueError("give either staff (always on duty) or shifts (a weekly calendar)")
+            refuse("give either staff (always on duty) or shifts (a weekly calendar)")
         return self
 
     def on_duty(self, horizon: float, time_unit: TimeUnit) -> tuple[np.ndarray, np.ndarray]:

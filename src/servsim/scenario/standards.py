@@ -80,7 +80,7 @@ class ServiceStandards(Section):
                     parsed.append(parse_standard(kpi, written, time_unit, segment))
                 except ValueError as error:
                     checks.add((*where, kpi), str(error), written)
-        checks.raise_any()
+        checks.raise_any(self)
         self._parsed = tuple(parsed)
         return self
 

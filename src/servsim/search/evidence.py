@@ -92,7 +92,8 @@ class Evidence:
 
     def separated(self, point: int, other: int, kpi: str) -> bool:
         """Whether the paired interval of the KPI's difference excludes zero."""
-        summary = summarize(self.difference(point, other, kpi).to_frame(), self.confidence)
+        difference = self.difference(point, other, kpi).to_frame()
+        summary = summarize(difference, self.confidence, within_range=False)
         lo, hi = float(summary.at[kpi, "lo"]), float(summary.at[kpi, "hi"])
         return not (math.isnan(lo) or lo <= 0 <= hi)
 

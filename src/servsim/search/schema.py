@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from servsim.core.errors import Problem, ScenarioError, line_of, show
-from servsim.core.validation import CrossChecks
+from servsim.core.validation import CrossChecks, refuse
 from servsim.experiment.design import Point
 from servsim.experiment.loading import load_experiment
 from servsim.experiment.schema import (
@@ -61,11 +61,11 @@ class Bounds(Frozen):
     @classmethod
     def _two_ends(cls, ends: list[int | float]) -> list[int | float]:
         if len(ends) != 2:
-            raise ValueError(f"expected [lowest, highest], got {len(ends)} numbers")
-        if not all(math.isfinite(end) for end in ends):
-            raise ValueError("the bounds must be finite numbers")
-        if ends[1] <= ends[0]:
-            raise ValueError(
+            refuse(f"expected [lowest, highest], got {len(ends)} numbers")
+        elif not all(math.isfinite(end) for end in ends):
+            refuse("the bounds must be finite numbers")
+        elif ends[1] <= ends[0]:
+            refuse(
                 f"the lowest bound ({show(ends[0])}) must be below the highest ({show(ends[1])}); "
                 "a parameter with one value is written as a list: [value]"
             )
@@ -75,7 +75,7 @@ class Bounds(Frozen):
     @classmethod
     def _positive(cls, step: int | float | None) -> int | float | None:
         if step is not None and (not step > 0 or not math.isfinite(step)):
-            raise ValueError(f"must be > 0, got {show(step)}")
+            refuse(f"must be > 0, got {show(step)}")
         return step
 
     @model_validator(mode="after")
@@ -83,17 +83,15 @@ class Bounds(Frozen):
         if self.integer:
             for name, number in (("lowest bound", self.range[0]), ("highest bound", self.range[1])):
                 if float(number) != math.floor(number):
-                    raise ValueError(
+                    refuse(
                         f"the bounds of an integer parameter must be whole numbers, but the {name} "
                         f"is {show(number)}; round it, or drop integer: for a continuous parameter"
                     )
             if self.step is not None and float(self.step) != math.floor(self.step):
-                raise ValueError(f"an integer parameter needs a whole step, got {show(self.step)}")
+                refuse(f"an integer parameter needs a whole step, got {show(self.step)}")
         count = self._count()
         if count > MOST_VALUES:  # counted, not listed: a step of 1e-9 would list a billion
-            raise ValueError(
-                f"{said_count(count)} values; at most {MOST_VALUES:,} allowed: a coarser step"
-            )
+            refuse(f"{said_count(count)} values; at most {MOST_VALUES:,} allowed: a coarser step")
         return self
 
     def _count(self) -> float:
@@ -193,7 +191,7 @@ class Search(Frozen):
                 f"must be at least {least:,} (one candidate's {self.replications.min} "
                 f"replications and the final check's {self.final_check:,}), got {self.budget:,}",
             )
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
 
@@ -232,7 +230,7 @@ class SearchExperiment(Experiment):
                 f"a lattice of {math.prod(counts):.3g} points ({' x '.join(map(str, counts))} "
                 f"values); at most {MOST_LATTICE:.0e}: coarser steps or fewer parameters",
             )
-            checks.raise_any()
+            checks.raise_any(self)
         return self
 
     def planned_runs(self) -> tuple[int, str, tuple[str, ...]]:
@@ -265,15 +263,19 @@ class SearchExperiment(Experiment):
 
 
 def load_search(
-    source: str | os.PathLike[str] | Mapping[str, Any], allow_large: bool = False
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    allow_large: bool = False,
+    overrides: Mapping[str, Any] | None = None,
 ) -> SearchExperiment:
     """Load an optimizer's experiment file (or mapping); every problem with its file and line.
 
     A budget of more runs, or more expected orders, than ``servsim.scenario.workload`` allows
-    is refused unless ``allow_large``.
+    is refused unless ``allow_large``. ``overrides`` replace top-level keys (``--seed``).
     """
     try:
-        experiment = load_experiment(source, kind=SearchExperiment, allow_large=allow_large)
+        experiment = load_experiment(
+            source, kind=SearchExperiment, allow_large=allow_large, overrides=overrides
+        )
     except ScenarioError as error:
         raise ScenarioError(_one_per_parameter(error.problems)) from None
     assert isinstance(experiment, SearchExperiment)

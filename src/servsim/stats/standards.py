@@ -14,7 +14,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from servsim.core.catalogue import DURATIONS, KPI_NAMES, SEGMENT_KPIS, segment_column, split_column
+from servsim.core.catalogue import (
+    BY_NAME,
+    DURATIONS,
+    KPI_NAMES,
+    PERCENT_KINDS,
+    SEGMENT_KPIS,
+    Kpi,
+    segment_column,
+    split_column,
+)
 from servsim.core.units import HOURS_PER, HOURS_PER_TIME_UNIT, TimeUnit
 
 Status = Literal["met", "missed", "unclear"]
@@ -126,7 +135,51 @@ def parse_standard(
                 f"a unit ({suffix}) needs the scenario's time unit; write the number in it"
             )
         number *= HOURS_PER[suffix] / HOURS_PER_TIME_UNIT[time_unit]
+    if kpi in BY_NAME:
+        _possible(BY_NAME[kpi], operator, number, suffix, written)
     return Standard(kpi, operator, number, segment)  # type: ignore[arg-type]
+
+
+_KIND_WORDS = {
+    "rate": "a rate",
+    "score": "a score",
+    "balance": "a balance of two shares",
+    "change": "a relative change",
+    "duration": "a time",
+    "count": "a count",
+    "money": "a cost",
+}
+
+
+def _possible(kpi: Kpi, operator: str, target: float, suffix: str, written: Any) -> None:
+    """ValueError when a target lies outside what the KPI can be, or can never be met at
+    the edge of it (``otif > 1``): a rate written as a percentage without ``%`` (``>= 95``)
+    would otherwise be missed by every run."""
+    lowest, highest = kpi.lowest, kpi.highest
+    outside = target < lowest or target > highest
+    never = (operator == ">" and target >= highest) or (operator == "<" and target <= lowest)
+    if not (outside or never):
+        return
+    span = f"{lowest:g} to {highest:g}" if math.isfinite(highest) else f"{lowest:g} or more"
+    if kpi.kind in PERCENT_KINDS and math.isfinite(highest):
+        span += f" ({100 * lowest:g}% to {100 * highest:g}%)"
+    elif kpi.kind in PERCENT_KINDS:
+        span += f" ({100 * lowest:g}% or more)"
+    about = f"{kpi.name} is {_KIND_WORDS[kpi.kind]}, {span}"
+    if never:
+        raise ValueError(f"target {show_written(written)} can never be met; {about}")
+    message = f"target {show_written(written)} is outside what {kpi.name} can be; allowed: {span}"
+    if kpi.kind in ("rate", "score", "balance") and not suffix and abs(target) <= 100:
+        percent = f" {target:g}% or" if kpi.kind != "score" else ""
+        message += f"; for {target:g} percent write{percent} {target / 100:g}"
+    raise ValueError(message)
+
+
+def show_written(written: Any) -> str:
+    """A target as the file wrote it: ``'>= 95'`` or ``{at_least: 95}``."""
+    if isinstance(written, Mapping):
+        return "{" + ", ".join(f"{key}: {value}" for key, value in written.items()) + "}"
+    return repr(written)
 
 
 def parse_standards(standards: Mapping[str, Any]) -> list[Standard]:
