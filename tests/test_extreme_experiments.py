@@ -150,7 +150,7 @@ def test_run_out_is_checked_before_simulating(
     out, words = UNWRITABLE[case]
     (tmp_path / "shop.yaml").write_text(SHORT_SHOP, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("servsim.cli.app.simulate", _no_runs)
+    monkeypatch.setattr("servsim.run.simulate.simulate", _no_runs)  # imported when run runs
     given = out.strip('"')
     lines = assert_clean_refusal(invoke("run", "shop.yaml", "--out", given), words, "(--out)")
     assert lines[0].startswith(given[:40])

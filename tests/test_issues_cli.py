@@ -87,6 +87,22 @@ def test_issue14_item3_force_leaves_no_stale_files(shop: Path, tmp_path: Path) -
     assert (pd.read_parquet(out / "kpis.parquet")["seed"] == 9).all()
 
 
+def test_issue14_item3_force_clears_a_folder_written_before_run_json_listed_files(
+    shop: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "older"
+    assert invoke("run", shop, "-n", "2", "--out", out, "--by", "channel").exit_code == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    del run["files"]  # as servsim wrote it before
+    (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    (out / "orders.csv").write_text("replication,order\n0,1\n", encoding="utf-8")
+    (out / "mine.csv").write_text("a,b\n", encoding="utf-8")
+    assert invoke("run", shop, "-n", "2", "--out", out, "--force").exit_code == 0
+    names = {path.name for path in out.iterdir()}
+    assert not {"orders.csv", "kpis_by_channel.csv", "summary_by_channel.parquet"} & names
+    assert "mine.csv" in names
+
+
 def test_issue14_item3_force_never_writes_over_a_file_servsim_did_not_write(
     shop: Path, tmp_path: Path
 ) -> None:
@@ -243,6 +259,37 @@ def test_issue14_item13_optimizer_tables_read_whole_at_80_columns(tmp_path: Path
     )
     assert frontier.returncode == 0, frontier.stderr
     _assert_reads_whole(frontier.stdout, ["cost_total", "efficient"])
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_issue14_item13_progress_bar_reads_whole_on_a_narrow_terminal(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from servsim.cli.running import progress_bar
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=width, record=True)
+    title = "Sweeping Web shop, staff and stock levels for every season of the year"
+    with progress_bar(title, console) as update:
+        update(1234, 5000)
+    frame = console.export_text().rstrip()
+    frame = frame[frame.rindex(title[:7]) :]  # the last frame drawn
+    assert len(frame) <= width, frame
+    assert "1234/5000 runs" in frame and "left" in frame
+
+
+def test_issue14_item13_no_progress_bar_when_redirected() -> None:
+    import io
+
+    from rich.console import Console
+
+    from servsim.cli.running import progress_bar
+
+    console = Console(file=io.StringIO(), width=80, record=True)  # not a terminal
+    with progress_bar("Sweeping", console) as update:
+        update(3, 10)
+    assert console.export_text() == ""
 
 
 # --- item 14: one vocabulary and one option set ------------------------------------------------
@@ -434,14 +481,13 @@ def test_issue14_item19_the_package_root_is_lazy() -> None:
         "import sys, servsim\n"
         "before = sorted(m for m in sys.modules if m.startswith('servsim'))\n"
         "names = [servsim.simulate, servsim.sweep, servsim.optimize, servsim.__version__]\n"
-        "from servsim import report\n"
-        "print(before, callable(report.write_report))\n"
+        "print(before, callable(servsim.report.write_report), 'report' in dir(servsim))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['servsim'] True"
+    assert done.stdout.strip() == "['servsim'] True True"
 
 
 def test_issue14_item19_cli_limits_are_the_scenario_layer_s() -> None:

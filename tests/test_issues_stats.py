@@ -386,3 +386,19 @@ def test_issue14_item16_a_valid_file_is_validated_once(tmp_path: Path) -> None:
     scenario = servsim.load_scenario(write(tmp_path, SMALL_SHOP))
     assert scenario.skus == ["A", "B"]
     assert validate_all(Scenario, yaml.safe_load(SMALL_SHOP)).errors == []
+
+
+def test_issue14_item7_standard_on_an_unmodelled_kpi_is_refused(tmp_path: Path) -> None:
+    # a complaint rate without complaints is NaN in every run: its standard could never be
+    # judged, so the file says so at the standard's line
+    text = SMALL_SHOP + 'standards:\n  otif: ">= 50%"\n  complaint_rate: "<= 5%"\n'
+    (problem,) = problems_of(servsim.load_scenario, write(tmp_path, text))
+    assert (problem.line, problem.path) == (
+        line_of(text, "complaint_rate"),
+        "standards.complaint_rate",
+    )
+    assert "complaints" in problem.message and "never be judged" in problem.message
+    # with complaints modelled the same standard is read
+    document = yaml.safe_load(text)
+    document["complaints"] = NO_COMPLAINTS
+    assert len(servsim.load_scenario(document).standards.all) == 2

@@ -81,7 +81,9 @@ def test_a_rates_interval_is_cut_to_zero_and_one_where_the_t_interval_reaches_pa
     np.testing.assert_allclose(figure.data[0].error_y.arrayminus, [0.10, 0.05])
     assert style.format_interval("otif", 0.95, 0.85, 1.05) == "95.0% [85.0%, 100.0%]"
     assert style.format_interval("otif[trade]", 0.05, -0.04, 0.14) == "5.0% [0.0%, 14.0%]"
-    assert style.format_interval("cost_per_order", 5.0, -1.0, 11.0).endswith("[-1.00, 11.00]")
+    # a cost cannot be negative (issue 14 item 5); a profit can
+    assert style.format_interval("cost_per_order", 5.0, -1.0, 11.0).endswith("[0.00, 11.00]")
+    assert style.format_interval("profit_per_order", 5.0, -1.0, 11.0).endswith("[-1.00, 11.00]")
 
 
 def test_points_meeting_every_standard_are_ringed_and_the_cheapest_starred(sweep):

@@ -743,8 +743,10 @@ def sweep_folder() -> str:
             workers=1,
             chunk=2,
         )
-        found = sorted(
-            str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()
+        found = sorted(  # the writer's lock, .servsim.lock, is no result
+            str(path.relative_to(folder))
+            for path in folder.rglob("*")
+            if path.is_file() and not path.name.startswith(".")
         )
         manifest = json.loads((folder / "manifest.json").read_text())
         runs = pd.read_parquet(next((folder / "runs").glob("part-*.parquet")))

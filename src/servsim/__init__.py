@@ -20,6 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from servsim import report
     from servsim.core.errors import ScenarioError
     from servsim.core.version import __version__
     from servsim.experiment.loading import load_experiment
@@ -50,8 +51,9 @@ _PUBLIC = {
 }
 """Public name -> the module that defines it."""
 
-_MODULES = {"theory": "servsim.stats.theory"}
-"""Modules reachable as ``servsim.<name>`` (``from servsim import theory``)."""
+_MODULES = {"report": "servsim.report", "theory": "servsim.stats.theory"}
+"""Modules reachable as ``servsim.<name>`` (``servsim.report.write_report``, ``from servsim
+import theory``), imported on first use too."""
 
 __all__ = [
     "OptimizeResult",
@@ -64,6 +66,7 @@ __all__ = [
     "load_scenario",
     "load_search",
     "optimize",
+    "report",
     "simulate",
     "sweep",
     "theory",

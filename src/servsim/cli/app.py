@@ -90,8 +90,11 @@ def _kind_of(file: Path) -> tuple[str | None, set[str]]:
     return file_kind(file)
 
 
-def _not_a_scenario(file: Path, keys: set[str]) -> NoReturn:
+def _not_a_scenario(file: Path, keys: set[str], allow_large: bool) -> NoReturn:
+    """Refuse an experiment given to run: in one line naming the command, once the file is
+    known to load as an experiment (else its own problems, as validate gives them)."""
     command = "optimize" if "search" in keys else "sweep"
+    _load_as_experiment(file, keys, allow_large)
     _fail(
         f"{file}: is an experiment file (it has parameters:), not a scenario; "
         f"run it with: servsim {command} {file}"
@@ -99,8 +102,16 @@ def _not_a_scenario(file: Path, keys: set[str]) -> NoReturn:
 
 
 def _not_an_experiment(file: Path, command: str, kind: str | None, keys: set[str]) -> None:
-    """Refuse a scenario given to sweep or optimize, and a search given to sweep."""
+    """Refuse a scenario given to sweep or optimize (once it loads as one: else its own
+    problems, as validate gives them), and a search given to sweep."""
     if kind == "scenario":
+        from servsim.core.errors import ScenarioError
+        from servsim.scenario.loading import load_scenario
+
+        try:
+            load_scenario(file)
+        except ScenarioError as error:
+            _fail(str(error))
         _fail(
             f"{file}: is a scenario file (it has products: and demand:), not an experiment; "
             f"simulate it with: servsim run {file}"
@@ -110,6 +121,23 @@ def _not_an_experiment(file: Path, command: str, kind: str | None, keys: set[str
             f"{file}: is an optimizer's experiment (it has a search: section), not a sweep; "
             f"run it with: servsim optimize {file}"
         )
+
+
+def _load_as_experiment(file: Path, keys: set[str], allow_large: bool) -> Any:
+    """The experiment of ``file``, as sweep (or, with a search: section, optimize) loads it;
+    its problems exit 2."""
+    from servsim.core.errors import ScenarioError
+
+    try:
+        if "search" in keys:
+            from servsim.search.schema import load_search
+
+            return load_search(file, allow_large=allow_large)
+        from servsim.experiment.loading import load_experiment
+
+        return load_experiment(file, allow_large=allow_large)
+    except ScenarioError as error:
+        _fail(str(error))
 
 
 # --- validate ---------------------------------------------------------------------------------
@@ -140,24 +168,13 @@ def validate(file: Path, allow_large: bool) -> None:
         f"{file}: valid scenario '{scenario.name}': {len(scenario.products)} products, "
         f"horizon {scenario.horizon:g} {scenario.time_unit}, {scenario.replications} replications",
         markup=False,
+        soft_wrap=True,  # one line, whatever the width: tools read it
     )
 
 
 def _validate_experiment(file: Path, keys: set[str], allow_large: bool) -> None:
-    from servsim.core.errors import ScenarioError
-
     searched = "search" in keys
-    try:
-        if searched:
-            from servsim.search.schema import load_search
-
-            experiment: Any = load_search(file, allow_large=allow_large)
-        else:
-            from servsim.experiment.loading import load_experiment
-
-            experiment = load_experiment(file, allow_large=allow_large)
-    except ScenarioError as error:
-        _fail(str(error))
+    experiment = _load_as_experiment(file, keys, allow_large)
     runs, how, _ = experiment.planned_runs()
     what = "optimizer experiment" if searched else "experiment"
     command = "optimize" if searched else "sweep"
@@ -165,6 +182,7 @@ def _validate_experiment(file: Path, keys: set[str], allow_large: bool) -> None:
         f"{file}: valid {what} '{experiment.title}': {len(experiment.parameters)} parameters, "
         f"at most {runs:,} runs ({how}); run it with: servsim {command} {file}",
         markup=False,
+        soft_wrap=True,  # one line, whatever the width: tools read it
     )
 
 
@@ -252,7 +270,7 @@ def run(
 
     kind, keys = _kind_of(file)
     if kind == "experiment":
-        _not_a_scenario(file, keys)
+        _not_a_scenario(file, keys, allow_large)
     from servsim.scenario.loading import load_scenario
     from servsim.scenario.workload import check_scenario
 
@@ -405,15 +423,15 @@ def run_report_path(file: Path, out: Path | None, given: str | None) -> Path | N
 def _check_report_file(path: Path, force: bool, option: str) -> None:
     """A report file can be written at ``path``: not a folder, its folder exists (none is made
     silently), and it is not a report already there unless ``force``."""
-    if path.is_dir():
+    if _is_folder(path):
         _fail(f"{path}: is a folder; give the report's file name, such as {path / 'report.html'}")
     folder = path.parent
-    if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "no such folder"
-        _fail(f"{folder}: {what} ({option} {path}); give a file in an existing folder")
-    if path.exists() and not force:
+    if not _is_folder(folder):
+        what = "is a file, not a folder" if _exists(folder) else "no such folder"
+        _fail(f"{str(folder)[:200]}: {what} ({option}); give a file in an existing folder")
+    if _exists(path) and not force:
         _fail(f"{path}: already exists; choose another path or add --force to replace it")
-    if path.exists() and not is_servsim_report(path):
+    if _exists(path) and not is_servsim_report(path):
         _fail(
             f"{path}: is not a report servsim wrote, and --force replaces only servsim's own "
             "files; choose another path"
@@ -439,7 +457,7 @@ def report_command(results_dir: Path, out: Path | None, force: bool) -> None:
     from servsim.run.folder import is_run_folder
 
     if not _is_folder(results_dir):
-        what = "is a file, not a folder" if results_dir.exists() else "no such folder"
+        what = "is a file, not a folder" if _exists(results_dir) else "no such folder"
         _fail(f"{results_dir}: {what}; give the out: folder of a sweep or of run --out")
     target = results_dir / "report.html" if out is None else out
     if out is not None and _is_folder(out):
@@ -485,6 +503,14 @@ def _is_folder(path: Path) -> bool:
     """Whether ``path`` is a folder; False for a name the file system cannot even look up."""
     try:
         return path.is_dir()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; False for a name the file system cannot even look up."""
+    try:
+        return path.exists()
     except OSError:
         return False
 

@@ -99,9 +99,16 @@ def progress_bar(title: str, console: Console) -> Iterator[ProgressCallback]:
     if not console.is_terminal:
         yield _no_progress
         return
+    from rich.table import Column
+
+    width = console.width  # the title gives way first: counts and times always show whole
+    title_width = max(8, min(len(title), width - 56))
     columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
+        TextColumn(
+            "{task.description}",
+            table_column=Column(width=title_width, no_wrap=True, overflow="ellipsis"),
+        ),
+        BarColumn(bar_width=max(10, min(40, width - title_width - 46))),
         MofNCompleteColumn(),
         TextColumn("runs"),
         TimeElapsedColumn(),

@@ -300,17 +300,27 @@ def _local_cluster(workers: int) -> LocalCluster:
 def _ctrl_c_left_to_this_process() -> Iterator[None]:
     """Start worker processes that ignore Ctrl-C: the terminal sends SIGINT to every process
     of the command, and each Dask worker would print its own traceback (about 45 lines); this
-    process alone stops the sweep, says what is kept, and shuts the cluster down. A worker
-    inherits the ignored signal (forked, or spawned: Python keeps a SIGINT its parent ignores).
+    process alone stops the sweep, says what is kept, and shuts the cluster down.
+
+    A forked worker keeps the handler that only notes the signal; a spawned one inherits an
+    ignored SIGINT (Python keeps a SIGINT its parent ignores). A Ctrl-C while the cluster
+    starts is noted and raised here once it has started, so it is never lost.
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set signal handlers; workers then behave as before
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    noted: list[int] = []
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append(signum)
+
+    previous = signal.signal(signal.SIGINT, note if _can_fork() else signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if noted:
+        raise KeyboardInterrupt
 
 
 def _can_fork() -> bool:

@@ -102,22 +102,34 @@ def _validate(
     experiment._text = text
     experiment._folder = folder
     experiment._lines = dict(lines)
+    valid = not found  # else the experiment is the lenient one: its plan may not hold
+    checks = [_check_segments]
+    if valid:  # too many runs are refused before any value is applied to the scenario
+        checks.append(partial(_check_workload, allow_large=allow_large))
+    # a lenient experiment's values: a sample of each (a list may hold 100,000)
     troubled = _troubled_parameters(experiment, found)
-    for check in (_check_segments, partial(_check_values, skip=troubled)):
+    checks.append(partial(_check_values, skip=troubled, sample=not valid))
+    for check in checks:
         try:
             check(experiment, file, lines)
         except ScenarioError as error:
             found += error.problems
+            if getattr(check, "func", None) is _check_workload:
+                break  # the values of a design too large are not applied one by one
     if found:
         raise ScenarioError(sorted_by_line(list(dict.fromkeys(found))))
-    # combinations and workloads, of an experiment valid as a whole; the first refusal stops
-    # them, since each check after it takes longer (too many runs are refused before
-    # every point is built)
-    runs, how, key = experiment.planned_runs()
-    check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
+    # combinations and orders, of an experiment valid as a whole: each point is built
     _check_points(experiment, file, lines)
     _check_events(experiment, file, lines, allow_large)
     return experiment
+
+
+def _check_workload(
+    experiment: Experiment, file: str | None, lines: Lines, allow_large: bool
+) -> None:
+    """Refuse more runs than ``servsim.scenario.workload`` allows, before anything is built."""
+    runs, how, key = experiment.planned_runs()
+    check_runs(runs, allow_large, file, line_of(key, lines), ".".join(key), how)
 
 
 def _troubled_parameters(experiment: Experiment, found: list[Problem]) -> set[str]:
@@ -187,12 +199,13 @@ def _check_values(
     file: str | None,
     lines: Lines,
     skip: set[str] | frozenset[str] = frozenset(),
+    sample: bool = False,
 ) -> None:
     """Apply each value of each parameter alone: unknown paths and rejected values, located;
     and values the scenario reads alike (``24`` and ``'24h'``), which would run one point
     twice. A range is checked at its ends and evenly between (a whole range of a search may
-    hold 100,000 values, each a scenario to validate). Parameters in ``skip`` already have
-    a problem of their own."""
+    hold 100,000 values, each a scenario to validate), and so is a list when ``sample``.
+    Parameters in ``skip`` already have a problem of their own."""
     base = experiment.base_scenario
     problems: dict[Problem, None] = {}
     for name, form in experiment.parameters.items():
@@ -200,7 +213,7 @@ def _check_values(
             continue
         values = form.values()
         read: dict[str, int] = {}
-        for index in _indices_to_check(experiment, name, len(values)):
+        for index in _indices_to_check(experiment, name, len(values), sample):
             line = _value_line(experiment, name, index, lines)
             try:
                 scenario = base.with_overrides({name: values[index]})
@@ -227,8 +240,11 @@ MOST_RANGE_CHECKS = 25
 value (a fractional step shows there) and values evenly between."""
 
 
-def _indices_to_check(experiment: Experiment, name: str, count: int) -> list[int]:
-    if isinstance(experiment.parameters[name], ListedValues) or count <= MOST_RANGE_CHECKS:
+def _indices_to_check(
+    experiment: Experiment, name: str, count: int, sample: bool = False
+) -> list[int]:
+    listed = isinstance(experiment.parameters[name], ListedValues) and not sample
+    if listed or count <= MOST_RANGE_CHECKS:
         return list(range(count))
     between = {
         round(i * (count - 1) / (MOST_RANGE_CHECKS - 2)) for i in range(MOST_RANGE_CHECKS - 1)

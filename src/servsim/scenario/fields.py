@@ -91,8 +91,8 @@ def at_most(most: float, what: str) -> AfterValidator:
     """A check that ``abs(value) <= most``; ``what`` says why that is enough."""
 
     def check(value: Any) -> Any:
-        if value is not None and abs(value) > most:
-            refuse(f"must be at most {_said(most)} ({what}), got {shown(value)}")
+        if value is not None and abs(value) > most:  # a guard of magnitudes: never waived
+            raise ValueError(f"must be at most {_said(most)} ({what}), got {shown(value)}")
         return value
 
     return AfterValidator(check)
@@ -176,7 +176,7 @@ def _rate(value: float, info: ValidationInfo) -> float:
     most = MOST_RATE_PER_HOUR * _time_unit_hours(info)
     if value > most:
         unit = (info.context or {}).get("time_unit", "hours")
-        refuse(
+        raise ValueError(  # a guard of magnitudes: never waived
             f"must be at most {_said(most)} per {unit[:-1]} ({_said(MOST_RATE_PER_HOUR)} an "
             f"hour: more than the largest web shops take), got {shown(value)}"
         )

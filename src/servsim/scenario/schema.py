@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import BeforeValidator
 
-from servsim.core.catalogue import STAGES
+from servsim.core.catalogue import BY_NAME, STAGES
 from servsim.core.units import TimeUnit
 from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
@@ -329,10 +329,26 @@ class Scenario(Section):
             unknown = unknown_segment(name, list(self.demand.segments))
             if unknown is not None:
                 checks.add(("standards", "segments", name), unknown)
+        self._standards_measured(checks)
         if self.stocking is not None:
             self._stocking_agrees(checks, skus)
         checks.raise_any(self)
         return self
+
+    def _standards_measured(self, checks: CrossChecks) -> None:
+        """A standard on a KPI of a part of the business the scenario does not model could
+        never be judged (the KPI is NaN): say what models it."""
+        modelled = self.modelled_stages
+        for standard in self.standards.all:
+            stage = BY_NAME[standard.kpi].stage
+            if stage is None or stage in modelled:
+                continue
+            where = ("standards",) if standard.segment is None else ("standards", "segments")
+            checks.add(
+                (*where, *((standard.segment,) if standard.segment else ()), standard.kpi),
+                f"{standard.kpi} is not measured: this scenario has no {STAGES[stage]}, so "
+                "the standard could never be judged",
+            )
 
     def _segments_agree(self, checks: CrossChecks, skus: list[str]) -> None:
         tiers = ", ".join(self.all_tiers)
