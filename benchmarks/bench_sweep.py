@@ -45,7 +45,7 @@ def experiment(horizon: str) -> dict[str, Any]:
         "scenario": scenario,
         "parameters": {
             "processing.staff": [2, 3, 4, 5, 6],
-            "stocking.items.A.S": [660, 760],
+            "stocking.items.A.r": [640, 740],
             "delivery.promise": ["24h", "48h"],
         },
         "replications": 10,

@@ -13,6 +13,7 @@ import subprocess
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 ARGUMENTS = [
@@ -56,6 +57,65 @@ def chromium(install: bool) -> tuple[str | None, str]:
     return find_chromium(), "apt-get install chromium ran but no chromium was found"
 
 
+LAYOUT = """() => {
+  const box = (element, kind, text) => {
+    const r = element.getBoundingClientRect();
+    return {kind, text: text ?? element.textContent.trim(), left: r.left, right: r.right,
+            top: r.top, bottom: r.bottom};
+  };
+  const visible = b => b.right - b.left > 0.5 && b.bottom - b.top > 0.5 && b.text !== "";
+  return [...document.querySelectorAll('figure.chart')].map(figure => {
+    const plot = figure.querySelector('.js-plotly-plot');
+    const axes = {};
+    plot.querySelectorAll('.xaxislayer-above, .yaxislayer-above').forEach((layer, index) => {
+      const name = (layer.classList.contains('xaxislayer-above') ? 'x' : 'y') + index;
+      axes[name] = [...layer.querySelectorAll('.xtick text, .ytick text')]
+        .map(t => t.textContent.trim());
+    });
+    plot.querySelectorAll('.colorbar').forEach((bar, index) => {
+      axes['colorbar' + index] = [...bar.querySelectorAll('.cbaxis text, .ytick text')]
+        .map(t => t.textContent.trim());
+    });
+    const boxes = [];
+    plot.querySelectorAll('.legend .bg').forEach(e => boxes.push(box(e, 'legend',
+      [...plot.querySelectorAll('.legend .legendtext')].map(t => t.textContent).join(' | '))));
+    plot.querySelectorAll('.annotation').forEach(e => boxes.push(box(e, 'annotation')));
+    plot.querySelectorAll('.g-gtitle text').forEach(e => boxes.push(box(e, 'title')));
+    plot.querySelectorAll('[class^="g-x"] text.xtitle, [class^="g-y"] text.ytitle, '
+      + '.xtitle, .ytitle').forEach(e => boxes.push(box(e, 'axis title')));
+    plot.querySelectorAll('.xtick text, .ytick text').forEach(e => boxes.push(box(e, 'tick')));
+    plot.querySelectorAll('.textpoint text').forEach(e => boxes.push(box(e, 'point label')));
+    plot.querySelectorAll('.colorbar .cbtitle text').forEach(e => boxes.push(box(e, 'title')));
+    const heatmap = [...plot.querySelectorAll('.heatmaplayer text, .hm text')]
+      .filter(t => t.textContent.trim() !== '')
+      .map(t => parseFloat(getComputedStyle(t).fontSize));
+    const unique = [];
+    const seen = new Set();
+    for (const b of boxes.filter(visible)) {
+      const key = [b.kind, b.left, b.top, b.right, b.bottom].join();
+      if (!seen.has(key)) { seen.add(key); unique.push(b); }
+    }
+    return {figure: figure.dataset.figure, axes, boxes: unique, heatmap_text: heatmap};
+  });
+}"""
+"""What the test reads from the rendered page: plotly's SVG class names for axes, legends,
+annotations, titles and text."""
+
+
+def chromium_for_tests() -> str:
+    """A Chromium for a browser test: in CI (CI=true) installed when missing and never
+    skipped; elsewhere the test skips, saying why, only when no Chromium can be had."""
+    import pytest
+
+    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    executable, why_not = chromium(install=in_ci or os.geteuid() == 0)
+    if executable is None:
+        if in_ci:
+            pytest.fail(f"the browser test must run in CI: {why_not}")
+        pytest.skip(why_not)
+    return executable
+
+
 @dataclass
 class PageVisit:
     """What happened while the page was open."""
@@ -64,6 +124,46 @@ class PageVisit:
     requests: list[str] = field(default_factory=list)
     figures: int = 0
     rendered: int = 0
+    layout: list[dict[str, Any]] = field(default_factory=list)
+    """Per figure, from the rendered SVG: each axis's tick labels, every text box (legend,
+    annotation, title, axis title, tick label, point label) and the heatmap text sizes."""
+
+    def repeated_ticks(self) -> list[str]:
+        """``figure/axis: label`` for every axis where two tick labels read the same."""
+        found = []
+        for chart in self.layout:
+            for axis, labels in chart["axes"].items():
+                shown = [label for label in labels if label.strip()]
+                repeats = sorted({label for label in shown if shown.count(label) > 1})
+                if repeats:
+                    found.append(f"{chart['figure']}/{axis}: {repeats} in {shown}")
+        return found
+
+    def overlaps(self, tolerance: float = 1.0) -> list[str]:
+        """``figure: a overlaps b`` for every two text boxes of a figure (legend, annotation,
+        title, axis title, tick label, point label) that overlap by more than ``tolerance``
+        px each way."""
+        found = []
+        for chart in self.layout:
+            boxes = chart["boxes"]
+            for i, first in enumerate(boxes):
+                for second in boxes[i + 1 :]:
+                    width = min(first["right"], second["right"]) - max(
+                        first["left"], second["left"]
+                    )
+                    height = min(first["bottom"], second["bottom"]) - max(
+                        first["top"], second["top"]
+                    )
+                    if width > tolerance and height > tolerance:
+                        found.append(
+                            f"{chart['figure']}: {first['kind']} {first['text']!r} overlaps "
+                            f"{second['kind']} {second['text']!r}"
+                        )
+        return found
+
+    def smallest_heatmap_text(self) -> float | None:
+        sizes = [size for chart in self.layout for size in chart["heatmap_text"]]
+        return min(sizes) if sizes else None
 
     @property
     def remote_requests(self) -> list[str]:
@@ -104,6 +204,7 @@ def visit(executable: str, page_file: Path, screenshot: Path) -> PageVisit:
                 "f.querySelector('.js-plotly-plot .main-svg') && "
                 "f.querySelector('.js-plotly-plot').getBoundingClientRect().height > 100).length"
             )
+            seen.layout = page.evaluate(LAYOUT)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         finally:

@@ -7,28 +7,21 @@ skips, saying why, only when no Chromium can be had. Screenshots go to test-arti
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from servsim import SweepResults, report
-from tests.browser import chromium, visit
+from tests.browser import chromium_for_tests, visit
 from tests.conftest import ROOT
 from tests.report_helpers import small_run, swept_folder
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser() -> str:
-    executable, why_not = chromium(install=IN_CI or os.geteuid() == 0)
-    if executable is None:
-        if IN_CI:
-            pytest.fail(f"the browser test must run in CI: {why_not}")
-        pytest.skip(why_not)
-    return executable
+    return chromium_for_tests()
 
 
 @pytest.fixture(scope="module")

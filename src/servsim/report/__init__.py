@@ -9,7 +9,7 @@
 from servsim.report.exchange import exchange_curve
 from servsim.report.policy_figures import cost_breakdown, standards_table
 from servsim.report.run_figures import cycle_time_ecdf, dissatisfaction_causes, levels_over_time
-from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
+from servsim.report.sweep_figures import kpi_by_each_parameter, kpi_by_parameter, kpi_heatmap
 from servsim.report.writer import report_html, write_report
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "cycle_time_ecdf",
     "dissatisfaction_causes",
     "exchange_curve",
+    "kpi_by_each_parameter",
     "kpi_by_parameter",
     "kpi_heatmap",
     "levels_over_time",

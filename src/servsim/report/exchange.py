@@ -25,6 +25,7 @@ from servsim.experiment.frontier import (
 from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import hover_text, recommended, standards_of
+from servsim.search.evidence import FRESH
 from servsim.stats.confidence import possible_interval
 
 Better = Literal["lower", "higher"]
@@ -59,6 +60,7 @@ def exchange_curve(
         else pd.Series(False, index=summary.index)
     )
     kpis = [x, y, *(standard.column for standard in chosen)]
+    labels = _point_labels(summary[status == EFFICIENT], summary, x, y)
     figure = go.Figure()
     layers = (
         (DOMINATED, "dominated", style.DOMINATED, style.DOMINATED_OPACITY, "markers"),
@@ -84,7 +86,7 @@ def exchange_curve(
                 hovertext=[hover_text(sweep, row, kpis) for _, row in rows.iterrows()],
                 hovertemplate="%{hovertext}<extra></extra>",
                 # the efficient points carry their number, to find them in the tables
-                text=[f"{int(p)}" for p in rows["point"]] if key == EFFICIENT else None,
+                text=[labels.get(int(p), "") for p in rows["point"]] if key == EFFICIENT else None,
                 textposition="bottom right",
                 textfont={"color": colour, "size": 11},
             )
@@ -116,7 +118,7 @@ def exchange_curve(
                 mode="markers+text",
                 name="recommended",
                 marker={"symbol": "star", "size": 20, "color": style.RECOMMENDED},
-                text=[f"recommended: point {int(best['point'])}"],
+                text=[f"recommended: point {int(best['point'])}{_source(sweep, best)}"],
                 textposition="top center",
                 textfont={"color": style.RECOMMENDED},
                 customdata=[best["point"]],
@@ -137,6 +139,47 @@ def exchange_curve(
         time_unit=time_unit,
         height=540,
     )
+
+
+PLOT_WIDTH = 760
+PLOT_HEIGHT = 380
+"""About the size (px) of the exchange curve's plot area in the report, to keep point labels
+apart: rather too small than too large, so labels that might touch are merged."""
+CHARACTER = 8
+LINE = 17
+
+
+def _point_labels(efficient: pd.DataFrame, summary: pd.DataFrame, x: str, y: str) -> dict[int, str]:
+    """Each efficient point's number, to find it in the tables; points whose labels would
+    print over one another share one label (``1, 5``) at the first of them."""
+
+    def extent(kpi: str) -> float:
+        values = summary[[f"{kpi}_mean", f"{kpi}_lo", f"{kpi}_hi"]].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        return float(values.max() - values.min()) if len(values) else 0.0
+
+    per_x = PLOT_WIDTH / (extent(x) or 1.0)
+    per_y = PLOT_HEIGHT / (extent(y) or 1.0)
+    clusters: list[tuple[float, float, list[int]]] = []
+    for _, row in efficient.sort_values(f"{x}_mean", kind="stable").iterrows():
+        point = int(row["point"])
+        px, py = float(row[f"{x}_mean"]) * per_x, float(row[f"{y}_mean"]) * per_y
+        for ax, ay, members in clusters:
+            text = ", ".join(str(member) for member in [*members, point])
+            if abs(px - ax) < CHARACTER * (len(text) + 2) and abs(py - ay) < LINE + 4:
+                members.append(point)
+                break
+        else:
+            clusters.append((px, py, [point]))
+    return {members[0]: ", ".join(map(str, members)) for _, _, members in clusters}
+
+
+def _source(sweep: SweepResults, best: pd.Series) -> str:
+    """`` (search runs)`` when the optimizer also checked the point on fresh replications:
+    the curve draws the search's means, the final check is in the tables."""
+    runs = sweep.runs
+    checked = ((runs["point"] == best["point"]) & (runs["replication"] >= FRESH)).any()
+    return " (search runs)" if checked else ""
 
 
 def _status(summary: pd.DataFrame, x: str, y: str, x_better: Better, y_better: Better) -> pd.Series:

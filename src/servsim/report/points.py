@@ -20,8 +20,20 @@ def standards_of(sweep: SweepResults, standards: Mapping[str, Any] | None) -> li
 
 
 def parameter_names(sweep: SweepResults) -> dict[str, str]:
-    """Short names of the parameters (``stocking.items.A.S`` -> ``A.S``), by dotted path."""
-    return dict(zip(sweep.parameters, short_names(list(sweep.parameters)), strict=True))
+    """Short names of the parameters (``stocking.items.A.S`` -> ``A.S``), by dotted path. A
+    parameter whose values are whole sections keeps its section's name (``tiers.basic``, not
+    ``basic``): the values say what inside it changes."""
+    names = dict(zip(sweep.parameters, short_names(list(sweep.parameters)), strict=True))
+    for name in sweep.parameters:
+        column = sweep.summary[name] if name in sweep.summary.columns else None
+        sections = column is not None and column.map(_is_section).all()
+        if sections and "." not in names[name] and "." in name:
+            names[name] = ".".join(name.split(".")[-2:])
+    return names
+
+
+def _is_section(value: Any) -> bool:
+    return isinstance(value, Mapping) or (isinstance(value, str) and value.startswith("{"))
 
 
 def point_label(sweep: SweepResults, row: pd.Series) -> str:
@@ -31,9 +43,18 @@ def point_label(sweep: SweepResults, row: pd.Series) -> str:
     return f"point {int(row['point'])}: {values}"
 
 
+def varied_parameters(sweep: SweepResults) -> list[str]:
+    """The parameters that take more than one value in the sweep (``horizon: [30d]`` sets
+    the whole sweep and varies in none); all of them when none varies."""
+    summary = sweep.summary
+    varied = [name for name in sweep.parameters if summary[name].map(show_value).nunique() > 1]
+    return varied or list(sweep.parameters)
+
+
 def tick_label(sweep: SweepResults, row: pd.Series) -> str:
-    """A short two-line label for a bar: ``point 5<br>1 · 120 · 48h``."""
-    values = short_values([row[name] for name in sweep.parameters])
+    """A short two-line label for a bar: ``point 5<br>1 · 120 · 48h`` (the values of the
+    parameters that vary)."""
+    values = short_values([row[name] for name in varied_parameters(sweep)])
     return f"point {int(row['point'])}<br>{values}"
 
 

@@ -17,6 +17,7 @@ from servsim.experiment.results import SweepResults
 from servsim.report import style
 from servsim.report.points import parameter_names, recommended, standards_of, tick_label
 from servsim.run.results import Results
+from servsim.search.evidence import FRESH
 
 NOT_TERMS = ("cost_total", "cost_per_order")
 """Cost columns that are sums of the others, not terms."""
@@ -47,7 +48,7 @@ def cost_breakdown(
     runs, labels = _runs_and_labels(source, points)
     terms = [term for term in cost_terms(runs.columns) if runs[term].abs().sum() > 0]
     values = runs[terms].div(runs["orders"], axis=0) if per_order else runs[terms]
-    means = values.groupby(runs["point"], sort=False).mean().reindex(list(labels))
+    means = values.groupby(runs["bar"], sort=False).mean().reindex(list(labels))
     figure = go.Figure()
     for term in terms:
         figure.add_trace(
@@ -77,18 +78,29 @@ def cost_breakdown(
     return style.finish(
         figure,
         f"Cost breakdown {unit}",
-        f"mean over each policy's runs; every cost term stacked, the total on top ({unit})",
+        f"mean over each policy's runs; every cost term stacked, the total on top ({unit})"
+        + (
+            "; the optimizer's final check (fresh replications) drawn apart from its search runs"
+            if any(str(key).endswith(FINAL_CHECK) for key in labels)
+            else ""
+        ),
         y_title=f"cost {unit}",
         height=520,
     )
 
 
+FINAL_CHECK = "final check"
+SEARCH = "search"
+
+
 def _runs_and_labels(
     source: SweepResults | Results, points: Sequence[int] | None
-) -> tuple[pd.DataFrame, dict[int, str]]:
-    """The runs to draw (a ``point`` column) and a bar label per point, in drawing order."""
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The runs to draw (a ``bar`` column: which bar each run belongs to) and each bar's
+    label, in drawing order. A point the optimizer checked again on fresh replications gets
+    two bars, its search runs and its final check, each labelled: never one mean of both."""
     if isinstance(source, Results):
-        return source.kpis.assign(point=0), {0: source.scenario.name}
+        return source.kpis.assign(bar="0"), {"0": source.scenario.name}
     summary = source.summary.set_index("point", drop=False)
     if points is None:
         chosen = list(source.frontier(indistinguishable=False)["point"])
@@ -99,9 +111,26 @@ def _runs_and_labels(
     missing = [point for point in points if point not in summary.index]
     if missing:
         raise ValueError(f"no point {missing[0]} in this sweep (points 0 to {len(summary) - 1})")
-    labels = {int(point): tick_label(source, summary.loc[point]) for point in points}
-    runs = source.runs[source.runs["point"].isin(labels)]
-    return runs, labels
+    runs = source.runs[source.runs["point"].isin([int(point) for point in points])]
+    fresh = runs["replication"] >= FRESH
+    checked = set(runs.loc[fresh, "point"].astype(int))
+    bar = runs["point"].astype(int).astype(str)
+    bar = bar.where(~runs["point"].isin(checked), bar + " " + SEARCH)
+    bar = bar.where(~fresh, runs["point"].astype(int).astype(str) + " " + FINAL_CHECK)
+    labels: dict[str, str] = {}
+    for point in points:
+        label = tick_label(source, summary.loc[point])
+        if int(point) in checked:
+            head, _, rest = label.partition("<br>")
+            searched = int((~fresh & (runs["point"] == point)).sum())
+            again = int((fresh & (runs["point"] == point)).sum())
+            labels[f"{int(point)} {SEARCH}"] = f"{head}, search<br>({searched} runs) {rest}"
+            labels[f"{int(point)} {FINAL_CHECK}"] = (
+                f"{head}, final check<br>({again} fresh runs) {rest}"
+            )
+        else:
+            labels[str(int(point))] = label
+    return runs.assign(bar=bar), labels
 
 
 def run_standards(results: Results, confidence: float) -> pd.DataFrame | None:
@@ -160,7 +189,7 @@ def _sweep_standards(sweep: SweepResults, standards: Mapping[str, Any] | None) -
     names = parameter_names(sweep)
     header = ["point", *names.values(), f"{style.kpi_name(sweep.cost)}"]
     cells: list[list[Any]] = [[int(p) for p in summary.loc[order, "point"]]]
-    cells += [[str(v) for v in summary.loc[order, name]] for name in sweep.parameters]
+    cells += [[style.show_value(v) for v in summary.loc[order, name]] for name in sweep.parameters]
     cells.append(
         [style.format_number(sweep.cost, summary.at[i, f"{sweep.cost}_mean"]) for i in order]
     )

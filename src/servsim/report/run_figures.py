@@ -140,6 +140,7 @@ def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) ->
     )
     figure = go.Figure()
     unit = results.scenario.time_unit
+    promises: dict[float, list[tuple[str, float, str]]] = {}
     for index, (name, group) in enumerate(groups):
         colour = style.series_colour(index)
         cycle = np.sort(group["cycle_time"].to_numpy(dtype=float))
@@ -159,12 +160,8 @@ def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) ->
         )
         promise = float((group["promised"] - group["placed"]).median())
         within = float(np.mean(cycle <= promise))
-        figure.add_vline(
-            x=promise,
-            line={"dash": "dash", "color": colour, "width": 1.5},
-            annotation_text=f"promise {promise:g} {unit}: {within:.0%} within",
-            annotation_position="bottom right",
-        )
+        promises.setdefault(promise, []).append((str(name), within, colour))
+    _mark_promises(figure, promises, unit, several=len(groups) > 1)
     return style.finish(
         figure,
         "Order cycle time against the promise",
@@ -173,6 +170,36 @@ def cycle_time_ecdf(results: Results, by: str = "segment", points: int = 800) ->
         y_title="share of delivered orders",
         x_title=f"order cycle time ({results.scenario.time_unit})",
     ).update_yaxes(tickformat=".0%", range=[0, 1.02])
+
+
+def _mark_promises(
+    figure: go.Figure,
+    promises: dict[float, list[tuple[str, float, str]]],
+    unit: str,
+    several: bool,
+) -> None:
+    """A dashed line at each promise and one label for it, naming each group's share within
+    it (groups with the same promise share the line); labels stacked so none covers another."""
+    for level, promise in enumerate(sorted(promises)):
+        groups = promises[promise]
+        colour = groups[0][2] if len(groups) == 1 else "#444"
+        figure.add_vline(x=promise, line={"dash": "dash", "color": colour, "width": 1.5})
+        shares = ", ".join(
+            f"{within:.0%} of {name}" if several else f"{within:.0%}" for name, within, _ in groups
+        )
+        figure.add_annotation(
+            x=promise,
+            y=0.04 + 0.09 * level,
+            xref="x",
+            yref="y",
+            text=f"promise {promise:g} {unit}: {shares} within",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            xshift=4,
+            font={"color": colour, "size": 12},
+            bgcolor="rgba(255, 255, 255, 0.85)",
+        )
 
 
 def dissatisfaction_causes(source: Results | pd.DataFrame, by: str | None = None) -> go.Figure:

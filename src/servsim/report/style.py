@@ -8,8 +8,9 @@ same colour in the exchange curve and in the standards table.
 from __future__ import annotations
 
 import json
+import math
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
@@ -90,13 +91,31 @@ def axis_title(kpi: str, time_unit: str | None = None) -> str:
     return kpi_name(kpi)
 
 
-def tick_format(kpi: str) -> str:
-    """The d3 format of a KPI's axis ticks: percentages for rates."""
+MOST_TICKS = 10
+"""Plotly draws at most about ten ticks on an axis (fewer on a short one): the tick step is
+at least the span over ten, rounded to 1, 2 or 5 times a power of ten."""
+
+
+def decimals_for(lo: float, hi: float) -> int | None:
+    """Decimals that tell every tick of an axis from ``lo`` to ``hi`` apart: those of the
+    smallest step plotly may choose (None when the span is empty or unknown)."""
+    span = hi - lo
+    if not math.isfinite(span) or span <= 0:
+        return None
+    return max(0, -math.floor(math.log10(span / MOST_TICKS)))
+
+
+def tick_format(kpi: str, values: Iterable[float] | None = None) -> str:
+    """The d3 format of a KPI's axis ticks: percentages for rates, with as many decimals as
+    the axis range needs (``values``: what the axis shows) so no two ticks read the same."""
+    if not (is_rate(kpi) or kpi in _SCORES):
+        return ""  # plotly's own format: always as precise as the ticks need
+    shown = [float(v) for v in (() if values is None else values) if v is not None]
+    shown = [v for v in shown if math.isfinite(v)]
+    decimals = decimals_for(min(shown), max(shown)) if shown else None
     if is_rate(kpi):
-        return ".0%"
-    if kpi in _SCORES:
-        return ".2f"
-    return ""
+        return f".{max(0, (decimals if decimals is not None else 2) - 2)}%"
+    return f".{max(2, decimals) if decimals is not None else 2}f"
 
 
 def format_number(kpi: str, value: float) -> str:
@@ -129,9 +148,53 @@ def translucent(colour: str, alpha: float) -> str:
     return f"rgba({int(red)}, {int(green)}, {int(blue)}, {alpha})"
 
 
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG) of a ``#rrggbb`` or ``rgb(...)`` colour: 0 black, 1 white."""
+    channels = unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour)
+
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(float(c)) for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+LIGHTEST = 0.7
+"""Series colours lighter than this (luminance) vanish on the white page: never drawn."""
+APART = 50
+"""Least distance (RGB, 0-441) between two cost colours, so no two terms look alike."""
+
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    return tuple(unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour))
+
+
+def colour_distance(first: str, second: str) -> float:
+    """Euclidean distance of two colours in RGB."""
+    return math.dist(_rgb(first), _rgb(second))
+
+
+def _distinct(candidates: Sequence[str]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for colour in candidates:
+        if luminance(colour) < LIGHTEST and all(
+            colour_distance(colour, other) > APART for other in chosen
+        ):
+            chosen.append(colour)
+    return tuple(chosen)
+
+
+COST_PALETTE = _distinct(
+    (*qualitative.Set2, *qualitative.Dark2, *qualitative.T10, *qualitative.Set1, *qualitative.Safe)
+)
+"""Colours for the stacked cost terms: none near-white, no two alike (enough for every term
+of the catalogue; a term new to servsim takes one by the hash of its name)."""
+
+
 def cost_colour(term: str) -> str:
     """One colour per cost term, the same in every figure (terms new to servsim included)."""
-    palette = (*qualitative.Set2, *qualitative.Pastel1, *qualitative.Set3)
+    palette = COST_PALETTE
     if term in COST_TERMS:
         return palette[COST_TERMS.index(term) % len(palette)]
     return palette[(len(COST_TERMS) + zlib.crc32(term.encode())) % len(palette)]
@@ -148,7 +211,11 @@ def finish(
     time_unit: str | None = None,
     height: int = 480,
 ) -> go.Figure:
-    """Give a figure the house layout; ``x``/``y`` name the KPIs on the axes (titles, ticks)."""
+    """Give a figure the house layout; ``x``/``y`` name the KPIs on the axes (titles, ticks).
+
+    The legend stands right of the plot, one entry a line: however many entries, it never
+    wraps into the title. Tick formats follow what each axis shows (:func:`tick_format`).
+    """
     text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     figure.update_layout(
         title={"text": text, "x": 0.01, "xanchor": "left"},
@@ -156,22 +223,78 @@ def finish(
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 70, "r": 30, "t": 90 if subtitle else 70, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        legend={
+            "orientation": "v",
+            "yanchor": "top",
+            "y": 1.0,
+            "x": 1.02,
+            "xanchor": "left",
+            "font": {"size": 12},
+        },
         hoverlabel={"align": "left"},
     )
+    # apart where the axes meet: the first x tick never touches the lowest y tick
+    figure.update_xaxes(ticklabelstandoff=4)
+    figure.update_yaxes(ticklabelstandoff=6)
     if x is not None:
         figure.update_xaxes(
-            title_text=x_title or axis_title(x, time_unit), tickformat=tick_format(x)
+            title_text=x_title or axis_title(x, time_unit),
+            tickformat=tick_format(x, axis_values(figure, "x")),
         )
     elif x_title is not None:
         figure.update_xaxes(title_text=x_title)
     if y is not None:
+        values = axis_values(figure, "y")
         figure.update_yaxes(
-            title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y)
+            title_text=y_title or axis_title(y, time_unit), tickformat=tick_format(y, values)
         )
+        finite = [v for v in values if math.isfinite(v)]
+        if finite and min(finite) == max(finite) and (is_rate(y) or y in _SCORES):
+            # every point the same (all orders satisfied): a narrow range around it, not
+            # plotly's 0 to 2 for a score that cannot pass 1
+            level = finite[0]
+            figure.update_yaxes(
+                range=[level - 0.05, level + 0.05], tickformat=tick_format(y, [0, 0.1])
+            )
     elif y_title is not None:
         figure.update_yaxes(title_text=y_title)
     return figure
+
+
+def axis_values(figure: go.Figure, axis: str) -> list[float]:
+    """Every number drawn along ``axis`` ("x" or "y"): the traces' values and their error
+    bars' ends, or the axis's range when it is set."""
+    layout_axis = figure.layout[f"{axis}axis"]
+    if layout_axis.range is not None and None not in layout_axis.range:
+        return [float(v) for v in layout_axis.range]
+    values: list[float] = []
+    for trace in figure.data:
+        if trace.type not in ("scatter", "bar", "scattergl"):
+            continue
+        data = getattr(trace, axis, None)
+        if data is None:
+            continue
+        numbers = _numbers(data)
+        values += numbers
+        errors = getattr(trace, f"error_{axis}", None)
+        if errors is not None and errors.array is not None and len(numbers) == len(errors.array):
+            above = _numbers(errors.array)
+            below = _numbers(errors.arrayminus) if errors.arrayminus is not None else above
+            if len(above) == len(numbers) == len(below):
+                values += [v + a for v, a in zip(numbers, above, strict=True)]
+                values += [v - b for v, b in zip(numbers, below, strict=True)]
+    return values
+
+
+def _numbers(data: Iterable[object]) -> list[float]:
+    out: list[float] = []
+    for value in data:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return []  # a category axis
+        out.append(number)
+    return out
 
 
 def short_values(values: Sequence[object]) -> str:
@@ -180,9 +303,35 @@ def short_values(values: Sequence[object]) -> str:
 
 
 def show_value(value: object) -> str:
-    """A parameter's value as people write it: ``2`` not ``2.0``; sections as JSON."""
+    """A parameter's value as people write it: ``2`` not ``2.0``; a section as its keys and
+    values in the order written (``promise 48h, mode express``), never as JSON."""
+    if isinstance(value, str) and value[:1] == "{":
+        parsed = _json_object(value)
+        if parsed is not None:
+            return show_value(parsed)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return f"{value:g}"
     if isinstance(value, Mapping):
-        return json.dumps(dict(value), sort_keys=True)
+        if not value:
+            return "none"
+        return ", ".join(f"{key} {_inner(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(show_value(item) for item in value)
     return str(value)
+
+
+def _inner(value: object) -> str:
+    """A value inside a section: nested sections in parentheses."""
+    text = show_value(value)
+    return f"({text})" if isinstance(value, Mapping | list | tuple) else text
+
+
+def _json_object(text: str) -> Mapping[str, object] | None:
+    """A section stored as JSON text in a results table (how the runs keep it)."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None

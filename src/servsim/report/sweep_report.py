@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from servsim.core.catalogue import lower_is_better
 from servsim.core.errors import ScenarioError
@@ -30,7 +31,12 @@ from servsim.report.exchange import exchange_curve
 from servsim.report.points import parameter_names, standards_of
 from servsim.report.policy_figures import cost_breakdown, standards_table
 from servsim.report.style import show_value
-from servsim.report.sweep_figures import kpi_by_parameter, kpi_heatmap
+from servsim.report.sweep_figures import (
+    is_grid,
+    kpi_by_each_parameter,
+    kpi_by_parameter,
+    kpi_heatmap,
+)
 from servsim.scenario.loading import load_scenario
 from servsim.search.evidence import FRESH
 from servsim.stats.standards import Standard
@@ -47,7 +53,9 @@ def sweep_report(sweep: SweepResults, title: str | None = None) -> str:
         f"objectives: {sweep.cost} ({_better(sweep.cost)} is better) and {sweep.satisfaction} "
         "(higher is better)"
     )
+    description = _description(manifest)
     sections = [
+        *([document.paragraph(description)] if description else []),
         _recommendation(sweep),
         _evidence(sweep, manifest),
         _figures(sweep, time_unit),
@@ -63,6 +71,20 @@ def _manifest(sweep: SweepResults) -> dict[str, Any]:
         return store.read_manifest(sweep.folder)
     except ScenarioError:
         return {}
+
+
+def _description(manifest: dict[str, Any]) -> str:
+    """The experiment file's ``description``: what it varies and what it holds (shown first,
+    so a reviewer reads what a sweep isolates before its recommendation)."""
+    text = manifest.get("experiment_text")
+    if not text:
+        return ""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return ""
+    description = document.get("description") if isinstance(document, dict) else None
+    return description.strip() if isinstance(description, str) else ""
 
 
 def _scenario(manifest: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -128,8 +150,9 @@ def _recommendation(sweep: SweepResults) -> str:
         else " No other policy meets every standard."
     )
     check, confirmation = _final_check(sweep, best, standards)
-    if check is not None:
+    if check is not None:  # each figure labelled with its source, never the two mixed
         chosen.insert(1, check)
+        headings[0] = "recommended: search runs"
         headings.insert(1, "recommended: final check")
     return document.section(
         "Summary",
@@ -239,13 +262,15 @@ def _figures(sweep: SweepResults, time_unit: str | None) -> str:
             "The efficient policies and the recommended one, cheapest first.",
         )
     )
+    grid = is_grid(sweep)
     for kpi in dict.fromkeys([sweep.satisfaction, sweep.cost]):
-        parts.append(
-            document.figure_html(
-                kpi_by_parameter(sweep, kpi, time_unit=time_unit), f"by-parameter-{kpi}"
-            )
+        figure = (
+            kpi_by_parameter(sweep, kpi, time_unit=time_unit)
+            if grid
+            else kpi_by_each_parameter(sweep, kpi, time_unit=time_unit)
         )
-    if len(sweep.parameters) >= 2:
+        parts.append(document.figure_html(figure, f"by-parameter-{kpi}"))
+    if grid and len(sweep.parameters) >= 2:
         measured = [s.column for s in standards_of(sweep, None)]
         columns = sweep.summary.columns
         kpi = next((k for k in measured if f"{k}_mean" in columns), sweep.satisfaction)
