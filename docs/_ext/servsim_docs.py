@@ -617,9 +617,12 @@ LINE_COLUMNS = {
     "allocated": "when its last unit was allocated (NaN: still waiting)",
 }
 
+LOCK = ".servsim.lock"
+
 SWEEP_FILES = {
-    ".servsim.lock": "the operating-system lock a sweep or search holds while it writes the "
-    "folder, so that a second writer is refused; the empty file stays when it is released",
+    LOCK: "the operating-system lock a sweep or search holds while it writes the "
+    "folder, so that a second writer is refused (an empty file, which may stay when it is "
+    "released)",
     "manifest.json": "what the sweep was: the keys below",
     "runs/part-NNNNNN.parquet": "each completed chunk of runs, written the moment it completes "
     "(under a temporary name, then renamed): one row per run",
@@ -760,7 +763,8 @@ def sweep_folder() -> str:
     shapes = sorted(
         {"runs/part-NNNNNN.parquet" if name.startswith("runs/") else name for name in found}
     )
-    if shapes != sorted(SWEEP_FILES):
+    # the lock's file stays or goes with the filelock release: described either way
+    if set(shapes) - {LOCK} != set(SWEEP_FILES) - {LOCK}:
         raise ExtensionError(f"servsim_docs: a sweep's folder changed: {shapes}")
     _check_described("manifest keys", list(manifest), MANIFEST_KEYS)
     leading = [c for c in runs.columns if c not in KPI_NAMES]
