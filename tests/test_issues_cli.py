@@ -505,3 +505,15 @@ def test_issue14_item19_cli_limits_are_the_scenario_layer_s() -> None:
 
     assert (fields.MOST_REPLICATIONS, fields.MOST_SEED) == (MOST_REPLICATIONS, MOST_SEED)
     assert BREAKDOWNS == GROUPINGS
+
+
+def test_issue14_item10_sweep_tables_show_a_section_as_words_not_json() -> None:
+    """A section-valued parameter (stored as JSON in the runs) reads as the report writes it."""
+    from servsim.cli.sweep_tables import settings
+
+    row = pd.Series(
+        {"tiers.basic": '{"promise": "48h", "mode": "express"}', "processing.staff": 2.0}
+    )
+    text = settings(row, ["tiers.basic", "processing.staff"])
+    assert "{" not in text and '"' not in text
+    assert "promise 48h, mode express" in text and text.endswith(" 2")

@@ -109,6 +109,10 @@ def test_cli_report_writes_into_the_results_folder_and_refuses_to_overwrite(resu
 
 def test_cli_report_to_a_chosen_file(results_folder, tmp_path):
     out = tmp_path / "board" / "review.html"
+    refused = CliRunner().invoke(main, ["report", str(results_folder), "--out", str(out)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output  # no folder made for it
+    assert not out.parent.exists()
+    out.parent.mkdir()
     done = CliRunner().invoke(main, ["report", str(results_folder), "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert out.is_file()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pandas as pd
 from rich import box
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from servsim.cli.fitting import fit, spread
 from servsim.core.catalogue import lower_is_better
-from servsim.core.formats import format_target, short_names
+from servsim.core.formats import format_target, short_names, show_value
 from servsim.experiment.frontier import EFFICIENT, INDISTINGUISHABLE, point_status
 from servsim.experiment.results import SweepResults
 from servsim.stats.standards import Standard, parse_standards
@@ -34,12 +33,6 @@ def interval(row: pd.Series, kpi: str, compact: bool = False) -> str:
     return spread(kpi, mean, float(row[f"{kpi}_lo"]), float(row[f"{kpi}_hi"]), compact)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    return str(value)
-
-
 def arrow(kpi: str) -> str:
     """Which way is better for an objective: ↓ for a cost, ↑ for satisfaction or profit."""
     return "↓" if lower_is_better(kpi) else "↑"
@@ -56,7 +49,9 @@ def objectives_legend(cost: str, satisfaction: str) -> str:
 def settings(row: pd.Series, parameters: Sequence[str]) -> str:
     """A point's parameter values in one cell, one to a line: ``staff 1`` / ``A.S 40``."""
     names = short_names(list(parameters))
-    return "\n".join(f"{name} {_show(row[p])}" for name, p in zip(names, parameters, strict=True))
+    return "\n".join(
+        f"{name} {show_value(row[p])}" for name, p in zip(names, parameters, strict=True)
+    )
 
 
 def frontier_table(results: SweepResults, title: str, width: int | None = None) -> Table:
@@ -95,7 +90,7 @@ def _frontier_table(results: SweepResults, title: str, compact: bool) -> Table:
         values = (
             [settings(row, results.parameters)]
             if compact
-            else [_show(row[parameter]) for parameter in results.parameters]
+            else [show_value(row[parameter]) for parameter in results.parameters]
         )
         table.add_row(
             str(int(row["point"])),
@@ -135,7 +130,7 @@ def _best_table(results: SweepResults, compact: bool) -> Table:
             )
         return table
     values = ", ".join(
-        f"{parameter} = {_show(best[parameter])}" for parameter in results.parameters
+        f"{parameter} = {show_value(best[parameter])}" for parameter in results.parameters
     )
     table = Table(
         title=f"Cheapest point meeting every standard: point {int(best['point'])} ({values})",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from servsim.core.catalogue import PERCENT_KINDS, kind_of
 
@@ -52,3 +53,38 @@ def short_names(paths: Sequence[str]) -> list[str]:
                 break
         names.append(name)
     return names
+
+
+def show_value(value: object) -> str:
+    """A parameter's value as people write it: ``2`` not ``2.0``; a section as its keys and
+    values in the order written (``promise 48h, mode express``), never as JSON."""
+    if isinstance(value, str) and value[:1] == "{":
+        parsed = _json_object(value)
+        if parsed is not None:
+            return show_value(parsed)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        if not value:
+            return "none"
+        return ", ".join(f"{key} {_inner(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(show_value(item) for item in value)
+    return str(value)
+
+
+def _inner(value: object) -> str:
+    """A value inside a section: nested sections in parentheses."""
+    text = show_value(value)
+    return f"({text})" if isinstance(value, Mapping | list | tuple) else text
+
+
+def _json_object(text: str) -> Mapping[str, object] | None:
+    """A section stored as JSON text in a results table (how the runs keep it)."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None

@@ -7,15 +7,15 @@ same colour in the exchange curve and in the standards table.
 
 from __future__ import annotations
 
-import json
 import math
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
 from servsim.core.catalogue import COST_TERMS, DURATIONS, RATES, split_column
+from servsim.core.formats import show_value as show_value  # how reports and tables agree
 from servsim.stats.confidence import possible_interval
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}
@@ -300,38 +300,3 @@ def _numbers(data: Iterable[object]) -> list[float]:
 def short_values(values: Sequence[object]) -> str:
     """Parameter values for a tick label: ``2 · 560 · 24h``."""
     return " · ".join(show_value(value) for value in values)
-
-
-def show_value(value: object) -> str:
-    """A parameter's value as people write it: ``2`` not ``2.0``; a section as its keys and
-    values in the order written (``promise 48h, mode express``), never as JSON."""
-    if isinstance(value, str) and value[:1] == "{":
-        parsed = _json_object(value)
-        if parsed is not None:
-            return show_value(parsed)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    if isinstance(value, Mapping):
-        if not value:
-            return "none"
-        return ", ".join(f"{key} {_inner(item)}" for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(show_value(item) for item in value)
-    return str(value)
-
-
-def _inner(value: object) -> str:
-    """A value inside a section: nested sections in parentheses."""
-    text = show_value(value)
-    return f"({text})" if isinstance(value, Mapping | list | tuple) else text
-
-
-def _json_object(text: str) -> Mapping[str, object] | None:
-    """A section stored as JSON text in a results table (how the runs keep it)."""
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
