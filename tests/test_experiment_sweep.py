@@ -80,7 +80,8 @@ def test_a_dask_local_cluster_gives_the_same_table_bit_for_bit(
 def test_the_cli_sweeps_on_a_local_dask_cluster_it_starts(
     reference: servsim.SweepResults, tmp_path: Path
 ) -> None:
-    """`servsim sweep --local-cluster` as a planner runs it: its own process, progress shown."""
+    """`servsim sweep --local-cluster` as a planner runs it: its own process (its output
+    redirected, so no progress bar: tests/test_issues_cli.py shows the bar on a terminal)."""
     path = write_experiment(tmp_path)
     servsim_command = Path(sys.executable).with_name("servsim")
     command = [str(servsim_command), "sweep", str(path), "--local-cluster", "--workers", "2"]
@@ -88,7 +89,7 @@ def test_the_cli_sweeps_on_a_local_dask_cluster_it_starts(
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "Traceback" not in finished.stdout + finished.stderr
     assert "Cheapest point meeting every standard" in finished.stdout
-    assert "36/36" in finished.stdout  # the progress bar's last count of runs
+    assert "━" not in finished.stdout + finished.stderr
     stored = servsim.SweepResults.from_folder(tmp_path / "results")
     assert_same_table(stored.runs, reference.runs)
 

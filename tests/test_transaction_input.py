@@ -96,13 +96,16 @@ def test_the_mended_file_is_valid_and_runs_by_segment(tmp_path: Path) -> None:
     file = _file(tmp_path, keep_broken="")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        main, ["run", str(file), "-n", "2", "--by", "segment", "--by", "sku", "--out", str(out)]
+        main,
+        ["run", str(file), "-n", "2", "--by", "segment", "--by", "sku", "--out", str(out)]
+        + ["--logs", "csv"],
     )
     assert result.exit_code == 0, result.output
     assert "KPIs per segment" in result.output and "key_accounts" in result.output
     assert "KPIs per sku" in result.output
-    for name in ("kpis_by_segment", "summary_by_segment", "kpis_by_sku", "lines"):
+    for name in ("kpis_by_segment", "summary_by_segment", "kpis_by_sku"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
+    assert (out / "lines.csv").exists()  # the logs, asked for as CSV
 
 
 def test_segments_and_a_single_segments_keys_do_not_mix(tmp_path: Path) -> None:

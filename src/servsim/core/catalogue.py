@@ -425,7 +425,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         signed=True,
     ),
     Kpi("profit_per_order", PROFIT, "money", "higher", "profit / orders counted", signed=True),
-    # --- network (only scenarios with one) ---------------------------------------------------
+    # --- network (NaN without one) ---------------------------------------------------
     Kpi(
         "transshipment_rate",
         NETWORK,
@@ -533,6 +533,7 @@ STAGES: dict[str, str] = {
     "substitution": "substitutes offered on a stock-out (stocking.substitutes)",
     "postponement": "later dates offered on a stock-out (the stock-out rule postpone)",
     "expediting": "late shipments upgraded (delivery.expedite)",
+    "network": "a network of stock locations (a network: section)",
 }
 """The parts of the business a scenario may leave out, and what models each. A KPI of a part
 the scenario lacks is NaN (shown as ``-``); a modelled part with no events in a run is 0.
@@ -554,6 +555,13 @@ _STAGE_OF = {
     "substituted_order_rate": "substitution",
     "postponed_rate": "postponement",
     "expedited_rate": "expediting",
+    "transshipment_rate": "network",
+    "primary_share": "network",
+    "supplier_on_time": "network",
+    "supplier_in_full": "network",
+    "supplier_otif": "network",
+    "supplier_availability": "network",
+    "disruption_time": "network",
 }
 CATALOGUE = tuple(replace(kpi, stage=_STAGE_OF.get(kpi.name)) for kpi in CATALOGUE)
 

@@ -39,16 +39,18 @@ def compute_kpis(
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
     sold = sales(counted, lines, scenario)  # for costs, profit and the customers' spend
     costs = cost_kpis(log, counted, lines, scenario, levels, sold)
-    network: dict[str, float] = {}
+    # without a network its figures are NaN (only_modelled) and its cost terms 0
+    network = dict.fromkeys(STAGE_KPIS["network"], 0.0)
+    extra = {"cost_legs": 0.0, "cost_transshipment": 0.0}
     if log.network is not None:
         network = network_kpis(log, lines, scenario)
         extra = network_costs(log, lines, scenario)
-        costs = {
-            **{k: v for k, v in costs.items() if k not in ("cost_total", "cost_per_order")},
-            **extra,
-            "cost_total": costs["cost_total"] + sum(extra.values()),
-            "cost_per_order": _ratio(costs["cost_total"] + sum(extra.values()), len(counted)),
-        }
+    costs = {
+        **{k: v for k, v in costs.items() if k not in ("cost_total", "cost_per_order")},
+        **extra,
+        "cost_total": costs["cost_total"] + sum(extra.values()),
+        "cost_per_order": _ratio(costs["cost_total"] + sum(extra.values()), len(counted)),
+    }
     figures = {
         "orders": float(len(counted)),
         **availability(log, counted, lines, scenario, levels),

@@ -760,6 +760,7 @@ class Scenario(Section):
             "substitution": stocking is not None and bool(stocking.substitutes),
             "postponement": "postpone" in self.stockout_rules,
             "expediting": self.delivery.expedite is not None,
+            "network": self.network is not None,
         }
         assert set(modelled) == set(STAGES), "every stage of the catalogue is decided here"
         return frozenset(stage for stage, present in modelled.items() if present)
