@@ -277,3 +277,19 @@ def test_statsmodels_is_imported_only_when_holt_winters_runs(tmp_path: Any) -> N
     )
     said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert said.stdout.split() == ["False", "True"], said.stderr
+
+
+def test_optimized_smoothing_is_fitted_once_a_season_and_follows_the_season() -> None:
+    """With ``optimize`` statsmodels fits the smoothing (away from the starting 0.3, 0.05,
+    0.3) and S covers the next two periods of the season (10 + 30 = 40, plus the safety of a
+    Poisson spread), well below the 60 of the season's mean path."""
+    policy = ForecastOrderUpTo(
+        7, 0, 7, 1.645, "holt_winters", 4, 0.3, 0.05, 0.3, 4, "additive", optimize=True
+    )
+    rng = np.random.default_rng(3)
+    for period in range(4 * 8):  # ends with a whole season: next 10, then 30
+        policy.observe(int([10, 30, 50, 30][period % 4] + rng.integers(-1, 2)))
+        policy.order_quantity(10**6)
+    fitted = (policy._alpha, policy._beta, policy._gamma)
+    assert fitted != (0.3, 0.05, 0.3)
+    assert 40 - 3 <= policy.order_up_to <= 40 + 1.645 * np.sqrt(20) * np.sqrt(2) + 3
