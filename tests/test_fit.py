@@ -34,7 +34,9 @@ STOCKING = {
 }
 
 
-def known(quantity: Any, weeks: int = 26, stocking: Any = "none") -> servsim.Scenario:
+def known(
+    quantity: Any, weeks: int = 26, stocking: Any = "none", **arrivals: Any
+) -> servsim.Scenario:
     products = [{"sku": sku, "unit_cost": 10, "price": 15} for sku in MIX]
     return stage_scenario(
         horizon=weeks * 168,
@@ -46,6 +48,7 @@ def known(quantity: Any, weeks: int = 26, stocking: Any = "none") -> servsim.Sce
                 "process": "poisson",
                 "rate": RATE,
                 "profile": {"hour_of_day": HOURS.tolist(), "day_of_week": DAYS.tolist()},
+                **arrivals,
             },
             "mix": MIX,
             "quantity": quantity,
@@ -261,3 +264,76 @@ def test_the_column_names_of_the_command_line_are_the_historys() -> None:
     from servsim.scenario.history import COLUMNS
 
     assert SAID == COLUMNS
+
+
+def test_overdispersed_days_are_fitted_as_a_negative_binomial(tmp_path: Path) -> None:
+    """Days whose rate is the mean times a gamma factor of cv 0.3: the dispersion test rejects
+    Poisson days, the scenario gets process: negative_binomial with a daily_cv within four
+    standard errors of 0.3, and the command says so."""
+    truth = known(1, weeks=52, process="negative_binomial", daily_cv=0.3)
+    path = export(servsim.simulate(truth), tmp_path / "orders.csv")
+    fit = fit_history(path)
+    assert fit.daily_test[1] < 0.001
+    assert abs(fit.daily_cv - 0.3) < 4 * fit.daily_cv_se, (fit.daily_cv, fit.daily_cv_se)
+    assert fit.daily_cv_se < 0.1
+    arrivals = fit.scenario("nb")["demand"]["arrivals"]
+    assert arrivals["process"] == "negative_binomial" and arrivals["daily_cv"] == fit.daily_cv
+    result = CliRunner().invoke(main, ["fit", str(path), "--out", str(tmp_path / "nb.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "overdispersed, so process: negative_binomial, daily_cv" in result.output
+    written = yaml.safe_load((tmp_path / "nb.yaml").read_text())
+    assert written["demand"]["arrivals"]["process"] == "negative_binomial"
+    servsim.load_scenario(tmp_path / "nb.yaml")  # a valid scenario
+
+
+def test_poisson_days_stay_poisson(recovered: tuple[Any, servsim.Results]) -> None:
+    fit, _ = recovered
+    assert fit.daily_test[1] > 0.05 and fit.daily_cv == 0
+    assert fit.scenario("poisson")["demand"]["arrivals"]["process"] == "poisson"
+
+
+def test_a_segment_column_gives_each_segment_its_own_fit(tmp_path: Path) -> None:
+    """Two segments of known rates and mixes, exported with a segment column: the fit writes
+    two segments, each rate within four standard errors (sqrt(n) / span) of its truth and
+    each mix within four binomial standard errors of its shares."""
+    profile = {"hour_of_day": HOURS.tolist(), "day_of_week": DAYS.tolist()}
+    truth = {
+        "shop": {"rate": 2.0, "mix": {"A": 0.8, "B": 0.2}},
+        "trade": {"rate": 0.5, "mix": {"A": 0.1, "B": 0.9}},
+    }
+    scenario = stage_scenario(
+        horizon=26 * 168,
+        warmup=0,
+        replications=1,
+        products=[{"sku": sku, "unit_cost": 10, "price": 15} for sku in ("A", "B")],
+        demand={
+            "segments": {
+                name: {
+                    "arrivals": {"process": "poisson", "rate": t["rate"], "profile": profile},
+                    "mix": t["mix"],
+                }
+                for name, t in truth.items()
+            }
+        },
+    )
+    results = servsim.simulate(scenario)
+    path = export(results, tmp_path / "orders.csv")
+    frame = pd.read_csv(path)
+    frame["segment"] = results.orders.set_index("order").loc[frame["order"], "segment"].to_numpy()
+    frame.to_csv(path, index=False)
+    fit = fit_history(path)
+    assert set(fit.segments) == set(truth)
+    for name, t in truth.items():
+        part = fit.segments[name]
+        span = part.trace.span
+        assert abs(part.rate - t["rate"]) < 4 * np.sqrt(t["rate"] / span), (name, part.rate)
+        lines = part.trace.line_sku.size
+        for sku, share in t["mix"].items():
+            assert abs(part.mix[sku] - share) < 4 * np.sqrt(share * (1 - share) / lines)
+    written = fit.scenario("two")
+    assert set(written["demand"]["segments"]) == set(truth)
+    result = CliRunner().invoke(main, ["fit", str(path), "--out", str(tmp_path / "two.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "segment shop:" in result.output and "segment trade:" in result.output
+    loaded = servsim.load_scenario(tmp_path / "two.yaml")
+    assert set(loaded.demand.segments) == set(truth)

@@ -460,7 +460,7 @@ def test_issue14_item18_logs_need_an_out_folder(shop: Path) -> None:
 
 
 # --- item 19: start-up imports nothing heavy --------------------------------------------------
-HEAVY = ("pandas", "scipy", "plotly", "dask", "distributed", "pyarrow")
+HEAVY = ("pandas", "scipy", "plotly", "dask", "distributed", "pyarrow", "statsmodels")
 
 
 @pytest.mark.parametrize(

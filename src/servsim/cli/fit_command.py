@@ -66,13 +66,28 @@ def _said(choice: Choice) -> list[str]:
     return lines
 
 
+def _daily_line(fit: Fit) -> str:
+    statistic, p_value = fit.daily_test
+    if statistic != statistic:
+        return "  daily counts: too few days to test their dispersion"
+    tested = f"dispersion of the daily counts: chi-square {statistic:,.1f}, p = {p_value:.3g}"
+    if fit.daily_cv:
+        return (
+            f"  {tested}: overdispersed, so process: negative_binomial, daily_cv "
+            f"{fit.daily_cv:.3g} (se {fit.daily_cv_se:.2g})"
+        )
+    return f"  {tested}: Poisson"
+
+
 def summary(fit: Fit) -> list[str]:
     """What the fit found, a line each (printed, and written at the top of the scenario)."""
     statistic, p_value = fit.arrival_test
     lines = [
         f"{fit.trace.times.size:,} orders over {fit.trace.covers()}",
-        f"arrivals: Poisson, {fit.rate:.4g} orders an hour at multiplier 1, hour-of-day and "
-        f"weekday profile" + (", month of year" if fit.month_of_year else ""),
+        f"arrivals: {'negative binomial' if fit.daily_cv else 'Poisson'}, {fit.rate:.4g} orders "
+        f"an hour at multiplier 1, hour-of-day and weekday profile"
+        + (", month of year" if fit.month_of_year else ""),
+        _daily_line(fit),
         f"  trend {fit.trend:+g} a year (weekly counts' slope p = {fit.trend_p:.3g}); orders per "
         f"clock hour against the fit: chi-square {statistic:,.1f}, p = {p_value:.3g}",
         "mix: " + ", ".join(f"{sku} {share:.3f}" for sku, share in fit.mix.items()),
@@ -80,6 +95,15 @@ def summary(fit: Fit) -> list[str]:
         + ("1" if fit.lines == 1 else f"empirical, mean {fit.trace.lines.mean():.3f}"),
         *_said(fit.quantity),
     ]
+    for name, part in fit.segments.items():
+        process = "negative binomial" if part.daily_cv else "Poisson"
+        lines.append(
+            f"segment {name}: {part.trace.times.size:,} orders, {process}, {part.rate:.4g} an "
+            f"hour at multiplier 1; mix "
+            + ", ".join(f"{sku} {share:.3f}" for sku, share in part.mix.items())
+            + f"; quantity {part.quantity.best.name}"
+            + (f", daily_cv {part.daily_cv:.3g}" if part.daily_cv else "")
+        )
     for sku, choice in fit.lead_times.items():
         lines += [f"lead time of {sku}:", *("  " + line for line in _said(choice)[1:])]
         lines[-len(choice.candidates) - 1] += f" {choice.best.name} (lowest AIC)"

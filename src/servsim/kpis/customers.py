@@ -57,7 +57,7 @@ def customer_kpis(
     """Retention, churn, repeat orders, spend, the promoter balance and lifetime value."""
     customers = log.customers
     if customers.empty:
-        return dict.fromkeys(CUSTOMER_KPIS, float("nan"))
+        return _replayed_customer_kpis(counted, sold)
     start, end = log.warmup, log.horizon
     left = customers["left"].fillna(np.inf).to_numpy()
     joined = customers["joined"].to_numpy()
@@ -99,6 +99,28 @@ def customer_kpis(
         "trust_mean": float(trust[heard].mean()) if heard.any() else float("nan"),
         "customer_lifetime_value": _lifetime_value(log, scenario, sold, joined, left, churned),
     }
+
+
+def _replayed_customer_kpis(counted: pd.DataFrame, sold: Sales) -> dict[str, float]:
+    """Without a customer base: the KPIs of who ordered how often, from orders that carry a
+    customer (a replayed history's customer column); the base's KPIs (retention, churn,
+    trust, lifetime value) stay NaN, as does everything when no order has a customer."""
+    kpis = dict.fromkeys(CUSTOMER_KPIS, float("nan"))
+    ordering = counted[counted["customer"] >= 0]
+    if ordering.empty:
+        return kpis
+    keys = [ordering["segment"].astype(str).to_numpy(), ordering["customer"].to_numpy()]
+    per_customer = pd.Series(1, index=pd.MultiIndex.from_arrays(keys)).groupby(level=[0, 1]).sum()
+    buyers = len(per_customer)
+    gaps = _gaps(ordering)
+    spend = float(sold.revenue_by_order.reindex(ordering.index).fillna(0.0).sum())
+    kpis.update(
+        repeat_order_rate=_ratio((per_customer >= 2).sum(), buyers),
+        inter_order_time_mean=float(gaps.mean()) if gaps.size else float("nan"),
+        orders_per_customer=_ratio(len(ordering), buyers),
+        spend_per_customer=_ratio(spend, buyers),
+    )
+    return kpis
 
 
 def _gaps(ordering: pd.DataFrame) -> np.ndarray:

@@ -82,6 +82,16 @@ class OrderStream:
         self._channel_shares = np.asarray(list(shares.values()), dtype=float)
         self._entry_rng = streams.generator(f"order entry/{name}")
         self._urgent_rng = streams.generator(f"urgent/{name}")
+        trace = segment.history.trace if segment.history is not None else None
+        self.carries_orders = trace is not None and (
+            trace.requested is not None or trace.customer is not None
+        )
+        """The orders come with a requested date or a customer (a history's columns)."""
+        self.requested: list[float] | None = None
+        """The last block's orders' requested delivery, time units after placement (NaN:
+        none), when the history has a ``requested`` column."""
+        self.customers: list[int] | None = None
+        """The last block's orders' customers (-1: none), with a ``customer`` column."""
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
@@ -118,7 +128,9 @@ class OrderStream:
         """The history's orders (replayed or resampled): only entry and urgency are drawn."""
         last = 0.0
         urgent = self.segment.urgent
-        for times, lines, skus, quantities in replay.blocks():
+        for times, lines, skus, quantities, requested, customers in replay.blocks():
+            self.requested = requested.tolist() if requested is not None else None
+            self.customers = customers.tolist() if customers is not None else None
             count = times.size
             gaps = np.diff(times, prepend=last)
             last = float(times[-1])
@@ -294,6 +306,8 @@ class Replay:
         self.trace = trace
         self._skus = np.asarray([sku_index[sku] for sku in trace.skus], dtype=np.int64)
         self._first_line = np.concatenate([[0], np.cumsum(trace.lines)[:-1]]).astype(np.int64)
+        self._copy: np.ndarray | None = None
+        """each chosen order's copy of its block: 0 the first time the block is drawn"""
         self.orders, self.times = self._chosen(replication, rng, horizon)
 
     def _chosen(
@@ -314,6 +328,13 @@ class Replay:
         else:
             picks = rng.integers(0, len(blocks), slots)
         orders = [blocks[pick] for pick in picks]
+        if trace.customer is not None:  # a block drawn again brings new customers (see blocks)
+            seen: dict[int, int] = {}
+            copies = []
+            for pick, block in zip(picks.tolist(), orders, strict=True):
+                copies.append(np.full(block.size, seen.get(pick, 0), dtype=np.int64))
+                seen[pick] = seen.get(pick, 0) + 1
+            self._copy = np.concatenate(copies) if copies else np.zeros(0, dtype=np.int64)
         shifts = [
             np.full(block.size, (slot - pick) * trace.block)
             for slot, (pick, block) in enumerate(zip(picks, orders, strict=True))
@@ -329,8 +350,13 @@ class Replay:
         per_weekday = (days - weekday + 6) // 7  # history days d < days with d % 7 == weekday
         return weekday + 7 * rng.integers(0, np.maximum(per_weekday, 1))
 
-    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """(times, lines per order, skus of the lines, quantities of the lines), block by block."""
+    def blocks(
+        self,
+    ) -> Iterator[
+        tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+    ]:
+        """(times, lines per order, skus of the lines, quantities of the lines, the orders'
+        requested delivery after placement or None, their customers or None), block by block."""
         trace = self.trace
         for start in range(0, self.orders.size, BLOCK_SIZE):
             orders = self.orders[start : start + BLOCK_SIZE]
@@ -343,4 +369,17 @@ class Replay:
                 lines,
                 self._skus[trace.line_sku[position]],
                 trace.quantity[position],
+                trace.requested[orders] if trace.requested is not None else None,
+                self._customers(orders, start) if trace.customer is not None else None,
             )
+
+    def _customers(self, orders: np.ndarray, start: int) -> np.ndarray:
+        """The orders' customers: the history's, except that the second, third, ... copy of a
+        block drawn more than once is placed by new customers (numbered past the history's),
+        so that a week drawn twice does not make its customers order twice as often."""
+        customer = self.trace.customer[orders]  # type: ignore[index]
+        if self._copy is None:
+            return customer
+        copy = self._copy[start : start + orders.size]
+        known = len(self.trace.customers)
+        return np.where(customer >= 0, customer + copy * known, customer)

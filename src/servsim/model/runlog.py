@@ -295,7 +295,9 @@ class Recorder:
     replaces: dict[int, int] = field(default_factory=dict)
     """replacement order -> the order it replaces"""
     customer: dict[int, int] = field(default_factory=dict)
-    """order -> customer (segments with a customer base)"""
+    """order -> customer (segments with a customer base, or a history's customer column)"""
+    requested: dict[int, float] = field(default_factory=dict)
+    """order -> its promise, the delivery its customer requested (a history's column)"""
     withdrawn: set[int] = field(default_factory=set)
     """orders their customer cancelled because they waited too long"""
     judged: JudgementLog = field(default_factory=JudgementLog)
@@ -359,6 +361,10 @@ class Recorder:
         postponed_by = np.zeros(count)
         if self.postponed:
             postponed_by[list(self.postponed)] = list(self.postponed.values())
+        if self.requested:  # a requested date is the promise
+            asked = np.fromiter(self.requested, dtype=np.int64, count=len(self.requested))
+            promise = promise.astype(float)
+            promise[asked] = np.fromiter(self.requested.values(), dtype=float) - placed[asked]
         quoted_by = np.zeros(count)
         if self.quoted:
             quoted_by[list(self.quoted)] = list(self.quoted.values())

@@ -319,6 +319,8 @@ class World:
         customers = self.customers.get(segment)
         quotes = self.scenario.delivery.quote_from_stock
         plain = aftercare is None and customers is None and not quotes
+        plain = plain and not stream.carries_orders
+        requested = record.requested
         patience = self.patience
         watched = patience.watches(segment)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
@@ -349,6 +351,13 @@ class World:
                         continue
                     record.customer[len(placed)] = customer
                     customers.resize(customer, quantities, position, count)
+                if (
+                    stream.requested is not None
+                    and stream.requested[index] == stream.requested[index]
+                ):
+                    requested[len(placed)] = env.now + stream.requested[index]
+                if stream.customers is not None and stream.customers[index] >= 0:
+                    record.customer[len(placed)] = stream.customers[index]
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
@@ -500,13 +509,18 @@ class World:
     def _promised(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
         record = self.record
-        promises = self.urgent_promises if order in record.urgent else self.promises
-        due = record.placed[order] + promises[record.segment[order]]  # _first_promise, inlined
+        if record.requested and order in record.requested:
+            due = record.requested[order]
+        else:
+            promises = self.urgent_promises if order in record.urgent else self.promises
+            due = record.placed[order] + promises[record.segment[order]]  # _first_promise, inlined
         return due + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
 
     def _first_promise(self, order: int) -> float:
         """When the order was first promised: what its customer expects, whatever came later."""
         record = self.record
+        if record.requested and order in record.requested:
+            return record.requested[order]
         promises = self.urgent_promises if order in record.urgent else self.promises
         return record.placed[order] + promises[record.segment[order]]
 

@@ -93,7 +93,8 @@ class PeriodicReview:
         return self.order_up_to - position if position < self.order_up_to else 0
 
 
-ForecastMethod = Literal["moving_average", "exponential", "holt"]
+ForecastMethod = Literal["moving_average", "exponential", "holt", "holt_winters"]
+SeasonKind = Literal["additive", "multiplicative"]
 
 
 class ForecastOrderUpTo:
@@ -103,8 +104,13 @@ class ForecastOrderUpTo:
     normal quantile of the target cycle service level. Forecasts: the moving average of the
     last ``window`` periods (sigma their sd), simple exponential smoothing (``alpha``; sigma
     the root of the smoothed squared one-step errors) or Holt's linear trend (``alpha``,
-    ``beta``: the next P periods' level plus trend); sigma is never below the Poisson spread
-    sqrt(mu). Until two periods are seen S stays at
+    ``beta``: the next P periods' level plus trend) or Holt-Winters with trend and a
+    ``season`` of that many periods (statsmodels' ExponentialSmoothing, additive or
+    multiplicative season, smoothing ``alpha``, ``beta``, ``gamma`` fixed, or, with
+    ``optimize``, fitted by statsmodels once a season and kept fixed in between; sigma the
+    root mean squared one-step error of the fit). Holt-Winters needs two whole seasons (and
+    10 + 2 x (season // 2) periods) to start: until then it forecasts as Holt's trend does.
+    Sigma is never below the Poisson spread sqrt(mu). Until two periods are seen S stays at
     ``initial``. One object per stock point and replication: it keeps the demand it saw."""
 
     def __init__(
@@ -117,6 +123,10 @@ class ForecastOrderUpTo:
         window: int = 4,
         alpha: float = 0.3,
         beta: float = 0.1,
+        gamma: float = 0.1,
+        season: int = 0,
+        season_kind: SeasonKind = "multiplicative",
+        optimize: bool = False,
     ) -> None:
         self.review_period = review_period
         self.initial_stock = initial
@@ -132,6 +142,14 @@ class ForecastOrderUpTo:
         self._level: float | None = None
         self._trend = 0.0
         self._squared_error = 0.0
+        self._gamma = gamma
+        self._season = season
+        self._season_kind: SeasonKind = season_kind
+        self._optimize = optimize
+        self._seasonal_start = max(2 * season, 10 + 2 * (season // 2))
+        """Periods seen before the season is used: statsmodels' heuristic start needs them."""
+        self._fitted_at = -(10**9)
+        """The period count when statsmodels last optimised the smoothing (``optimize``)."""
 
     def observe(self, units: int) -> None:
         """A demand of ``units`` (called by the stock point on every line)."""
@@ -153,12 +171,14 @@ class ForecastOrderUpTo:
             self._squared_error += self._alpha * (error * error - self._squared_error)
             previous = self._level
             self._level = self._level + self._trend + self._alpha * error
-            if self._method == "holt":
+            if self._method in ("holt", "holt_winters"):
                 self._trend += self._beta * (self._level - previous - self._trend)
         if len(self._periods) < 2:
             return
         periods = self._protection
-        if self._method == "moving_average":
+        if self._method == "holt_winters" and len(self._periods) >= self._seasonal_start:
+            demand_over, spread = self._holt_winters(periods)
+        elif self._method == "moving_average":
             recent = self._periods[-self._window :]
             mean = sum(recent) / len(recent)
             spread = math.sqrt(sum((d - mean) ** 2 for d in recent) / max(len(recent) - 1, 1))
@@ -169,3 +189,47 @@ class ForecastOrderUpTo:
         # never less spread than a Poisson count of the forecast (a short window's sd can be 0)
         spread = max(spread, math.sqrt(max(demand_over / periods, 0.0)))
         self.order_up_to = max(0, math.ceil(demand_over + self._z * spread * math.sqrt(periods)))
+
+    def _holt_winters(self, periods: float) -> tuple[float, float]:
+        """Demand over the next ``periods`` (a fraction of the last one counted pro rata) and
+        the root mean squared one-step error, from statsmodels' Holt-Winters on every period
+        seen (imported here: only a run with this method pays for statsmodels)."""
+        import warnings
+
+        import numpy as np
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        history = np.asarray(self._periods, dtype=float)
+        kind = self._season_kind
+        if kind == "multiplicative":
+            history = np.maximum(history, 0.5)  # a multiplicative season needs positive data
+        model = ExponentialSmoothing(
+            history,
+            trend="add",
+            seasonal="mul" if kind == "multiplicative" else "add",
+            seasonal_periods=self._season,
+            initialization_method="heuristic",
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence chatter: the fit is checked below
+            if self._optimize and len(self._periods) - self._fitted_at >= self._season:
+                fit = model.fit()
+                params = fit.params
+                self._alpha = float(params["smoothing_level"])
+                self._beta = float(params["smoothing_trend"])
+                self._gamma = float(params["smoothing_seasonal"])
+                self._fitted_at = len(self._periods)
+            else:
+                fit = model.fit(
+                    smoothing_level=self._alpha,
+                    smoothing_trend=self._beta,
+                    smoothing_seasonal=self._gamma,
+                    optimized=False,
+                )
+        whole = math.ceil(periods)
+        ahead = fit.forecast(whole)
+        demand_over = float(ahead[: whole - 1].sum() + ahead[whole - 1] * (periods - whole + 1))
+        spread = math.sqrt(float(fit.sse) / len(history))
+        if not (math.isfinite(demand_over) and math.isfinite(spread)):
+            return self._level * periods, math.sqrt(self._squared_error)  # type: ignore[operator]
+        return max(demand_over, 0.0), spread

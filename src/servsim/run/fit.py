@@ -86,28 +86,25 @@ class Fit:
     lead_times: dict[str, Choice] = field(default_factory=dict)
     arrival_test: tuple[float, float] = (math.nan, math.nan)
     """chi-square statistic and p-value of the orders per clock hour against the fit"""
+    daily_cv: float = 0.0
+    """the day-to-day coefficient of variation of the rate (0: Poisson days)"""
+    daily_cv_se: float = math.nan
+    """its standard error (of the moment estimate of daily_cv^2, by the delta method)"""
+    daily_test: tuple[float, float] = (math.nan, math.nan)
+    """chi-square statistic and p-value of the dispersion of the daily counts (Poisson)"""
+    segments: dict[str, Fit] = field(default_factory=dict)
+    """with a segment column: each segment's own fit (this one is of all the rows)"""
     observed_hours: list[float] = field(default_factory=list)
     fitted_hours: list[float] = field(default_factory=list)
     observed_days: list[float] = field(default_factory=list)
     fitted_days: list[float] = field(default_factory=list)
 
     def scenario(self, name: str) -> dict[str, Any]:
-        """A whole scenario (products and costs to fill in) holding the fitted demand."""
-        profile: dict[str, Any] = {
-            "hour_of_day": self.hour_of_day,
-            "day_of_week": self.day_of_week,
-        }
-        if self.month_of_year is not None:
-            profile["month_of_year"] = self.month_of_year
-        if self.trend:
-            profile["trend"] = self.trend
-        segment: dict[str, Any] = {
-            "arrivals": {"process": "poisson", "rate": _round(self.rate), "profile": profile},
-            "mix": self.mix,
-            "lines": self.lines,
-            "quantity": self.quantity.best.spec,
-            "customers": "none",
-        }
+        """A whole scenario (products and costs to fill in) holding the fitted demand: one
+        segment, or one per value of the history's segment column."""
+        segment: dict[str, Any] = self._segment()
+        if self.segments:
+            segment = {"segments": {name: fit._segment() for name, fit in self.segments.items()}}
         skus = list(self.mix)
         stocking: Any = "none"
         if self.lead_times:
@@ -141,12 +138,38 @@ class Fit:
             },
         }
 
+    def _segment(self) -> dict[str, Any]:
+        """The fitted demand of one segment: arrivals with their profile, mix, lines and
+        quantities."""
+        profile: dict[str, Any] = {
+            "hour_of_day": self.hour_of_day,
+            "day_of_week": self.day_of_week,
+        }
+        if self.month_of_year is not None:
+            profile["month_of_year"] = self.month_of_year
+        if self.trend:
+            profile["trend"] = self.trend
+        arrivals: dict[str, Any] = {"process": "poisson", "rate": _round(self.rate)}
+        if self.daily_cv > 0:
+            arrivals = {**arrivals, "process": "negative_binomial", "daily_cv": self.daily_cv}
+        return {
+            "arrivals": {**arrivals, "profile": profile},
+            "mix": self.mix,
+            "lines": self.lines,
+            "quantity": self.quantity.best.spec,
+            "customers": "none",
+        }
+
     def _base_stock(self, sku: str) -> int:
         """Units to cover the mean lead-time demand plus two standard deviations of a Poisson
         count of it: a starting point for the planner, said in the file's comments."""
         units_per_hour = self.rate * self.mix[sku] * self.quantity.best.mean
         demand = units_per_hour * self.lead_times[sku].best.mean
         return max(1, math.ceil(demand + 2 * math.sqrt(demand * self.quantity.best.mean)))
+
+
+DISPERSION_P = 0.05
+"""Daily counts more dispersed than Poisson at this level are fitted as negative binomial."""
 
 
 def fit_history(
@@ -156,8 +179,35 @@ def fit_history(
     receipts: Path | None = None,
 ) -> Fit:
     """Fit demand (and lead times) to the files; ScenarioError naming every bad row."""
+    fit = _fit_one(path, columns, timezone)
+    names = _segment_values(path, (columns or {}).get("segment", "segment"))
+    if len(names) >= 2:
+        fit.segments = {name: _fit_one(path, columns, timezone, name) for name in names}
+    if receipts is not None:
+        fit.lead_times = fit_lead_times(receipts, fit.trace.skus)
+    return fit
+
+
+def _segment_values(path: Path, column: str) -> list[str]:
+    """The distinct values of the history's segment column, sorted (none without one)."""
+    import pandas as pd
+
+    try:
+        if path.suffix.lower() == ".parquet":
+            values = pd.read_parquet(path, columns=[column])[column]
+        else:
+            values = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+    except (KeyError, ValueError):  # no such column
+        return []
+    return sorted({str(value).strip() for value in values} - {""})
+
+
+def _fit_one(
+    path: Path, columns: dict[str, str] | None, timezone: str | None, segment: str | None = None
+) -> Fit:
+    """The fit of the history's rows (of one segment, if given)."""
     spec = History.model_validate(
-        {"file": str(path), "columns": columns or {}, "timezone": timezone}
+        {"file": str(path), "columns": columns or {}, "timezone": timezone, "segment": segment}
     )
     trace, problems = read_history(path.resolve(), spec, None, "hours")
     if problems or trace is None:
@@ -176,8 +226,6 @@ def fit_history(
         quantity=fit_quantities(trace.quantity),
         **found,
     )
-    if receipts is not None:
-        fit.lead_times = fit_lead_times(receipts, trace.skus)
     return fit
 
 
@@ -243,7 +291,9 @@ def _arrivals(trace: Trace) -> dict[str, Any]:
         hours, span, rate, hour_of_day, day_of_week, month_of_year, trend
     )
     clock = np.arange(expected.size) + 0.5
+    daily = _daily_dispersion(hours, expected)
     return {
+        **daily,
         "rate": rate,
         "hour_of_day": hour_of_day.tolist(),
         "day_of_week": day_of_week.tolist(),
@@ -260,6 +310,33 @@ def _arrivals(trace: Trace) -> dict[str, Any]:
             (clock % HOURS_PER_WEEK // 24).astype(int), expected, minlength=7
         ).tolist(),
     }
+
+
+def _daily_dispersion(hours: np.ndarray, expected: np.ndarray) -> dict[str, Any]:
+    """Are the daily counts Poisson about the fitted profile? The dispersion statistic
+    sum (n - e)^2 / e over the days is chi-square with days - 1 degrees of freedom if so.
+    When it is rejected at 5%, the days are a negative binomial: each day's count Poisson
+    with the rate times a gamma factor of mean 1 and cv c, so that Var n = e + c^2 e^2; c^2
+    is the moment estimate sum((n - e)^2 - n) / sum(e^2), its standard error the sandwich
+    one of the same sums, and the cv's by the delta method."""
+    days = expected.size // 24
+    if days < 7:
+        return {"daily_test": (math.nan, math.nan)}
+    expect = expected[: days * 24].reshape(days, 24).sum(axis=1)
+    count = np.bincount((hours // 24).astype(int), minlength=days)[:days].astype(float)
+    keep = expect > 0
+    count, expect = count[keep], expect[keep]
+    statistic = float(((count - expect) ** 2 / expect).sum())
+    p_value = float(stats.chi2.sf(statistic, max(1, count.size - 1)))
+    excess = (count - expect) ** 2 - count
+    squared = float(excess.sum() / (expect**2).sum())
+    found: dict[str, Any] = {"daily_test": (statistic, p_value)}
+    if p_value < DISPERSION_P and squared > 0:
+        cv = math.sqrt(squared)
+        se_squared = math.sqrt(float(((excess - squared * expect**2) ** 2).sum()))
+        se_squared /= float((expect**2).sum())
+        found.update(daily_cv=_round(cv, 4), daily_cv_se=se_squared / (2 * cv))
+    return found
 
 
 def _month_of(hours: np.ndarray) -> np.ndarray:

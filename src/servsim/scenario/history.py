@@ -75,6 +75,13 @@ class Trace:
     """blocks are days (drawn among the same weekday), else weeks"""
     hours_per_unit: float
     orders_per_block: list[np.ndarray] = field(default_factory=list, repr=False)
+    requested: np.ndarray | None = None
+    """each order's requested delivery, time units after its placement (NaN: none asked), or
+    None without a ``requested`` column"""
+    customer: np.ndarray | None = None
+    """each order's customer, an index into ``customers`` (-1: none given), or None without a
+    ``customer`` column"""
+    customers: list[str] = field(default_factory=list)
 
     @cached_property
     def digest(self) -> str:
@@ -83,6 +90,11 @@ class Trace:
         for array in (self.times, self.lines, self.line_sku, self.quantity):
             hashed.update(np.ascontiguousarray(array).tobytes())
         hashed.update("\x00".join(self.skus).encode())
+        for extra in (self.requested, self.customer):  # absent: the digest of before
+            if extra is not None:
+                hashed.update(np.ascontiguousarray(extra).tobytes())
+        if self.customers:
+            hashed.update("\x01".join(self.customers).encode())
         hashed.update(f"{self.span}/{self.block}/{self.repeat}/{self.daily}".encode())
         return hashed.hexdigest()
 
@@ -384,9 +396,35 @@ def read_history(
         bad(~known, "sku", lambda v: f"{v!r} is not a product; allowed: {listed}")
     order = frame[names["order"]].astype(str).str.strip().to_numpy()
     bad(order == "", "order", lambda v: "empty; allowed: any order id")
+    requested = None
+    if names["requested"] in frame.columns:
+        asked = frame[names["requested"]]
+        blank = asked.astype(str).str.strip().to_numpy() == ""
+        if pd.api.types.is_datetime64_any_dtype(asked):
+            blank = asked.isna().to_numpy()
+        requested = _timestamps(asked, spec.timezone)
+        bad(
+            np.isnat(requested) & ~blank,
+            "requested",
+            lambda v: f"{v!r} is not a date or timestamp; {_TIMESTAMP_HELP}, or empty (no date)",
+        )
+        # a date (a timestamp at midnight) asks for delivery by the end of that day
+        midnight = requested == requested.astype("datetime64[D]")
+        requested = np.where(midnight, requested + np.timedelta64(1, "D"), requested)
+        early = ~np.isnat(requested) & ~np.isnat(placed) & (requested <= placed)
+        bad(
+            early,
+            "requested",
+            lambda v: f"{v!r} is not after the line was placed; allowed: a later date, or empty",
+        )
+    customer = None
+    if names["customer"] in frame.columns:
+        customer = frame[names["customer"]].astype(str).str.strip().to_numpy()
     if problems:
         return None, problems
-    return _trace(placed, order, sku, quantity.astype(np.int64), spec, time_unit, label)
+    return _trace(
+        placed, order, sku, quantity.astype(np.int64), spec, time_unit, label, requested, customer
+    )
 
 
 def _timestamps(column: Any, zone: str | None) -> np.ndarray:
@@ -422,8 +460,11 @@ def _trace(
     spec: History,
     time_unit: str,
     label: str,
+    requested: np.ndarray | None = None,
+    customer: np.ndarray | None = None,
 ) -> tuple[Trace | None, list[Problem]]:
-    """Group the lines into orders (an order is placed at its first line's time)."""
+    """Group the lines into orders (an order is placed at its first line's time; it asks for
+    its lines' earliest requested date, and is its first line's customer)."""
     first_day = placed.min().astype("datetime64[D]")
     if spec.start is not None:
         start = np.datetime64(spec.start, "D")
@@ -433,6 +474,8 @@ def _trace(
     if not inside.any():
         return None, [Problem(label, None, "placed", f"no order on or after the start {start}")]
     placed, order, sku, quantity = placed[inside], order[inside], sku[inside], quantity[inside]
+    requested = requested[inside] if requested is not None else None
+    customer = customer[inside] if customer is not None else None
     hours = (placed - start.astype("datetime64[ns]")) / np.timedelta64(1, "h")
     # orders: first appearance time; lines keep file order within an order
     codes, first_index = np.unique(order, return_index=True)
@@ -453,6 +496,23 @@ def _trace(
     edges = np.searchsorted(times, np.arange(full + 1) * block)
     blocks = [np.arange(edges[i], edges[i + 1]) for i in range(full)]
     as_datetime = lambda value: value.astype("datetime64[s]").astype(datetime)  # noqa: E731
+    asked = None
+    if requested is not None:
+        asked_hours = (requested - start.astype("datetime64[ns]")) / np.timedelta64(1, "h")
+        earliest = np.full(codes.size, np.inf)
+        np.fmin.at(earliest, of_line, asked_hours)  # fmin: a line without a date is skipped
+        asked = (earliest - order_hours)[by_time] / per_unit
+        asked[~np.isfinite(asked)] = np.nan
+    buyer, buyers = None, []
+    if customer is not None:
+        first_line_customer = customer[first_index][by_time]
+        names_seen, buyer = np.unique(first_line_customer, return_inverse=True)
+        buyers = [str(name) for name in names_seen]
+        if "" in buyers:  # an empty id: no customer (-1), the others renumbered
+            empty = buyers.index("")
+            buyer = np.where(buyer == empty, -1, buyer - (buyer > empty))
+            buyers.remove("")
+        buyer = buyer.astype(np.int64)
     return (
         Trace(
             times=times,
@@ -469,6 +529,9 @@ def _trace(
             daily=spec.resample == "day",
             hours_per_unit=per_unit,
             orders_per_block=blocks,
+            requested=asked,
+            customer=buyer,
+            customers=buyers,
         ),
         [],
     )

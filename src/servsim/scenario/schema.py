@@ -15,12 +15,13 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Field,
     PrivateAttr,
+    ValidationInfo,
     model_validator,
 )
 from pydantic.functional_validators import BeforeValidator
 
 from servsim.core.catalogue import BY_NAME, STAGES
-from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit
+from servsim.core.units import HOURS_PER_TIME_UNIT, TimeUnit, parse_duration
 from servsim.core.validation import CrossChecks, refuse
 from servsim.policies import (
     Backorder,
@@ -35,7 +36,7 @@ from servsim.policies import (
     ReplenishmentPolicy,
     StockoutPolicy,
 )
-from servsim.policies.replenishment import ForecastMethod
+from servsim.policies.replenishment import ForecastMethod, SeasonKind
 from servsim.scenario.aftercare import (
     Complaints,
     Installation,
@@ -174,12 +175,55 @@ class ForecastItem(_Item):
     )
     method: ForecastMethod = Field(
         default="moving_average",
-        description="moving_average (of window periods), exponential (smoothing, alpha) or "
-        "holt (level and trend: alpha, beta)",
+        description="moving_average (of window periods), exponential (smoothing, alpha), "
+        "holt (level and trend: alpha, beta) or holt_winters (level, trend and a season of "
+        "`season` periods: alpha, beta, gamma; statsmodels)",
     )
     window: int = Field(default=4, ge=2, le=520, description="periods in the moving average")
     alpha: float = Field(default=0.3, gt=0, le=1, description="smoothing of the level, 0 to 1")
     beta: float = Field(default=0.1, gt=0, le=1, description="smoothing of the trend (holt)")
+    gamma: float = Field(
+        default=0.1, gt=0, le=1, description="smoothing of the season (holt_winters)"
+    )
+    season: int | str | None = Field(
+        default=None,
+        description="holt_winters: the season's length, a number of reviews (52) or a "
+        "duration (365d), a whole number of reviews from 2 to 520",
+    )
+    seasonality: SeasonKind = Field(
+        default="multiplicative",
+        description="holt_winters: additive or multiplicative (a season that scales demand)",
+    )
+    optimize: bool = Field(
+        default=False,
+        description="holt_winters: fit alpha, beta and gamma by statsmodels once a season "
+        "(they are the starting values until then) instead of keeping them fixed",
+    )
+
+    _season_periods: int = PrivateAttr(default=0)
+
+    @model_validator(mode="after")
+    def _season_for_holt_winters(self, info: ValidationInfo) -> ForecastItem:
+        if self.method != "holt_winters":
+            if self.season is not None:
+                refuse("season: only the holt_winters method has a season")
+            return self
+        if self.season is None:
+            refuse("season: holt_winters needs a season (a number of reviews, or a duration)")
+        if isinstance(self.season, int):
+            periods = float(self.season)
+        else:
+            unit = (info.context or {}).get("time_unit", "hours")
+            try:
+                periods = parse_duration(self.season, unit) / self.review
+            except ValueError as error:
+                refuse(f"season: {error}")
+            if abs(periods - round(periods)) > 1e-6 * max(periods, 1.0):
+                refuse(f"season: {self.season} is not a whole number of reviews ({self.review:g})")
+        if not 2 <= round(periods) <= 520:
+            refuse(f"season: a season is 2 to 520 reviews, got {periods:g}")
+        self._season_periods = round(periods)
+        return self
 
     def build(self) -> ReplenishmentPolicy:
         z = NormalDist().inv_cdf(self.service_level)
@@ -192,6 +236,10 @@ class ForecastItem(_Item):
             self.window,
             self.alpha,
             self.beta,
+            self.gamma,
+            self._season_periods,
+            self.seasonality,
+            self.optimize,
         )
 
 
