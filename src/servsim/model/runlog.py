@@ -77,6 +77,8 @@ class NetworkLog:
     """(location, sku) -> units that arrived there by the horizon"""
     sent: dict[tuple[int, int], int] = field(default_factory=dict)
     """(location, sku) -> units that left it for another location by the horizon"""
+    shipment_location: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per shipment: the location it leaves from (a split order's parts leave from theirs)"""
 
 
 @dataclass
@@ -89,6 +91,8 @@ class NetworkRecord:
     supplies: SupplyLog = field(default_factory=SupplyLog)
     line_location: list[int] = field(default_factory=list)
     """per order line: the location that serves it"""
+    shipment_location: list[int] = field(default_factory=list)
+    """per shipment: the location it leaves from"""
     primary_of_segment: list[int] = field(default_factory=list)
     """per segment: its region's primary location"""
     transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -161,6 +165,7 @@ class NetworkRecord:
             ),
             line_location=located,
             primary=primary,
+            shipment_location=np.asarray(self.shipment_location, dtype=np.int64),
             transshipments=pd.DataFrame(
                 {
                     "line": np.asarray([line for line, _ in moved], dtype=np.int64),
