@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -611,3 +612,57 @@ def test_by_location_and_region_on_the_command_line(tmp_path: Path) -> None:
     refused = CliRunner().invoke(main, plain, prog_name="servsim")
     assert refused.exit_code == 2
     assert "no network" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_split_orders_parts_travel_on_their_own_legs() -> None:
+    """The near warehouse holds only A, the far one only B (ample): an order of both splits,
+    each part its own shipment on its location's leg. Its cycle time is the far leg's mean
+    (uniform 2 to 4, always after the near leg's 1 day), an order of A alone the near one's;
+    the leg costs per order are E[units of A] x 0.5 + E[units of B] x 2 (0.75 units of each:
+    one or two lines of distinct skus), at each location and in all."""
+    from servsim.stats.confidence import summarize
+
+    near, far = 0.5, 2.0
+    legs = {
+        "near": {"standard": {"transit": 1, "cost_per_unit": near}},
+        "far": {
+            "standard": {"transit": {"dist": "uniform", "low": 2, "high": 4}, "cost_per_unit": far}
+        },
+    }
+    stock = {"near.items.A.S": 40, "near.items.B.S": 0, "far.items.A.S": 0, "far.items.B.S": 40}
+    scenario = _two_locations(rule="split", legs=legs).with_overrides(
+        {f"network.locations.{path}": value for path, value in stock.items()}
+    )
+    results = servsim.simulate(scenario, replications=6, seed=2)
+    orders, lines = results.orders, results.lines
+    counted = orders[orders["counted"]]
+    kinds = lines.groupby(["replication", "order"])["sku"].agg(lambda s: "".join(sorted(set(s))))
+    kind = kinds.loc[list(zip(counted["replication"], counted["order"], strict=True))].to_numpy()
+    assert (counted.loc[kind == "AB", "shipments"] == 2).all()
+    per_replication = {
+        name: counted[kind == wanted].groupby("replication")["cycle_time"].mean()
+        for name, wanted in (("split_cycle", "AB"), ("a_cycle", "A"), ("b_cycle", "B"))
+    }
+    kpis = results.kpis.set_index("replication")
+    by_location = results.kpis_by("location").set_index(["replication", "location"])["cost_legs"]
+    table = pd.DataFrame(
+        {
+            **per_replication,
+            "legs_per_order": kpis["cost_legs"] / kpis["orders"],
+            "near_per_order": by_location.xs("near", level="location") / kpis["orders"],
+            "far_per_order": by_location.xs("far", level="location") / kpis["orders"],
+        }
+    )
+    summary = summarize(table, 0.99)
+    expected = {
+        "split_cycle": 3.0,
+        "a_cycle": 1.0,
+        "b_cycle": 3.0,
+        "legs_per_order": 0.75 * near + 0.75 * far,
+        "near_per_order": 0.75 * near,
+        "far_per_order": 0.75 * far,
+    }
+    for name, value in expected.items():
+        row = summary.loc[name]
+        slack = 0.005 * value  # orders placed near the window's ends ship across its edges
+        assert row["lo"] - slack <= value <= row["hi"] + slack, (name, value, row["mean"])

@@ -64,23 +64,13 @@ def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[
     }
 
 
-def _order_locations(log: RunLog) -> np.ndarray:
-    """The location each order ships from: its first line's."""
-    facts = log.network
-    assert facts is not None
-    located = np.zeros(len(log.orders), dtype=np.int64)
-    order = log.lines["order"].to_numpy()
-    located[order[::-1]] = facts.line_location[::-1]  # the first line of each order wins
-    return located
-
-
 def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
     """Per location: units dispatched in the window x the cost per unit of their leg."""
     facts, network = _network(log, scenario)
     shipments = log.shipments
     shipped = shipments["dispatched"]
     window = shipments[(shipped >= log.warmup) & (shipped <= log.horizon)]
-    located = _order_locations(log)
+    located = facts.shipment_location
     segments = list(scenario.demand.segments)
     modes = list(scenario.delivery.modes)
     rate = np.zeros((len(segments), len(facts.locations), len(modes)))
@@ -92,7 +82,7 @@ def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
     orders = window["order"].to_numpy()
     segment = log.orders["segment"].cat.codes.to_numpy()[orders]
     mode = window["mode"].cat.codes.to_numpy()
-    where = located[orders]
+    where = located[window.index.to_numpy()]
     cost = window["units"].to_numpy() * rate[segment, where, mode]
     return np.bincount(where, cost, minlength=len(facts.locations))
 

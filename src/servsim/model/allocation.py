@@ -70,7 +70,11 @@ class Allocation:
         self._line_points: dict[int, StockPoint | UnlimitedStock] = {}
         """line -> its stock point, where it is not its segment's first"""
         self.served_from: dict[int, int] = {}
-        """order -> location it ships from (networks only)"""
+        """order -> location it ships from (networks only; a split order's part: the location
+        of the part being released)"""
+        self._split_orders: dict[int, range] = {}
+        """order -> its lines, for a split order whose lines are at several locations: each
+        location's part ships on its own leg"""
         self.aftercare: Aftercare | None = None
         self._waiting_orders: dict[int, list[int]] = {}
         """order -> [lines still backordered, units to ship] (ship-complete orders only)"""
@@ -192,6 +196,9 @@ class Allocation:
         else:
             places = [0] * len(wanted)
         self.served_from[order] = route.locations[places[0]]
+        if rule == "split" and len(set(places)) > 1:
+            first = len(record.line_order)
+            self._split_orders[order] = range(first, first + len(wanted))
         short_lines = units = ready = 0
         for (sku, quantity), place in zip(wanted, places, strict=True):
             line = self._new_line(order, sku, quantity)
@@ -238,10 +245,32 @@ class Allocation:
     def _settle(self, order: int, segment: int, short_lines: int, ready: int, units: int) -> None:
         """Every line is placed: ship the order now, or what is there, or hold it complete."""
         if short_lines == 0:
-            if units:
+            if order in self._split_orders:
+                self._release_parts(order, True, self._kept_units)
+            elif units:
                 self.release(order, units, True)
         else:
             self._short_order(order, segment, short_lines, ready, units)
+
+    def _release_parts(self, order: int, first: bool, units_of: Callable[[int], int]) -> None:
+        """A split order's units, ``units_of`` each line, released per location: each part
+        is its own shipment on its location's leg (the first part is the order's first)."""
+        record = self.record
+        assert record.network is not None
+        located = record.network.line_location
+        parts: dict[int, int] = {}
+        for line in self._split_orders[order]:
+            units = units_of(line)
+            if units:
+                parts[located[line]] = parts.get(located[line], 0) + units
+        for location, units in parts.items():
+            self.served_from[order] = location
+            self.release(order, units, first)
+            first = False
+
+    def _kept_units(self, line: int) -> int:
+        """Units of a line the customer still takes (not lost)."""
+        return self.record.quantity[line] - self.record.lost[line]
 
     def _transship(
         self, order: int, segment: int, line: int, sku: int, quantity: int, route: Route
@@ -317,7 +346,11 @@ class Allocation:
     ) -> None:
         """Some lines wait for stock: ship what is there now, or hold the order complete."""
         if self._ships_now[segment]:
-            if ready:
+            if order in self._split_orders:
+                if ready:
+                    self._release_parts(order, True, self._ready_units)
+                    self._shipped.add(order)
+            elif ready:
                 self.release(order, ready, True)
                 self._shipped.add(order)
         else:
@@ -330,13 +363,18 @@ class Allocation:
         if self._ships_now[record.segment[order]]:
             first = order not in self._shipped
             self._shipped.add(order)
+            if order in self._split_orders:  # the line's part, from the line's location
+                self.served_from[order] = record.network.line_location[line]  # type: ignore[union-attr]
             self.release(order, record.quantity[line] - self._ready_units(line), first)
             return
         waiting = self._waiting_orders[order]
         waiting[0] -= 1
         if waiting[0] == 0:
             del self._waiting_orders[order]
-            self.release(order, waiting[1], True)
+            if order in self._split_orders:
+                self._release_parts(order, True, self._kept_units)
+            else:
+                self.release(order, waiting[1], True)
 
     def withdraw(self, order: int, lines: range, waiting: list[int]) -> None:
         """The customer cancels what the order still waits for; what was set aside for it

@@ -45,6 +45,12 @@ def _delivered(event: simpy.Event) -> None:
     deliver(units, units)
 
 
+def _settled(event: simpy.Event) -> None:
+    """A part of ``units`` arrives and settles ``settled``: (deliver, units, settled)."""
+    deliver, units, settled = event.value  # type: ignore[misc]
+    deliver(units, settled)
+
+
 class Supplier:
     """An outside source: ships each order after its lead time, within its capacity per
     period, not during an outage, sometimes late or short."""
@@ -76,6 +82,8 @@ class Supplier:
         self._short_chance = streams.draws(f"supplier/{name}/short", unit)
         self._plain = not self.outages and capacity is None and not self._late and not self._short
         """Every order arrives whole after its lead time: the short way"""
+        self._one_part = not self.outages and capacity is None
+        """Every order leaves in one part when placed (it may still be late or short)"""
         self._delays = streams.draws(f"supplier/{name}/delay", reliability.delay)
         self._missing = streams.draws(f"supplier/{name}/missing", reliability.missing)
 
@@ -105,7 +113,7 @@ class Supplier:
             share = min(1.0, max(0.0, next(self._missing)))
             received = quantity - int(round(share * quantity))
         lead_time = next(lead_times)
-        parts = self._parts(now, received)
+        parts = [(now, received)] if self._one_part else self._parts(now, received)
         due = parts[-1][0] + lead_time + delay
         row = self.log.add(self.index, sku, now, now + lead_time, due, quantity, received, 0)
         for start, units in parts:
@@ -116,10 +124,7 @@ class Supplier:
             self.log.on_time(row)
 
     def _arrive(self, after: float, deliver: Deliver, units: int, settled: int) -> None:
-        def arrived(_: simpy.Event) -> None:
-            deliver(units, settled)
-
-        self.env.timeout(after).callbacks.append(arrived)
+        self.env.timeout(after, (deliver, units, settled)).callbacks.append(_settled)
 
     def _parts(self, now: float, quantity: int) -> list[tuple[float, int]]:
         """(when it leaves, units) of each part of an order placed ``now``."""
@@ -185,7 +190,8 @@ class NetworkStockPoint(StockPoint):
     ) -> None:
         self.location = location
         self.source = source
-        self._location_add = location_levels.add
+        self._location_rows = location_levels.rows.extend
+        """Add a row to the location levels (LocationLevelLog.add, inlined: every change)"""
         self.received_units = 0
         """Units that arrived here (from its source, or moved from another location)"""
         self.sent_units = 0
@@ -208,7 +214,7 @@ class NetworkStockPoint(StockPoint):
 
     def _level_here(self, time: float, sku: int, on_hand: float, backorders: int) -> None:
         """Record this location's level (the network's totals are added up at the end)."""
-        self._location_add(time, self.location, sku, on_hand, backorders, self.owed_units)
+        self._location_rows((time, self.location, sku, on_hand, backorders, self.owed_units))
 
     def _review(self) -> None:
         position = self.on_hand + self.on_order - self.backorders - self.owed_units

@@ -77,6 +77,8 @@ class NetworkLog:
     """(location, sku) -> units that arrived there by the horizon"""
     sent: dict[tuple[int, int], int] = field(default_factory=dict)
     """(location, sku) -> units that left it for another location by the horizon"""
+    shipment_location: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per shipment: the location it leaves from (a split order's parts leave from theirs)"""
 
 
 @dataclass
@@ -89,6 +91,8 @@ class NetworkRecord:
     supplies: SupplyLog = field(default_factory=SupplyLog)
     line_location: list[int] = field(default_factory=list)
     """per order line: the location that serves it"""
+    shipment_location: list[int] = field(default_factory=list)
+    """per shipment: the location it leaves from"""
     primary_of_segment: list[int] = field(default_factory=list)
     """per segment: its region's primary location"""
     transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -98,30 +102,36 @@ class NetworkRecord:
     """(location, sku) -> units that arrived there (filled in at the end)"""
     sent: dict[tuple[int, int], int] = field(default_factory=dict)
     """(location, sku) -> units that left it for another location (filled in at the end)"""
+    _levels: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
-    def totals(self, skus: int) -> LevelLog:
+    def totals(self, skus: list[str]) -> pd.DataFrame:
         """The network's stock per sku over time (on hand and customer backorders at every
-        location), a row at each location's change: what a single stock point records."""
-        levels = self.location_levels.columns()
-        frame = pd.DataFrame(levels)
-        place = frame["location"] * skus + frame["sku"]
+        location), a row at each location's change: what a single stock point records, as
+        the stock-levels table."""
+        frame = pd.DataFrame(self._level_columns())
+        place = frame["location"] * len(skus) + frame["sku"]
         changes = frame.groupby(place, sort=False)[["on_hand", "backorders"]].diff()
         changes = changes.fillna(frame[["on_hand", "backorders"]])
         running = changes.groupby(frame["sku"], sort=False).cumsum()
-        table = LevelLog()
-        table.rows = (
-            np.column_stack(
-                [frame["time"], frame["sku"], running["on_hand"], running["backorders"]]
-            )
-            .ravel()
-            .tolist()
+        return pd.DataFrame(
+            {
+                "time": frame["time"].to_numpy(),
+                "sku": pd.Categorical.from_codes(frame["sku"].to_numpy().astype(np.int32), skus),
+                "on_hand": running["on_hand"].to_numpy().astype(np.int64),
+                "backorders": running["backorders"].to_numpy().astype(np.int64),
+            }
         )
-        return table
+
+    def _level_columns(self) -> dict[str, np.ndarray]:
+        """The location levels as columns, converted once (the totals and the log use them)."""
+        if self._levels is None:
+            self._levels = self.location_levels.columns()
+        return self._levels
 
     def finish(
         self, lines: int, segment_of_line: list[int], skus: list[str], horizon: float
     ) -> NetworkLog:
-        levels = self.location_levels.columns()
+        levels = self._level_columns()
         supplies = self.supplies.columns()
         located = np.asarray(self.line_location, dtype=np.int64)
         assert located.size == lines
@@ -161,6 +171,7 @@ class NetworkRecord:
             ),
             line_location=located,
             primary=primary,
+            shipment_location=np.asarray(self.shipment_location, dtype=np.int64),
             transshipments=pd.DataFrame(
                 {
                     "line": np.asarray([line for line, _ in moved], dtype=np.int64),
@@ -411,9 +422,9 @@ class Recorder:
             lines=lines,
             shipments=shipments,
             replenishments=replenishments_frame(self.replenishments, self.receipts, skus),
-            stock_levels=levels_frame(
-                self.levels if self.network is None else self.network.totals(len(skus)), skus
-            ),
+            stock_levels=levels_frame(self.levels, skus)
+            if self.network is None
+            else self.network.totals(skus),
             complaints=complaints_frame(self.complaints, horizon),
             returns=returns_frame(self.returns, horizon),
             visits=visits_frame(self.visits, horizon),

@@ -479,6 +479,7 @@ class World:
         priority, mode = self._service_of(order, segment)
         location = self.allocation.served_from[order]
         assert self._legs is not None and self.record.network is not None
+        self.record.network.shipment_location.append(location)  # this call ships once
         transits = self._legs[segment][location]
         now = self.env.now
         if self.clerks.immediate:

@@ -12,6 +12,7 @@ from servsim.core.catalogue import KPI_GROUPS
 from servsim.core.errors import ScenarioError
 from servsim.core.formats import INTERVAL_METHOD
 from servsim.report import document, style
+from servsim.report.network import network_section
 from servsim.report.policy_figures import cost_breakdown, run_standards, standards_table
 from servsim.report.run_figures import (
     SHORTFALL,
@@ -48,6 +49,7 @@ def run_report(results: Results, title: str | None = None, confidence: float = 0
     sections = [
         _summary(results, standards, confidence),
         _figures(results, standards, confidence),
+        network_section(results, confidence) or "",
         document.section("All KPIs", _kpi_table(results, confidence)),
         _settings(results),
     ]

@@ -1,8 +1,9 @@
 """A run's results folder (``servsim run --out``): written with what a report needs, read back.
 
 Besides the KPI tables a planner opens, the folder keeps the scenario as run and the tables the
-report draws (stock levels, busy staff, per-segment KPIs when a standard needs them), so
-``servsim report FOLDER`` writes the run's report later without simulating again.
+report draws (stock levels, busy staff, per-segment KPIs when a standard needs them, per-location
+KPIs in a network), so ``servsim report FOLDER`` writes the run's report later without
+simulating again.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def write_run_folder(
         tables["standards"] = results.standards(confidence)
     if any(standard.segment for standard in standards.all) and "segment" not in by:
         tables["kpis_by_segment"] = results.kpis_by("segment")  # the standards' own figures
+    if results.scenario.network is not None and "location" not in by:
+        tables["kpis_by_location"] = results.kpis_by("location")  # the report's network section
     for grouping in by:
         tables[f"kpis_by_{grouping}"] = results.kpis_by(grouping)
         tables[f"summary_by_{grouping}"] = results.summary_by(grouping, confidence).reset_index()

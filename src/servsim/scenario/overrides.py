@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,6 +85,8 @@ def _set(document: dict[str, Any], path: str, value: Any, model: type[BaseModel]
             step = key
             if key not in node and key.lstrip("-").isdigit() and int(key) in node:
                 step = int(key)
+            elif key not in node and not last and (missing := _missing_entry(walked, node, key)):
+                return Problem(None, None, path, missing)
             elif key not in node and not accepts_key(model, walked, document, key):
                 allowed = keys_allowed_at(model, walked, document) or []
                 return Problem(None, None, path, unknown_key_message(key, allowed))
@@ -98,4 +101,32 @@ def _set(document: dict[str, Any], path: str, value: Any, model: type[BaseModel]
             node[step] = {}
         node = node[step]
         walked.append(step)
+    return None
+
+
+_NAMED_ENTRIES = {
+    ("network", "locations"): "location",
+    ("network", "regions"): "region",
+    ("network", "suppliers"): "supplier",
+    ("network", "locations", None, "items"): "sku",
+    ("network", "regions", None, "legs"): "leg",
+}
+"""Tables of the network whose entries are named by the file: a dotted path into an entry the
+network lacks is a mistaken name (``network.locations.DC.items.A.S`` where the DC is ``dc``),
+not a new entry (a whole new entry, ``network.locations.east_wh: {...}``, may still be added)."""
+
+
+def _missing_entry(walked: list[str | int], node: dict[Any, Any], key: str) -> str | None:
+    """Why ``key`` names no entry of the network's table at ``walked``; None when not one."""
+    for table, kind in _NAMED_ENTRIES.items():
+        if len(table) == len(walked) and all(
+            part is None or part == step for part, step in zip(table, walked, strict=True)
+        ):
+            names = [str(name) for name in node]
+            if not names:
+                return f"{dotted(walked)} has no {kind} {key!r}: it has none"
+            case = [name for name in names if name.lower() == key.lower()]
+            hint = case or difflib.get_close_matches(key, names, n=1)
+            said = f" (did you mean {hint[0]!r}?)" if hint else ""
+            return f"{dotted(walked)} has no {kind} {key!r}{said}; it has {', '.join(names)}"
     return None
