@@ -666,3 +666,25 @@ def test_a_split_orders_parts_travel_on_their_own_legs() -> None:
         row = summary.loc[name]
         slack = 0.005 * value  # orders placed near the window's ends ship across its edges
         assert row["lo"] - slack <= value <= row["hi"] + slack, (name, value, row["mean"])
+
+
+def test_a_locations_stockout_rule_per_sku_applies_to_the_region_it_answers_for() -> None:
+    """Issue 17 item 2: a location's stock-out policy per sku still applies. Two shops, the
+    same demand; shop1 loses its short units of A, shop0 (the default) backorders them."""
+    backorder = _network_scenario(retailers=2, horizon=1500)
+    losing = _network_scenario(
+        retailers=2, horizon=1500, network__locations__shop1__items__A__stockout="lost"
+    )
+    plain = servsim.simulate(backorder, replications=4).kpis_by("segment")
+    lost = servsim.simulate(losing, replications=4).kpis_by("segment").set_index("segment")
+    assert (lost.loc["seg1", "lost_sales_rate"] > 0.05).all()
+    assert (lost.loc["seg0", "lost_sales_rate"] == 0).all()
+    assert (plain["lost_sales_rate"] == 0).all()
+    assert "lost" in losing.stockout_rules
+
+
+def test_reserve_per_sku_in_a_network_is_one_clear_line() -> None:
+    with pytest.raises(servsim.ScenarioError, match=r"items\.A\.reserve: reserve per sku"):
+        _network_scenario(
+            network__locations__shop0__items__A__reserve={"units": 1, "for_tier": "x"}
+        )

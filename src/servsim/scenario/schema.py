@@ -649,11 +649,10 @@ class Scenario(Section):
                     f"{', '.join(stray)} is not a product; products are: {', '.join(skus)}",
                 )
             for sku, item in location.items.items():
-                if item.reserve is not None or item.stockout is not None:
+                if item.reserve is not None:
                     checks.add(
-                        (*where, "items", sku),
-                        "reserve and stockout per sku are not available in a network yet; "
-                        "set the stock-out rule under stocking: or the segment",
+                        (*where, "items", sku, "reserve"),
+                        "reserve per sku is not available in a network yet",
                     )
             if location.source == name:
                 checks.add((*where, "source"), "a location cannot replenish from itself")
@@ -786,9 +785,18 @@ class Scenario(Section):
         """Every stock-out rule written: the stocking's, each item's and each segment's."""
         if self.stocking is None:
             return ()
+        located = (
+            [
+                item
+                for location in self.network.locations.values()
+                for item in location.items.values()
+            ]
+            if self.network is not None
+            else []
+        )
         return (
             self.stocking.stockout,
-            *(item.stockout for item in self.stocking.items.values()),
+            *(item.stockout for item in [*self.stocking.items.values(), *located]),
             *(segment.stockout for segment in self.demand.segments.values()),
         )
 
@@ -832,9 +840,14 @@ class Scenario(Section):
         return factor
 
     def stockout_rule(self, segment: str, sku: str) -> str:
-        """The rule for a segment's short line of a sku: the segment's, the sku's, the default."""
+        """The rule for a segment's short line of a sku: the segment's, the sku's (in a network:
+        at the segment's primary location, the one that answers for its region), the default."""
         assert self.stocking is not None
         item = self.stocking.items.get(sku)
+        if self.network is not None:
+            _, region = self.network.region_of(segment)
+            primary = self.network.locations.get(region.locations[0])
+            item = primary.items.get(sku) if primary is not None else None
         own = self.demand.segments[segment].stockout
         return own or (item.stockout if item else None) or self.stocking.stockout
 
