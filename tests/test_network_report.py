@@ -80,3 +80,17 @@ def test_one_location_networks_report_too() -> None:
     page = report.report_html(results)
     network = page[page.index("<h2>Network</h2>") : page.index("<h2>All KPIs</h2>")]
     assert "<td>dc</td>" in network and "<td>shop0</td>" in network
+
+
+def test_every_interval_of_a_location_respects_its_range() -> None:
+    """Issue 14 item 5 for the breakdown by location: its own counts (lines served, units owed
+    and transshipped) are cut at 0 like any KPI's, and its wide table scrolls in its own box."""
+    scenario = servsim.load_scenario(ROOT / "scenarios" / "network.yaml").with_overrides(SHORT)
+    results = servsim.simulate(scenario, replications=2, seed=3)
+    summary = results.summary_by("location")
+    counts = summary.loc[(slice(None), ["lines", "avg_owed", "transshipped_in"]), :]
+    assert (counts["lo"].dropna() >= 0).all()
+    page = report.report_html(results)
+    assert page.count('<div class="table"><table class="data">') == page.count(
+        '<table class="data">'
+    )

@@ -610,9 +610,24 @@ def split_column(name: str) -> tuple[str, str | None]:
     return (match.group(1), match.group(2)) if match else (name, None)
 
 
+BREAKDOWN_FIGURES: dict[str, Kpi] = {
+    kpi.name: kpi
+    for kpi in (
+        Kpi("lines", NETWORK, "count", "neither", "order lines a location served"),
+        Kpi("avg_owed", NETWORK, "count", "lower", "units a location owed those below it"),
+        Kpi("transshipped_in", NETWORK, "count", "lower", "units moved into a location"),
+        Kpi("transshipped_out", NETWORK, "count", "neither", "units moved out of a location"),
+    )
+}
+"""Figures of a breakdown (``--by location``) that are no KPI of a run: not objectives or
+standards, but their intervals respect their range like any KPI's."""
+
+
 def kpi_of(column: str) -> Kpi | None:
-    """The catalogue entry of a KPI column (a segment's ``otif[trade]`` reads as ``otif``)."""
-    return BY_NAME.get(split_column(column)[0])
+    """The catalogue entry of a KPI column (a segment's ``otif[trade]`` reads as ``otif``),
+    or of a breakdown's own figure."""
+    name = split_column(column)[0]
+    return BY_NAME.get(name) or BREAKDOWN_FIGURES.get(name)
 
 
 def lower_is_better(column: str) -> bool:

@@ -28,6 +28,7 @@ h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 2px solid #e8edf3; paddin
 p.meta { color: #5a6877; margin-top: 0; }
 .box { border: 1px solid #d5dde6; border-left: 6px solid #e66101; border-radius: 4px;
        padding: 8px 20px 16px; background: #fffaf5; }
+div.table { overflow-x: auto; }
 table.data { border-collapse: collapse; margin: 12px 0; font-size: 0.93em; }
 table.data th, table.data td { border-bottom: 1px solid #e3e8ee; padding: 5px 12px;
        text-align: left; vertical-align: top; }
@@ -75,8 +76,9 @@ def table_html(
             for value, mark in zip(row, marks, strict=False)
         )
         body.append(f"<tr>{cells}</tr>")
-    return (
-        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (  # a table wider than the page scrolls in its own box, never past the page
+        f'<div class="table"><table class="data"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
