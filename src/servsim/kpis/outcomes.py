@@ -26,12 +26,12 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     waiting = orders["allocated"].isna().to_numpy()
     cancelled = orders["cancelled"].to_numpy()
     withdrawn = orders["withdrawn"].to_numpy()
-    outcome = np.select(
+    outcome = np.select(  # codes into OUTCOMES: no strings per order
         [(lost_all & cancelled) | withdrawn, lost_all, delivered, waiting],
-        ["cancelled", "lost", "delivered", "backordered"],
-        "in_pipeline",
+        [OUTCOMES.index(name) for name in ("cancelled", "lost", "delivered", "backordered")],
+        OUTCOMES.index("in_pipeline"),
     )
-    orders["outcome"] = pd.Categorical(outcome, categories=OUTCOMES)
+    orders["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
     orders["cycle_time"] = orders["delivered"] - orders["placed"]
     orders["on_time"] = delivered & (orders["delivered"] <= orders["promised"]).to_numpy()
     orders["in_full"] = (orders["lost"] == 0).to_numpy()

@@ -70,6 +70,22 @@ def order_satisfaction(orders: pd.DataFrame, scenario: Scenario, log: RunLog) ->
     )
 
 
+_EXPERIENCE_COLUMNS = [
+    "delivered",
+    "first_promise",
+    "quantity",
+    "declined",
+    "lost",
+    "substituted",
+    "wrong_item",
+    "wrong_invoice",
+    "damaged",
+    "informed",
+    "resolution_time",
+    "outcome",
+]
+
+
 def _score_so_far(
     orders: pd.DataFrame,
     scenario: Scenario,
@@ -82,7 +98,7 @@ def _score_so_far(
     segments = orders["segment"].to_numpy()
     for segment in pd.unique(segments[open_orders]):
         rows = open_orders & (segments == segment)
-        mine = orders[rows]
+        mine = orders.loc[rows, _EXPERIENCE_COLUMNS]  # only the columns scored: a cheaper take
         late_by = mine["delivered"].fillna(horizon).to_numpy() - mine["first_promise"].to_numpy()
         guarantee = scenario.delivery.guarantee
         chosen = mine["quantity"] - mine["declined"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,8 @@ def shipments_frame(log: ShipmentLog, modes: list[str], horizon: float) -> pd.Da
             "mode": pd.Categorical.from_codes(column["mode"].astype(np.int32), modes),
             "expedited": column["expedited"].astype(bool),
             "damaged": column["damaged"].astype(bool),
-        }
+        },
+        copy=False,  # fresh columns: no copy into blocks
     )
 
 
@@ -54,7 +56,9 @@ def replenishments_frame(
     lost_before = np.full(count, NOT_YET)
     if receipts:
         received = np.fromiter(receipts, dtype=np.int64, count=len(receipts))
-        facts = np.asarray(list(receipts.values()), dtype=float)
+        facts = np.fromiter(
+            chain.from_iterable(receipts.values()), dtype=float, count=2 * len(receipts)
+        ).reshape(-1, 2)
         net_before[received] = facts[:, 0]
         lost_before[received] = facts[:, 1]
     return pd.DataFrame(
@@ -66,7 +70,8 @@ def replenishments_frame(
             "emergency": column["emergency"].astype(bool),
             "net_before": net_before,
             "lost_before": lost_before,
-        }
+        },
+        copy=False,
     )
 
 
@@ -78,7 +83,8 @@ def levels_frame(log: LevelLog, skus: list[str]) -> pd.DataFrame:
             "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
             "on_hand": column["on_hand"].astype(np.int64),
             "backorders": column["backorders"].astype(np.int64),
-        }
+        },
+        copy=False,
     )
 
 

@@ -35,8 +35,7 @@ class FlatLog:
     def columns(self) -> dict[str, np.ndarray]:
         """Each field's values as a float column (one C-level conversion of the list)."""
         width = len(self.FIELDS)
-        rows = self.rows
-        table = np.fromiter(rows, dtype=float, count=len(rows)).reshape(-1, width)
+        table = np.array(self.rows, dtype=float).reshape(-1, width)
         return {name: table[:, index] for index, name in enumerate(self.FIELDS)}
 
 

@@ -347,15 +347,15 @@ class Recorder:
             allocated[order_of_line[first_line]] = np.maximum.reduceat(
                 lines["allocated"].to_numpy(), first_line
             )
-        last_delivery = shipments["delivered"].fillna(np.inf).groupby(shipments["order"]).max()
-        delivered = np.full(count, NOT_YET)
-        delivered[last_delivery.index.to_numpy()] = last_delivery.to_numpy()
+        # an order's last delivery (one not made yet counts as infinitely late): numpy over
+        # the shipment columns, not a group-by
+        delivered = np.full(count, -np.inf)
+        np.maximum.at(
+            delivered, ship_order, np.nan_to_num(shipments["delivered"].to_numpy(), nan=np.inf)
+        )
         delivered[~np.isfinite(delivered)] = NOT_YET
-        by_order = shipments.groupby("order")[["expedited", "damaged"]].any()
-        expedited = np.zeros(count, dtype=bool)
-        damaged = np.zeros(count, dtype=bool)
-        expedited[by_order.index.to_numpy()] = by_order["expedited"].to_numpy()
-        damaged[by_order.index.to_numpy()] = by_order["damaged"].to_numpy()
+        expedited = np.bincount(ship_order, shipments["expedited"].to_numpy(), minlength=count) > 0
+        damaged = np.bincount(ship_order, shipments["damaged"].to_numpy(), minlength=count) > 0
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
 
         def per_order(column: str) -> np.ndarray:
@@ -410,7 +410,8 @@ class Recorder:
                 "replaces": codes(self.replaces, count, missing=-1),
                 "customer": codes(self.customer, count, missing=-1),
                 "withdrawn": flags(self.withdrawn, count),
-            }
+            },
+            copy=False,  # the columns are fresh arrays: no copy into blocks
         )
         orders.index.name = "order"
         return RunLog(
@@ -447,7 +448,10 @@ class Recorder:
         lost = np.asarray(self.lost, dtype=np.int64)
         backorder_wait = np.zeros(quantity.size)
         if self.backorder_wait:
-            backorder_wait[list(self.backorder_wait)] = list(self.backorder_wait.values())
+            waits = self.backorder_wait
+            backorder_wait[np.fromiter(waits, dtype=np.int64, count=len(waits))] = np.fromiter(
+                waits.values(), dtype=float, count=len(waits)
+            )
         substituted = np.zeros(quantity.size, dtype=np.int64)
         substitute = np.full(quantity.size, -1, dtype=np.int32)
         if self.substituted:
@@ -455,7 +459,7 @@ class Recorder:
             substitute[list(self.substituted)] = taken[:, 0]
             substituted[list(self.substituted)] = taken[:, 1]
         cancelled = np.zeros(quantity.size, dtype=bool)
-        cancelled[list(self.cancelled)] = True
+        cancelled[np.fromiter(self.cancelled, dtype=np.int64, count=len(self.cancelled))] = True
         declined = np.zeros(quantity.size, dtype=np.int64)
         if self.declined:
             declined[list(self.declined)] = list(self.declined.values())
@@ -473,7 +477,8 @@ class Recorder:
                 "cancelled": cancelled,
                 "declined": declined,
                 "allocated": until(self.allocated, horizon),
-            }
+            },
+            copy=False,
         )
         lines.index.name = "line"
         return lines

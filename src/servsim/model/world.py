@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
+from servsim.model import plain_arrivals
 from servsim.model.aftercare import Aftercare
 from servsim.model.allocation import Allocation, Points, Route
 from servsim.model.customers import SegmentCustomers
@@ -119,7 +120,46 @@ class World:
                 scenario.programme_factor("entry_errors"),
                 customers.candidate_factor if customers else segment.credit_pull,
             )
-            self.env.process(self._arrivals(index, stream))
+            if self._plain(index, stream):
+                plain_arrivals.start(
+                    self.env,
+                    plain_arrivals.plain_orders(stream, self._draw_services),
+                    self._plain_arrival(index),
+                )
+            else:
+                self.env.process(self._arrivals(index, stream))
+
+    def _plain(self, segment: int, stream: OrderStream) -> bool:
+        """Orders of the stream need no more than a line placed (the callback stream)."""
+        scenario = self.scenario
+        return (
+            self.aftercare is None
+            and self.customers.get(segment) is None
+            and not scenario.delivery.quote_from_stock
+            and not stream.carries_orders
+            and plain_arrivals.handles(stream, bool(scenario.channels))
+        )
+
+    def _draw_services(self, count: int) -> list[float]:
+        """Processing times of a block of orders, drawn on arrival (common random numbers)."""
+        if self._service is None:
+            return [0.0] * count
+        return self._service.sample(self._service_rng, count).tolist()  # type: ignore[no-any-return]
+
+    def _plain_arrival(self, segment: int) -> plain_arrivals.Arrival:
+        """Place a one-line order of the segment now."""
+        env = self.env
+        placed, segments = self.record.placed, self.record.segment
+        services = self._service_of_order
+        place_line = self.allocation.place_single_line_order
+
+        def arrive(sku: int, quantity: int, service: float) -> None:
+            placed.append(env.now)
+            segments.append(segment)
+            services.append(service)
+            place_line(len(placed) - 1, segment, sku, quantity)
+
+        return arrive
 
     def _build_customers(self, streams: RandomStreams) -> dict[int, SegmentCustomers]:
         """Segment -> its customers, for every segment with a customer base."""
