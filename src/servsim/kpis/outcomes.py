@@ -20,7 +20,7 @@ def classify_orders(log: RunLog) -> pd.DataFrame:
     ``known``: the order's OTIF outcome is settled at the horizon (delivered, units lost, or
     still open past its promise). ``counted``: placed at or after the warm-up.
     """
-    orders = log.orders.copy()
+    orders = log.orders.copy(deep=False)  # new columns only: copy-on-write keeps the log's
     delivered = orders["delivered"].notna().to_numpy()
     lost_all = (orders["lost"] == orders["quantity"]).to_numpy()
     waiting = orders["allocated"].isna().to_numpy()

@@ -27,7 +27,10 @@ def thresholds(scenario: Scenario) -> dict[str, float]:
 def scored_orders(log: RunLog, scenario: Scenario) -> pd.DataFrame:
     """The classified order log (outcomes.classify_orders) with each order's score."""
     orders = classify_orders(log)
-    return orders.join(order_satisfaction(orders, scenario, log))
+    scores = order_satisfaction(orders, scenario, log)
+    for name in scores.columns:  # added as columns: no copy of the order log
+        orders[name] = scores[name].to_numpy()
+    return orders
 
 
 def order_satisfaction(orders: pd.DataFrame, scenario: Scenario, log: RunLog) -> pd.DataFrame:
