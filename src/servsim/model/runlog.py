@@ -160,9 +160,7 @@ class NetworkRecord:
             if self.order_region:
                 order_region[list(self.order_region)] = list(self.order_region.values())
                 of_line = np.asarray(line_order, dtype=np.int64)
-                primary = np.asarray(self.primary_of_region, dtype=np.int64)[
-                    order_region[of_line]
-                ]
+                primary = np.asarray(self.primary_of_region, dtype=np.int64)[order_region[of_line]]
         arrives = supplies["arrives"]
         moved = list(self.transshipped.items())
         return NetworkLog(

@@ -292,13 +292,14 @@ class World:
             self._legs.append(legs)
         regions = list(network.regions)
         facts.region_of_segment = [
-            regions.index(network.region_of(segment)[0]) for segment in self.scenario.demand.segments
+            regions.index(network.region_of(segment)[0])
+            for segment in self.scenario.demand.segments
         ]
         facts.primary_of_region = [
             locations.index(region.locations[0]) for region in network.regions.values()
         ]
-        for s, segment in enumerate(self.scenario.demand.segments.values()):
-            history = segment.history
+        for s, spec in enumerate(self.scenario.demand.segments.values()):
+            history = spec.history
             if history is None or history.trace.region is None:
                 continue
             for r, (region_name, region) in enumerate(network.regions.items()):

@@ -1,8 +1,9 @@
 """Trace-driven demand: a segment's orders read from the planner's own order history.
 
 The file (CSV or Parquet) has one row per order line: ``placed`` (a timestamp), ``order``,
-``sku`` and ``quantity``, and optionally ``customer``, ``segment``, ``requested`` and ``region``. It is read
-here, in the scenario layer, once per file (cached by path, size and modification time); the
+``sku`` and ``quantity``, and optionally ``customer``, ``segment``, ``requested`` and
+``region`` (in a network: the region whose sourcing serves the order). It is read here, in the
+scenario layer, once per file (cached by path, size and modification time); the
 simulation kernel gets plain arrays (a :class:`Trace`) and never touches a file.
 
 Every problem of a file is reported in one pass, one line each, ``file:line: column: what was
@@ -37,9 +38,7 @@ COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "request
 
 REQUIRED = COLUMNS[:4]
 
-Column = Literal[
-    "placed", "order", "sku", "quantity", "customer", "segment", "requested", "region"
-]
+Column = Literal["placed", "order", "sku", "quantity", "customer", "segment", "requested", "region"]
 
 MOST_PROBLEMS = 1_000
 """Problems collected from one file before reading stops (the first 20 are shown)."""
@@ -477,8 +476,10 @@ def read_history(
         bad(
             unknown,
             "region",
-            lambda v: f"{v!r} is not a region of the network; allowed: {listed}, or empty "
-            "(the segment's region)",
+            lambda v: (
+                f"{v!r} is not a region of the network; allowed: {listed}, or empty "
+                "(the segment's region)"
+            ),
         )
     if problems:
         return None, problems
