@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -120,7 +119,7 @@ def shop_lines(path: Path) -> tuple[list[str], pd.DataFrame]:
     log = run_replication(scenario, 0)
     assert log.network is not None
     order = log.lines["order"].to_numpy()
-    shop = (log.orders["segment"].to_numpy()[order] == "shop") & np.ones(len(order), bool)
+    shop = log.orders["segment"].to_numpy()[order] == "shop"
     located = [log.network.locations[i] for i in log.network.line_location[shop]]
     return located, servsim.simulate(scenario).kpis_by("region")
 
@@ -249,3 +248,12 @@ def test_the_command_line_says_a_bad_region_without_a_traceback(tmp_path: Path) 
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "orders.csv:2: region: 'south' is not a region of the network" in result.output
+
+
+def test_a_column_named_region_is_read_without_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / "mapped").mkdir()
+    (tmp_path / "named").mkdir()
+    mapped, _ = shop_lines(scenario_file(tmp_path / "mapped"))
+    path = scenario_file(tmp_path / "named", mapped=False, data=history(REGIONS, "region"))
+    named, _ = shop_lines(path)
+    assert named == mapped and "west_wh" in named
