@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 BAD_INPUT = 2
 
-COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested")
+COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested", "region")
 """servsim's names of a history's columns (as servsim.scenario.history.COLUMNS: the command
 line imports scipy, pandas and plotly only when the command runs)."""
 

@@ -60,7 +60,7 @@ def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[
     facts, network = _network(log, scenario)
     return {
         "cost_legs": float(_leg_costs(log, scenario).sum()),
-        "cost_transshipment": _transshipment_cost(log, lines, network),
+        "cost_transshipment": _transshipment_cost(log, lines, network, scenario),
     }
 
 
@@ -71,23 +71,37 @@ def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
     shipped = shipments["dispatched"]
     window = shipments[(shipped >= log.warmup) & (shipped <= log.horizon)]
     located = facts.shipment_location
-    segments = list(scenario.demand.segments)
     modes = list(scenario.delivery.modes)
-    rate = np.zeros((len(segments), len(facts.locations), len(modes)))
-    for s, segment in enumerate(segments):
-        _, region = network.region_of(segment)
+    rate = np.zeros((len(network.regions), len(facts.locations), len(modes)))
+    for r, region in enumerate(network.regions.values()):
         for name, legs in region.legs.items():
             for mode, leg in legs.items():
-                rate[s, facts.locations.index(name), modes.index(mode)] = leg.cost_per_unit
+                rate[r, facts.locations.index(name), modes.index(mode)] = leg.cost_per_unit
     orders = window["order"].to_numpy()
-    segment = log.orders["segment"].cat.codes.to_numpy()[orders]
+    region = _order_regions(log, scenario)[orders]
     mode = window["mode"].cat.codes.to_numpy()
     where = located[window.index.to_numpy()]
-    cost = window["units"].to_numpy() * rate[segment, where, mode]
+    cost = window["units"].to_numpy() * rate[region, where, mode]
     return np.bincount(where, cost, minlength=len(facts.locations))
 
 
-def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> float:
+def _order_regions(log: RunLog, scenario: Scenario) -> np.ndarray:
+    """Each order's region, an index into the network's regions: its history row's, else its
+    segment's."""
+    facts, network = _network(log, scenario)
+    if facts.order_region.size == len(log.orders):
+        return facts.order_region
+    names = list(network.regions)
+    of_segment = np.asarray(
+        [names.index(network.region_of(segment)[0]) for segment in scenario.demand.segments],
+        dtype=np.int64,
+    )
+    return of_segment[log.orders["segment"].cat.codes.to_numpy()]
+
+
+def _transshipment_cost(
+    log: RunLog, lines: pd.DataFrame, network: Network, scenario: Scenario
+) -> float:
     """What moving the short units of ``lines`` cost (their region's cost per unit)."""
     facts = log.network
     assert facts is not None
@@ -95,13 +109,13 @@ def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> f
     if moved.empty:
         return 0.0
     order = log.lines["order"].to_numpy()[moved["line"].to_numpy()]
-    segments = log.orders["segment"].to_numpy()[order]
-    rate = {
-        segment: region.transshipment.cost_per_unit if region.transshipment else 0.0
-        for region in network.regions.values()
-        for segment in region.segments
-    }
-    return float(np.sum(moved["units"].to_numpy() * np.asarray([rate[s] for s in segments])))
+    rate = np.asarray(
+        [
+            region.transshipment.cost_per_unit if region.transshipment else 0.0
+            for region in network.regions.values()
+        ]
+    )
+    return float(np.sum(moved["units"].to_numpy() * rate[_order_regions(log, scenario)[order]]))
 
 
 def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
@@ -150,15 +164,16 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
                 "transshipped_out": float(moved_out[index]),
                 "cost_holding": holding * value * (end - start),
                 "cost_legs": float(legs[index]),
-                "cost_transshipment": _transshipment_cost(log, mine, network),
+                "cost_transshipment": _transshipment_cost(log, mine, network, scenario),
             }
         )
     return rows
 
 
 def region_column(log: RunLog, scenario: Scenario) -> pd.Categorical:
-    """Each order's region, from its segment."""
+    """Each order's region: its history row's, else its segment's."""
     network = scenario.network
     assert network is not None
-    region = {s: name for name, r in network.regions.items() for s in r.segments}
-    return pd.Categorical(log.orders["segment"].map(region).astype(str), list(network.regions))
+    return pd.Categorical.from_codes(
+        _order_regions(log, scenario).astype(np.int32), list(network.regions)
+    )

@@ -67,6 +67,9 @@ class Allocation:
         self._stocks: list[Points] = []
         """Per segment, the stock point of each sku it draws on first."""
         self._routes: list[Route | None] = [None] * len(scenario.demand.segments)
+        self.route_of_order: dict[int, Route] = {}
+        """order -> its route, for an order served in a region other than its segment's (a
+        history's region column)"""
         self._line_points: dict[int, StockPoint | UnlimitedStock] = {}
         """line -> its stock point, where it is not its segment's first"""
         self.served_from: dict[int, int] = {}
@@ -129,6 +132,8 @@ class Allocation:
         """The common case, kept short: one line."""
         route = self._routes[segment]
         if route is not None:
+            if self.route_of_order:
+                route = self.route_of_order.get(order, route)
             self._place_routed_line(order, segment, sku, quantity, route)
             return
         record = self.record
@@ -149,6 +154,8 @@ class Allocation:
     def place_order(self, order: int, segment: int, skus: list[int], quantities: list[int]) -> None:
         route = self._routes[segment]
         if route is not None:
+            if self.route_of_order:
+                route = self.route_of_order.get(order, route)
             self._place_routed(order, segment, skus, quantities, route)
             return
         record = self.record
@@ -205,7 +212,7 @@ class Allocation:
             network.line_location.append(route.locations[place])
             here = points[place]
             stock = here[sku]
-            if place:
+            if place or route is not self._routes[segment]:
                 self._line_points[line] = stock
             if quantity <= stock.on_hand:
                 stock.demand(line, quantity, False)
@@ -231,6 +238,8 @@ class Allocation:
         primary = route.locations[0]
         self.record.network.line_location.append(primary)  # type: ignore[union-attr]
         self.served_from[order] = primary
+        if route is not self._routes[segment]:
+            self._line_points[line] = stock
         stock.demand(line, quantity, False)
         self.release(order, quantity, True)
 
@@ -404,7 +413,8 @@ class Allocation:
                 if own:
                     self.point_of(line).restock(own)
                 if taken and taken[1]:
-                    points = self._stocks[record.segment[order]]
+                    routed = self.route_of_order.get(order)
+                    points = routed.points[0] if routed else self._stocks[record.segment[order]]
                     points[taken[0]].restock(taken[1])
                 gone += kept
         if self.aftercare is not None:

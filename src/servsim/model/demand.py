@@ -84,14 +84,18 @@ class OrderStream:
         self._urgent_rng = streams.generator(f"urgent/{name}")
         trace = segment.history.trace if segment.history is not None else None
         self.carries_orders = trace is not None and (
-            trace.requested is not None or trace.customer is not None
+            trace.requested is not None or trace.customer is not None or trace.region is not None
         )
-        """The orders come with a requested date or a customer (a history's columns)."""
+        """The orders come with a requested date, a customer or a region (a history's
+        columns)."""
         self.requested: list[float] | None = None
         """The last block's orders' requested delivery, time units after placement (NaN:
         none), when the history has a ``requested`` column."""
         self.customers: list[int] | None = None
         """The last block's orders' customers (-1: none), with a ``customer`` column."""
+        self.regions: list[int] | None = None
+        """The last block's orders' regions, indices into the trace's ``regions`` (-1: none,
+        the segment's own), with a ``region`` column."""
 
     def blocks(self) -> Iterator[OrderBlock]:
         """Endless blocks of orders; gaps are in the scenario's time unit."""
@@ -128,9 +132,10 @@ class OrderStream:
         """The history's orders (replayed or resampled): only entry and urgency are drawn."""
         last = 0.0
         urgent = self.segment.urgent
-        for times, lines, skus, quantities, requested, customers in replay.blocks():
+        for times, lines, skus, quantities, requested, customers, regions in replay.blocks():
             self.requested = requested.tolist() if requested is not None else None
             self.customers = customers.tolist() if customers is not None else None
+            self.regions = regions.tolist() if regions is not None else None
             count = times.size
             gaps = np.diff(times, prepend=last)
             last = float(times[-1])
@@ -353,10 +358,19 @@ class Replay:
     def blocks(
         self,
     ) -> Iterator[
-        tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+        tuple[
+            np.ndarray,
+            np.ndarray,
+            np.ndarray,
+            np.ndarray,
+            np.ndarray | None,
+            np.ndarray | None,
+            np.ndarray | None,
+        ]
     ]:
         """(times, lines per order, skus of the lines, quantities of the lines, the orders'
-        requested delivery after placement or None, their customers or None), block by block."""
+        requested delivery after placement or None, their customers or None, their regions or
+        None), block by block."""
         trace = self.trace
         for start in range(0, self.orders.size, BLOCK_SIZE):
             orders = self.orders[start : start + BLOCK_SIZE]
@@ -371,6 +385,7 @@ class Replay:
                 trace.quantity[position],
                 trace.requested[orders] if trace.requested is not None else None,
                 self._customers(orders, start) if trace.customer is not None else None,
+                trace.region[orders] if trace.region is not None else None,
             )
 
     def _customers(self, orders: np.ndarray, start: int) -> np.ndarray:

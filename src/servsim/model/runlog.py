@@ -79,6 +79,8 @@ class NetworkLog:
     """(location, sku) -> units that left it for another location by the horizon"""
     shipment_location: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per shipment: the location it leaves from (a split order's parts leave from theirs)"""
+    order_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per order: the index of its region (its segment's, or its history row's)"""
 
 
 @dataclass
@@ -95,6 +97,12 @@ class NetworkRecord:
     """per shipment: the location it leaves from"""
     primary_of_segment: list[int] = field(default_factory=list)
     """per segment: its region's primary location"""
+    region_of_segment: list[int] = field(default_factory=list)
+    """per segment: its region (an index into the network's regions)"""
+    primary_of_region: list[int] = field(default_factory=list)
+    """per region: its primary location"""
+    order_region: dict[int, int] = field(default_factory=dict)
+    """order -> its region, where a history row names one other than its segment's"""
     transshipped: dict[int, tuple[int, int]] = field(default_factory=dict)
     """line -> (location the units came from, units)"""
     outages: list[tuple[int, float, float]] = field(default_factory=list)
@@ -129,7 +137,13 @@ class NetworkRecord:
         return self._levels
 
     def finish(
-        self, lines: int, segment_of_line: list[int], skus: list[str], horizon: float
+        self,
+        lines: int,
+        segment_of_line: list[int],
+        skus: list[str],
+        horizon: float,
+        line_order: list[int] | None = None,
+        segment_of_order: list[int] | None = None,
     ) -> NetworkLog:
         levels = self._level_columns()
         supplies = self.supplies.columns()
@@ -138,6 +152,15 @@ class NetworkRecord:
         primary = np.asarray(self.primary_of_segment, dtype=np.int64)[
             np.asarray(segment_of_line, dtype=np.int64)
         ]
+        order_region = np.zeros(0, dtype=np.int64)
+        if segment_of_order is not None and self.region_of_segment:
+            order_region = np.asarray(self.region_of_segment, dtype=np.int64)[
+                np.asarray(segment_of_order, dtype=np.int64)
+            ]
+            if self.order_region:
+                order_region[list(self.order_region)] = list(self.order_region.values())
+                of_line = np.asarray(line_order, dtype=np.int64)
+                primary = np.asarray(self.primary_of_region, dtype=np.int64)[order_region[of_line]]
         arrives = supplies["arrives"]
         moved = list(self.transshipped.items())
         return NetworkLog(
@@ -171,6 +194,7 @@ class NetworkRecord:
             ),
             line_location=located,
             primary=primary,
+            order_region=order_region,
             shipment_location=np.asarray(self.shipment_location, dtype=np.int64),
             transshipments=pd.DataFrame(
                 {
@@ -439,6 +463,8 @@ class Recorder:
                 [self.segment[order] for order in self.line_order],
                 skus,
                 horizon,
+                self.line_order,
+                self.segment,
             ),
         )
 

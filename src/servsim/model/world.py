@@ -90,6 +90,12 @@ class World:
         """Per segment, per location it may ship from: the transit draws of each carrier mode
         (networks only; the legs' costs are the KPIs')"""
         self._transits_of_shipment: dict[int, list] = {}
+        self._order_legs: dict[int, dict[int, list[Iterator[float]]]] = {}
+        """order -> the legs of its region, for an order whose history row names a region
+        other than its segment's"""
+        self._region_routes: dict[tuple[int, int], tuple[Route, dict]] = {}
+        """(segment, region) -> the segment's route and legs in that region (networks whose
+        histories have a region column)"""
         if scenario.network is None:
             self.stock = self._build_stock(streams)
             self.allocation.use_stock(self.stock)
@@ -324,7 +330,45 @@ class World:
                 }
             legs = by_region[region_name]
             self._legs.append(legs)
+        regions = list(network.regions)
+        facts.region_of_segment = [
+            regions.index(network.region_of(segment)[0])
+            for segment in self.scenario.demand.segments
+        ]
+        facts.primary_of_region = [
+            locations.index(region.locations[0]) for region in network.regions.values()
+        ]
+        for s, spec in enumerate(self.scenario.demand.segments.values()):
+            history = spec.history
+            if history is None or history.trace.region is None:
+                continue
+            for r, (region_name, region) in enumerate(network.regions.items()):
+                if r == facts.region_of_segment[s]:
+                    continue
+                if region.transshipment is not None and region_name not in movers:
+                    movers[region_name] = self._transshipper(
+                        region_name, region.transshipment, streams
+                    )
+                route = Route(
+                    region.rules.get(self.segments[s], region.rule),
+                    [locations.index(name) for name in region.locations],
+                    [points[name] for name in region.locations],
+                    movers.get(region_name),
+                    [network.locations[name].vendor_managed for name in region.locations],
+                )
+                self._region_routes[s, r] = (route, by_region[region_name])
         return routes
+
+    def _in_region(self, order: int, segment: int, region: int) -> None:
+        """The order's history row names a region: unless it is its segment's, the order is
+        served under that region's sourcing, on its legs."""
+        facts = self.record.network
+        if facts is None or region == facts.region_of_segment[segment]:
+            return
+        route, legs = self._region_routes[segment, region]
+        facts.order_region[order] = region
+        self.allocation.route_of_order[order] = route
+        self._order_legs[order] = legs
 
     def _transshipper(
         self, region: str, spec: Transshipment, streams: RandomStreams
@@ -363,6 +407,7 @@ class World:
         requested = record.requested
         patience = self.patience
         watched = patience.watches(segment)
+        regions = self._regions_of_trace(stream)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
             if draw_services:
                 drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
@@ -398,6 +443,8 @@ class World:
                     requested[len(placed)] = env.now + stream.requested[index]
                 if stream.customers is not None and stream.customers[index] >= 0:
                     record.customer[len(placed)] = stream.customers[index]
+                if regions and stream.regions is not None and stream.regions[index] >= 0:
+                    self._in_region(len(placed), segment, regions[stream.regions[index]])
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
@@ -422,6 +469,16 @@ class World:
                     aftercare.placed(len(placed) - 1, first_line)
                 if watched:
                     patience.watch(len(placed) - 1, first_line)
+
+    def _regions_of_trace(self, stream: OrderStream) -> list[int]:
+        """Index in the network's regions of each region of the stream's history (none: no
+        region column, or no network)."""
+        history = stream.segment.history
+        network = self.scenario.network
+        if network is None or history is None or history.trace.region is None:
+            return []
+        names = list(network.regions)
+        return [names.index(name) for name in history.trace.regions]
 
     def _quote(self, order: int, first_line: int) -> None:
         """Competence: an order that must wait for stock is promised when its stock is due,
@@ -457,6 +514,8 @@ class World:
             record.urgent.add(order)
         if original in record.channel:
             record.channel[order] = record.channel[original]
+        if record.network is not None and original in record.network.order_region:
+            self._in_region(order, segment, record.network.order_region[original])
         self._service_of_order.append(next(self._extra_service) if self._extra_service else 0.0)
         first_line = len(record.line_order)
         keep = [(sku, q) for sku, q in zip(skus, quantities, strict=True) if q > 0]
@@ -520,7 +579,8 @@ class World:
         location = self.allocation.served_from[order]
         assert self._legs is not None and self.record.network is not None
         self.record.network.shipment_location.append(location)  # this call ships once
-        transits = self._legs[segment][location]
+        legs = self._order_legs.get(order) if self._order_legs else None
+        transits = (legs or self._legs[segment])[location]
         now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)

@@ -1,8 +1,9 @@
 """Trace-driven demand: a segment's orders read from the planner's own order history.
 
 The file (CSV or Parquet) has one row per order line: ``placed`` (a timestamp), ``order``,
-``sku`` and ``quantity``, and optionally ``customer``, ``segment`` and ``requested``. It is read
-here, in the scenario layer, once per file (cached by path, size and modification time); the
+``sku`` and ``quantity``, and optionally ``customer``, ``segment``, ``requested`` and
+``region`` (in a network: the region whose sourcing serves the order). It is read here, in the
+scenario layer, once per file (cached by path, size and modification time); the
 simulation kernel gets plain arrays (a :class:`Trace`) and never touches a file.
 
 Every problem of a file is reported in one pass, one line each, ``file:line: column: what was
@@ -32,12 +33,12 @@ from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.core.validation import refuse
 from servsim.scenario.section import Section
 
-COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested")
+COLUMNS = ("placed", "order", "sku", "quantity", "customer", "segment", "requested", "region")
 """The columns a history may have, by servsim's names; the first four are required."""
 
 REQUIRED = COLUMNS[:4]
 
-Column = Literal["placed", "order", "sku", "quantity", "customer", "segment", "requested"]
+Column = Literal["placed", "order", "sku", "quantity", "customer", "segment", "requested", "region"]
 
 MOST_PROBLEMS = 1_000
 """Problems collected from one file before reading stops (the first 20 are shown)."""
@@ -82,6 +83,10 @@ class Trace:
     """each order's customer, an index into ``customers`` (-1: none given), or None without a
     ``customer`` column"""
     customers: list[str] = field(default_factory=list)
+    region: np.ndarray | None = None
+    """each order's region of the network, an index into ``regions`` (-1: none given, its
+    segment's region), or None without a ``region`` column"""
+    regions: list[str] = field(default_factory=list)
 
     @cached_property
     def digest(self) -> str:
@@ -95,6 +100,9 @@ class Trace:
                 hashed.update(np.ascontiguousarray(extra).tobytes())
         if self.customers:
             hashed.update("\x01".join(self.customers).encode())
+        if self.region is not None:
+            hashed.update(np.ascontiguousarray(self.region).tobytes())
+            hashed.update(("\x02" + "\x02".join(self.regions)).encode())
         hashed.update(f"{self.span}/{self.block}/{self.repeat}/{self.daily}".encode())
         return hashed.hexdigest()
 
@@ -242,6 +250,7 @@ def read_histories(
     elif "history" in demand:
         places.append((("demand", "history"), demand["history"]))
     products = _product_skus(document)
+    regions = _region_names(document)
     for where, written in places:
         try:
             spec = History.model_validate(written)
@@ -262,7 +271,7 @@ def read_histories(
             continue
         base = source_path.parent if source_path is not None else Path("/")
         path = (base / spec.file).resolve()
-        trace, found = _cached(path, spec, products, time_unit, file, line, where)
+        trace, found = _cached(path, spec, products, time_unit, file, line, where, regions)
         problems += found
         if trace is not None:
             traces[history_key(written)] = trace
@@ -277,6 +286,15 @@ def _product_skus(document: dict[str, Any]) -> list[str] | None:
     return skus or None
 
 
+def _region_names(document: dict[str, Any]) -> list[str] | None:
+    """The regions of the document's network, or None without a network."""
+    network = document.get("network")
+    if not isinstance(network, dict):
+        return None
+    regions = network.get("regions")
+    return [str(name) for name in regions] if isinstance(regions, dict) else []
+
+
 def _cached(
     path: Path,
     spec: History,
@@ -285,6 +303,7 @@ def _cached(
     file: str | None,
     line: int | None,
     where: tuple[str | int, ...],
+    regions: list[str] | None = None,
 ) -> tuple[Trace | None, list[Problem]]:
     try:
         status = path.stat()
@@ -302,11 +321,12 @@ def _cached(
         spec.key,
         tuple(products or ()),
         time_unit,
+        None if regions is None else tuple(regions),
     )
     if key not in _CACHE:
         while len(_CACHE) >= MOST_CACHED:  # the oldest goes: histories may be large
             del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = read_history(path, spec, products, time_unit)
+        _CACHE[key] = read_history(path, spec, products, time_unit, regions)
     trace, found = _CACHE[key]
     if trace is None and not found:
         found = [Problem(file, line, ".".join(map(str, where)), f"{path}: no orders")]
@@ -314,10 +334,16 @@ def _cached(
 
 
 def read_history(
-    path: Path, spec: History, products: list[str] | None, time_unit: str
+    path: Path,
+    spec: History,
+    products: list[str] | None,
+    time_unit: str,
+    regions: list[str] | None = None,
 ) -> tuple[Trace | None, list[Problem]]:
     """The trace of one history file, or the problems found in it (all of them, up to
-    MOST_PROBLEMS)."""
+    MOST_PROBLEMS). ``regions`` are the network's regions (None: the scenario has no network;
+    a ``region`` column mapped in ``columns`` is then an error, and one merely present by the
+    default name is ignored)."""
     import pandas as pd  # only when a history is read: scenario loading stays light
 
     label = str(path)
@@ -420,10 +446,54 @@ def read_history(
     customer = None
     if names["customer"] in frame.columns:
         customer = frame[names["customer"]].astype(str).str.strip().to_numpy()
+    region = None
+    if "region" in spec.columns and names["region"] not in frame.columns:
+        found = ", ".join(map(str, frame.columns)) or "none"
+        problems.append(
+            Problem(
+                label,
+                1,
+                "region",
+                f"missing column {names['region']!r} (mapped by columns: {{region: "
+                f"{names['region']}}}); columns found: {found}",
+            )
+        )
+    elif names["region"] in frame.columns and regions is None and "region" in spec.columns:
+        problems.append(
+            Problem(
+                label,
+                1,
+                "region",
+                f"column {names['region']!r} gives each order a region, but the scenario has "
+                "no network; allowed: a region column only with network: (locations and "
+                "regions), else remove region from columns",
+            )
+        )
+    elif names["region"] in frame.columns and regions is not None:
+        region = frame[names["region"]].astype(str).str.strip().to_numpy()
+        listed = ", ".join(regions) or "none"
+        unknown = ~np.isin(region, regions) & (region != "")
+        bad(
+            unknown,
+            "region",
+            lambda v: (
+                f"{v!r} is not a region of the network; allowed: {listed}, or empty "
+                "(the segment's region)"
+            ),
+        )
     if problems:
         return None, problems
     return _trace(
-        placed, order, sku, quantity.astype(np.int64), spec, time_unit, label, requested, customer
+        placed,
+        order,
+        sku,
+        quantity.astype(np.int64),
+        spec,
+        time_unit,
+        label,
+        requested,
+        customer,
+        region,
     )
 
 
@@ -462,9 +532,11 @@ def _trace(
     label: str,
     requested: np.ndarray | None = None,
     customer: np.ndarray | None = None,
+    region: np.ndarray | None = None,
 ) -> tuple[Trace | None, list[Problem]]:
     """Group the lines into orders (an order is placed at its first line's time; it asks for
-    its lines' earliest requested date, and is its first line's customer)."""
+    its lines' earliest requested date, and is its first line's customer, in its first
+    line's region)."""
     first_day = placed.min().astype("datetime64[D]")
     if spec.start is not None:
         start = np.datetime64(spec.start, "D")
@@ -476,6 +548,7 @@ def _trace(
     placed, order, sku, quantity = placed[inside], order[inside], sku[inside], quantity[inside]
     requested = requested[inside] if requested is not None else None
     customer = customer[inside] if customer is not None else None
+    region = region[inside] if region is not None else None
     hours = (placed - start.astype("datetime64[ns]")) / np.timedelta64(1, "h")
     # orders: first appearance time; lines keep file order within an order
     codes, first_index = np.unique(order, return_index=True)
@@ -513,6 +586,12 @@ def _trace(
             buyer = np.where(buyer == empty, -1, buyer - (buyer > empty))
             buyers.remove("")
         buyer = buyer.astype(np.int64)
+    area, areas = None, []
+    if region is not None:
+        first_line_region = region[first_index][by_time]
+        areas = sorted({str(name) for name in first_line_region if name != ""})
+        codes_of = {name: index for index, name in enumerate(areas)}
+        area = np.asarray([codes_of.get(str(name), -1) for name in first_line_region], np.int64)
     return (
         Trace(
             times=times,
@@ -532,6 +611,8 @@ def _trace(
             requested=asked,
             customer=buyer,
             customers=buyers,
+            region=area,
+            regions=areas,
         ),
         [],
     )
