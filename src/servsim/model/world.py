@@ -33,7 +33,7 @@ from servsim.model.processing import (
 )
 from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder, RunLog
 from servsim.model.stocking import StockPoint, UnlimitedStock
-from servsim.model.streams import BLOCK_SIZE, RandomStreams
+from servsim.model.streams import RandomStreams
 from servsim.scenario.demand import customer_base
 from servsim.scenario.network import Transshipment
 from servsim.scenario.schema import Scenario
@@ -390,38 +390,23 @@ class World:
 
     def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
         """The segment's orders, in arrival order; each draws its processing time on arrival
-        so that order i is served alike whatever the policy (common random numbers)."""
+        so that order i is served alike whatever the policy (common random numbers). A bare
+        one-line stream runs as callbacks instead (``plain_arrivals``)."""
         env = self.env
         timeout = env.timeout
         record = self.record
         placed, segments = record.placed, record.segment
         services = self._service_of_order
-        draw_services = self._service is not None
         place_line = self.allocation.place_single_line_order
-        no_services = [0.0] * BLOCK_SIZE
         aftercare = self.aftercare
         customers = self.customers.get(segment)
         quotes = self.scenario.delivery.quote_from_stock
-        plain = aftercare is None and customers is None and not quotes
-        plain = plain and not stream.carries_orders
         requested = record.requested
         patience = self.patience
         watched = patience.watches(segment)
         regions = self._regions_of_trace(stream)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
-            if draw_services:
-                drawn = self._service.sample(self._service_rng, len(gaps)).tolist()  # type: ignore[union-attr]
-            else:
-                drawn = no_services[: len(gaps)]
-            if plain and entry is None and urgent is None and stream.segment.single_line:
-                # the common case in a tight loop: one line, no channels, no urgency
-                for gap, sku, quantity, service in zip(gaps, skus, quantities, drawn, strict=False):
-                    yield timeout(gap)
-                    placed.append(env.now)
-                    segments.append(segment)
-                    services.append(service)
-                    place_line(len(placed) - 1, segment, sku, quantity)
-                continue
+            drawn = self._draw_services(len(gaps))
             if entry is not None:  # entry time adds to the processing time
                 drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
             position = 0
