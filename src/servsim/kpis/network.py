@@ -60,7 +60,7 @@ def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[
     facts, network = _network(log, scenario)
     return {
         "cost_legs": float(_leg_costs(log, scenario).sum()),
-        "cost_transshipment": _transshipment_cost(log, lines, network, scenario),
+        "cost_transshipment": _transshipment_cost(log, lines, network),
     }
 
 
@@ -78,30 +78,14 @@ def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
             for mode, leg in legs.items():
                 rate[r, facts.locations.index(name), modes.index(mode)] = leg.cost_per_unit
     orders = window["order"].to_numpy()
-    region = _order_regions(log, scenario)[orders]
+    region = facts.order_region[orders]
     mode = window["mode"].cat.codes.to_numpy()
     where = located[window.index.to_numpy()]
     cost = window["units"].to_numpy() * rate[region, where, mode]
     return np.bincount(where, cost, minlength=len(facts.locations))
 
 
-def _order_regions(log: RunLog, scenario: Scenario) -> np.ndarray:
-    """Each order's region, an index into the network's regions: its history row's, else its
-    segment's."""
-    facts, network = _network(log, scenario)
-    if facts.order_region.size == len(log.orders):
-        return facts.order_region
-    names = list(network.regions)
-    of_segment = np.asarray(
-        [names.index(network.region_of(segment)[0]) for segment in scenario.demand.segments],
-        dtype=np.int64,
-    )
-    return of_segment[log.orders["segment"].cat.codes.to_numpy()]
-
-
-def _transshipment_cost(
-    log: RunLog, lines: pd.DataFrame, network: Network, scenario: Scenario
-) -> float:
+def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> float:
     """What moving the short units of ``lines`` cost (their region's cost per unit)."""
     facts = log.network
     assert facts is not None
@@ -115,7 +99,7 @@ def _transshipment_cost(
             for region in network.regions.values()
         ]
     )
-    return float(np.sum(moved["units"].to_numpy() * rate[_order_regions(log, scenario)[order]]))
+    return float(np.sum(moved["units"].to_numpy() * rate[facts.order_region[order]]))
 
 
 def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
@@ -164,7 +148,7 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
                 "transshipped_out": float(moved_out[index]),
                 "cost_holding": holding * value * (end - start),
                 "cost_legs": float(legs[index]),
-                "cost_transshipment": _transshipment_cost(log, mine, network, scenario),
+                "cost_transshipment": _transshipment_cost(log, mine, network),
             }
         )
     return rows
@@ -172,8 +156,5 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
 
 def region_column(log: RunLog, scenario: Scenario) -> pd.Categorical:
     """Each order's region: its history row's, else its segment's."""
-    network = scenario.network
-    assert network is not None
-    return pd.Categorical.from_codes(
-        _order_regions(log, scenario).astype(np.int32), list(network.regions)
-    )
+    facts, network = _network(log, scenario)
+    return pd.Categorical.from_codes(facts.order_region.astype(np.int32), list(network.regions))

@@ -95,8 +95,6 @@ class NetworkRecord:
     """per order line: the location that serves it"""
     shipment_location: list[int] = field(default_factory=list)
     """per shipment: the location it leaves from"""
-    primary_of_segment: list[int] = field(default_factory=list)
-    """per segment: its region's primary location"""
     region_of_segment: list[int] = field(default_factory=list)
     """per segment: its region (an index into the network's regions)"""
     primary_of_region: list[int] = field(default_factory=list)
@@ -137,30 +135,20 @@ class NetworkRecord:
         return self._levels
 
     def finish(
-        self,
-        lines: int,
-        segment_of_line: list[int],
-        skus: list[str],
-        horizon: float,
-        line_order: list[int] | None = None,
-        segment_of_order: list[int] | None = None,
+        self, line_order: list[int], segment_of_order: list[int], skus: list[str], horizon: float
     ) -> NetworkLog:
         levels = self._level_columns()
         supplies = self.supplies.columns()
         located = np.asarray(self.line_location, dtype=np.int64)
-        assert located.size == lines
-        primary = np.asarray(self.primary_of_segment, dtype=np.int64)[
-            np.asarray(segment_of_line, dtype=np.int64)
+        assert located.size == len(line_order)
+        order_region = np.asarray(self.region_of_segment, dtype=np.int64)[
+            np.asarray(segment_of_order, dtype=np.int64)
         ]
-        order_region = np.zeros(0, dtype=np.int64)
-        if segment_of_order is not None and self.region_of_segment:
-            order_region = np.asarray(self.region_of_segment, dtype=np.int64)[
-                np.asarray(segment_of_order, dtype=np.int64)
-            ]
-            if self.order_region:
-                order_region[list(self.order_region)] = list(self.order_region.values())
-                of_line = np.asarray(line_order, dtype=np.int64)
-                primary = np.asarray(self.primary_of_region, dtype=np.int64)[order_region[of_line]]
+        if self.order_region:  # history rows that name another region
+            order_region[list(self.order_region)] = list(self.order_region.values())
+        primary = np.asarray(self.primary_of_region, dtype=np.int64)[
+            order_region[np.asarray(line_order, dtype=np.int64)]
+        ]
         arrives = supplies["arrives"]
         moved = list(self.transshipped.items())
         return NetworkLog(
@@ -458,14 +446,7 @@ class Recorder:
             judgements=judgements_frame(self.judged),
             network=None
             if self.network is None
-            else self.network.finish(
-                len(self.line_order),
-                [self.segment[order] for order in self.line_order],
-                skus,
-                horizon,
-                self.line_order,
-                self.segment,
-            ),
+            else self.network.finish(self.line_order, self.segment, skus, horizon),
         )
 
     def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:

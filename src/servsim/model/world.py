@@ -307,7 +307,6 @@ class World:
             if region.transshipment is not None and region_name not in movers:
                 movers[region_name] = self._transshipper(region_name, region.transshipment, streams)
             transship = movers.get(region_name)
-            facts.primary_of_segment.append(locations.index(region.locations[0]))
             routes.append(
                 Route(
                     network.rule_of(segment),
