@@ -35,7 +35,7 @@ from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
 from servsim.scenario.demand import customer_base
-from servsim.scenario.network import Transshipment
+from servsim.scenario.network import Region, Transshipment
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 
@@ -302,20 +302,23 @@ class World:
         by_region: dict[str, dict[int, list[Iterator[float]]]] = {}
         movers: dict[str, Callable[[int, StockPoint, int], None]] = {}
         modes = list(self.scenario.delivery.modes)
-        for segment in self.scenario.demand.segments:
-            region_name, region = network.region_of(segment)
+
+        def route_in(region_name: str, region: Region, segment: str) -> Route:
+            """The segment's route through the region's locations, primary first, under its
+            rule there (its own, else the region's); one transshipment stream per region."""
             if region.transshipment is not None and region_name not in movers:
                 movers[region_name] = self._transshipper(region_name, region.transshipment, streams)
-            transship = movers.get(region_name)
-            routes.append(
-                Route(
-                    network.rule_of(segment),
-                    [locations.index(name) for name in region.locations],
-                    [points[name] for name in region.locations],
-                    transship,
-                    [network.locations[name].vendor_managed for name in region.locations],
-                )
+            return Route(
+                region.rules.get(segment, region.rule),
+                [locations.index(name) for name in region.locations],
+                [points[name] for name in region.locations],
+                movers.get(region_name),
+                [network.locations[name].vendor_managed for name in region.locations],
             )
+
+        for segment in self.scenario.demand.segments:
+            region_name, region = network.region_of(segment)
+            routes.append(route_in(region_name, region, segment))
             if region_name not in by_region:  # a region's draws, shared by its segments
                 own = region.legs
                 by_region[region_name] = {
@@ -342,20 +345,9 @@ class World:
             if history is None or history.trace.region is None:
                 continue
             for r, (region_name, region) in enumerate(network.regions.items()):
-                if r == facts.region_of_segment[s]:
-                    continue
-                if region.transshipment is not None and region_name not in movers:
-                    movers[region_name] = self._transshipper(
-                        region_name, region.transshipment, streams
-                    )
-                route = Route(
-                    region.rules.get(self.segments[s], region.rule),
-                    [locations.index(name) for name in region.locations],
-                    [points[name] for name in region.locations],
-                    movers.get(region_name),
-                    [network.locations[name].vendor_managed for name in region.locations],
-                )
-                self._region_routes[s, r] = (route, by_region[region_name])
+                if r != facts.region_of_segment[s]:
+                    route = route_in(region_name, region, self.segments[s])
+                    self._region_routes[s, r] = (route, by_region[region_name])
         return routes
 
     def _in_region(self, order: int, segment: int, region: int) -> None:
