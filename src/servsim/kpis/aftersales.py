@@ -11,73 +11,76 @@ import pandas as pd
 
 from servsim.core.units import per_hour_to_per_time_unit
 from servsim.kpis.labour import time_beyond_schedule
+from servsim.kpis.outcomes import order_flags
+from servsim.kpis.ratios import count, ratio
 from servsim.kpis.timeavg import time_average
 from servsim.model.runlog import RunLog
+from servsim.model.table import Table
 from servsim.scenario.aftercare import Staffing
 from servsim.scenario.schema import Scenario
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else float("nan")
-
-
-def after_sale_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
+def after_sale_kpis(log: RunLog, orders: Table) -> dict[str, float]:
     """Complaints, claims, returns, resolution time, notices, installation and repairs."""
-    delivered = orders[orders["outcome"] == "delivered"]
-    mine = orders.index.to_numpy()
-    complaints = log.complaints[
-        log.complaints["order"].isin(mine) & log.complaints["opened"].notna()
-    ]
-    resolved = complaints["resolved"].notna()
-    resolution = (complaints["resolved"] - complaints["opened"])[resolved].to_numpy()
-    returns = log.returns[log.returns["order"].isin(mine) & log.returns["requested"].notna()]
-    late = delivered[~delivered["on_time"]]
-    visits = log.visits[log.visits["order"].isin(mine)]
-    installs = visits[visits["kind"] == "install"]
-    arrived = installs["started"] + installs["travel"]
-    on_site = arrived.notna() & (arrived <= log.horizon)
-    installed = installs.loc[installs["finished"].notna(), "order"]
-    snagged = visits.loc[visits["snag"] & (visits["kind"] != "repair"), "order"].unique()
+    tables = log.tables
+    delivered = orders.is_("outcome", "delivered")
+    served = count(delivered)
+    mine = order_flags(log, orders)
+    complaints = tables.complaints
+    opened = complaints["opened"]
+    complained = mine[complaints["order"]] & ~np.isnan(opened)
+    resolved_at = complaints["resolved"][complained]
+    resolved = ~np.isnan(resolved_at)
+    resolution = (resolved_at - opened[complained])[resolved]
+    returns = tables.returns
+    returned = mine[returns["order"]] & ~np.isnan(returns["requested"])
+    late = delivered & ~orders["on_time"]
+    visits = tables.visits.rows(mine[tables.visits["order"]])
+    install = visits.is_("kind", "install")
+    arrived = (visits["started"] + visits["travel"])[install]
+    on_site = arrived <= log.horizon  # NaN: not yet
+    finished = ~np.isnan(visits["finished"])
+    installed = np.unique(visits["order"][install & finished])
+    snagged = np.unique(visits["order"][visits["snag"] & ~visits.is_("kind", "repair")])
     return {
-        "complaint_rate": _ratio(len(complaints), len(delivered)),
-        "claim_rate": _ratio(complaints["claim"].sum(), len(delivered)),
-        "return_rate": _ratio(len(returns), len(delivered)),
+        "complaint_rate": ratio(count(complained), served),
+        "claim_rate": ratio(count(complaints["claim"][complained]), served),
+        "return_rate": ratio(count(returned), served),
         "resolution_time_mean": float(resolution.mean()) if resolution.size else float("nan"),
         "resolution_time_p90": float(np.percentile(resolution, 90))
         if resolution.size
         else float("nan"),
-        "notified_delay_rate": _ratio(late["informed"].sum(), len(late)),
-        "notices_per_order": _ratio(orders["notices"].sum(), len(orders)),
-        "install_wait_mean": float((arrived - installs["requested"])[on_site].mean())
+        "notified_delay_rate": ratio(count(orders["informed"][late]), count(late)),
+        "notices_per_order": ratio(orders["notices"].sum(), len(orders)),
+        "install_wait_mean": float((arrived - visits["requested"][install])[on_site].mean())
         if on_site.any()
         else float("nan"),
-        "snag_rate": _ratio(len(snagged), installed.nunique()),
-        "repair_rate": _ratio((visits["kind"] == "repair").sum(), len(delivered)),
+        "snag_rate": ratio(snagged.size, installed.size),
+        "repair_rate": ratio(count(visits.is_("kind", "repair")), served),
     }
 
 
-def after_sale_costs(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def after_sale_costs(log: RunLog, orders: Table, scenario: Scenario) -> dict[str, float]:
     """Returns and claims, after-sale labour, and service programmes over the window."""
     start, end = log.warmup, log.horizon
     window = end - start
     products = {product.sku: product for product in scenario.products}
-    complaints = log.complaints
-    opened = complaints["opened"].between(start, end)
-    compensation = float(complaints.loc[opened, "compensation"].sum())
+    complaints, visits = log.tables.complaints, log.tables.visits
+    compensation = float(
+        np.sum(complaints["compensation"][_between(complaints["opened"], start, end)])
+    )
     returns_cost = _returns_cost(log, scenario, products)
-    repairs = log.visits[
-        (log.visits["kind"] == "repair") & log.visits["requested"].between(start, end)
-    ]
+    repairs = visits.is_("kind", "repair") & _between(visits["requested"], start, end)
     repair_parts = (
-        scenario.installation.repair_cost * len(repairs) if scenario.installation else 0.0
+        scenario.installation.repair_cost * count(repairs) if scenario.installation else 0.0
     )
     labour = 0.0
     if scenario.complaints is not None:
-        jobs = complaints[["started", "resolved"]]
+        jobs = (complaints["started"], complaints["resolved"])
         labour += _scheduled_cost(scenario.complaints.support, scenario, start, end, jobs)
     if scenario.installation is not None:
-        visits = log.visits[["started", "finished"]]
-        labour += _scheduled_cost(scenario.installation.technicians, scenario, start, end, visits)
+        jobs = (visits["started"], visits["finished"])
+        labour += _scheduled_cost(scenario.installation.technicians, scenario, start, end, jobs)
     programmes = sum(p.cost * window / p.period for p in scenario.programs.values())
     notices = scenario.notices.cost * float(orders["notices"].sum())
     return {
@@ -87,38 +90,47 @@ def after_sale_costs(log: RunLog, orders: pd.DataFrame, scenario: Scenario) -> d
     }
 
 
+def _between(times: np.ndarray, start: float, end: float) -> np.ndarray:
+    return (times >= start) & (times <= end)
+
+
 def _returns_cost(log: RunLog, scenario: Scenario, products: dict) -> float:  # type: ignore[type-arg]
     """Reverse transport per return, the value of scrapped goods, and the margin refunded
     on returns for no fault (requested within the window)."""
-    if scenario.returns is None or log.returns.empty:
+    if scenario.returns is None or log.tables.returns.empty:
         return 0.0
-    returns = log.returns[log.returns["requested"].between(log.warmup, log.horizon)]
-    lines = log.lines[log.lines["order"].isin(returns["order"])]
-    own = lines["quantity"] - lines["lost"] - lines["substituted"]
-    unit_cost = lines["sku"].astype(str).map({s: p.unit_cost for s, p in products.items()})
-    margin = lines["sku"].astype(str).map({s: p.price - p.unit_cost for s, p in products.items()})
-    value = (own * unit_cost.astype(float)).groupby(lines["order"]).sum()
-    refunded = (own * margin.astype(float)).groupby(lines["order"]).sum()
+    returns = log.tables.returns
+    returns = returns.rows(_between(returns["requested"], log.warmup, log.horizon))
     order = returns["order"]
-    scrapped = returns["received"].notna() & ~returns["restocked"]
-    no_fault = returns["reason"] == "no_fault"
+    all_lines = log.tables.lines
+    lines = all_lines.rows(np.isin(all_lines["order"], order))
+    own = lines["quantity"] - lines["lost"] - lines["substituted"]
+    unit_cost = lines.mapped("sku", {s: p.unit_cost for s, p in products.items()})
+    margin = lines.mapped("sku", {s: p.price - p.unit_cost for s, p in products.items()})
+    # pandas' compensated sums per order: every figure keeps its bits
+    value = pd.Series(own * unit_cost).groupby(lines["order"]).sum()
+    refunded = pd.Series(own * margin).groupby(lines["order"]).sum()
+    scrapped = ~np.isnan(returns["received"]) & ~returns["restocked"]
+    no_fault = returns.is_("reason", "no_fault")
     return float(
         scenario.returns.cost_per_return * len(returns)
-        + order[scrapped].map(value).fillna(0.0).sum()
-        + order[no_fault].map(refunded).fillna(0.0).sum()
+        + pd.Series(order[scrapped]).map(value).fillna(0.0).sum()
+        + pd.Series(order[no_fault]).map(refunded).fillna(0.0).sum()
     )
 
 
 def _scheduled_cost(
-    staffing: Staffing, scenario: Scenario, start: float, end: float, jobs: pd.DataFrame
+    staffing: Staffing,
+    scenario: Scenario,
+    start: float,
+    end: float,
+    jobs: tuple[np.ndarray, np.ndarray],
 ) -> float:
     """Wage for the people scheduled within [start, end], and for the time they work beyond
     the schedule finishing a job in hand at a shift's end (``jobs``: started, ended)."""
     times, staff = staffing.on_duty(scenario.horizon, scenario.time_unit)
     paid = (end - start) * time_average(times, staff, start, end)
-    if staffing.shifts is not None and len(jobs):
-        ended = jobs.iloc[:, 1].fillna(scenario.horizon).to_numpy()
-        paid += time_beyond_schedule(
-            jobs.iloc[:, 0].to_numpy(), ended, (times, staff), (start, end)
-        )
+    if staffing.shifts is not None and len(jobs[0]):
+        ended = np.where(np.isnan(jobs[1]), scenario.horizon, jobs[1])
+        paid += time_beyond_schedule(jobs[0], ended, (times, staff), (start, end))
     return per_hour_to_per_time_unit(staffing.wage, scenario.time_unit) * paid

@@ -16,7 +16,7 @@ from servsim.scenario.schema import Scenario
 def unbalanced_books(log: RunLog, scenario: Scenario) -> list[str]:
     """What does not add up in ``log`` (an empty list when the books balance)."""
     problems: list[str] = []
-    orders = classify_orders(log)
+    orders = classify_orders(log).frame()
     if orders["outcome"].isna().any() or not set(orders["outcome"]).issubset(OUTCOMES):
         problems.append("an order has no outcome")
     split = orders["filled"] + orders["substituted"] + orders["lost"] + orders["backordered"]

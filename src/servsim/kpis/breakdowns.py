@@ -7,27 +7,30 @@ stay in the overall KPIs.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from servsim.core.limits import GROUPINGS as GROUPINGS  # defined in core for the CLI
 from servsim.core.limits import NETWORK_GROUPINGS as NETWORK_GROUPINGS
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.metrics import (
-    _ratio,
+    counted_lines,
     cycle_service_level,
     only_modelled,
     satisfaction_kpis,
     time_and_reliability,
 )
 from servsim.kpis.network import kpis_by_location, region_column
+from servsim.kpis.ratios import count, ratio
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import sku_levels
 from servsim.model.runlog import RunLog
+from servsim.model.table import Table
 from servsim.scenario.schema import Scenario
 
 
 def kpis_by_segment(
-    log: RunLog, scenario: Scenario, orders: pd.DataFrame | None = None
+    log: RunLog, scenario: Scenario, orders: Table | None = None
 ) -> list[dict[str, object]]:
     """One KPI row per segment for one replication (``orders``: its ``scored_orders``, when
     already computed)."""
@@ -45,26 +48,28 @@ def kpis_by_region(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
 
 
 def kpis_by_order_group(
-    log: RunLog, scenario: Scenario, by: str, orders: pd.DataFrame | None = None
+    log: RunLog, scenario: Scenario, by: str, orders: Table | None = None
 ) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
     orders = scored_orders(log, scenario) if orders is None else orders
     if by == "region":
-        orders = orders.assign(region=region_column(log, scenario))
-    counted = orders[orders["counted"]]
+        orders = orders.with_columns(*region_column(log, scenario))
+    counted = orders.rows(orders["counted"])
     rows = []
-    for group in orders[by].cat.categories:
-        mine = counted[counted[by] == group]
-        lines = log.lines[log.lines["order"].isin(mine.index)]
+    for group in orders.categories[by]:
+        which = orders.is_(by, group)
+        mine = counted.rows(counted.is_(by, group))
+        lines = counted_lines(log, orders, which)
+        quantity, filled = lines["quantity"], lines["filled"]
         timing = time_and_reliability(log, mine)
         timing.pop("staff_utilisation")
         figures = only_modelled(
             {
                 "orders": float(len(mine)),
-                "unit_fill_rate": _ratio(lines["filled"].sum(), lines["quantity"].sum()),
-                "line_fill_rate": _ratio((lines["filled"] == lines["quantity"]).sum(), len(lines)),
-                "order_fill_rate": _ratio((mine["filled"] == mine["quantity"]).sum(), len(mine)),
-                "lost_sales_rate": _ratio(lines["lost"].sum(), lines["quantity"].sum()),
+                "unit_fill_rate": ratio(filled.sum(), quantity.sum()),
+                "line_fill_rate": ratio(count(filled == quantity), len(lines)),
+                "order_fill_rate": ratio(count(mine["filled"] == mine["quantity"]), len(mine)),
+                "lost_sales_rate": ratio(lines["lost"].sum(), quantity.sum()),
                 **timing,
                 **after_sale_kpis(log, mine),
                 **satisfaction_kpis(mine),
@@ -77,28 +82,28 @@ def kpis_by_order_group(
 
 def kpis_by_sku(log: RunLog, scenario: Scenario) -> list[dict[str, object]]:
     """One KPI row per sku for one replication."""
-    counted = log.orders.index[log.orders["placed"] >= log.warmup]
-    lines = log.lines[log.lines["order"].isin(counted)]
+    orders = log.tables.orders
+    lines = log.tables.lines
+    lines = lines.rows((orders["placed"] >= log.warmup)[lines["order"]])
     rows = []
     for sku in log.skus:
-        mine = lines[lines["sku"] == sku]
-        backordered = mine["backordered"].sum()
-        complete = mine["allocated"].notna()
+        mine = lines.rows(lines.is_("sku", sku))
+        quantity, filled, backordered = mine["quantity"], mine["filled"], mine["backordered"]
+        complete = ~np.isnan(mine["allocated"])
         rows.append(
             {
                 "sku": sku,
                 "lines": float(len(mine)),
-                "units": float(mine["quantity"].sum()),
-                "unit_fill_rate": _ratio(mine["filled"].sum(), mine["quantity"].sum()),
-                "line_fill_rate": _ratio((mine["filled"] == mine["quantity"]).sum(), len(mine)),
-                "lost_sales_rate": _ratio(mine["lost"].sum(), mine["quantity"].sum()),
+                "units": float(quantity.sum()),
+                "unit_fill_rate": ratio(filled.sum(), quantity.sum()),
+                "line_fill_rate": ratio(count(filled == quantity), len(mine)),
+                "lost_sales_rate": ratio(mine["lost"].sum(), quantity.sum()),
                 **sku_levels(log, sku),
                 "cycle_service_level": cycle_service_level(log, sku),
-                "avg_backorder_delay": _ratio(
-                    mine.loc[complete, "backorder_wait"].sum(),
-                    mine.loc[complete, "backordered"].sum(),
+                "avg_backorder_delay": ratio(
+                    mine["backorder_wait"][complete].sum(), backordered[complete].sum()
                 )
-                if backordered
+                if backordered.sum()
                 else float("nan"),
             }
         )

@@ -19,13 +19,14 @@ from servsim.kpis.customers import future_margin_lost
 from servsim.kpis.labour import overtime_clerk_time, scheduled_clerk_time
 from servsim.kpis.sales import Sales
 from servsim.model.runlog import RunLog
+from servsim.model.table import Table
 from servsim.scenario.schema import Scenario
 
 
 def cost_kpis(
     log: RunLog,
-    orders: pd.DataFrame,
-    lines: pd.DataFrame,
+    orders: Table,
+    lines: Table,
     scenario: Scenario,
     levels: dict[str, dict[str, float]],
     sold: Sales,
@@ -46,24 +47,35 @@ def cost_kpis(
     holding = window * sum(unit_cost[sku] * level["avg_on_hand"] for sku, level in levels.items())
     backorder_unit_time = window * sum(level["avg_backorders"] for level in levels.values())
 
-    placed = log.replenishments[log.replenishments["ordered"] >= start]
-    purchase = float((placed["quantity"] * placed["sku"].map(unit_cost).astype(float)).sum())
+    replenishments = log.tables.replenishments
+    placed = replenishments.rows(replenishments["ordered"] >= start)
+    emergency = placed["emergency"]
+    purchase = float(np.sum(placed["quantity"] * placed.mapped("sku", unit_cost)))
     if log.network is not None:  # what a location orders from another is no purchase
         supplies = log.network.supplies
-        bought = pd.concat([supplies[supplies["ordered"] >= start], placed[placed["emergency"]]])[
-            ["sku", "quantity"]
-        ]
-        purchase = float((bought["quantity"] * bought["sku"].map(unit_cost).astype(float)).sum())
-    shipped = log.shipments["dispatched"]
-    dispatched = log.shipments[(shipped >= start) & (shipped <= end)]
+        bought = supplies[supplies["ordered"] >= start]
+        purchase = float(
+            np.sum(
+                np.concatenate(
+                    [
+                        bought["quantity"].to_numpy()
+                        * bought["sku"].map(unit_cost).astype(float).to_numpy(),
+                        placed["quantity"][emergency] * placed.mapped("sku", unit_cost)[emergency],
+                    ]
+                )
+            )
+        )
+    shipments = log.tables.shipments
+    shipped = shipments["dispatched"]
+    dispatched = shipments.rows((shipped >= start) & (shipped <= end))
     transport, expedite, damage = _carrier_costs(dispatched, log, scenario)
-    lost_units = lines["lost"].to_numpy()
+    lost_units = lines["lost"]
     # a plain sum of products: np.dot's last digits depend on the BLAS thread count
-    lost_margin = float(np.sum(lost_units * lines["sku"].map(margin).astype(float).to_numpy()))
+    lost_margin = float(np.sum(lost_units * lines.mapped("sku", margin)))
 
     terms = {
         "cost_holding": per_year_to_per_time_unit(rates.holding_rate, unit) * holding,
-        "cost_ordering": rates.order_cost * int((~placed["emergency"]).sum()),
+        "cost_ordering": rates.order_cost * int(np.count_nonzero(~emergency)),
         "cost_emergency": _emergency_cost(placed, scenario),
         "cost_purchase": purchase,
         "cost_processing_labour": per_hour_to_per_time_unit(rates.staff_wage, unit)
@@ -91,15 +103,15 @@ def cost_kpis(
     }
 
 
-def _guarantee_cost(orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario) -> float:
+def _guarantee_cost(orders: Table, lines: Table, scenario: Scenario) -> float:
     """What a delivery guarantee paid back: ``refund`` of the value of each order delivered
     later than its first promise plus ``after``."""
     guarantee = scenario.delivery.guarantee
     if guarantee is None or orders.empty:
         return 0.0
-    price = lines["sku"].astype(str).map({p.sku: p.price for p in scenario.products})
-    ordered = (lines["quantity"] - lines["declined"]) * price.astype(float)
-    value = ordered.groupby(lines["order"].to_numpy()).sum()
+    price = lines.mapped("sku", {p.sku: p.price for p in scenario.products})
+    ordered = (lines["quantity"] - lines["declined"]) * price
+    value = pd.Series(ordered).groupby(lines["order"]).sum()  # pandas' compensated sums
     late = orders["delivered"] - orders["first_promise"] > guarantee.after
     return float(guarantee.refund * value.reindex(orders.index[late]).fillna(0.0).sum())
 
@@ -116,7 +128,7 @@ def _credit_cost(sold: Sales, scenario: Scenario, window: float) -> float:
     return cost
 
 
-def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:
+def _substitution_cost(lines: Table, scenario: Scenario) -> float:
     """The price differences conceded on substituted units."""
     if scenario.stocking is None or not scenario.stocking.substitutes:
         return 0.0
@@ -125,18 +137,19 @@ def _substitution_cost(lines: pd.DataFrame, scenario: Scenario) -> float:
         for sku, offers in scenario.stocking.substitutes.items()
         for offer in offers
     }
-    served = lines[lines["substituted"] > 0]
-    pairs = zip(served["sku"].astype(str), served["substitute"].astype(str), strict=True)
+    served = lines.rows(lines["substituted"] > 0)
+    skus = lines.categories["sku"]
+    pairs = zip(served["sku"], served["substitute"], strict=True)
     return float(
         sum(
-            concession[pair] * units
-            for pair, units in zip(pairs, served["substituted"], strict=True)
+            concession[skus[sku], skus[substitute]] * units
+            for (sku, substitute), units in zip(pairs, served["substituted"], strict=True)
         )
     )
 
 
 def _carrier_costs(
-    dispatched: pd.DataFrame, log: RunLog, scenario: Scenario
+    dispatched: Table, log: RunLog, scenario: Scenario
 ) -> tuple[float, float, float]:
     """Transport at each shipment's planned mode; the extra of expedited ones; damage."""
     modes = list(scenario.delivery.modes.values())
@@ -146,21 +159,21 @@ def _carrier_costs(
     planned_of_segment = np.asarray(
         [names.index(scenario.mode_of(seg.tier)) for seg in scenario.demand.segments.values()]
     )
-    segment = log.orders["segment"].cat.codes.to_numpy()[dispatched["order"].to_numpy()]
-    actual = dispatched["mode"].cat.codes.to_numpy()
+    segment = log.tables.orders["segment"][dispatched["order"]]
+    actual = dispatched["mode"]
     planned_cost = cost_of[planned_of_segment[segment]]
     actual_cost = cost_of[actual]
-    expedited = dispatched["expedited"].to_numpy()
+    expedited = dispatched["expedited"]
     return (
         float(planned_cost.sum()),
         float((actual_cost - planned_cost)[expedited].sum()),
-        float(damage_of[actual][dispatched["damaged"].to_numpy()].sum()),
+        float(damage_of[actual][dispatched["damaged"]].sum()),
     )
 
 
-def _emergency_cost(placed: pd.DataFrame, scenario: Scenario) -> float:
+def _emergency_cost(placed: Table, scenario: Scenario) -> float:
     """Emergency orders: their own order cost and the premium per unit over unit_cost."""
-    rushed = placed[placed["emergency"]]
+    rushed = placed.rows(placed["emergency"])
     if rushed.empty or scenario.stocking is None:
         return 0.0
     terms = {
@@ -168,8 +181,6 @@ def _emergency_cost(placed: pd.DataFrame, scenario: Scenario) -> float:
         for sku, item in scenario.stocking.items.items()
         if item.emergency is not None
     }
-    per_order = rushed["sku"].astype(str).map({s: e.order_cost for s, e in terms.items()})
-    per_unit = rushed["sku"].astype(str).map({s: e.unit_premium for s, e in terms.items()})
-    return float(
-        per_order.astype(float).sum() + (per_unit.astype(float) * rushed["quantity"]).sum()
-    )
+    per_order = rushed.mapped("sku", {s: e.order_cost for s, e in terms.items()})
+    per_unit = rushed.mapped("sku", {s: e.unit_premium for s, e in terms.items()})
+    return float(np.nansum(per_order) + np.nansum(per_unit * rushed["quantity"]))

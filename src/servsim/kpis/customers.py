@@ -8,38 +8,35 @@ none at all, these KPIs are NaN.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from servsim.core.catalogue import CUSTOMER_KPIS
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
+from servsim.kpis.ratios import count, ratio
 from servsim.kpis.sales import Sales
+from servsim.kpis.satisfaction import thresholds
 from servsim.kpis.timeavg import overlap
 from servsim.model.customers import DETRACTOR, PROMOTER
 from servsim.model.runlog import RunLog
+from servsim.model.table import Table
 from servsim.scenario.customers import CustomerBase
 from servsim.scenario.demand import Segment, customer_base
 from servsim.scenario.schema import Scenario
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else float("nan")
-
-
-def order_rates(log: RunLog, scenario: Scenario) -> pd.Series:
+def order_rates(log: RunLog, scenario: Scenario) -> np.ndarray:
     """Each customer's order rate when the run ended (or when it left), by row of
     ``log.customers``: its segment's rate per customer at the start x its trust's factor."""
-    customers = log.customers
-    rates = pd.Series(np.nan, index=customers.index)
+    customers = log.tables.customers
+    rates = np.full(len(customers), np.nan)
+    trust = customers["trust"]
     for name, segment in scenario.demand.segments.items():
         base = customer_base(segment)
         if base is None:
             continue
-        mine = customers["segment"] == name
+        mine = customers.is_("segment", name)
         per_customer = _rate_per_customer(segment, base)
         relationship = base.relationship
-        factor = np.exp(
-            relationship.frequency * (customers.loc[mine, "trust"] - relationship.start)
-        )
+        factor = np.exp(relationship.frequency * (trust[mine] - relationship.start))
         rates[mine] = per_customer * factor
     return rates
 
@@ -51,85 +48,63 @@ def _rate_per_customer(segment: Segment, base: CustomerBase) -> float:
     return rate * segment.credit_pull / base.customers_at_start(rate)
 
 
-def customer_kpis(
-    log: RunLog, counted: pd.DataFrame, scenario: Scenario, sold: Sales
-) -> dict[str, float]:
+def customer_kpis(log: RunLog, counted: Table, scenario: Scenario, sold: Sales) -> dict[str, float]:
     """Retention, churn, repeat orders, spend, the promoter balance and lifetime value."""
-    customers = log.customers
-    if customers.empty:
-        return _replayed_customer_kpis(counted, sold)
+    customers = log.tables.customers
+    kpis = dict.fromkeys(CUSTOMER_KPIS, float("nan"))
+    kpis.update(_buyer_kpis(log, counted, sold))
+    if customers.empty:  # no base: only who ordered how often, from a history's customers
+        return kpis
     start, end = log.warmup, log.horizon
-    left = customers["left"].fillna(np.inf).to_numpy()
-    joined = customers["joined"].to_numpy()
+    left = np.nan_to_num(customers["left"], nan=np.inf)
+    joined = customers["joined"]
     at_warmup = (joined <= start) & (left > start)
     at_end = left > end
-    heard = at_end & (customers["experiences"].to_numpy() > 0)  # who has judged the service
+    heard = at_end & (customers["experiences"] > 0)  # who has judged the service
     churned = (left >= start) & (left <= end)
-    rates = order_rates(log, scenario).to_numpy()
-    trust = customers["trust"].to_numpy()
-    threshold = (
-        customers["segment"]
-        .map(
-            {
-                name: scenario.satisfaction.for_segment(name).threshold
-                for name in scenario.demand.segments
-            }
-        )
-        .to_numpy(dtype=float)
-    )
-    ordering = counted[counted["customer"] >= 0]
-    keys = [ordering["segment"].astype(str).to_numpy(), ordering["customer"].to_numpy()]
-    per_customer = pd.Series(1, index=pd.MultiIndex.from_arrays(keys)).groupby(level=[0, 1]).sum()
-    buyers = len(per_customer)
-    gaps = _gaps(ordering)
-    spend = float(sold.revenue_by_order.reindex(ordering.index).fillna(0.0).sum())
-    return {
-        "retention_rate": _ratio((at_warmup & at_end).sum(), at_warmup.sum()),
-        "customer_base_growth": _ratio(at_end.sum(), at_warmup.sum()) - 1.0,
-        "churned_customers": float(churned.sum()),
-        "demand_lost_to_churn": float(np.sum((end - left[churned]) * rates[churned])),
-        "repeat_order_rate": _ratio((per_customer >= 2).sum(), buyers),
-        "inter_order_time_mean": float(gaps.mean()) if gaps.size else float("nan"),
-        "orders_per_customer": _ratio(len(ordering), buyers),
-        "spend_per_customer": _ratio(spend, buyers),
-        "net_promoter_score": _ratio(
-            (trust[heard] >= PROMOTER).sum() - (trust[heard] < DETRACTOR).sum(), heard.sum()
-        ),
-        "satisfied_customers": _ratio((trust[heard] >= threshold[heard]).sum(), heard.sum()),
-        "trust_mean": float(trust[heard].mean()) if heard.any() else float("nan"),
-        "customer_lifetime_value": _lifetime_value(log, scenario, sold, joined, left, churned),
-    }
-
-
-def _replayed_customer_kpis(counted: pd.DataFrame, sold: Sales) -> dict[str, float]:
-    """Without a customer base: the KPIs of who ordered how often, from orders that carry a
-    customer (a replayed history's customer column); the base's KPIs (retention, churn,
-    trust, lifetime value) stay NaN, as does everything when no order has a customer."""
-    kpis = dict.fromkeys(CUSTOMER_KPIS, float("nan"))
-    ordering = counted[counted["customer"] >= 0]
-    if ordering.empty:
-        return kpis
-    keys = [ordering["segment"].astype(str).to_numpy(), ordering["customer"].to_numpy()]
-    per_customer = pd.Series(1, index=pd.MultiIndex.from_arrays(keys)).groupby(level=[0, 1]).sum()
-    buyers = len(per_customer)
-    gaps = _gaps(ordering)
-    spend = float(sold.revenue_by_order.reindex(ordering.index).fillna(0.0).sum())
+    rates = order_rates(log, scenario)
+    trust = customers["trust"]
+    threshold = customers.mapped("segment", thresholds(scenario))
+    listened = trust[heard]
     kpis.update(
-        repeat_order_rate=_ratio((per_customer >= 2).sum(), buyers),
-        inter_order_time_mean=float(gaps.mean()) if gaps.size else float("nan"),
-        orders_per_customer=_ratio(len(ordering), buyers),
-        spend_per_customer=_ratio(spend, buyers),
+        retention_rate=ratio(count(at_warmup & at_end), count(at_warmup)),
+        customer_base_growth=ratio(count(at_end), count(at_warmup)) - 1.0,
+        churned_customers=float(count(churned)),
+        demand_lost_to_churn=float(np.sum((end - left[churned]) * rates[churned])),
+        net_promoter_score=ratio(
+            count(listened >= PROMOTER) - count(listened < DETRACTOR),
+            listened.size,
+        ),
+        satisfied_customers=ratio(count(listened >= threshold[heard]), listened.size),
+        trust_mean=float(listened.mean()) if listened.size else float("nan"),
+        customer_lifetime_value=_lifetime_value(log, scenario, sold, joined, left, churned),
     )
     return kpis
 
 
-def _gaps(ordering: pd.DataFrame) -> np.ndarray:
-    """Times between consecutive counted orders of the same customer."""
-    ordered = ordering.sort_values(["segment", "customer", "placed"], kind="stable")
-    same = (ordered["customer"].to_numpy()[1:] == ordered["customer"].to_numpy()[:-1]) & (
-        ordered["segment"].to_numpy()[1:] == ordered["segment"].to_numpy()[:-1]
+def _buyer_kpis(log: RunLog, counted: Table, sold: Sales) -> dict[str, float]:
+    """Who ordered how often, from the counted orders that carry a customer (of a base, or a
+    replayed history's customer column); nothing when none does."""
+    ordering = counted.rows(counted["customer"] >= 0)
+    if ordering.empty:
+        return {}
+    segment, customer = ordering["segment"], ordering["customer"]
+    _, per_customer = np.unique(
+        segment.astype(np.int64) * (int(customer.max()) + 1) + customer, return_counts=True
     )
-    return np.diff(ordered["placed"].to_numpy())[same]
+    buyers = per_customer.size
+    ordered = np.lexsort((ordering["placed"], customer, segment))  # stable, as pandas sorted
+    same = (customer[ordered][1:] == customer[ordered][:-1]) & (
+        segment[ordered][1:] == segment[ordered][:-1]
+    )
+    gaps = np.diff(ordering["placed"][ordered])[same]
+    spend = float(np.sum(sold.revenue_of(ordering.index, len(log.tables.orders))))
+    return {
+        "repeat_order_rate": ratio(count(per_customer >= 2), buyers),
+        "inter_order_time_mean": float(gaps.mean()) if gaps.size else float("nan"),
+        "orders_per_customer": ratio(len(ordering), buyers),
+        "spend_per_customer": ratio(spend, buyers),
+    }
 
 
 def _lifetime_value(
@@ -149,41 +124,40 @@ def _lifetime_value(
         return float("nan")
     margin = sold.gross_margin * _share_with_customers(sold, log)
     margin_per_year = margin / customer_years
-    leaving_per_year = churned.sum() / customer_years
+    leaving_per_year = count(churned) / customer_years
     return float(margin_per_year / (leaving_per_year + scenario.costs.cost_of_capital))
 
 
 def _share_with_customers(sold: Sales, log: RunLog) -> float:
     """The share of revenue that came from orders of a customer base."""
     by_order = sold.revenue_by_order
-    if not by_order.sum():
+    total = np.sum(by_order)
+    if not total:
         return 0.0
-    with_customer = log.orders["customer"].reindex(by_order.index).to_numpy() >= 0
-    return float(by_order[with_customer].sum() / by_order.sum())
+    with_customer = log.tables.orders["customer"][sold.selling_orders] >= 0
+    return float(np.sum(by_order[with_customer]) / total)
 
 
-def future_margin_lost(
-    log: RunLog, counted: pd.DataFrame, scenario: Scenario, sold: Sales
-) -> float:
+def future_margin_lost(log: RunLog, counted: Table, scenario: Scenario, sold: Sales) -> float:
     """The margin the run's service cost the future: orders churned customers would have
     placed, and orders customers now place less often than at the start, over each segment's
     value horizon, at the run's margin per order (``cost_goodwill``)."""
-    customers = log.customers
+    customers = log.tables.customers
     if customers.empty or counted.empty:
         return 0.0
     margin_per_order = sold.gross_margin / len(counted)
     rates = order_rates(log, scenario)
     lost_orders = 0.0
     start, end = log.warmup, log.horizon
+    left = customers["left"]
     for name, segment in scenario.demand.segments.items():
         base = customer_base(segment)
         if base is None:
             continue
-        mine = (customers["segment"] == name).to_numpy()
-        left = customers["left"].to_numpy()
+        mine = customers.is_("segment", name)
         churned = mine & (left >= start) & (left <= end)
         active = mine & np.isnan(left)
         per_customer = _rate_per_customer(segment, base)
-        slower = np.clip(per_customer - rates.to_numpy()[active], 0.0, None)
-        lost_orders += base.value_horizon * (rates.to_numpy()[churned].sum() + slower.sum())
+        slower = np.clip(per_customer - rates[active], 0.0, None)
+        lost_orders += base.value_horizon * (rates[churned].sum() + slower.sum())
     return float(max(lost_orders * margin_per_order, 0.0))

@@ -16,11 +16,9 @@ from servsim.model.runlog import RunLog
 
 def scheduled_clerk_time(log: RunLog) -> float:
     """Clerk-time on the schedule within the measurement window."""
-    on_duty = log.staff_on_duty
+    on_duty = log.tables.staff_on_duty
     window = log.horizon - log.warmup
-    return window * time_average(
-        on_duty["time"].to_numpy(), on_duty["staff"].to_numpy(), log.warmup, log.horizon
-    )
+    return window * time_average(on_duty["time"], on_duty["staff"], log.warmup, log.horizon)
 
 
 def busy_clerk_time(log: RunLog) -> float:
@@ -31,15 +29,11 @@ def busy_clerk_time(log: RunLog) -> float:
 
 def overtime_clerk_time(log: RunLog) -> float:
     """Clerk-time worked while more clerks were busy than scheduled (finishing, overtime)."""
-    on_duty = log.staff_on_duty
-    if on_duty["staff"].nunique() <= 1:
+    on_duty = log.tables.staff_on_duty
+    if np.unique(on_duty["staff"]).size <= 1:
         return 0.0  # round the clock: nobody goes off duty, so nobody works beyond the schedule
-    busy = log.busy_staff()
     return integral_of_excess(
-        (busy["time"].to_numpy(), busy["busy"].to_numpy()),
-        (on_duty["time"].to_numpy(), on_duty["staff"].to_numpy()),
-        log.warmup,
-        log.horizon,
+        log.busy_staff(), (on_duty["time"], on_duty["staff"]), log.warmup, log.horizon
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from servsim.core.catalogue import STAGE_KPIS
 from servsim.kpis.aftersales import after_sale_kpis
@@ -18,24 +17,25 @@ from servsim.kpis.costs import cost_kpis
 from servsim.kpis.customers import customer_kpis
 from servsim.kpis.labour import utilisation
 from servsim.kpis.network import network_costs, network_kpis
+from servsim.kpis.outcomes import order_flags
 from servsim.kpis.profit import profit_kpis
+from servsim.kpis.ratios import count, mean, ratio
 from servsim.kpis.sales import sales
 from servsim.kpis.satisfaction import scored_orders
 from servsim.kpis.stock_levels import all_sku_levels
 from servsim.model.runlog import RunLog
+from servsim.model.table import Table
 from servsim.scenario.schema import Scenario
 
 CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 
 
-def compute_kpis(
-    log: RunLog, scenario: Scenario, orders: pd.DataFrame | None = None
-) -> dict[str, float]:
+def compute_kpis(log: RunLog, scenario: Scenario, orders: Table | None = None) -> dict[str, float]:
     """One row of KPIs for one replication; ``orders`` are its ``scored_orders``, when the
     caller already has them."""
     orders = scored_orders(log, scenario) if orders is None else orders
-    counted = orders[orders["counted"]]
-    lines = log.lines[log.lines["order"].isin(counted.index)]
+    counted = orders.rows(orders["counted"])
+    lines = counted_lines(log, orders)
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs
     sold = sales(counted, lines, scenario)  # for costs, profit and the customers' spend
     costs = cost_kpis(log, counted, lines, scenario, levels, sold)
@@ -49,7 +49,7 @@ def compute_kpis(
         **{k: v for k, v in costs.items() if k not in ("cost_total", "cost_per_order")},
         **extra,
         "cost_total": costs["cost_total"] + sum(extra.values()),
-        "cost_per_order": _ratio(costs["cost_total"] + sum(extra.values()), len(counted)),
+        "cost_per_order": ratio(costs["cost_total"] + sum(extra.values()), len(counted)),
     }
     figures = {
         "orders": float(len(counted)),
@@ -65,6 +65,13 @@ def compute_kpis(
     return only_modelled(figures, scenario)
 
 
+def counted_lines(log: RunLog, orders: Table, which: np.ndarray | None = None) -> Table:
+    """The lines of the orders that count (``which``: of those among them, by order)."""
+    lines = log.tables.lines
+    chosen = orders["counted"] if which is None else orders["counted"] & which
+    return lines.rows(chosen[lines["order"]])
+
+
 def only_modelled(figures: Mapping[str, float], scenario: Scenario) -> dict[str, float]:
     """The figures with those of every part of the business the scenario does not model
     (``servsim.core.catalogue.STAGES``) set to NaN: 0 would say it was measured and found
@@ -74,49 +81,51 @@ def only_modelled(figures: Mapping[str, float], scenario: Scenario) -> dict[str,
     return {name: float("nan") if name in absent else value for name, value in figures.items()}
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else float("nan")
-
-
-def _mean(values: np.ndarray | pd.Series) -> float:
-    return float(np.mean(values)) if len(values) else float("nan")
-
-
 def availability(
     log: RunLog,
-    orders: pd.DataFrame,
-    lines: pd.DataFrame,
+    orders: Table,
+    lines: Table,
     scenario: Scenario,
     levels: dict[str, dict[str, float]],
 ) -> dict[str, float]:
     """Fill rates, ready rate, cycle service level, stock and backorder levels, lost sales."""
-    demanded = lines["quantity"].sum()
-    line_share = lines["sku"].value_counts(normalize=True)
-    ready = sum(share * levels[str(sku)]["ready_rate"] for sku, share in line_share.items())
+    quantity, filled = lines["quantity"], lines["filled"]
+    demanded = quantity.sum()
+    ready = sum(share * levels[sku]["ready_rate"] for sku, share in _line_shares(lines))
     on_hand = sum(level["avg_on_hand"] for level in levels.values())
     backorders = sum(level["avg_backorders"] for level in levels.values())
-    allocated = orders["allocated"].notna()
+    allocated_at = orders["allocated"]
+    allocated = ~np.isnan(allocated_at)
+    backordered = orders["backordered"]
     return {
-        "unit_fill_rate": _ratio(lines["filled"].sum(), demanded),
-        "line_fill_rate": _ratio((lines["filled"] == lines["quantity"]).sum(), len(lines)),
-        "order_fill_rate": _ratio((orders["filled"] == orders["quantity"]).sum(), len(orders)),
+        "unit_fill_rate": ratio(filled.sum(), demanded),
+        "line_fill_rate": ratio(count(filled == quantity), len(lines)),
+        "order_fill_rate": ratio(count(orders["filled"] == orders["quantity"]), len(orders)),
         "ready_rate": ready if scenario.stocking is not None else 1.0,
         "cycle_service_level": cycle_service_level(log),
         "avg_on_hand": on_hand,
         "avg_backorders": backorders,
-        "lost_sales_rate": _ratio(lines["lost"].sum(), demanded),
-        "substitution_rate": _ratio(lines["substituted"].sum(), demanded),
-        "substituted_order_rate": _ratio((orders["substituted"] > 0).sum(), len(orders)),
-        "postponed_rate": _ratio(orders["postponed"].sum(), len(orders)),
-        "cancelled_rate": _ratio(orders["cancelled"].sum(), len(orders)),
-        "stock_wait_mean": _mean((orders["allocated"] - orders["placed"])[allocated]),
-        "avg_backorder_delay": _ratio(
-            orders.loc[allocated, "backorder_wait"].sum(),
-            orders.loc[allocated, "backordered"].sum(),
+        "lost_sales_rate": ratio(lines["lost"].sum(), demanded),
+        "substitution_rate": ratio(lines["substituted"].sum(), demanded),
+        "substituted_order_rate": ratio(count(orders["substituted"] > 0), len(orders)),
+        "postponed_rate": ratio(count(orders["postponed"]), len(orders)),
+        "cancelled_rate": ratio(count(orders["cancelled"]), len(orders)),
+        "stock_wait_mean": mean((allocated_at - orders["placed"])[allocated]),
+        "avg_backorder_delay": ratio(
+            orders["backorder_wait"][allocated].sum(), backordered[allocated].sum()
         )
-        if orders["backordered"].sum()
+        if backordered.sum()
         else float("nan"),
     }
+
+
+def _line_shares(lines: Table) -> list[tuple[str, float]]:
+    """Each sku's share of the lines, largest first (ties in the skus' order)."""
+    skus = lines.categories["sku"]
+    counts = np.bincount(lines["sku"], minlength=len(skus))
+    with np.errstate(invalid="ignore"):  # no lines: every share NaN
+        shares = counts / counts.sum()
+    return [(skus[code], shares[code]) for code in np.argsort(-counts, kind="stable")]
 
 
 def cycle_service_level(log: RunLog, sku: str | None = None) -> float:
@@ -125,72 +134,77 @@ def cycle_service_level(log: RunLog, sku: str | None = None) -> float:
     A cycle ending at an arrival had no stock-out if net inventory just before the arrival
     was >= 0 and no unit was lost since the previous arrival of that sku.
     """
-    received = log.replenishments.dropna(subset=["net_before"]).sort_values("arrives")
+    table = log.tables.replenishments
+    received = table.rows(~np.isnan(table["net_before"]))
+    received = received.rows(np.argsort(received["arrives"]))
     if sku is not None:
-        received = received[received["sku"] == sku]
+        received = received.rows(received.is_("sku", sku))
     if received.empty:
         return float("nan")
-    lost_in_cycle = received.groupby("sku", observed=True)["lost_before"].diff()
-    first_cycle = lost_in_cycle.isna()
-    lost_in_cycle[first_cycle] = received.loc[first_cycle, "lost_before"]
+    codes, lost = received["sku"], received["lost_before"]
+    lost_in_cycle = lost.copy()  # a sku's first cycle: everything lost before it
+    for code in np.unique(codes):
+        mine = np.flatnonzero(codes == code)
+        lost_in_cycle[mine[1:]] = np.diff(lost[mine])
     no_stockout = (received["net_before"] >= 0) & (lost_in_cycle == 0)
     counted = received["arrives"] >= log.warmup
-    return _ratio(no_stockout[counted].sum(), counted.sum())
+    return ratio(count(no_stockout[counted]), count(counted))
 
 
-def time_and_reliability(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
+def time_and_reliability(log: RunLog, orders: Table) -> dict[str, float]:
     """Order cycle time and its spread, on-time and OTIF rates, processing and staff use."""
-    delivered = orders[orders["outcome"] == "delivered"]
-    cycle = delivered["cycle_time"].to_numpy()
+    delivered = orders.is_("outcome", "delivered")
+    cycle = orders["cycle_time"][delivered]
     if cycle.size:
         p5, p50, p90, p95, p99 = np.percentile(cycle, CYCLE_PERCENTILES)
     else:
         p5 = p50 = p90 = p95 = p99 = float("nan")
-    known = orders[orders["known"]]
-    otif = known["on_time"] & known["in_full"]
+    known = orders["known"]
+    on_time, damaged = orders["on_time"], orders["damaged"]
+    wrong_item, wrong_invoice = orders["wrong_item"], orders["wrong_invoice"]
+    otif = (on_time & orders["in_full"])[known]
+    perfect = otif & ~(damaged | wrong_item | wrong_invoice)[known]
     figures = {
-        "cycle_mean": _mean(cycle),
+        "cycle_mean": mean(cycle),
         "cycle_p50": p50,
         "cycle_p90": p90,
         "cycle_p95": p95,
         "cycle_p99": p99,
         "cycle_sd": float(np.std(cycle, ddof=1)) if cycle.size > 1 else float("nan"),
         "cycle_spread": p95 - p5,
-        "on_time_rate": _ratio(delivered["on_time"].sum(), len(delivered)),
-        "otif": _ratio(otif.sum(), len(known)),
-        "perfect_order_rate": _ratio(
-            (otif & ~known["damaged"] & ~known["wrong_item"] & ~known["wrong_invoice"]).sum(),
-            len(known),
-        ),
-        "wrong_item_rate": _ratio(orders["wrong_item"].sum(), len(orders)),
-        "invoice_error_rate": _ratio(orders["wrong_invoice"].sum(), len(orders)),
-        "expedited_rate": _ratio(orders["expedited"].sum(), len(orders)),
-        "damage_rate": _ratio(delivered["damaged"].sum(), len(delivered)),
+        "on_time_rate": ratio(count(on_time[delivered]), cycle.size),
+        "otif": ratio(count(otif), otif.size),
+        "perfect_order_rate": ratio(count(perfect), otif.size),
+        "wrong_item_rate": ratio(count(wrong_item), len(orders)),
+        "invoice_error_rate": ratio(count(wrong_invoice), len(orders)),
+        "expedited_rate": ratio(count(orders["expedited"]), len(orders)),
+        "damage_rate": ratio(count(damaged[delivered]), cycle.size),
     }
     return figures | processing_kpis(log, orders)
 
 
-def processing_kpis(log: RunLog, orders: pd.DataFrame) -> dict[str, float]:
+def processing_kpis(log: RunLog, orders: Table) -> dict[str, float]:
     """Time from release to ready-to-ship, time queued for a clerk, and staff utilisation
     (busy share of the scheduled time: work finished after a shift's end is overtime)."""
-    shipments = log.shipments
-    counted = np.isin(shipments["order"].to_numpy(), orders.index.to_numpy())
-    done = counted & (shipments["ready"] <= log.horizon).to_numpy()
-    released = shipments["released"].to_numpy()[done]
-    ready = shipments["ready"].to_numpy()[done]
-    start = shipments["start"].to_numpy()[done]
+    shipments = log.tables.shipments
+    ready = shipments["ready"]
+    done = order_flags(log, orders)[shipments["order"]] & (ready <= log.horizon)
+    released = shipments["released"][done]
+    start = shipments["start"][done]
+    ready = ready[done]
     return {
-        "processing_time": _mean(ready - start),
-        "processing_wait": _mean(start - released),
-        "processing_lead_time": _mean(ready - released),
+        "processing_time": mean(ready - start),
+        "processing_wait": mean(start - released),
+        "processing_lead_time": mean(ready - released),
         "staff_utilisation": utilisation(log),
     }
 
 
-def satisfaction_kpis(orders: pd.DataFrame) -> dict[str, float]:
+def satisfaction_kpis(orders: Table) -> dict[str, float]:
     """Mean per-order satisfaction and the share of orders at or above their threshold."""
-    scored = orders["satisfaction"].notna()
+    satisfaction = orders["satisfaction"]
+    scored = ~np.isnan(satisfaction)
     return {
-        "satisfaction_mean": _mean(orders["satisfaction"][scored].to_numpy()),
-        "satisfied_share": _ratio(orders["satisfied"][scored].sum(), scored.sum()),
+        "satisfaction_mean": mean(satisfaction[scored]),
+        "satisfied_share": ratio(count(orders["satisfied"][scored]), count(scored)),
     }

@@ -11,13 +11,11 @@ import numpy as np
 import pandas as pd
 
 from servsim.core.units import per_year_to_per_time_unit
+from servsim.kpis.ratios import count, ratio
 from servsim.kpis.timeavg import overlap, time_average
 from servsim.model.runlog import NetworkLog, RunLog
+from servsim.model.table import Table
 from servsim.scenario.schema import Network, Scenario
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else float("nan")
 
 
 def _network(log: RunLog, scenario: Scenario) -> tuple[NetworkLog, Network]:
@@ -25,15 +23,15 @@ def _network(log: RunLog, scenario: Scenario) -> tuple[NetworkLog, Network]:
     return log.network, scenario.network
 
 
-def network_kpis(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def network_kpis(log: RunLog, lines: Table, scenario: Scenario) -> dict[str, float]:
     """Transshipment rate, share served from the primary, supplier on time and in full,
     supplier availability and time down; ``lines`` are the counted orders' lines."""
     facts, network = _network(log, scenario)
-    counted = lines.index.to_numpy()
-    moved = np.zeros(len(log.lines), dtype=bool)
+    counted = lines.index
+    moved = np.zeros(len(log.tables.lines), dtype=bool)
     moved[facts.transshipments["line"].to_numpy()] = True
     elsewhere = (facts.line_location != facts.primary) | moved
-    by_order = pd.Series(elsewhere[counted]).groupby(lines["order"].to_numpy()).any()
+    by_order = pd.Series(elsewhere[counted]).groupby(lines["order"]).any()
     start, end = log.warmup, log.horizon
     supplies = facts.supplies
     placed = supplies[(supplies["ordered"] >= start) & supplies["arrives"].notna()]
@@ -42,11 +40,11 @@ def network_kpis(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[s
     down = overlap(outages["start"].to_numpy(), outages["end"].to_numpy(), start, end)
     suppliers = len(facts.suppliers)
     return {
-        "transshipment_rate": _ratio(moved[counted].sum(), len(counted)),
-        "primary_share": _ratio((~by_order).sum(), len(by_order)),
-        "supplier_on_time": _ratio(placed["on_time"].sum(), len(placed)),
-        "supplier_in_full": _ratio(in_full.sum(), len(placed)),
-        "supplier_otif": _ratio((placed["on_time"] & in_full).sum(), len(placed)),
+        "transshipment_rate": ratio(moved[counted].sum(), len(counted)),
+        "primary_share": ratio((~by_order).sum(), len(by_order)),
+        "supplier_on_time": ratio(placed["on_time"].sum(), len(placed)),
+        "supplier_in_full": ratio(in_full.sum(), len(placed)),
+        "supplier_otif": ratio((placed["on_time"] & in_full).sum(), len(placed)),
         "supplier_availability": 1.0 - down / (suppliers * (end - start))
         if suppliers
         else float("nan"),
@@ -54,7 +52,7 @@ def network_kpis(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[s
     }
 
 
-def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def network_costs(log: RunLog, lines: Table, scenario: Scenario) -> dict[str, float]:
     """The legs' transport cost of the shipments dispatched in the window, and the cost of the
     counted lines' transshipments."""
     facts, network = _network(log, scenario)
@@ -67,9 +65,9 @@ def network_costs(log: RunLog, lines: pd.DataFrame, scenario: Scenario) -> dict[
 def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
     """Per location: units dispatched in the window x the cost per unit of their leg."""
     facts, network = _network(log, scenario)
-    shipments = log.shipments
+    shipments = log.tables.shipments
     shipped = shipments["dispatched"]
-    window = shipments[(shipped >= log.warmup) & (shipped <= log.horizon)]
+    window = shipments.rows((shipped >= log.warmup) & (shipped <= log.horizon))
     located = facts.shipment_location
     modes = list(scenario.delivery.modes)
     rate = np.zeros((len(network.regions), len(facts.locations), len(modes)))
@@ -77,22 +75,20 @@ def _leg_costs(log: RunLog, scenario: Scenario) -> np.ndarray:
         for name, legs in region.legs.items():
             for mode, leg in legs.items():
                 rate[r, facts.locations.index(name), modes.index(mode)] = leg.cost_per_unit
-    orders = window["order"].to_numpy()
-    region = facts.order_region[orders]
-    mode = window["mode"].cat.codes.to_numpy()
-    where = located[window.index.to_numpy()]
-    cost = window["units"].to_numpy() * rate[region, where, mode]
+    region = facts.order_region[window["order"]]
+    where = located[window.index]
+    cost = window["units"] * rate[region, where, window["mode"]]
     return np.bincount(where, cost, minlength=len(facts.locations))
 
 
-def _transshipment_cost(log: RunLog, lines: pd.DataFrame, network: Network) -> float:
+def _transshipment_cost(log: RunLog, lines: Table, network: Network) -> float:
     """What moving the short units of ``lines`` cost (their region's cost per unit)."""
     facts = log.network
     assert facts is not None
     moved = facts.transshipments[facts.transshipments["line"].isin(lines.index)]
     if moved.empty:
         return 0.0
-    order = log.lines["order"].to_numpy()[moved["line"].to_numpy()]
+    order = log.tables.lines["order"][moved["line"].to_numpy()]
     rate = np.asarray(
         [
             region.transshipment.cost_per_unit if region.transshipment else 0.0
@@ -107,8 +103,8 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
     owed the locations below it, the units transshipped to and from it, and its holding, leg
     and transshipment costs (a transshipment is the receiving location's cost)."""
     facts, network = _network(log, scenario)
-    counted = log.orders.index[log.orders["placed"] >= log.warmup]
-    in_window = log.lines["order"].isin(counted).to_numpy()
+    all_lines = log.tables.lines
+    in_window = (log.tables.orders["placed"] >= log.warmup)[all_lines["order"]]
     unit_cost = {product.sku: product.unit_cost for product in scenario.products}
     holding = per_year_to_per_time_unit(scenario.costs.holding_rate, scenario.time_unit)
     start, end = log.warmup, log.horizon
@@ -122,7 +118,7 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
     moved_out = np.bincount(moved["source"].to_numpy(), units, minlength=places)
     rows = []
     for index, name in enumerate(facts.locations):
-        mine = log.lines[in_window & (facts.line_location == index)]
+        mine = all_lines.rows(in_window & (facts.line_location == index))
         here = levels[levels["location"] == name]
         on_hand = backorders = owed = value = 0.0
         for sku in network.locations[name].items:
@@ -139,8 +135,8 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
             {
                 "location": name,
                 "lines": float(len(mine)),
-                "unit_fill_rate": _ratio(mine["filled"].sum(), mine["quantity"].sum()),
-                "line_fill_rate": _ratio((mine["filled"] == mine["quantity"]).sum(), len(mine)),
+                "unit_fill_rate": ratio(mine["filled"].sum(), mine["quantity"].sum()),
+                "line_fill_rate": ratio(count(mine["filled"] == mine["quantity"]), len(mine)),
                 "avg_on_hand": on_hand,
                 "avg_backorders": backorders,
                 "avg_owed": owed,
@@ -154,7 +150,10 @@ def kpis_by_location(log: RunLog, scenario: Scenario) -> list[dict[str, object]]
     return rows
 
 
-def region_column(log: RunLog, scenario: Scenario) -> pd.Categorical:
-    """Each order's region: its history row's, else its segment's."""
+def region_column(
+    log: RunLog, scenario: Scenario
+) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+    """Each order's region (its history row's, else its segment's), as a column of codes and
+    its labels."""
     facts, network = _network(log, scenario)
-    return pd.Categorical.from_codes(facts.order_region.astype(np.int32), list(network.regions))
+    return {"region": facts.order_region.astype(np.int32)}, {"region": list(network.regions)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from servsim.model.table import Table
 from servsim.scenario.schema import Scenario
 
 
@@ -19,32 +20,43 @@ class Sales:
     revenue: float
     cost_of_goods: float
     revenue_by_segment: dict[str, float]
-    revenue_by_order: pd.Series
-    """Revenue of each counted order (by order number)."""
+    selling_orders: np.ndarray
+    """The counted orders that sold something (by order number, ascending)."""
+    revenue_by_order: np.ndarray
+    """Revenue of each of ``selling_orders``."""
 
     @property
     def gross_margin(self) -> float:
         return self.revenue - self.cost_of_goods
 
+    def revenue_of(self, orders: np.ndarray, count: int) -> np.ndarray:
+        """Revenue of each of ``orders`` (order numbers of a log of ``count`` orders; 0 for an
+        order that sold nothing)."""
+        revenue = np.zeros(count)
+        revenue[self.selling_orders] = self.revenue_by_order
+        return revenue[orders]
 
-def sales(orders: pd.DataFrame, lines: pd.DataFrame, scenario: Scenario) -> Sales:
+
+def sales(orders: Table, lines: Table, scenario: Scenario) -> Sales:
     """Revenue and cost of goods of ``orders`` (counted ones) from their ``lines``."""
     products = {product.sku: product for product in scenario.products}
-    skus = list(lines["sku"].cat.categories)  # the run's skus: index by code, not by name
+    skus = lines.categories["sku"]  # the run's skus: index by code, not by name
     price = np.asarray([products[sku].price for sku in skus], dtype=float)
     unit_cost = np.asarray([products[sku].unit_cost for sku in skus], dtype=float)
-    codes = lines["sku"].cat.codes.to_numpy()
-    sold = (lines["quantity"] - lines["lost"]).to_numpy()
+    codes = lines["sku"]
+    sold = lines["quantity"] - lines["lost"]
     revenue_of_line = sold * price[codes]
     cost_of_line = sold * unit_cost[codes]
-    by_order = pd.Series(revenue_of_line, index=lines["order"].to_numpy()).groupby(level=0).sum()
-    segments = orders["segment"].cat.categories
-    segment_codes = orders["segment"].cat.codes.reindex(by_order.index).to_numpy()
-    by_segment = pd.Series(by_order.to_numpy()).groupby(segment_codes).sum()
-    by_segment.index = [str(segments[code]) for code in by_segment.index]
+    # pandas' compensated group sums: every figure keeps its bits
+    by_order = pd.Series(revenue_of_line).groupby(lines["order"]).sum()
+    selling = by_order.index.to_numpy()
+    segment_codes = orders["segment"][np.searchsorted(orders.index, selling)]
+    by_segment = by_order.groupby(segment_codes).sum()
+    segments = orders.categories["segment"]
     return Sales(
         revenue=float(np.sum(revenue_of_line)),
         cost_of_goods=float(np.sum(cost_of_line)),
-        revenue_by_segment={str(name): float(value) for name, value in by_segment.items()},
-        revenue_by_order=by_order,
+        revenue_by_segment={segments[code]: float(value) for code, value in by_segment.items()},
+        selling_orders=selling,
+        revenue_by_order=by_order.to_numpy(),
     )

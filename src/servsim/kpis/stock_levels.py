@@ -11,15 +11,16 @@ def sku_levels(log: RunLog, sku: str) -> dict[str, float]:
 
     A sku without a stock point (unlimited stock) is always ready and holds nothing.
     """
-    rows = log.stock_levels[log.stock_levels["sku"] == sku]
+    levels = log.tables.stock_levels
+    rows = levels.rows(levels.is_("sku", sku))
     if rows.empty:
         return {"ready_rate": 1.0, "avg_on_hand": 0.0, "avg_backorders": 0.0}
-    times = rows["time"].to_numpy()
+    times, on_hand = rows["time"], rows["on_hand"]
     start, end = log.warmup, log.horizon
     return {
-        "ready_rate": time_average(times, (rows["on_hand"] > 0).to_numpy(), start, end),
-        "avg_on_hand": time_average(times, rows["on_hand"].to_numpy(), start, end),
-        "avg_backorders": time_average(times, rows["backorders"].to_numpy(), start, end),
+        "ready_rate": time_average(times, on_hand > 0, start, end),
+        "avg_on_hand": time_average(times, on_hand, start, end),
+        "avg_backorders": time_average(times, rows["backorders"], start, end),
     }
 
 

@@ -1,7 +1,9 @@
 """The facts a run records: an order log, a shipment log, replenishments and stock levels.
 
 Recording is append-only into plain lists (cheap in the hot path); :meth:`Recorder.finish`
-turns them into DataFrames once. Metrics derive every KPI from these facts after the run.
+turns them into tables of numpy columns once (``RunLog.tables``), from which the metrics
+derive every KPI after the run. Each table is a DataFrame too (``RunLog.orders``...), built
+the first time someone reads it.
 """
 
 from __future__ import annotations
@@ -11,20 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from servsim.model.frames import (
-    codes,
-    complaints_frame,
-    customers_frame,
-    flags,
-    judgements_frame,
-    levels_frame,
-    replenishments_frame,
-    restocks_frame,
-    returns_frame,
-    shipments_frame,
-    until,
-    visits_frame,
-)
 from servsim.model.records import (
     NOT_YET,
     Complaint,
@@ -39,6 +27,21 @@ from servsim.model.records import (
     SupplyLog,
     Visit,
 )
+from servsim.model.table import Table
+from servsim.model.tables import (
+    codes,
+    complaints_table,
+    customers_table,
+    flags,
+    judgements_table,
+    levels_table,
+    replenishments_table,
+    restocks_table,
+    returns_table,
+    shipments_table,
+    until,
+    visits_table,
+)
 
 __all__ = [
     "NOT_YET",
@@ -47,6 +50,7 @@ __all__ = [
     "NetworkLog",
     "NetworkRecord",
     "Recorder",
+    "LogTables",
     "Return",
     "RunLog",
     "Visit",
@@ -110,7 +114,7 @@ class NetworkRecord:
     """(location, sku) -> units that left it for another location (filled in at the end)"""
     _levels: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
-    def totals(self, skus: list[str]) -> pd.DataFrame:
+    def totals(self, skus: list[str]) -> Table:
         """The network's stock per sku over time (on hand and customer backorders at every
         location), a row at each location's change: what a single stock point records, as
         the stock-levels table."""
@@ -119,13 +123,14 @@ class NetworkRecord:
         changes = frame.groupby(place, sort=False)[["on_hand", "backorders"]].diff()
         changes = changes.fillna(frame[["on_hand", "backorders"]])
         running = changes.groupby(frame["sku"], sort=False).cumsum()
-        return pd.DataFrame(
+        return Table(
             {
                 "time": frame["time"].to_numpy(),
-                "sku": pd.Categorical.from_codes(frame["sku"].to_numpy().astype(np.int32), skus),
+                "sku": frame["sku"].to_numpy().astype(np.int32),
                 "on_hand": running["on_hand"].to_numpy().astype(np.int64),
                 "backorders": running["backorders"].to_numpy().astype(np.int64),
-            }
+            },
+            {"sku": skus},
         )
 
     def _level_columns(self) -> dict[str, np.ndarray]:
@@ -210,68 +215,106 @@ class NetworkRecord:
 
 
 @dataclass(frozen=True)
-class RunLog:
-    """Everything one replication produced, as columnar tables."""
+class LogTables:
+    """A run's facts as tables of numpy columns: what the KPIs read."""
 
-    horizon: float
-    warmup: float
-    skus: list[str]
-    staff_on_duty: pd.DataFrame
+    staff_on_duty: Table
     """Clerks scheduled (time, staff): a step function; overtime is busy time above it."""
-    orders: pd.DataFrame
+    orders: Table
     """One row per order: placed, segment, promised, lines, quantity, filled (from stock on
     arrival), lost, backordered, backorder_wait (unit-time waited by backordered units),
     allocated (all units allocated), delivered (last unit delivered), shipments, ...,
     notices (status notices sent), informed (told of a delay in time), replaces (the order a
     replacement replaces, else -1), customer (of a finite base, else -1).
     NaN: not by the horizon."""
-    lines: pd.DataFrame
+    lines: Table
     """One row per order line: order, sku, quantity, filled, lost, backordered,
     backorder_wait, allocated."""
-    shipments: pd.DataFrame
+    shipments: Table
     """One row per shipment: order, units, released, start, ready, delivered, mode."""
-    replenishments: pd.DataFrame
+    replenishments: Table
     """One row per replenishment order: sku, ordered, arrives, quantity, net_before
     (net inventory just before it arrived; NaN if after the horizon), lost_before
     (units of the sku lost before it arrived)."""
-    stock_levels: pd.DataFrame
+    stock_levels: Table
     """Step function per sku: time, sku, on_hand, backorders (value from that time on)."""
-    complaints: pd.DataFrame = field(default_factory=lambda: complaints_frame([]))
+    complaints: Table = field(default_factory=lambda: complaints_table([]))
     """One row per complaint: order, opened, started, resolved, claim, compensation."""
-    returns: pd.DataFrame = field(default_factory=lambda: returns_frame([]))
+    returns: Table = field(default_factory=lambda: returns_table([]))
     """One row per return: order, reason, requested, received (back at the warehouse),
     restocked (else scrapped), replacement (the linked new order, -1 for none)."""
-    visits: pd.DataFrame = field(default_factory=lambda: visits_frame([]))
+    visits: Table = field(default_factory=lambda: visits_table([]))
     """One row per technician visit: order, kind (install, revisit, repair), requested,
     started (left for the site), travel, finished, snag (another visit needed)."""
-    restocks: pd.DataFrame = field(default_factory=lambda: restocks_frame(RestockLog(), []))
+    restocks: Table = field(default_factory=lambda: restocks_table(RestockLog(), []))
     """Returned units put back on the shelf: time, sku, units."""
-    customers: pd.DataFrame = field(default_factory=lambda: customers_frame([], []))
+    customers: Table = field(default_factory=lambda: customers_table([], []))
     """One row per customer of a segment with a customer base: segment, customer, joined,
     left (NaN: still active), orders, trust, recent glitches and experiences judged at the end."""
-    judgements: pd.DataFrame = field(default_factory=lambda: judgements_frame(JudgementLog()))
+    judgements: Table = field(default_factory=lambda: judgements_table(JudgementLog()))
     """One row per settled order: order, settled (when its last episode ended), score, and the
     share of the score each dimension lost (reliability, responsiveness, information,
     tangibles)."""
+
+
+class _AsFrame:
+    """One of ``RunLog.tables`` as a DataFrame, built the first time it is read (the KPIs read
+    the tables; a DataFrame is for whoever asks for a table)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, log: RunLog | None, owner: type | None = None) -> pd.DataFrame:
+        if log is None:
+            return self  # type: ignore[return-value]
+        frame = getattr(log.tables, self.name).frame()
+        log.__dict__[self.name] = frame  # read from the instance from now on
+        return frame
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """Everything one replication produced: ``tables`` of numpy columns, each also a
+    DataFrame by the same name (``log.orders``, ``log.lines``...; see ``LogTables``)."""
+
+    horizon: float
+    warmup: float
+    skus: list[str]
+    tables: LogTables
     network: NetworkLog | None = None
     """The network's own facts (None without one)."""
 
+    staff_on_duty = _AsFrame()
+    orders = _AsFrame()
+    lines = _AsFrame()
+    shipments = _AsFrame()
+    replenishments = _AsFrame()
+    stock_levels = _AsFrame()
+    complaints = _AsFrame()
+    returns = _AsFrame()
+    visits = _AsFrame()
+    restocks = _AsFrame()
+    customers = _AsFrame()
+    judgements = _AsFrame()
+
     def processing_intervals(self) -> tuple[np.ndarray, np.ndarray]:
         """(start, end) of every shipment a clerk started; one still in hand ends at the horizon."""
-        started = self.shipments["start"].notna().to_numpy()
-        start = self.shipments["start"].to_numpy()[started]
-        end = self.shipments["ready"].fillna(self.horizon).to_numpy()[started]
-        return start, end
+        shipments = self.tables.shipments
+        start = shipments["start"]
+        started = ~np.isnan(start)
+        end = shipments["ready"][started]
+        return start[started], np.where(np.isnan(end), self.horizon, end)
 
-    def busy_staff(self) -> pd.DataFrame:
-        """Busy clerks over time (a step function), derived from the shipments' processing."""
+    def busy_staff(self) -> tuple[np.ndarray, np.ndarray]:
+        """Busy clerks over time (times, busy: a step function), from the shipments'
+        processing."""
         start, end = self.processing_intervals()
         busy = end > start
         times = np.concatenate([start[busy], end[busy]])
         steps = np.concatenate([np.ones(busy.sum()), -np.ones(busy.sum())])
         order = np.lexsort((steps, times))
         level = np.cumsum(steps[order])
-        return pd.DataFrame({"time": np.r_[0.0, times[order]], "busy": np.r_[0.0, level]})
+        return np.r_[0.0, times[order]], np.r_[0.0, level]
 
 
 @dataclass
@@ -344,34 +387,32 @@ class Recorder:
         channels: list[str],
         customers: list[CustomerFacts] | None = None,
     ) -> RunLog:
-        """Freeze the facts into DataFrames; times after the horizon become NaN (not yet)."""
-        lines = self._lines_frame(skus, horizon)
+        """Freeze the facts into tables; times after the horizon become NaN (not yet)."""
+        lines = self._lines_table(skus, horizon)
         placed = np.asarray(self.placed, dtype=float)
         count = placed.size
         segment = np.asarray(self.segment, dtype=np.int32)
-        order_of_line = lines["order"].to_numpy()
-        shipments = shipments_frame(self.shipments, modes, horizon)
-        ship_order = shipments["order"].to_numpy()
+        order_of_line = lines["order"]
+        shipments = shipments_table(self.shipments, modes, horizon)
+        ship_order = shipments["order"]
         # an order's lines are recorded one after another: reduce over each order's run
         first_line = np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
         allocated = np.full(count, NOT_YET)
         if first_line.size:  # NaN (a line still waiting) propagates through maximum
             allocated[order_of_line[first_line]] = np.maximum.reduceat(
-                lines["allocated"].to_numpy(), first_line
+                lines["allocated"], first_line
             )
         # an order's last delivery (one not made yet counts as infinitely late): numpy over
         # the shipment columns, not a group-by
         delivered = np.full(count, -np.inf)
-        np.maximum.at(
-            delivered, ship_order, np.nan_to_num(shipments["delivered"].to_numpy(), nan=np.inf)
-        )
+        np.maximum.at(delivered, ship_order, np.nan_to_num(shipments["delivered"], nan=np.inf))
         delivered[~np.isfinite(delivered)] = NOT_YET
-        expedited = np.bincount(ship_order, shipments["expedited"].to_numpy(), minlength=count) > 0
-        damaged = np.bincount(ship_order, shipments["damaged"].to_numpy(), minlength=count) > 0
+        expedited = np.bincount(ship_order, shipments["expedited"], minlength=count) > 0
+        damaged = np.bincount(ship_order, shipments["damaged"], minlength=count) > 0
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
 
         def per_order(column: str) -> np.ndarray:
-            return np.bincount(order_of_line, lines[column].to_numpy(), minlength=count)
+            return np.bincount(order_of_line, lines[column], minlength=count)
 
         quantity = per_order("quantity").astype(np.int64)
         filled = per_order("filled").astype(np.int64)
@@ -391,10 +432,10 @@ class Recorder:
         quoted_by = np.zeros(count)
         if self.quoted:
             quoted_by[list(self.quoted)] = list(self.quoted.values())
-        orders = pd.DataFrame(
+        orders = Table(
             {
                 "placed": placed,
-                "segment": pd.Categorical.from_codes(segment, segments),
+                "segment": segment,
                 "promised": placed + promise + postponed_by + quoted_by,
                 "first_promise": placed + promise,
                 "urgent": urgent,
@@ -414,7 +455,7 @@ class Recorder:
                 "shipments": np.bincount(ship_order, minlength=count),
                 "expedited": expedited,
                 "damaged": damaged,
-                "channel": pd.Categorical.from_codes(codes(self.channel, count), channels),
+                "channel": codes(self.channel, count).astype(np.int32),
                 "wrong_item": flags(self.wrong_item, count),
                 "wrong_invoice": flags(self.wrong_invoice, count),
                 "notices": codes(self.notices, count),
@@ -423,33 +464,41 @@ class Recorder:
                 "customer": codes(self.customer, count, missing=-1),
                 "withdrawn": flags(self.withdrawn, count),
             },
-            copy=False,  # the columns are fresh arrays: no copy into blocks
+            {"segment": segments, "channel": channels},
+            index_name="order",
         )
-        orders.index.name = "order"
+        tables = LogTables(
+            staff_on_duty=Table(
+                {
+                    "time": np.asarray(staff_on_duty[0], dtype=float),
+                    "staff": np.asarray(staff_on_duty[1], dtype=np.int64),
+                }
+            ),
+            orders=orders,
+            lines=lines,
+            shipments=shipments,
+            replenishments=replenishments_table(self.replenishments, self.receipts, skus),
+            stock_levels=levels_table(self.levels, skus)
+            if self.network is None
+            else self.network.totals(skus),
+            complaints=complaints_table(self.complaints, horizon),
+            returns=returns_table(self.returns, horizon),
+            visits=visits_table(self.visits, horizon),
+            restocks=restocks_table(self.restocks, skus),
+            customers=customers_table(customers or [], segments),
+            judgements=judgements_table(self.judged),
+        )
         return RunLog(
             horizon=horizon,
             warmup=warmup,
             skus=skus,
-            staff_on_duty=pd.DataFrame({"time": staff_on_duty[0], "staff": staff_on_duty[1]}),
-            orders=orders,
-            lines=lines,
-            shipments=shipments,
-            replenishments=replenishments_frame(self.replenishments, self.receipts, skus),
-            stock_levels=levels_frame(self.levels, skus)
-            if self.network is None
-            else self.network.totals(skus),
-            complaints=complaints_frame(self.complaints, horizon),
-            returns=returns_frame(self.returns, horizon),
-            visits=visits_frame(self.visits, horizon),
-            restocks=restocks_frame(self.restocks, skus),
-            customers=customers_frame(customers or [], segments),
-            judgements=judgements_frame(self.judged),
+            tables=tables,
             network=None
             if self.network is None
             else self.network.finish(self.line_order, self.segment, skus, horizon),
         )
 
-    def _lines_frame(self, skus: list[str], horizon: float) -> pd.DataFrame:
+    def _lines_table(self, skus: list[str], horizon: float) -> Table:
         quantity = np.asarray(self.quantity, dtype=np.int64)
         filled = np.asarray(self.filled, dtype=np.int64)
         lost = np.asarray(self.lost, dtype=np.int64)
@@ -470,22 +519,21 @@ class Recorder:
         declined = np.zeros(quantity.size, dtype=np.int64)
         if self.declined:
             declined[list(self.declined)] = list(self.declined.values())
-        lines = pd.DataFrame(
+        return Table(
             {
                 "order": np.asarray(self.line_order, dtype=np.int64),
-                "sku": pd.Categorical.from_codes(np.asarray(self.sku, dtype=np.int32), skus),
+                "sku": np.asarray(self.sku, dtype=np.int32),
                 "quantity": quantity,
                 "filled": filled,
                 "lost": lost,
                 "substituted": substituted,
-                "substitute": pd.Categorical.from_codes(substitute, skus),
+                "substitute": substitute,
                 "backordered": quantity - filled - lost - substituted,
                 "backorder_wait": backorder_wait,
                 "cancelled": cancelled,
                 "declined": declined,
                 "allocated": until(self.allocated, horizon),
             },
-            copy=False,
+            {"sku": skus, "substitute": skus},
+            index_name="line",
         )
-        lines.index.name = "line"
-        return lines

@@ -63,7 +63,7 @@ class Results:
         """One row per order of every replication: timestamps, quantities, outcome, score."""
         frames = []
         for replication, log in enumerate(self.logs):
-            orders = scored_orders(log, self.scenario)
+            orders = scored_orders(log, self.scenario).frame()
             frames.append(orders.reset_index().assign(replication=replication))
         return _stack(frames)
 
@@ -116,7 +116,11 @@ class Results:
     @cached_property
     def busy_staff(self) -> pd.DataFrame:
         """Busy clerks over time (a step function per replication)."""
-        return _stack([log.busy_staff().assign(replication=k) for k, log in enumerate(self.logs)])
+        frames = []
+        for replication, log in enumerate(self.logs):
+            times, busy = log.busy_staff()
+            frames.append(pd.DataFrame({"replication": replication, "time": times, "busy": busy}))
+        return _stack(frames)
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -1,12 +1,12 @@
-"""The recorder's logs turned into DataFrames once, at the end of a run."""
+"""The recorder's logs turned into tables of numpy columns once, at the end of a run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from servsim.model.records import (
     NOT_YET,
@@ -22,15 +22,16 @@ from servsim.model.records import (
     ShipmentLog,
     Visit,
 )
+from servsim.model.table import Table
 
 
-def shipments_frame(log: ShipmentLog, modes: list[str], horizon: float) -> pd.DataFrame:
+def shipments_table(log: ShipmentLog, modes: list[str], horizon: float) -> Table:
     column = log.columns()
     delivered = column["delivered"]
     delivered[delivered > horizon] = NOT_YET
     ready = column["ready"]
     ready[ready > horizon] = NOT_YET  # still being processed at the horizon
-    return pd.DataFrame(
+    return Table(
         {
             "order": column["order"].astype(np.int64),
             "units": column["units"].astype(np.int64),
@@ -39,17 +40,17 @@ def shipments_frame(log: ShipmentLog, modes: list[str], horizon: float) -> pd.Da
             "ready": ready,
             "dispatched": column["dispatched"],
             "delivered": delivered,
-            "mode": pd.Categorical.from_codes(column["mode"].astype(np.int32), modes),
+            "mode": column["mode"].astype(np.int32),
             "expedited": column["expedited"].astype(bool),
             "damaged": column["damaged"].astype(bool),
         },
-        copy=False,  # fresh columns: no copy into blocks
+        {"mode": modes},
     )
 
 
-def replenishments_frame(
+def replenishments_table(
     log: ReplenishmentLog, receipts: dict[int, tuple[int, int]], skus: list[str]
-) -> pd.DataFrame:
+) -> Table:
     column = log.columns()
     count = len(log)
     net_before = np.full(count, NOT_YET)
@@ -61,9 +62,9 @@ def replenishments_frame(
         ).reshape(-1, 2)
         net_before[received] = facts[:, 0]
         lost_before[received] = facts[:, 1]
-    return pd.DataFrame(
+    return Table(
         {
-            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "sku": column["sku"].astype(np.int32),
             "ordered": column["ordered"],
             "arrives": column["arrives"],
             "quantity": column["quantity"].astype(np.int64),
@@ -71,20 +72,20 @@ def replenishments_frame(
             "net_before": net_before,
             "lost_before": lost_before,
         },
-        copy=False,
+        {"sku": skus},
     )
 
 
-def levels_frame(log: LevelLog, skus: list[str]) -> pd.DataFrame:
+def levels_table(log: LevelLog, skus: list[str]) -> Table:
     column = log.columns()
-    return pd.DataFrame(
+    return Table(
         {
             "time": column["time"],
-            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "sku": column["sku"].astype(np.int32),
             "on_hand": column["on_hand"].astype(np.int64),
             "backorders": column["backorders"].astype(np.int64),
         },
-        copy=False,
+        {"sku": skus},
     )
 
 
@@ -120,10 +121,10 @@ def _after(times: list[float], horizon: float | None) -> np.ndarray:
     return values
 
 
-def complaints_frame(rows: list[Complaint], horizon: float | None = None) -> pd.DataFrame:
+def complaints_table(rows: list[Complaint], horizon: float | None = None) -> Table:
     names = ("order", "opened", "started", "resolved", "claim", "compensation")
     table = _records(rows, names)
-    return pd.DataFrame(
+    return Table(
         {
             "order": np.asarray(table["order"], dtype=np.int64),
             "opened": _after(table["opened"], horizon),
@@ -135,88 +136,86 @@ def complaints_frame(rows: list[Complaint], horizon: float | None = None) -> pd.
     )
 
 
-def returns_frame(rows: list[Return], horizon: float | None = None) -> pd.DataFrame:
+def returns_table(rows: list[Return], horizon: float | None = None) -> Table:
     names = ("order", "reason", "requested", "received", "restocked", "replacement")
     table = _records(rows, names)
-    return pd.DataFrame(
+    return Table(
         {
             "order": np.asarray(table["order"], dtype=np.int64),
-            "reason": pd.Categorical(table["reason"], categories=RETURN_REASONS),
+            "reason": _labelled(table["reason"], RETURN_REASONS),
             "requested": _after(table["requested"], horizon),
             "received": _after(table["received"], horizon),
             "restocked": np.asarray(table["restocked"], dtype=bool),
             "replacement": np.asarray(table["replacement"], dtype=np.int64),
-        }
+        },
+        {"reason": RETURN_REASONS},
     )
 
 
-def visits_frame(rows: list[Visit], horizon: float | None = None) -> pd.DataFrame:
+def visits_table(rows: list[Visit], horizon: float | None = None) -> Table:
     names = ("order", "kind", "requested", "started", "travel", "finished", "snag")
     table = _records(rows, names)
-    return pd.DataFrame(
+    return Table(
         {
             "order": np.asarray(table["order"], dtype=np.int64),
-            "kind": pd.Categorical(table["kind"], categories=VISIT_KINDS),
+            "kind": _labelled(table["kind"], VISIT_KINDS),
             "requested": np.asarray(table["requested"], dtype=float),
             "started": np.asarray(table["started"], dtype=float),
             "travel": np.asarray(table["travel"], dtype=float),
             "finished": np.asarray(table["finished"], dtype=float),
             "snag": np.asarray(table["snag"], dtype=bool),
-        }
+        },
+        {"kind": VISIT_KINDS},
     )
 
 
-def restocks_frame(log: RestockLog, skus: list[str]) -> pd.DataFrame:
+def restocks_table(log: RestockLog, skus: list[str]) -> Table:
     column = log.columns()
-    return pd.DataFrame(
+    return Table(
         {
             "time": column["time"],
-            "sku": pd.Categorical.from_codes(column["sku"].astype(np.int32), skus),
+            "sku": column["sku"].astype(np.int32),
             "units": column["units"].astype(np.int64),
-        }
+        },
+        {"sku": skus},
     )
 
 
-def customers_frame(bases: list[CustomerFacts], segments: list[str]) -> pd.DataFrame:
+def customers_table(bases: list[CustomerFacts], segments: list[str]) -> Table:
     """Customers of every base: segment, customer, joined, left, orders, trust, glitches."""
-    frames = []
-    for base in bases:
+
+    def stacked(part: Callable[[CustomerFacts], Any], dtype: type) -> np.ndarray:
+        parts: list[np.ndarray] = [np.asarray(part(base), dtype=dtype) for base in bases]
+        return np.concatenate([*parts, np.zeros(0, dtype=dtype)])
+
+    def left(base: CustomerFacts) -> np.ndarray:
         gone = np.full(len(base.joined), NOT_YET)
         if base.left:
             gone[list(base.left)] = list(base.left.values())
-        frames.append(
-            pd.DataFrame(
-                {
-                    "segment": base.segment,
-                    "customer": np.arange(len(base.joined)),
-                    "joined": np.asarray(base.joined, dtype=float),
-                    "left": gone,
-                    "orders": np.asarray(base.orders, dtype=np.int64),
-                    "trust": np.asarray(base.trust, dtype=float),
-                    "glitches": np.asarray(base.glitches, dtype=float),
-                    "experiences": np.asarray(base.experiences, dtype=np.int64),
-                }
-            )
-        )
-    if not frames:
-        empty: dict[str, list[float]] = {
-            "segment": [],
-            "customer": [],
-            "joined": [],
-            "left": [],
-            "orders": [],
-        }
-        frames.append(
-            pd.DataFrame({**empty, "trust": [], "glitches": [], "experiences": []}).astype(
-                {"customer": np.int64, "orders": np.int64, "joined": float, "left": float}
-                | {"trust": float, "glitches": float, "experiences": np.int64}
-            )
-        )
-    table = pd.concat(frames, ignore_index=True)
-    table["segment"] = pd.Categorical(table["segment"], categories=segments)
-    return table
+        return gone
+
+    return Table(
+        {
+            "segment": stacked(
+                lambda base: np.full(len(base.joined), segments.index(base.segment)), np.int32
+            ),
+            "customer": stacked(lambda base: np.arange(len(base.joined)), np.int64),
+            "joined": stacked(lambda base: base.joined, float),
+            "left": stacked(left, float),
+            "orders": stacked(lambda base: base.orders, np.int64),
+            "trust": stacked(lambda base: base.trust, float),
+            "glitches": stacked(lambda base: base.glitches, float),
+            "experiences": stacked(lambda base: base.experiences, np.int64),
+        },
+        {"segment": segments},
+    )
 
 
-def judgements_frame(log: JudgementLog) -> pd.DataFrame:
+def judgements_table(log: JudgementLog) -> Table:
     column = log.columns()
-    return pd.DataFrame({**column, "order": column["order"].astype(np.int64)})
+    return Table({**column, "order": column["order"].astype(np.int64)})
+
+
+def _labelled(labels: list[str], categories: tuple[str, ...]) -> np.ndarray:
+    """Labels as codes into ``categories``."""
+    return np.asarray([categories.index(label) for label in labels], dtype=np.int32)
