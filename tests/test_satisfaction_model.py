@@ -155,3 +155,21 @@ def test_default_zones_of_tolerance_are_in_the_scenarios_time_unit() -> None:
     document = copy.deepcopy(STAGE_BASE) | {"time_unit": "days", "horizon": 100, "warmup": 10}
     model = servsim.load_scenario(document).satisfaction.for_segment("all")
     assert (model.lateness.intolerable, model.resolution.grace) == (14, 1)
+
+
+def test_open_orders_scored_in_blocks_score_as_when_scored_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servsim.kpis import satisfaction
+    from tests.conftest import ROOT
+
+    scenario = servsim.load_scenario(ROOT / "scenarios" / "garden_exceptional.yaml")
+    log = servsim.simulate(scenario.with_overrides({"horizon": "30d"}), replications=1).logs[0]
+    whole = satisfaction.scored_orders(log, scenario)
+    monkeypatch.setattr(satisfaction, "_SCORED_AT_ONCE", 7)
+    blocked = satisfaction.scored_orders(log, scenario)
+    scored_so_far = whole["known"].copy()
+    scored_so_far[log.tables.judgements["order"]] = False  # settled: scored in the run
+    assert np.count_nonzero(scored_so_far) > 3 * 7  # several blocks of open orders
+    for column in ("satisfaction", "satisfied", "shortfall_reliability", "shortfall_tangibles"):
+        np.testing.assert_array_equal(blocked[column], whole[column])

@@ -14,6 +14,7 @@ from servsim.kpis.outcomes import classify_orders
 from servsim.model.experience import DIMENSIONS, Experience, experience_scores
 from servsim.model.runlog import RunLog
 from servsim.model.table import Table
+from servsim.scenario.perception import SatisfactionModel
 from servsim.scenario.schema import Scenario
 
 
@@ -67,27 +68,46 @@ def _score_so_far(
     segments = orders["segment"]
     labels = orders.categories["segment"]
     for code in np.unique(segments[open_orders]):
-        rows = open_orders & (segments == code)
-        mine = orders.rows(rows)  # only the columns scored are taken
-        delivered = mine["delivered"]
-        late_by = np.where(np.isnan(delivered), horizon, delivered) - mine["first_promise"]
-        guarantee = scenario.delivery.guarantee
-        chosen = mine["quantity"] - mine["declined"]
-        experience = Experience(
-            late_by=late_by,
-            lost_share=(mine["lost"] - mine["declined"]) / chosen,
-            compensation_share=(late_by > guarantee.after) * guarantee.refund
-            if guarantee is not None
-            else 0.0,
-            substituted=mine["substituted"] > 0,
-            wrong_item=mine["wrong_item"],
-            wrong_invoice=mine["wrong_invoice"],
-            damaged=mine["damaged"],
-            informed=mine["informed"],
-            resolution_time=mine["resolution_time"],
-            got_nothing=mine.isin("outcome", ("lost", "cancelled")),
-        )
+        everyone = np.flatnonzero(open_orders & (segments == code))
         model = scenario.satisfaction.for_segment(labels[code])
-        score[rows], parts = experience_scores(model, scenario.notices.lateness_relief, experience)
-        for name in DIMENSIONS:
-            shortfalls[name][rows] = parts[name]
+        for start in range(0, everyone.size, _SCORED_AT_ONCE):
+            rows = everyone[start : start + _SCORED_AT_ONCE]
+            _score_orders(orders.rows(rows), scenario, model, horizon, rows, score, shortfalls)
+
+
+_SCORED_AT_ONCE = 1 << 16
+"""Orders scored in one go: a long run's open orders in blocks, so the scoring's temporary
+arrays stay small (each order's score depends on that order alone)."""
+
+
+def _score_orders(
+    mine: Table,
+    scenario: Scenario,
+    model: SatisfactionModel,
+    horizon: float,
+    rows: np.ndarray,
+    score: np.ndarray,
+    shortfalls: dict[str, np.ndarray],
+) -> None:
+    """Score orders of one segment (``mine``, at ``rows``) on what they have been through."""
+    delivered = mine["delivered"]
+    late_by = np.where(np.isnan(delivered), horizon, delivered) - mine["first_promise"]
+    guarantee = scenario.delivery.guarantee
+    chosen = mine["quantity"] - mine["declined"]
+    experience = Experience(
+        late_by=late_by,
+        lost_share=(mine["lost"] - mine["declined"]) / chosen,
+        compensation_share=(late_by > guarantee.after) * guarantee.refund
+        if guarantee is not None
+        else 0.0,
+        substituted=mine["substituted"] > 0,
+        wrong_item=mine["wrong_item"],
+        wrong_invoice=mine["wrong_invoice"],
+        damaged=mine["damaged"],
+        informed=mine["informed"],
+        resolution_time=mine["resolution_time"],
+        got_nothing=mine.isin("outcome", ("lost", "cancelled")),
+    )
+    score[rows], parts = experience_scores(model, scenario.notices.lateness_relief, experience)
+    for name in DIMENSIONS:
+        shortfalls[name][rows] = parts[name]

@@ -233,8 +233,7 @@ class NetworkStockPoint(StockPoint):
             remaining[0] -= settled
             self.on_order -= settled
             if remaining[0] == 0:
-                rows = self.record.replenishments.rows
-                rows[replenishment * 5 + 2] = self.env.now
+                self.record.replenishments.arrived(replenishment, self.env.now)
                 self.record.receipts[replenishment] = (
                     self.on_hand - self.backorders,
                     self.lost_units,

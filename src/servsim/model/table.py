@@ -96,6 +96,8 @@ class Table:
 
     def rows(self, selector: np.ndarray) -> Table:
         """The rows where a boolean ``selector`` is true, or at integer positions."""
+        if selector.dtype == bool and selector.all():
+            return self  # every row (a run without warm-up counts every order): no copies
         positions = np.flatnonzero(selector) if selector.dtype == bool else selector
         picked = Table(self._base, None, self.index_name, 0, self._numbers)
         picked.categories = self.categories  # shared: a table's labels never change

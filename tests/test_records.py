@@ -1,0 +1,61 @@
+"""Flat logs move their rows into blocks of floats as they grow; what they hold stays the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import servsim
+from servsim.model import records
+from servsim.model.records import NOT_YET, ShipmentLog
+from tests.conftest import ROOT
+
+
+def test_rows_moved_into_blocks_are_still_read_and_updated() -> None:
+    log = ShipmentLog()
+    count = 3 * records.BLOCK_ROWS + 5
+    for order in range(count):
+        assert log.add(order, 1, float(order), NOT_YET, NOT_YET, NOT_YET, NOT_YET, 0, 0, 0) == order
+    log.started(1, 10.0)  # in a block
+    log.processed(2, 11.0, 12.0, 13.0, 14.0, 1, 1, 0)  # in a block
+    log.processed(count - 1, 21.0, 22.0, 23.0, 24.0, 1, 0, 1)  # not moved yet
+    assert len(log) == count
+    assert log.order(count - 2) == count - 2 and log.mode(2) == 1 and log.units(0) == 1
+    columns = log.columns()
+    np.testing.assert_array_equal(columns["order"], np.arange(count))
+    assert columns["start"][1] == 10.0 and np.isnan(columns["start"][0])
+    assert columns["delivered"][2] == 14.0 and columns["expedited"][2] == 1
+    assert columns["damaged"][count - 1] == 1 and columns["ready"][count - 1] == 22.0
+
+
+def _tables(name: str) -> dict[str, dict[str, np.ndarray]]:
+    scenario = servsim.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    log = servsim.simulate(
+        scenario.with_overrides({"horizon": "40d", "warmup": "5d"}), replications=1
+    ).logs[0]
+    tables = log.tables
+    return {
+        table: {column: getattr(tables, table)[column] for column in getattr(tables, table).columns}
+        for table in (
+            "orders",
+            "lines",
+            "shipments",
+            "replenishments",
+            "stock_levels",
+            "judgements",
+        )
+    }
+
+
+@pytest.mark.parametrize("name", ["garden_exceptional", "network"])
+def test_a_run_logs_the_same_facts_whatever_the_block_size(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _tables(name)
+    monkeypatch.setattr(records, "BLOCK_ROWS", 3)
+    monkeypatch.setattr(records, "_SHIPMENTS_FULL", 3 * len(records.SHIPMENT_FIELDS))
+    monkeypatch.setattr(records, "_LEVELS_FULL", 3 * 4)
+    blocked = _tables(name)
+    for table, columns in whole.items():
+        for column, values in columns.items():
+            np.testing.assert_array_equal(blocked[table][column], values, err_msg=table + column)
