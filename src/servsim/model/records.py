@@ -74,6 +74,12 @@ class FlatLog:
         else:
             self._blocks[row // BLOCK_ROWS][row % BLOCK_ROWS, field] = value
 
+    def clear(self) -> None:
+        """Forget every row (the log has been read into a table)."""
+        self.rows.clear()
+        self._blocks.clear()
+        self._moved = 0
+
     def columns(self) -> dict[str, np.ndarray]:
         """Each field's values as a float column (the blocks and the rows not moved yet)."""
         width = len(self.FIELDS)

@@ -39,6 +39,7 @@ from servsim.model.tables import (
     restocks_table,
     returns_table,
     shipments_table,
+    taken,
     until,
     visits_table,
 )
@@ -140,7 +141,11 @@ class NetworkRecord:
         return self._levels
 
     def finish(
-        self, line_order: list[int], segment_of_order: list[int], skus: list[str], horizon: float
+        self,
+        line_order: np.ndarray,
+        segment_of_order: np.ndarray,
+        skus: list[str],
+        horizon: float,
     ) -> NetworkLog:
         levels = self._level_columns()
         supplies = self.supplies.columns()
@@ -387,13 +392,17 @@ class Recorder:
         channels: list[str],
         customers: list[CustomerFacts] | None = None,
     ) -> RunLog:
-        """Freeze the facts into tables; times after the horizon become NaN (not yet)."""
+        """Freeze the facts into tables; times after the horizon become NaN (not yet).
+
+        The recorder is spent: each list is emptied once it is an array, so a long run's
+        Python objects go while the tables' arrays are built."""
         lines = self._lines_table(skus, horizon)
-        placed = np.asarray(self.placed, dtype=float)
+        placed = taken(self.placed, float)
         count = placed.size
-        segment = np.asarray(self.segment, dtype=np.int32)
+        segment = taken(self.segment, np.int32)
         order_of_line = lines["order"]
         shipments = shipments_table(self.shipments, modes, horizon)
+        self.shipments.clear()
         ship_order = shipments["order"]
         # an order's lines are recorded one after another: reduce over each order's run
         first_line = np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
@@ -467,6 +476,10 @@ class Recorder:
             {"segment": segments, "channel": channels},
             index_name="order",
         )
+        stock_levels = (
+            levels_table(self.levels, skus) if self.network is None else self.network.totals(skus)
+        )
+        self.levels.clear()
         tables = LogTables(
             staff_on_duty=Table(
                 {
@@ -478,9 +491,7 @@ class Recorder:
             lines=lines,
             shipments=shipments,
             replenishments=replenishments_table(self.replenishments, self.receipts, skus),
-            stock_levels=levels_table(self.levels, skus)
-            if self.network is None
-            else self.network.totals(skus),
+            stock_levels=stock_levels,
             complaints=complaints_table(self.complaints, horizon),
             returns=returns_table(self.returns, horizon),
             visits=visits_table(self.visits, horizon),
@@ -495,13 +506,13 @@ class Recorder:
             tables=tables,
             network=None
             if self.network is None
-            else self.network.finish(self.line_order, self.segment, skus, horizon),
+            else self.network.finish(order_of_line, segment, skus, horizon),
         )
 
     def _lines_table(self, skus: list[str], horizon: float) -> Table:
-        quantity = np.asarray(self.quantity, dtype=np.int64)
-        filled = np.asarray(self.filled, dtype=np.int64)
-        lost = np.asarray(self.lost, dtype=np.int64)
+        quantity = taken(self.quantity, np.int64)
+        filled = taken(self.filled, np.int64)
+        lost = taken(self.lost, np.int64)
         backorder_wait = np.zeros(quantity.size)
         if self.backorder_wait:
             waits = self.backorder_wait
@@ -511,9 +522,9 @@ class Recorder:
         substituted = np.zeros(quantity.size, dtype=np.int64)
         substitute = np.full(quantity.size, -1, dtype=np.int32)
         if self.substituted:
-            taken = np.asarray(list(self.substituted.values()), dtype=np.int64)
-            substitute[list(self.substituted)] = taken[:, 0]
-            substituted[list(self.substituted)] = taken[:, 1]
+            offered = np.asarray(list(self.substituted.values()), dtype=np.int64)
+            substitute[list(self.substituted)] = offered[:, 0]
+            substituted[list(self.substituted)] = offered[:, 1]
         cancelled = np.zeros(quantity.size, dtype=bool)
         cancelled[np.fromiter(self.cancelled, dtype=np.int64, count=len(self.cancelled))] = True
         declined = np.zeros(quantity.size, dtype=np.int64)
@@ -521,8 +532,8 @@ class Recorder:
             declined[list(self.declined)] = list(self.declined.values())
         return Table(
             {
-                "order": np.asarray(self.line_order, dtype=np.int64),
-                "sku": np.asarray(self.sku, dtype=np.int32),
+                "order": taken(self.line_order, np.int64),
+                "sku": taken(self.sku, np.int32),
                 "quantity": quantity,
                 "filled": filled,
                 "lost": lost,
@@ -532,7 +543,7 @@ class Recorder:
                 "backorder_wait": backorder_wait,
                 "cancelled": cancelled,
                 "declined": declined,
-                "allocated": until(self.allocated, horizon),
+                "allocated": until(taken(self.allocated, float), horizon),
             },
             {"sku": skus, "substitute": skus},
             index_name="line",

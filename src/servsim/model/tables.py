@@ -89,7 +89,15 @@ def levels_table(log: LevelLog, skus: list[str]) -> Table:
     )
 
 
-def until(times: list[float], horizon: float) -> np.ndarray:
+def taken(values: list[Any], dtype: type) -> np.ndarray:
+    """The values as an array, and the list emptied (in place: whoever holds it sees it empty),
+    so a long run's Python objects are freed before the next table is built."""
+    array: np.ndarray = np.asarray(values, dtype=dtype)
+    values.clear()
+    return array
+
+
+def until(times: list[float] | np.ndarray, horizon: float) -> np.ndarray:
     values = np.asarray(times, dtype=float)
     values[values > horizon] = NOT_YET
     return values
