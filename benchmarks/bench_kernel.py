@@ -28,6 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
     "webshop": ROOT / "scenarios" / "webshop.yaml",
+    # the web shop's demand as a fixed stream (customers: none): the issue's yardstick of
+    # orders per second and bytes per order, stretched to any size
+    "webshop-bare": ROOT / "scenarios" / "webshop.yaml",
     # the richest example: two segments with tiers, an hourly profile, multi-line orders,
     # shift calendars (event-driven clerk pool), two carrier modes with damage, and after the
     # sale: notices, complaints, returns, installation, warranty, customer bases that defect
@@ -47,6 +50,11 @@ ONE_LOCATION = {
     },
 }
 """network-one: the network example without its network."""
+VARIANTS: dict[str, dict[str, object]] = {
+    "network-one": ONE_LOCATION,
+    "webshop-bare": {"demand.customers": "none"},
+}
+"""Scenarios measured as another with overrides."""
 
 
 def measure(orders: int, name: str) -> dict[str, float]:
@@ -56,10 +64,12 @@ def measure(orders: int, name: str) -> dict[str, float]:
     from servsim.model import run_replication
 
     base = servsim.load_scenario(SCENARIOS[name])
-    if name == "network-one":
-        base = base.with_overrides(ONE_LOCATION)
+    if name in VARIANTS:
+        base = base.with_overrides(VARIANTS[name])
+    from servsim.scenario.demand import customer_base
+
     segments = base.demand.segments.values()
-    if any(segment.customers is not None for segment in segments):
+    if any(customer_base(segment) is not None for segment in segments):
         scenario, replications = base, range(10**6)
     else:
         horizon = orders / sum(segment.arrivals.rate for segment in segments)
@@ -165,17 +175,19 @@ def main() -> None:
         print(json.dumps(measure(arguments.orders[0], arguments.scenario[0])))
         return
     print(
-        f"{'scenario':>9} {'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
-        f"{'with KPIs':>10} {'peak MiB':>9} {'us/order':>9}"
+        f"{'scenario':>12} {'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
+        f"{'with KPIs':>10} {'peak MiB':>9} {'B/order':>8} {'us/order':>9}"
     )
     for name in arguments.scenario:
         for size in arguments.orders:
             row = _median_run(name, size, arguments.repeat)
             print(
-                f"{name:>9} {row['orders']:>10,} {row['kernel_seconds']:>9.2f} "
+                f"{name:>12} {row['orders']:>10,} {row['kernel_seconds']:>9.2f} "
                 f"{row['kpi_seconds']:>7.2f} {row['orders_per_second']:>10,.0f} "
                 f"{row['orders_per_second_with_kpis']:>10,.0f} "
-                f"{row['peak_memory_mib']:>9.0f} {1e6 / row['orders_per_second']:>9.2f}"
+                f"{row['peak_memory_mib']:>9.0f} "
+                f"{row['peak_memory_mib'] * 2**20 / row['orders']:>8,.0f} "
+                f"{1e6 / row['orders_per_second']:>9.2f}"
             )
 
 
