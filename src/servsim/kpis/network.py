@@ -13,7 +13,8 @@ import pandas as pd
 from servsim.core.units import per_year_to_per_time_unit
 from servsim.kpis.ratios import count, ratio
 from servsim.kpis.timeavg import overlap, time_average
-from servsim.model.runlog import NetworkLog, RunLog
+from servsim.model.network_log import NetworkLog
+from servsim.model.runlog import RunLog
 from servsim.model.table import Table
 from servsim.scenario.schema import Network, Scenario
 
