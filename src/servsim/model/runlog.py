@@ -8,6 +8,7 @@ the first time someone reads it.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -164,15 +165,17 @@ class RunLog:
 class Recorder:
     """Append-only facts filled by the model while it runs: a few list operations per order."""
 
-    placed: list[float] = field(default_factory=list)
-    segment: list[int] = field(default_factory=list)
+    # per order and per order line: typed arrays, 8 bytes a fact (a list holds a Python
+    # object of 24-32 bytes for each), handed to numpy without conversion
+    placed: array[float] = field(default_factory=lambda: array("d"))
+    segment: array[int] = field(default_factory=lambda: array("i"))
     # order lines
-    line_order: list[int] = field(default_factory=list)
-    sku: list[int] = field(default_factory=list)
-    quantity: list[int] = field(default_factory=list)
-    filled: list[int] = field(default_factory=list)
-    lost: list[int] = field(default_factory=list)
-    allocated: list[float] = field(default_factory=list)
+    line_order: array[int] = field(default_factory=lambda: array("q"))
+    sku: array[int] = field(default_factory=lambda: array("i"))
+    quantity: array[int] = field(default_factory=lambda: array("q"))
+    filled: array[int] = field(default_factory=lambda: array("q"))
+    lost: array[int] = field(default_factory=lambda: array("q"))
+    allocated: array[float] = field(default_factory=lambda: array("d"))
     backorder_wait: dict[int, float] = field(default_factory=dict)
     """line -> unit-time its backordered units waited (only lines that were short)"""
     substituted: dict[int, tuple[int, int]] = field(default_factory=dict)
