@@ -112,24 +112,20 @@ class Aftercare:
     def placed(self, order: int, first_line: int) -> None:
         """An order's lines are all placed: track it until its last unit is delivered."""
         record = self.record
-        lines = len(record.line_order) - first_line
-        quantities = record.quantity[first_line:]
+        end = len(record.line_order)
+        quantities = record.quantity[first_line:end]
         left_out = record.declined
-        declined = (
-            sum(left_out.get(line, 0) for line in range(first_line, first_line + lines))
-            if left_out
-            else 0
-        )
+        declined = sum(left_out.get(line, 0) for line in range(first_line, end)) if left_out else 0
         quantity = sum(quantities) - declined  # what the customer chose to order
-        lost = sum(record.lost[first_line:]) - declined
-        value = sum(
-            self._price[sku] * q for sku, q in zip(record.sku[first_line:], quantities, strict=True)
-        )
-        tracked = TrackedOrder(order, first_line, lines, quantity, lost, value)
+        lost = sum(record.lost[first_line:end]) - declined
+        skus, price = record.sku[first_line:end], self._price
+        value = sum([price[sku] * q for sku, q in zip(skus, quantities, strict=True)])
+        due = self._promised(order)
+        tracked = TrackedOrder(order, first_line, end - first_line, quantity, lost, value, due)
         if self._delay_notices and (
             order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
         ):
-            self._notify(order, informs=self.env.now < self._promised(order))
+            self._notify(order, informs=self.env.now < due)
         if quantity == 0:  # the customer saw everything out of stock and ordered nothing
             return
         if tracked.left == 0:  # nothing to deliver: the experience is settled now
@@ -138,8 +134,9 @@ class Aftercare:
         self._open[order] = tracked
         if order not in record.replaces:  # a replacement's waits count for the order it replaces
             self.judgements.watch_delivery(tracked)
-        for shipment in self._shipped_while_placing.pop(order, ()):
-            self.shipped(order, *shipment)
+        if self._shipped_while_placing:
+            for shipment in self._shipped_while_placing.pop(order, ()):
+                self.shipped(order, *shipment)
 
     def shipped(
         self, order: int, units: int, dispatched: float, delivered: float, damaged: int
@@ -151,15 +148,17 @@ class Aftercare:
                 (units, dispatched, delivered, damaged)
             )
             return
-        promised = self._promised(order)
-        late = delivered > promised and dispatched < promised
+        due = tracked.due
+        late = delivered > due and dispatched < due
         if self._dispatch_notices:
             self._notify(order, informs=late)
         elif self._delay_notices and late and order not in self.record.informed:
             self._notify(order, informs=True)
         tracked.left -= units
-        tracked.delivered = max(tracked.delivered, delivered)
-        tracked.damaged = tracked.damaged or bool(damaged)
+        if delivered > tracked.delivered:
+            tracked.delivered = delivered
+        if damaged:
+            tracked.damaged = True
         if tracked.left == 0:
             self._all_carried(tracked)
 
@@ -217,7 +216,7 @@ class Aftercare:
         """1 - the product of (1 - chance) over what went wrong, times the programmes' factor."""
         chance = self._complaints.chance  # type: ignore[union-attr]
         record = self.record
-        late_by = tracked.delivered - self._promised(order)
+        late_by = tracked.delivered - tracked.due
         informed = order in record.informed
         causes = [chance.base]
         if late_by > 0:

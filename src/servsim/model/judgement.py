@@ -60,10 +60,18 @@ class TrackedOrder:
         "replacement_delay",
         "settled",
         "promise",
+        "due",
     )
 
     def __init__(
-        self, order: int, first_line: int, lines: int, quantity: int, lost: int, value: float
+        self,
+        order: int,
+        first_line: int,
+        lines: int,
+        quantity: int,
+        lost: int,
+        value: float,
+        due: float,
     ) -> None:
         self.order = order
         self.first_line = first_line
@@ -86,6 +94,9 @@ class TrackedOrder:
         self.settled = False
         self.promise = math.nan
         """When the order was first promised (set by ``Judgements.watch_delivery``)."""
+        self.due = due
+        """When the order is due: its promise, moved by any delay agreed while it was placed
+        (fixed from then on)."""
 
 
 class Judgements:

@@ -401,50 +401,51 @@ class World:
             if entry is not None:  # entry time adds to the processing time
                 drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
             position = 0
+            # a history's facts of the block's orders (set by the stream as it yields a block)
+            asked, known = stream.requested, stream.customers
+            located = stream.regions if regions else None
             for index, (gap, count, service) in enumerate(
                 zip(gaps, line_counts, drawn, strict=False)
             ):
                 yield timeout(gap)
+                order = len(placed)
                 if customers is not None:
                     customer = customers.pick()
                     if customer < 0:  # thinned: no active customer placed this candidate
                         position += count
                         continue
-                    record.customer[len(placed)] = customer
+                    record.customer[order] = customer
                     customers.resize(customer, quantities, position, count)
-                if (
-                    stream.requested is not None
-                    and stream.requested[index] == stream.requested[index]
-                ):
-                    requested[len(placed)] = env.now + stream.requested[index]
-                if stream.customers is not None and stream.customers[index] >= 0:
-                    record.customer[len(placed)] = stream.customers[index]
-                if regions and stream.regions is not None and stream.regions[index] >= 0:
-                    self._in_region(len(placed), segment, regions[stream.regions[index]])
+                if asked is not None and asked[index] == asked[index]:
+                    requested[order] = env.now + asked[index]
+                if known is not None and known[index] >= 0:
+                    record.customer[order] = known[index]
+                if located is not None and located[index] >= 0:
+                    self._in_region(order, segment, regions[located[index]])
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
                 first_line = len(record.line_order)
                 if entry is not None:
-                    self._record_entry(len(placed) - 1, entry, index)
+                    self._record_entry(order, entry, index)
                 if urgent is not None and urgent[index]:
-                    record.urgent.add(len(placed) - 1)
+                    record.urgent.add(order)
                 if count == 1:
-                    place_line(len(placed) - 1, segment, skus[position], quantities[position])
+                    place_line(order, segment, skus[position], quantities[position])
                 else:
                     self.allocation.place_order(
-                        len(placed) - 1,
+                        order,
                         segment,
                         skus[position : position + count],
                         quantities[position : position + count],
                     )
                 position += count
                 if quotes:
-                    self._quote(len(placed) - 1, first_line)
+                    self._quote(order, first_line)
                 if aftercare is not None:
-                    aftercare.placed(len(placed) - 1, first_line)
+                    aftercare.placed(order, first_line)
                 if watched:
-                    patience.watch(len(placed) - 1, first_line)
+                    patience.watch(order, first_line)
 
     def _regions_of_trace(self, stream: OrderStream) -> list[int]:
         """Index in the network's regions of each region of the stream's history (none: no
