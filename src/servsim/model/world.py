@@ -133,7 +133,7 @@ class World:
                     self._plain_arrival(index),
                 )
             else:
-                self.env.process(self._arrivals(index, stream))
+                plain_arrivals.follow(self.env, self._arrivals(index, stream))
 
     def _plain(self, segment: int, stream: OrderStream) -> bool:
         """Orders of the stream need no more than a line placed (the callback stream)."""
@@ -379,12 +379,12 @@ class World:
 
         return transship
 
-    def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
-        """The segment's orders, in arrival order; each draws its processing time on arrival
-        so that order i is served alike whatever the policy (common random numbers). A bare
-        one-line stream runs as callbacks instead (``plain_arrivals``)."""
+    def _arrivals(self, segment: int, stream: OrderStream) -> Iterator[float]:
+        """The segment's orders, in arrival order, each after the wait it yields (run by
+        ``plain_arrivals.follow``); each draws its processing time on arrival so that order i
+        is served alike whatever the policy (common random numbers). A bare one-line stream
+        runs as plain callbacks instead (``plain_arrivals.start``)."""
         env = self.env
-        timeout = env.timeout
         record = self.record
         placed, segments = record.placed, record.segment
         services = self._service_of_order
@@ -407,7 +407,7 @@ class World:
             for index, (gap, count, service) in enumerate(
                 zip(gaps, line_counts, drawn, strict=False)
             ):
-                yield timeout(gap)
+                yield gap
                 order = len(placed)
                 if customers is not None:
                     customer = customers.pick()
