@@ -102,7 +102,12 @@ class Aftercare:
         self._installed = [products[sku].install for sku in scenario.skus]
         self._warranty = [products[sku].warranty for sku in scenario.skus]
         self._price = [products[sku].price for sku in scenario.skus]
-        self._serviced = any(self._installed) or any(w is not None for w in self._warranty)
+        self._serviced_sku = [
+            installed or warranty is not None
+            for installed, warranty in zip(self._installed, self._warranty, strict=True)
+        ]
+        """sku -> whether it is installed or under warranty: technicians may call"""
+        self._serviced = any(self._serviced_sku)
         self._factors = {
             effect: scenario.programme_factor(effect)
             for effect in ("complaints", "returns", "snags")
@@ -218,23 +223,20 @@ class Aftercare:
         record = self.record
         late_by = tracked.delivered - tracked.due
         informed = order in record.informed
-        causes = [chance.base]
+        calm = 1.0 - chance.base  # the chance no cause makes the customer complain
         if late_by > 0:
             late = min(1.0, chance.late + chance.per_day_late * late_by / self._day)
-            causes.append(late * (self.scenario.notices.complaint_factor if informed else 1.0))
+            calm *= 1.0 - late * (self.scenario.notices.complaint_factor if informed else 1.0)
             if not informed:
-                causes.append(chance.uninformed)
+                calm *= 1.0 - chance.uninformed
         if tracked.lost:
-            causes.append(chance.incomplete)
+            calm *= 1.0 - chance.incomplete
         if tracked.damaged:
-            causes.append(chance.damaged)
+            calm *= 1.0 - chance.damaged
         if order in record.wrong_item:
-            causes.append(chance.wrong_item)
+            calm *= 1.0 - chance.wrong_item
         if order in record.wrong_invoice:
-            causes.append(chance.wrong_invoice)
-        calm = 1.0
-        for cause in causes:
-            calm *= 1.0 - cause
+            calm *= 1.0 - chance.wrong_invoice
         return min(1.0, (1.0 - calm) * self._factors["complaints"])
 
     def _maybe_complain(self, order: int, tracked: TrackedOrder) -> bool:
@@ -339,6 +341,8 @@ class Aftercare:
     def _field_service(self, order: int, tracked: TrackedOrder) -> None:
         record = self.record
         skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
+        if not any([self._serviced_sku[sku] for sku in skus]):  # most orders: nothing to do
+            return
         if any(self._installed[sku] for sku in skus):
             tracked.pending += 1
             self._visiting[self._request_visit(order, "install")] = tracked
