@@ -72,7 +72,9 @@ class World:
         """segment -> (priority, mode) of its urgent orders"""
         self._any_urgent = any(segment.urgent for segment in scenario.demand.segments.values())
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
-        self.carriers = Carriers(scenario.delivery, streams, day_length=24 / hours_per_unit)
+        self.carriers = Carriers(
+            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self._promised
+        )
         self.clerks = self._build_clerks()
         processing = scenario.processing
         self._service = processing.time if processing else None
@@ -535,7 +537,7 @@ class World:
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
             else:
-                carried = self.carriers.carry(self._promised(order), mode, ready)
+                carried = self.carriers.carry(order, mode, ready)
                 ship(order, units, now, start, ready, *carried)
                 if self.aftercare is not None:
                     self.aftercare.shipped(
@@ -567,7 +569,7 @@ class World:
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
                 return
-            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            carried = self.carriers.carry(order, mode, ready, transits)
             self._ship(order, units, now, start, ready, *carried)
             if self.aftercare is not None:
                 self.aftercare.shipped(
@@ -612,11 +614,11 @@ class World:
         order = shipments.order(shipment)
         transits = self._transits_of_shipment.pop(shipment, None) if self._legs else None
         if transits is not None:
-            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            carried = self.carriers.carry(order, mode, ready, transits)
         elif self.carriers.plain:
             carried = Carried(ready, ready + self.carriers.transit(mode), mode, 0, 0)
         else:
-            carried = self.carriers.carry(self._promised(order), mode, ready)
+            carried = self.carriers.carry(order, mode, ready)
         shipments.processed(shipment, start, ready, *carried)
         if self.aftercare is not None:
             self.aftercare.shipped(
