@@ -76,6 +76,10 @@ class Experience:
     got_nothing: Any = False
 
 
+FLAWLESS = (1.0, 0.0, 0.0, 0.0, 0.0)
+"""The score and shortfalls of an order that went right: on time, complete, nothing wrong."""
+
+
 class Scorer:
     """One segment's satisfaction model with its constants read once, scoring one order in
     plain float arithmetic: the model judges every order it settles, so this is hot. The same
@@ -144,6 +148,16 @@ class Scorer:
     ) -> tuple[float, float, float, float, float]:
         """(score, shortfall of reliability, responsiveness, information, tangibles) of one
         order: the fields of an ``Experience``, in its order."""
+        if (
+            late_by <= self._late_grace
+            and not (lost_share > 0 or substituted or wrong_item or wrong_invoice or damaged)
+            and not (snag or got_nothing or compensation_share)
+            and resolution_time != resolution_time  # NaN: none of these waits
+            and install_wait != install_wait
+            and refund_delay != refund_delay
+            and replacement_delay != replacement_delay
+        ):
+            return FLAWLESS  # most orders: what the arithmetic below gives them, exactly
         late = late_by > self._late_grace
         lateness = _used(late_by, self._late_grace, self._late_span)
         missing = lost_share > 0
