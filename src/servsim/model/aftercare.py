@@ -128,7 +128,7 @@ class Aftercare:
         due = self._promised(order)
         tracked = TrackedOrder(order, first_line, end - first_line, quantity, lost, value, due)
         if self._delay_notices and (
-            order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
+            order in record.postponed or any(map(math.isnan, record.allocated[first_line:end]))
         ):
             self._notify(order, informs=self.env.now < due)
         if quantity == 0:  # the customer saw everything out of stock and ordered nothing
