@@ -210,7 +210,7 @@ class World:
         if processing is None:
             return NoProcessing(self.env)
         if processing.shifts is not None:
-            pool = PriorityClerkPool(self.env, 0, self._processed, self._started)
+            pool = PriorityClerkPool(self.env, 0, self._processed, self.record.shipments.started)
             overtime = processing.overtime.limit if processing.overtime else 0.0
             times, staff = staff_over_horizon(
                 processing.shifts, self.scenario.horizon, self.scenario.time_unit, overtime
@@ -220,7 +220,9 @@ class World:
         priorities = {priority for priority, _ in self._service_of_segment + self._urgent_service}
         if len(priorities) > 1:
             clerks: int = processing.staff  # type: ignore[assignment]
-            return PriorityClerkPool(self.env, clerks, self._processed, self._started)
+            return PriorityClerkPool(
+                self.env, clerks, self._processed, self.record.shipments.started
+            )
         return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
@@ -603,9 +605,6 @@ class World:
             return record.requested[order]
         promises = self.urgent_promises if order in record.urgent else self.promises
         return record.placed[order] + promises[record.segment[order]]
-
-    def _started(self, shipment: int, start: float) -> None:
-        self.record.shipments.started(shipment, start)
 
     def _processed(self, shipment: int, start: float, ready: float) -> None:
         """Processing is done: the carrier of the shipment's mode takes it."""
