@@ -102,7 +102,12 @@ class Aftercare:
         self._installed = [products[sku].install for sku in scenario.skus]
         self._warranty = [products[sku].warranty for sku in scenario.skus]
         self._price = [products[sku].price for sku in scenario.skus]
-        self._serviced = any(self._installed) or any(w is not None for w in self._warranty)
+        self._serviced_sku = [
+            installed or warranty is not None
+            for installed, warranty in zip(self._installed, self._warranty, strict=True)
+        ]
+        """sku -> whether it is installed or under warranty: technicians may call"""
+        self._serviced = any(self._serviced_sku)
         self._factors = {
             effect: scenario.programme_factor(effect)
             for effect in ("complaints", "returns", "snags")
@@ -112,24 +117,20 @@ class Aftercare:
     def placed(self, order: int, first_line: int) -> None:
         """An order's lines are all placed: track it until its last unit is delivered."""
         record = self.record
-        lines = len(record.line_order) - first_line
-        quantities = record.quantity[first_line:]
+        end = len(record.line_order)
+        quantities = record.quantity[first_line:end]
         left_out = record.declined
-        declined = (
-            sum(left_out.get(line, 0) for line in range(first_line, first_line + lines))
-            if left_out
-            else 0
-        )
+        declined = sum(left_out.get(line, 0) for line in range(first_line, end)) if left_out else 0
         quantity = sum(quantities) - declined  # what the customer chose to order
-        lost = sum(record.lost[first_line:]) - declined
-        value = sum(
-            self._price[sku] * q for sku, q in zip(record.sku[first_line:], quantities, strict=True)
-        )
-        tracked = TrackedOrder(order, first_line, lines, quantity, lost, value)
+        lost = sum(record.lost[first_line:end]) - declined
+        skus, price = record.sku[first_line:end], self._price
+        value = sum([price[sku] * q for sku, q in zip(skus, quantities, strict=True)])
+        due = self._promised(order)
+        tracked = TrackedOrder(order, first_line, end - first_line, quantity, lost, value, due)
         if self._delay_notices and (
-            order in record.postponed or any(math.isnan(t) for t in record.allocated[first_line:])
+            order in record.postponed or any(map(math.isnan, record.allocated[first_line:end]))
         ):
-            self._notify(order, informs=self.env.now < self._promised(order))
+            self._notify(order, informs=self.env.now < due)
         if quantity == 0:  # the customer saw everything out of stock and ordered nothing
             return
         if tracked.left == 0:  # nothing to deliver: the experience is settled now
@@ -138,8 +139,9 @@ class Aftercare:
         self._open[order] = tracked
         if order not in record.replaces:  # a replacement's waits count for the order it replaces
             self.judgements.watch_delivery(tracked)
-        for shipment in self._shipped_while_placing.pop(order, ()):
-            self.shipped(order, *shipment)
+        if self._shipped_while_placing:
+            for shipment in self._shipped_while_placing.pop(order, ()):
+                self.shipped(order, *shipment)
 
     def shipped(
         self, order: int, units: int, dispatched: float, delivered: float, damaged: int
@@ -151,15 +153,17 @@ class Aftercare:
                 (units, dispatched, delivered, damaged)
             )
             return
-        promised = self._promised(order)
-        late = delivered > promised and dispatched < promised
+        due = tracked.due
+        late = delivered > due and dispatched < due
         if self._dispatch_notices:
             self._notify(order, informs=late)
         elif self._delay_notices and late and order not in self.record.informed:
             self._notify(order, informs=True)
         tracked.left -= units
-        tracked.delivered = max(tracked.delivered, delivered)
-        tracked.damaged = tracked.damaged or bool(damaged)
+        if delivered > tracked.delivered:
+            tracked.delivered = delivered
+        if damaged:
+            tracked.damaged = True
         if tracked.left == 0:
             self._all_carried(tracked)
 
@@ -217,25 +221,22 @@ class Aftercare:
         """1 - the product of (1 - chance) over what went wrong, times the programmes' factor."""
         chance = self._complaints.chance  # type: ignore[union-attr]
         record = self.record
-        late_by = tracked.delivered - self._promised(order)
+        late_by = tracked.delivered - tracked.due
         informed = order in record.informed
-        causes = [chance.base]
+        calm = 1.0 - chance.base  # the chance no cause makes the customer complain
         if late_by > 0:
             late = min(1.0, chance.late + chance.per_day_late * late_by / self._day)
-            causes.append(late * (self.scenario.notices.complaint_factor if informed else 1.0))
+            calm *= 1.0 - late * (self.scenario.notices.complaint_factor if informed else 1.0)
             if not informed:
-                causes.append(chance.uninformed)
+                calm *= 1.0 - chance.uninformed
         if tracked.lost:
-            causes.append(chance.incomplete)
+            calm *= 1.0 - chance.incomplete
         if tracked.damaged:
-            causes.append(chance.damaged)
+            calm *= 1.0 - chance.damaged
         if order in record.wrong_item:
-            causes.append(chance.wrong_item)
+            calm *= 1.0 - chance.wrong_item
         if order in record.wrong_invoice:
-            causes.append(chance.wrong_invoice)
-        calm = 1.0
-        for cause in causes:
-            calm *= 1.0 - cause
+            calm *= 1.0 - chance.wrong_invoice
         return min(1.0, (1.0 - calm) * self._factors["complaints"])
 
     def _maybe_complain(self, order: int, tracked: TrackedOrder) -> bool:
@@ -340,6 +341,8 @@ class Aftercare:
     def _field_service(self, order: int, tracked: TrackedOrder) -> None:
         record = self.record
         skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
+        if not any([self._serviced_sku[sku] for sku in skus]):  # most orders: nothing to do
+            return
         if any(self._installed[sku] for sku in skus):
             tracked.pending += 1
             self._visiting[self._request_visit(order, "install")] = tracked

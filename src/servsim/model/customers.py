@@ -63,6 +63,10 @@ class SegmentCustomers:
         start = self.relationship.start
         self.highest = self.relationship.rate_factor(1.0)
         """The rate factor at full trust: candidates come at the market's rate times this."""
+        self._rate_factor = self.relationship.rate_factor
+        self._size_factor = self.relationship.size_factor
+        self._defection = spec.defection.chance
+        """trust -> rate factor, size factor, chance of leaving (bound once: run per order)"""
         self.trust: list[float] = [start] * count
         self.glitches: list[float] = [0.0] * count
         self.experiences: list[int] = [0] * count
@@ -138,9 +142,9 @@ class SegmentCustomers:
             1.0 if score < self.threshold else 0.0
         )
         self.trust[customer] = trust
-        self._factor[customer] = relationship.rate_factor(trust)
-        self._size[customer] = relationship.size_factor(trust)
-        if next(self._leaves) < self.spec.defection.chance(trust):
+        self._factor[customer] = self._rate_factor(trust)
+        self._size[customer] = self._size_factor(trust)
+        if next(self._leaves) < self._defection(trust):
             self._leave(customer)
 
     def _leave(self, customer: int) -> None:

@@ -9,6 +9,7 @@ Each source of randomness has its own stream, per mode.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 from servsim.model.streams import RandomStreams
@@ -29,7 +30,14 @@ class Carried(NamedTuple):
 class Carriers:
     """All carrier modes of a scenario."""
 
-    def __init__(self, delivery: Delivery, streams: RandomStreams, day_length: float) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        streams: RandomStreams,
+        day_length: float,
+        promised: Callable[[int], float],
+    ) -> None:
+        """``promised``: when an order is due (asked only to decide whether to expedite)."""
         specs = list(delivery.modes.values())
         names = list(delivery.modes)
         self.names = names
@@ -50,18 +58,22 @@ class Carriers:
         rule = delivery.expedite
         self._expedite_to = names.index(rule.to) if rule else -1
         self._expedite_when = rule.when_left if rule else -math.inf
+        self._promised = promised
 
     def transit(self, mode: int) -> float:
         """A transit time of ``mode`` (the whole story when the carriers are plain)."""
         return next(self.transit_draws[mode])
 
-    def carry(
-        self, promised: float, mode: int, ready: float, transits: list | None = None
-    ) -> Carried:
-        """Dispatch, mode and delivery of a shipment ready at ``ready`` (``transits``: the
-        transit draws of each mode on this shipment's leg, else the modes' own)."""
+    def carry(self, order: int, mode: int, ready: float, transits: list | None = None) -> Carried:
+        """Dispatch, mode and delivery of the order's shipment ready at ``ready``
+        (``transits``: the transit draws of each mode on this shipment's leg, else the
+        modes' own)."""
         expedited = 0
-        if mode != self._expedite_to and promised - ready < self._expedite_when:
+        if (
+            self._expedite_to >= 0
+            and mode != self._expedite_to
+            and self._promised(order) - ready < self._expedite_when
+        ):
             mode, expedited = self._expedite_to, 1
         spec = self._specs[mode]
         dispatched = ready if spec.capacity is None else self._book(mode, ready, spec.capacity)

@@ -20,15 +20,16 @@ lost (they add up to 1 - score). A complaint restores part of the loss (service 
 Smith, Bolton and Wagner 1999): ``recovery.by_speed`` when resolved within the resolution
 zone's grace, falling to none at ``intolerable``, plus ``recovery.by_compensation`` in
 proportion to the compensation's share of the order's value. An order that got nothing scores
-0, all of it reliability's shortfall. The same function scores one order inside the model (the
-customer's judgement) and every order still open after the run (``servsim.kpis``), so they agree.
+0, all of it reliability's shortfall. The same arithmetic scores one order inside the model (the
+customer's judgement, by a ``Scorer``) and every order still open after the run
+(``servsim.kpis``, by ``experience_scores`` on arrays), so they agree.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,7 @@ def tolerance_loss(shortfall: Any, zone: Tolerance) -> Any:
     """0 within the grace, 1 from ``intolerable`` on, linear between; NaN (nothing to judge)
     counts as 0: ``fmax`` drops NaN."""
     if isinstance(shortfall, float):  # one order inside the model: no numpy call per order
-        if shortfall != shortfall:
-            return 0.0
-        return min(max((shortfall - zone.grace) / (zone.intolerable - zone.grace), 0.0), 1.0)
+        return _used(shortfall, zone.grace, zone.intolerable - zone.grace)
     return np.fmin(np.fmax((shortfall - zone.grace) / (zone.intolerable - zone.grace), 0.0), 1.0)
 
 
@@ -77,9 +76,133 @@ class Experience:
     got_nothing: Any = False
 
 
-def _most(values: list[Any], one: bool) -> Any:
-    """The largest of numbers (``one`` order), or elementwise of arrays (numbers broadcast)."""
-    return max(values) if one else functools.reduce(np.maximum, values)
+FLAWLESS = (1.0, 0.0, 0.0, 0.0, 0.0)
+"""The score and shortfalls of an order that went right: on time, complete, nothing wrong."""
+
+
+class Scorer:
+    """One segment's satisfaction model with its constants read once, scoring one order in
+    plain float arithmetic: the model judges every order it settles, so this is hot. The same
+    operations in the same order as ``experience_scores`` on arrays, so the two agree to the
+    last bit."""
+
+    __slots__ = (
+        "_late_grace",
+        "_late_span",
+        "_resolution_grace",
+        "_resolution_span",
+        "_waits",
+        "_late",
+        "_incomplete",
+        "_complete",
+        "_substitution",
+        "_wrong_invoice",
+        "_snag",
+        "_unrelieved",
+        "_by_speed",
+        "_by_compensation",
+        "_weights",
+        "_total",
+    )
+
+    def __init__(self, model: SatisfactionModel, lateness_relief: float) -> None:
+        self._late_grace, self._late_span = _zone(model.lateness)
+        self._resolution_grace, self._resolution_span = _zone(model.resolution)
+        self._waits = (_zone(model.installation), _zone(model.refund), _zone(model.replacement))
+        """(grace, span) of installation, refund and replacement"""
+        losses = model.losses
+        self._late = losses.late
+        self._incomplete = losses.incomplete
+        self._complete = 1.0 - losses.incomplete
+        self._substitution = losses.substitution
+        self._wrong_invoice = losses.wrong_invoice
+        self._snag = losses.snag
+        self._unrelieved = 1.0 - lateness_relief
+        self._by_speed = model.recovery.by_speed
+        self._by_compensation = model.recovery.by_compensation
+        weights = model.weights
+        self._weights = (
+            weights.reliability,
+            weights.responsiveness,
+            weights.information,
+            weights.tangibles,
+        )
+        self._total = weights.total
+
+    def scores(
+        self,
+        late_by: float,
+        lost_share: float,
+        substituted: bool,
+        wrong_item: bool,
+        wrong_invoice: bool,
+        damaged: bool,
+        informed: bool,
+        resolution_time: float,
+        compensation_share: float,
+        install_wait: float,
+        snag: bool,
+        refund_delay: float,
+        replacement_delay: float,
+        got_nothing: bool,
+    ) -> tuple[float, float, float, float, float]:
+        """(score, shortfall of reliability, responsiveness, information, tangibles) of one
+        order: the fields of an ``Experience``, in its order."""
+        if (
+            late_by <= self._late_grace
+            and not (lost_share > 0 or substituted or wrong_item or wrong_invoice or damaged)
+            and not (snag or got_nothing or compensation_share)
+            and resolution_time != resolution_time  # NaN: none of these waits
+            and install_wait != install_wait
+            and refund_delay != refund_delay
+            and replacement_delay != replacement_delay
+        ):
+            return FLAWLESS  # most orders: what the arithmetic below gives them, exactly
+        late = late_by > self._late_grace
+        lateness = _used(late_by, self._late_grace, self._late_span)
+        missing = lost_share > 0
+        reliability = max(
+            self._late * lateness,
+            wrong_item * 1.0,
+            missing * (self._incomplete + self._complete * lost_share),
+            substituted * self._substitution,
+            wrong_invoice * self._wrong_invoice,
+            snag * self._snag,
+        )
+        relief = 1.0 - informed * self._unrelieved
+        resolution_loss = _used(resolution_time, self._resolution_grace, self._resolution_span)
+        kept = (1.0 - relief * lateness) * (1.0 - resolution_loss)
+        for wait, (grace, span) in zip(
+            (install_wait, refund_delay, replacement_delay), self._waits, strict=True
+        ):
+            if wait == wait:  # most orders have none of these waits (NaN)
+                kept = kept * (1.0 - _used(wait, grace, span))
+        complained = resolution_time == resolution_time  # NaN: no complaint
+        restored = complained * self._by_speed * (
+            1.0 - resolution_loss
+        ) + self._by_compensation * min(compensation_share, 1.0)
+        counted = (1.0 - got_nothing) * (1.0 - restored) / self._total
+        reliable, responsive, informing, tangible = self._weights
+        shortfalls = (
+            counted * reliable * reliability + got_nothing * 1.0,
+            counted * responsive * (1.0 - kept),
+            counted * informing * (late * (1.0 - informed)),
+            counted * tangible * (damaged * 1.0),
+        )
+        return (1.0 - sum(shortfalls), *shortfalls)
+
+
+def _zone(zone: Tolerance) -> tuple[float, float]:
+    """(grace, intolerable - grace) of a zone of tolerance."""
+    return zone.grace, zone.intolerable - zone.grace
+
+
+def _used(wait: float, grace: float, span: float) -> float:
+    """``tolerance_loss`` of one wait: the share of its zone used up past the grace, 0 to 1."""
+    if wait != wait:
+        return 0.0
+    used = (wait - grace) / span
+    return 0.0 if used < 0.0 else 1.0 if used > 1.0 else used
 
 
 def experience_scores(
@@ -87,15 +210,19 @@ def experience_scores(
 ) -> tuple[Any, dict[str, Any]]:
     """(score, shortfall per dimension) of one order or of many (arrays): see the module.
 
-    Plain arithmetic for one order, so judging an order inside the model costs microseconds.
+    One order is scored by a ``Scorer`` in plain float arithmetic; many by numpy.
     """
     e = experience
-    one = isinstance(e.late_by, float | int)  # one order inside the model, else arrays
+    if isinstance(e.late_by, float | int):  # one order
+        facts = (getattr(e, field.name) for field in fields(e))
+        score, *parts = Scorer(model, lateness_relief).scores(*facts)
+        return score, dict(zip(DIMENSIONS, parts, strict=True))
     losses = model.losses
     late = e.late_by > model.lateness.grace
     lateness = tolerance_loss(e.late_by, model.lateness)
     missing = e.lost_share > 0
-    reliability = _most(
+    reliability = functools.reduce(
+        np.maximum,
         [
             losses.late * lateness,
             e.wrong_item * 1.0,
@@ -104,7 +231,6 @@ def experience_scores(
             e.wrong_invoice * losses.wrong_invoice,
             e.snag * losses.snag,
         ],
-        one,
     )
     relief = 1.0 - e.informed * (1.0 - lateness_relief)
     resolution_loss = tolerance_loss(e.resolution_time, model.resolution)
@@ -114,8 +240,7 @@ def experience_scores(
         (e.refund_delay, model.refund),
         (e.replacement_delay, model.replacement),
     ):
-        if not one or wait == wait:  # one order: most have none of these waits (NaN)
-            kept = kept * (1.0 - tolerance_loss(wait, zone))
+        kept = kept * (1.0 - tolerance_loss(wait, zone))
     lost = {
         "reliability": reliability,
         "responsiveness": 1.0 - kept,
@@ -124,7 +249,7 @@ def experience_scores(
     }
     recovery = model.recovery
     complained = e.resolution_time == e.resolution_time  # NaN: no complaint
-    compensated = min(e.compensation_share, 1.0) if one else np.fmin(e.compensation_share, 1.0)
+    compensated = np.fmin(e.compensation_share, 1.0)
     restored = (
         complained * recovery.by_speed * (1.0 - resolution_loss)
         + recovery.by_compensation * compensated  # a claim's, or a guarantee's, unasked

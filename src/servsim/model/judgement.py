@@ -20,7 +20,7 @@ from typing import Any
 import simpy
 
 from servsim.model.customers import SegmentCustomers
-from servsim.model.experience import Experience, experience_scores, failure_score
+from servsim.model.experience import Scorer, failure_score
 from servsim.model.runlog import Recorder
 from servsim.scenario.schema import Scenario
 
@@ -60,10 +60,18 @@ class TrackedOrder:
         "replacement_delay",
         "settled",
         "promise",
+        "due",
     )
 
     def __init__(
-        self, order: int, first_line: int, lines: int, quantity: int, lost: int, value: float
+        self,
+        order: int,
+        first_line: int,
+        lines: int,
+        quantity: int,
+        lost: int,
+        value: float,
+        due: float,
     ) -> None:
         self.order = order
         self.first_line = first_line
@@ -86,6 +94,9 @@ class TrackedOrder:
         self.settled = False
         self.promise = math.nan
         """When the order was first promised (set by ``Judgements.watch_delivery``)."""
+        self.due = due
+        """When the order is due: its promise, moved by any delay agreed while it was placed
+        (fixed from then on)."""
 
 
 class Judgements:
@@ -108,6 +119,8 @@ class Judgements:
         satisfaction = scenario.satisfaction
         self._model = [satisfaction.for_segment(name) for name in scenario.demand.segments]
         """segment -> its satisfaction model"""
+        self._scorer = [Scorer(model, self._relief) for model in self._model]
+        """segment -> its model's scorer of one order"""
         self._deadlines: list[tuple[float, int, Any, Callable[[Any], None]]] = []
         self._undelivered: dict[int, TrackedOrder] = {}
         """Orders not yet all carried: judged by the sweep once their lateness runs out."""
@@ -205,34 +218,25 @@ class Judgements:
         guarantee = self._guarantee
         if guarantee is not None and late_by > guarantee.after:  # paid back at once, unasked
             compensation += guarantee.refund * tracked.value
-        experience = Experience(
-            late_by=late_by,
-            lost_share=tracked.lost / tracked.quantity if tracked.quantity else 0.0,
-            substituted=bool(record.substituted)
+        score, reliability, responsiveness, information, tangibles = self._scorer[segment].scores(
+            late_by,
+            tracked.lost / tracked.quantity if tracked.quantity else 0.0,
+            bool(record.substituted)
             and any(line in record.substituted for line in range(first, end)),
-            wrong_item=order in record.wrong_item,
-            wrong_invoice=order in record.wrong_invoice,
-            damaged=tracked.damaged,
-            informed=order in record.informed,
-            resolution_time=tracked.resolution_time,
-            compensation_share=compensation / tracked.value if tracked.value else 0.0,
-            install_wait=tracked.install_wait,
-            snag=tracked.snag,
-            refund_delay=tracked.refund_delay,
-            replacement_delay=tracked.replacement_delay,
-            got_nothing=got_nothing,
+            order in record.wrong_item,
+            order in record.wrong_invoice,
+            tracked.damaged,
+            order in record.informed,
+            tracked.resolution_time,
+            compensation / tracked.value if tracked.value else 0.0,
+            tracked.install_wait,
+            tracked.snag,
+            tracked.refund_delay,
+            tracked.replacement_delay,
+            got_nothing,
         )
-        score, shortfalls = experience_scores(self._model[segment], self._relief, experience)
-        record.judged.add(
-            order,
-            self.env.now,
-            score,
-            shortfalls["reliability"],
-            shortfalls["responsiveness"],
-            shortfalls["information"],
-            shortfalls["tangibles"],
-        )
-        self._tell_customer(order, score)
+        record.judged.add(order, now, score, reliability, responsiveness, information, tangibles)
+        self._tell_customer(order, segment, score)
 
     def failed(self, order: int) -> Failure:
         """A product of the order failed under warranty: judged when repaired, or when the
@@ -253,14 +257,13 @@ class Judgements:
         failure.settled = True
         segment = self.record.segment[failure.order]
         score = failure_score(self._model[segment], self.env.now - failure.at)
-        self._tell_customer(failure.order, score)
+        self._tell_customer(failure.order, segment, score)
 
-    def _tell_customer(self, order: int, score: float) -> None:
-        record = self.record
-        customers = self.customers.get(record.segment[order])
-        customer = record.customer.get(order, -1)
+    def _tell_customer(self, order: int, segment: int, score: float) -> None:
+        customers = self.customers.get(segment)
+        customer = self.record.customer.get(order, -1)
         if customers is not None and customer >= 0:
-            customers.judge(customer, float(score))
+            customers.judge(customer, score)
 
 
 def _nothing_to_add(tracked: TrackedOrder) -> None:

@@ -1,9 +1,10 @@
-"""The commonest arrival stream as a chain of timeouts: one-line orders, nothing else to decide.
+"""Arrival streams as chains of timeouts: the commonest (one-line orders, nothing else to
+decide) as plain callbacks, any other as a generator of waits (``follow``).
 
-A SimPy process pays a generator resumption through ``Process._resume`` on every order; a
-timeout whose callback places the order and schedules the next one does the same work for
-less. Events are scheduled in the same sequence as the process would (its start at the same
-moment and priority, each next arrival after the order is placed), so every result is the same.
+A SimPy process pays ``Process._resume`` on every order; a timeout whose callback places the
+order and schedules the next one does the same work for less. Events are scheduled in the same
+sequence as the process would (its start at the same moment and priority, each next arrival
+after the order is placed), so every result is the same.
 """
 
 from __future__ import annotations
@@ -50,8 +51,25 @@ def start(
         arrive(sku, quantity, service)
         next_order(None)
 
+    _at_start(env, next_order)
+
+
+def follow(env: simpy.Environment, waits: Iterator[float]) -> None:
+    """Run ``waits`` as a process that only ever waits for timeouts would run: it yields how
+    long to wait, and is resumed (to do its work and yield the next wait) when that is over."""
+
+    def resume(_: object) -> None:
+        for wait in waits:  # resumed until its next wait, if it has one
+            Timeout(env, wait).callbacks.append(resume)
+            return
+
+    _at_start(env, resume)
+
+
+def _at_start(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
+    """Call ``callback`` from an event scheduled now, as a process's start would be."""
     begin = simpy.Event(env)
     begin._ok = True  # a triggered event, scheduled like a process's Initialize (urgent)
     begin._value = None
-    begin.callbacks.append(next_order)
+    begin.callbacks.append(callback)
     env.schedule(begin, URGENT)

@@ -72,7 +72,9 @@ class World:
         """segment -> (priority, mode) of its urgent orders"""
         self._any_urgent = any(segment.urgent for segment in scenario.demand.segments.values())
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
-        self.carriers = Carriers(scenario.delivery, streams, day_length=24 / hours_per_unit)
+        self.carriers = Carriers(
+            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self._promised
+        )
         self.clerks = self._build_clerks()
         processing = scenario.processing
         self._service = processing.time if processing else None
@@ -133,7 +135,7 @@ class World:
                     self._plain_arrival(index),
                 )
             else:
-                self.env.process(self._arrivals(index, stream))
+                plain_arrivals.follow(self.env, self._arrivals(index, stream))
 
     def _plain(self, segment: int, stream: OrderStream) -> bool:
         """Orders of the stream need no more than a line placed (the callback stream)."""
@@ -208,7 +210,7 @@ class World:
         if processing is None:
             return NoProcessing(self.env)
         if processing.shifts is not None:
-            pool = PriorityClerkPool(self.env, 0, self._processed, self._started)
+            pool = PriorityClerkPool(self.env, 0, self._processed, self.record.shipments.started)
             overtime = processing.overtime.limit if processing.overtime else 0.0
             times, staff = staff_over_horizon(
                 processing.shifts, self.scenario.horizon, self.scenario.time_unit, overtime
@@ -218,7 +220,9 @@ class World:
         priorities = {priority for priority, _ in self._service_of_segment + self._urgent_service}
         if len(priorities) > 1:
             clerks: int = processing.staff  # type: ignore[assignment]
-            return PriorityClerkPool(self.env, clerks, self._processed, self._started)
+            return PriorityClerkPool(
+                self.env, clerks, self._processed, self.record.shipments.started
+            )
         return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
 
     def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
@@ -379,12 +383,12 @@ class World:
 
         return transship
 
-    def _arrivals(self, segment: int, stream: OrderStream):  # type: ignore[no-untyped-def]
-        """The segment's orders, in arrival order; each draws its processing time on arrival
-        so that order i is served alike whatever the policy (common random numbers). A bare
-        one-line stream runs as callbacks instead (``plain_arrivals``)."""
+    def _arrivals(self, segment: int, stream: OrderStream) -> Iterator[float]:
+        """The segment's orders, in arrival order, each after the wait it yields (run by
+        ``plain_arrivals.follow``); each draws its processing time on arrival so that order i
+        is served alike whatever the policy (common random numbers). A bare one-line stream
+        runs as plain callbacks instead (``plain_arrivals.start``)."""
         env = self.env
-        timeout = env.timeout
         record = self.record
         placed, segments = record.placed, record.segment
         services = self._service_of_order
@@ -401,50 +405,51 @@ class World:
             if entry is not None:  # entry time adds to the processing time
                 drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
             position = 0
+            # a history's facts of the block's orders (set by the stream as it yields a block)
+            asked, known = stream.requested, stream.customers
+            located = stream.regions if regions else None
             for index, (gap, count, service) in enumerate(
                 zip(gaps, line_counts, drawn, strict=False)
             ):
-                yield timeout(gap)
+                yield gap
+                order = len(placed)
                 if customers is not None:
                     customer = customers.pick()
                     if customer < 0:  # thinned: no active customer placed this candidate
                         position += count
                         continue
-                    record.customer[len(placed)] = customer
+                    record.customer[order] = customer
                     customers.resize(customer, quantities, position, count)
-                if (
-                    stream.requested is not None
-                    and stream.requested[index] == stream.requested[index]
-                ):
-                    requested[len(placed)] = env.now + stream.requested[index]
-                if stream.customers is not None and stream.customers[index] >= 0:
-                    record.customer[len(placed)] = stream.customers[index]
-                if regions and stream.regions is not None and stream.regions[index] >= 0:
-                    self._in_region(len(placed), segment, regions[stream.regions[index]])
+                if asked is not None and asked[index] == asked[index]:
+                    requested[order] = env.now + asked[index]
+                if known is not None and known[index] >= 0:
+                    record.customer[order] = known[index]
+                if located is not None and located[index] >= 0:
+                    self._in_region(order, segment, regions[located[index]])
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
                 first_line = len(record.line_order)
                 if entry is not None:
-                    self._record_entry(len(placed) - 1, entry, index)
+                    self._record_entry(order, entry, index)
                 if urgent is not None and urgent[index]:
-                    record.urgent.add(len(placed) - 1)
+                    record.urgent.add(order)
                 if count == 1:
-                    place_line(len(placed) - 1, segment, skus[position], quantities[position])
+                    place_line(order, segment, skus[position], quantities[position])
                 else:
                     self.allocation.place_order(
-                        len(placed) - 1,
+                        order,
                         segment,
                         skus[position : position + count],
                         quantities[position : position + count],
                     )
                 position += count
                 if quotes:
-                    self._quote(len(placed) - 1, first_line)
+                    self._quote(order, first_line)
                 if aftercare is not None:
-                    aftercare.placed(len(placed) - 1, first_line)
+                    aftercare.placed(order, first_line)
                 if watched:
-                    patience.watch(len(placed) - 1, first_line)
+                    patience.watch(order, first_line)
 
     def _regions_of_trace(self, stream: OrderStream) -> list[int]:
         """Index in the network's regions of each region of the stream's history (none: no
@@ -534,7 +539,7 @@ class World:
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
             else:
-                carried = self.carriers.carry(self._promised(order), mode, ready)
+                carried = self.carriers.carry(order, mode, ready)
                 ship(order, units, now, start, ready, *carried)
                 if self.aftercare is not None:
                     self.aftercare.shipped(
@@ -566,7 +571,7 @@ class World:
                 if self.aftercare is not None:
                     self.aftercare.shipped(order, units, ready, delivered, 0)
                 return
-            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            carried = self.carriers.carry(order, mode, ready, transits)
             self._ship(order, units, now, start, ready, *carried)
             if self.aftercare is not None:
                 self.aftercare.shipped(
@@ -601,9 +606,6 @@ class World:
         promises = self.urgent_promises if order in record.urgent else self.promises
         return record.placed[order] + promises[record.segment[order]]
 
-    def _started(self, shipment: int, start: float) -> None:
-        self.record.shipments.started(shipment, start)
-
     def _processed(self, shipment: int, start: float, ready: float) -> None:
         """Processing is done: the carrier of the shipment's mode takes it."""
         shipments = self.record.shipments
@@ -611,11 +613,11 @@ class World:
         order = shipments.order(shipment)
         transits = self._transits_of_shipment.pop(shipment, None) if self._legs else None
         if transits is not None:
-            carried = self.carriers.carry(self._promised(order), mode, ready, transits)
+            carried = self.carriers.carry(order, mode, ready, transits)
         elif self.carriers.plain:
             carried = Carried(ready, ready + self.carriers.transit(mode), mode, 0, 0)
         else:
-            carried = self.carriers.carry(self._promised(order), mode, ready)
+            carried = self.carriers.carry(order, mode, ready)
         shipments.processed(shipment, start, ready, *carried)
         if self.aftercare is not None:
             self.aftercare.shipped(
