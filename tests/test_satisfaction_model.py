@@ -173,3 +173,63 @@ def test_open_orders_scored_in_blocks_score_as_when_scored_at_once(
     assert np.count_nonzero(scored_so_far) > 3 * 7  # several blocks of open orders
     for column in ("satisfaction", "satisfied", "shortfall_reliability", "shortfall_tangibles"):
         np.testing.assert_array_equal(blocked[column], whole[column])
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"lateness": {"grace": 2, "intolerable": 30}},
+        {"lateness": {"grace": 0, "intolerable": 30}, "losses": {"late": 0}},
+    ],
+)
+def test_one_order_scored_inside_the_model_agrees_bit_for_bit_with_the_array_scorer(
+    document: dict[str, Any],
+) -> None:
+    """The model judges an order in plain float arithmetic (Scorer), the KPIs score open
+    orders as arrays (experience_scores): they must give the same bits, flawless orders,
+    signed zeros and missing waits included."""
+    import struct
+
+    from servsim.model.experience import DIMENSIONS, Scorer
+
+    rng = np.random.default_rng(5)
+    n = 20_000
+
+    def flag() -> np.ndarray:
+        return rng.uniform(size=n) < 0.05
+
+    def sometimes(values: np.ndarray) -> np.ndarray:
+        return np.where(rng.uniform(size=n) < 0.95, np.nan, values)
+
+    special = np.choose(
+        rng.integers(0, 4, n), [np.zeros(n), -np.zeros(n), np.full(n, 2.0), rng.normal(0, 1, n)]
+    )
+    facts = {
+        "late_by": np.where(rng.uniform(size=n) < 0.3, special, rng.normal(-10, 20, n)),
+        "lost_share": np.where(flag(), rng.uniform(size=n), 0.0),
+        "substituted": flag(),
+        "wrong_item": flag(),
+        "wrong_invoice": flag(),
+        "damaged": flag(),
+        "informed": rng.uniform(size=n) < 0.5,
+        "resolution_time": sometimes(rng.exponential(100, n)),
+        "compensation_share": np.where(
+            flag(), rng.uniform(0, 1.5, n), np.where(rng.uniform(size=n) < 0.5, -0.0, 0.0)
+        ),
+        "install_wait": sometimes(rng.exponential(300, n)),
+        "snag": flag(),
+        "refund_delay": sometimes(rng.exponential(500, n)),
+        "replacement_delay": sometimes(rng.exponential(300, n)),
+        "got_nothing": flag(),
+    }
+    model = SatisfactionModel.model_validate(document)
+    score, parts = experience_scores(model, 0.4, Experience(**facts))
+    scorer = Scorer(model, 0.4)
+    expected = np.column_stack([score, *(parts[name] for name in DIMENSIONS)])
+    flawless = 0
+    for i in range(n):
+        got = scorer.scores(**{name: values[i].item() for name, values in facts.items()})
+        flawless += got == (1.0, 0.0, 0.0, 0.0, 0.0)
+        bits = [struct.pack("d", value) for value in got]
+        assert bits == [struct.pack("d", float(value)) for value in expected[i]], (i, got)
+    assert 0 < flawless < n  # both ways through the scorer were taken
