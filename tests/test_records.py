@@ -20,7 +20,8 @@ def test_rows_moved_into_blocks_are_still_read_and_updated() -> None:
     log.processed(2, 11.0, 12.0, 13.0, 14.0, 1, 1, 0)  # in a block
     log.processed(count - 1, 21.0, 22.0, 23.0, 24.0, 1, 0, 1)  # not moved yet
     assert len(log) == count
-    assert log.order(count - 2) == count - 2 and log.mode(2) == 1 and log.units(0) == 1
+    assert log.released(count - 2) == (count - 2, 1, 0)  # not moved yet
+    assert log.released(2) == (2, 1, 1)  # in a block, its mode set when processed
     columns = log.columns()
     np.testing.assert_array_equal(columns["order"], np.arange(count))
     assert columns["start"][1] == 10.0 and np.isnan(columns["start"][0])

@@ -161,15 +161,16 @@ class ShipmentLog(FlatLog):
         else:
             self._blocks[shipment // BLOCK_ROWS][shipment % BLOCK_ROWS, _START:] = fields
 
-    def mode(self, shipment: int) -> int:
-        """The carrier mode the shipment was released with."""
-        return int(self.get(shipment, _MODE))
-
-    def order(self, shipment: int) -> int:
-        return int(self.get(shipment, 0))
-
-    def units(self, shipment: int) -> int:
-        return int(self.get(shipment, _UNITS))
+    def released(self, shipment: int) -> tuple[int, int, int]:
+        """(order, units, carrier mode) the shipment was released with: read at once, when
+        processing is done."""
+        kept = shipment - self._moved
+        if kept >= 0:
+            row = kept * _WIDTH
+            rows = self.rows
+            return int(rows[row]), int(rows[row + _UNITS]), int(rows[row + _MODE])
+        fields = self._blocks[shipment // BLOCK_ROWS][shipment % BLOCK_ROWS]
+        return int(fields[0]), int(fields[_UNITS]), int(fields[_MODE])
 
 
 class ReplenishmentLog(FlatLog):
