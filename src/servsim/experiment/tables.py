@@ -79,14 +79,17 @@ def summarize_points(
     """Per point: its parameter values, its number of runs, and mean, lo, hi, n of every KPI."""
     kpis = [column for column in runs.columns if column not in KEYS and column not in parameters]
     records = []
-    for point, group in runs.groupby("point", sort=True):
-        statistics = summarize(group[kpis], confidence)
+    figures = runs[kpis].copy()  # one block per dtype: each point's statistics per block
+    for point, rows in sorted(runs.groupby("point", sort=True).indices.items()):
+        statistics = summarize(figures.iloc[rows], confidence)
         record: dict[str, Any] = {"point": point}
-        record.update(group.iloc[0][list(parameters)].to_dict())
-        record["runs"] = len(group)
+        record.update(runs.iloc[rows[0]][list(parameters)].to_dict())
+        record["runs"] = len(rows)
+        row = {name: i for i, name in enumerate(statistics.index)}
+        values = {statistic: statistics[statistic].to_numpy() for statistic in STATISTICS}
         for kpi in kpis:
             for statistic in STATISTICS:
-                record[f"{kpi}_{statistic}"] = statistics.at[kpi, statistic]
+                record[f"{kpi}_{statistic}"] = values[statistic][row[kpi]]
         records.append(record)
     columns = ["point", *parameters, "runs"]
     columns += [f"{kpi}_{statistic}" for kpi in kpis for statistic in STATISTICS]

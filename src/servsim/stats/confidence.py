@@ -53,11 +53,14 @@ def summarize(
     )
     halfwidth = (t_quantile * sem).where(count >= 2)
     lo, hi = mean - halfwidth, mean + halfwidth
-    if within_range:
-        for column in values.columns:
-            lo[column], hi[column] = kpi_interval(
-                str(column), mean[column], sem[column], t_quantile[column], lo[column], hi[column]
+    if within_range:  # column by column over numpy values: a sweep summarizes every point
+        means, sems, quantiles = mean.to_numpy(), sem.to_numpy(), t_quantile.to_numpy()
+        lows, highs = lo.to_numpy(copy=True), hi.to_numpy(copy=True)
+        for i, column in enumerate(values.columns):
+            lows[i], highs[i] = kpi_interval(
+                str(column), means[i], sems[i], quantiles[i], lows[i], highs[i]
             )
+        lo, hi = pd.Series(lows, index=lo.index), pd.Series(highs, index=hi.index)
     return pd.DataFrame({"mean": mean, "lo": lo, "hi": hi, "halfwidth": halfwidth, "n": count})
 
 
