@@ -190,8 +190,8 @@ class NetworkStockPoint(StockPoint):
     ) -> None:
         self.location = location
         self.source = source
-        self._location_rows = location_levels.rows.extend
-        """Add a row to the location levels (LocationLevelLog.add, inlined: every change)"""
+        self._location_level = location_levels.add
+        """Add a row to the location levels (bound once: it runs on every change)"""
         self.received_units = 0
         """Units that arrived here (from its source, or moved from another location)"""
         self.sent_units = 0
@@ -214,7 +214,7 @@ class NetworkStockPoint(StockPoint):
 
     def _level_here(self, time: float, sku: int, on_hand: float, backorders: int) -> None:
         """Record this location's level (the network's totals are added up at the end)."""
-        self._location_rows((time, self.location, sku, on_hand, backorders, self.owed_units))
+        self._location_level(time, self.location, sku, on_hand, backorders, self.owed_units)
 
     def _review(self) -> None:
         position = self.on_hand + self.on_order - self.backorders - self.owed_units

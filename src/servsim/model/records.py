@@ -59,13 +59,6 @@ class FlatLog:
         self._moved += BLOCK_ROWS
         rows.clear()  # in place: the list's bound methods stay valid
 
-    def get(self, row: int, field: int) -> float:
-        """Field number ``field`` of row ``row``."""
-        kept = row - self._moved
-        if kept >= 0:
-            return self.rows[kept * len(self.FIELDS) + field]
-        return float(self._blocks[row // BLOCK_ROWS][row % BLOCK_ROWS, field])
-
     def set(self, row: int, field: int, value: float) -> None:
         """Set field number ``field`` of row ``row``."""
         kept = row - self._moved
