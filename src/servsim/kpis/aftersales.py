@@ -12,7 +12,7 @@ import pandas as pd
 from servsim.core.units import per_hour_to_per_time_unit
 from servsim.kpis.labour import time_beyond_schedule
 from servsim.kpis.outcomes import order_flags
-from servsim.kpis.ratios import count, ratio
+from servsim.kpis.ratios import count, ratio, sum_by_order
 from servsim.kpis.timeavg import time_average
 from servsim.model.runlog import RunLog
 from servsim.model.table import Table
@@ -107,9 +107,8 @@ def _returns_cost(log: RunLog, scenario: Scenario, products: dict) -> float:  # 
     own = lines["quantity"] - lines["lost"] - lines["substituted"]
     unit_cost = lines.mapped("sku", {s: p.unit_cost for s, p in products.items()})
     margin = lines.mapped("sku", {s: p.price - p.unit_cost for s, p in products.items()})
-    # pandas' compensated sums per order: every figure keeps its bits
-    value = pd.Series(own * unit_cost).groupby(lines["order"]).sum()
-    refunded = pd.Series(own * margin).groupby(lines["order"]).sum()
+    value = sum_by_order(own * unit_cost, lines["order"])
+    refunded = sum_by_order(own * margin, lines["order"])
     scrapped = ~np.isnan(returns["received"]) & ~returns["restocked"]
     no_fault = returns.is_("reason", "no_fault")
     return float(

@@ -7,7 +7,6 @@ unit per day, wages per hour) and converted to the scenario's time unit here.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from servsim.core.units import (
     per_day_to_per_time_unit,
@@ -17,6 +16,7 @@ from servsim.core.units import (
 from servsim.kpis.aftersales import after_sale_costs
 from servsim.kpis.customers import future_margin_lost
 from servsim.kpis.labour import overtime_clerk_time, scheduled_clerk_time
+from servsim.kpis.ratios import sum_by_order
 from servsim.kpis.sales import Sales
 from servsim.model.runlog import RunLog
 from servsim.model.table import Table
@@ -111,7 +111,7 @@ def _guarantee_cost(orders: Table, lines: Table, scenario: Scenario) -> float:
         return 0.0
     price = lines.mapped("sku", {p.sku: p.price for p in scenario.products})
     ordered = (lines["quantity"] - lines["declined"]) * price
-    value = pd.Series(ordered).groupby(lines["order"]).sum()  # pandas' compensated sums
+    value = sum_by_order(ordered, lines["order"])
     late = orders["delivered"] - orders["first_promise"] > guarantee.after
     return float(guarantee.refund * value.reindex(orders.index[late]).fillna(0.0).sum())
 

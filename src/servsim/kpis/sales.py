@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
+from servsim.kpis.ratios import sum_by_order
 from servsim.model.table import Table
 from servsim.scenario.schema import Scenario
 
@@ -47,8 +47,7 @@ def sales(orders: Table, lines: Table, scenario: Scenario) -> Sales:
     sold = lines["quantity"] - lines["lost"]
     revenue_of_line = sold * price[codes]
     cost_of_line = sold * unit_cost[codes]
-    # pandas' compensated group sums: every figure keeps its bits
-    by_order = pd.Series(revenue_of_line).groupby(lines["order"]).sum()
+    by_order = sum_by_order(revenue_of_line, lines["order"])
     selling = by_order.index.to_numpy()
     segment_codes = orders["segment"][np.searchsorted(orders.index, selling)]
     by_segment = by_order.groupby(segment_codes).sum()
