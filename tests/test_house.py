@@ -25,7 +25,7 @@ def test_a_flat_log_writes_its_fields_in_the_order_it_names_them(log: type[FlatL
     assert tuple(parameters) == log.FIELDS
     table = log()
     table.add(*range(1, len(log.FIELDS) + 1))
-    assert {name: float(values[0]) for name, values in table.columns().items()} == {
+    assert {name: float(values[0]) for name, values in table.take_columns().items()} == {
         name: float(position) for position, name in enumerate(log.FIELDS, start=1)
     }
 

@@ -22,11 +22,22 @@ def test_rows_moved_into_blocks_are_still_read_and_updated() -> None:
     assert len(log) == count
     assert log.released(count - 2) == (count - 2, 1, 0)  # not moved yet
     assert log.released(2) == (2, 1, 1)  # in a block, its mode set when processed
-    columns = log.columns()
+    columns = log.take_columns()
     np.testing.assert_array_equal(columns["order"], np.arange(count))
     assert columns["start"][1] == 10.0 and np.isnan(columns["start"][0])
     assert columns["delivered"][2] == 14.0 and columns["expedited"][2] == 1
     assert columns["damaged"][count - 1] == 1 and columns["ready"][count - 1] == 22.0
+    assert len(log) == 0  # taken: the log and its table are not both kept
+
+
+def test_taking_columns_converts_each_field_it_is_told_to() -> None:
+    log = ShipmentLog()
+    for order in range(records.BLOCK_ROWS + 3):
+        log.add(order, 2, 0.5, 1.0, 2.0, 3.0, 4.0, 1, 0, 1)
+    columns = log.take_columns({"order": np.int64, "damaged": bool})
+    assert columns["order"].dtype == np.int64 and columns["damaged"].dtype == bool
+    assert columns["units"].dtype == float and columns["damaged"].all()
+    np.testing.assert_array_equal(columns["order"], np.arange(records.BLOCK_ROWS + 3))
 
 
 def _tables(name: str) -> dict[str, dict[str, np.ndarray]]:

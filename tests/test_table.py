@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import servsim
-from servsim.model.table import Table
+from servsim.kpis.ratios import sum_by_order
+from servsim.model.table import Table, compact, constant, is_constant
 from tests.conftest import ROOT
 
 
@@ -70,3 +72,62 @@ def test_a_run_logs_dataframes_hold_its_tables_columns() -> None:
                 values = values.cat.codes
             np.testing.assert_array_equal(values.to_numpy(), table[column])
     assert log.orders is log.orders  # built once
+
+
+def test_a_column_of_one_value_is_held_once_and_reads_as_every_row() -> None:
+    """A long run's columns of a feature the scenario lacks (channels, returns...) hold no
+    memory per row; bits decide, so -0.0 among zeros and NaN among NaNs are told apart."""
+    assert is_constant(compact(np.zeros(1000, dtype=np.int64)))
+    assert is_constant(compact(np.full(1000, np.nan)))
+    assert not is_constant(compact(np.array([0.0, -0.0, 0.0])))
+    assert not is_constant(compact(np.array([1, 1, 2])))
+    table = Table({"lost": constant(0, 6, np.int64), "placed": np.arange(6.0)})
+    picked = table.rows(np.array([False, True, False, True, True, False]))
+    assert is_constant(picked["lost"]) and picked["lost"].tolist() == [0, 0, 0]
+    assert table.frame()["lost"].tolist() == [0] * 6
+
+
+def test_a_tables_columns_are_read_only_and_its_frame_is_the_users_to_change() -> None:
+    """Tables share columns (an order of one line has its line's quantity): a change made
+    through one would change the other and every KPI read after it."""
+    scenario = servsim.load_scenario(ROOT / "scenarios" / "webshop.yaml")
+    log = servsim.simulate(scenario.with_overrides({"horizon": "20d"}), replications=1).logs[0]
+    quantity = log.tables.orders["quantity"]
+    with pytest.raises(ValueError, match="read-only"):
+        quantity[0] = 99
+    frame = log.orders
+    frame.loc[0, "quantity"] = 99
+    frame.loc[0, "wrong_item"] = True  # a column held as one value in the table
+    assert log.tables.orders["quantity"][0] != 99
+    assert not log.tables.orders["wrong_item"][0]
+
+
+def test_orders_of_one_line_share_their_lines_facts_and_equal_the_sums_over_lines() -> None:
+    """A web shop's orders have one line each: the order table reads the line table's counts,
+    which must equal what summing each order's lines gives."""
+    scenario = servsim.load_scenario(ROOT / "scenarios" / "webshop.yaml")
+    log = servsim.simulate(scenario.with_overrides({"horizon": "20d"}), replications=1).logs[0]
+    orders, lines = log.tables.orders, log.tables.lines
+    assert (orders["lines"] == 1).all()
+    for column in ("quantity", "filled", "backordered"):
+        assert orders[column] is lines[column]
+        summed = np.bincount(lines["order"], lines[column], minlength=len(orders))
+        np.testing.assert_array_equal(orders[column], summed.astype(np.int64))
+    np.testing.assert_array_equal(orders["allocated"], lines["allocated"])
+
+
+def test_a_sum_per_order_of_one_line_each_is_pandas_group_sum_bit_for_bit() -> None:
+    """The shortcut for orders of one line gives what pandas' group sum gives: NaN as 0,
+    -0.0 as 0.0, every other value itself; and orders of several lines still group."""
+    rng = np.random.default_rng(7)
+    values = rng.normal(size=2000)
+    values[::7] = np.nan
+    values[::11] = -0.0
+    values[::13] = np.inf
+    single = np.arange(2000) * 3
+    several = np.repeat(np.arange(1000), 2)
+    for orders in (single, several):
+        expected = pd.Series(values).groupby(orders).sum()
+        got = sum_by_order(values, orders)
+        np.testing.assert_array_equal(got.index, expected.index)
+        assert got.to_numpy().tobytes() == expected.to_numpy().tobytes()

@@ -51,7 +51,7 @@ def kpis_by_order_group(
     log: RunLog, scenario: Scenario, by: str, orders: Table | None = None
 ) -> list[dict[str, object]]:
     """One KPI row per value of an order column (segment, channel) for one replication."""
-    orders = scored_orders(log, scenario) if orders is None else orders
+    orders = scored_orders(log, scenario, shortfalls=False) if orders is None else orders
     if by == "region":
         orders = orders.with_columns(*region_column(log, scenario))
     counted = orders.rows(orders["counted"])

@@ -33,7 +33,7 @@ CYCLE_PERCENTILES = (5, 50, 90, 95, 99)
 def compute_kpis(log: RunLog, scenario: Scenario, orders: Table | None = None) -> dict[str, float]:
     """One row of KPIs for one replication; ``orders`` are its ``scored_orders``, when the
     caller already has them."""
-    orders = scored_orders(log, scenario) if orders is None else orders
+    orders = scored_orders(log, scenario, shortfalls=False) if orders is None else orders
     counted = orders.rows(orders["counted"])
     lines = counted_lines(log, orders)
     levels = all_sku_levels(log)  # time-averages of stock: for availability and for costs

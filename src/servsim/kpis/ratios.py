@@ -24,5 +24,13 @@ def mean(values: np.ndarray) -> float:
 
 def sum_by_order(values: np.ndarray, orders: np.ndarray) -> pd.Series:
     """Each order's sum of ``values`` (per line), indexed by order number: pandas' group sum,
-    whose summation every figure computed from it has always carried to the last bit."""
+    whose summation every figure computed from it has always carried to the last bit.
+
+    Orders of one line each (order numbers strictly ascending, as a run records them) take
+    their line's value as pandas would, NaN as 0 and -0.0 as 0.0, without a group-by's sort
+    and codes (a long run of single-line orders: a copy of the column instead of five)."""
+    if len(orders) > 1 and bool(np.all(orders[1:] > orders[:-1])):
+        sums = np.where(np.isnan(values), 0.0, values)
+        sums += 0.0  # -0.0 + 0.0 is 0.0: a sum starts from zero
+        return pd.Series(sums, index=pd.Index(orders), copy=False)
     return pd.Series(values).groupby(orders).sum()

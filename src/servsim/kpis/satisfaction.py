@@ -25,23 +25,27 @@ def thresholds(scenario: Scenario) -> dict[str, float]:
     }
 
 
-def scored_orders(log: RunLog, scenario: Scenario) -> Table:
-    """The classified order log (outcomes.classify_orders) with each order's score."""
+def scored_orders(log: RunLog, scenario: Scenario, shortfalls: bool = True) -> Table:
+    """The classified order log (outcomes.classify_orders) with each order's score, and
+    what each dimension cost it (``shortfalls``: the KPIs need none, the order table does)."""
     orders = classify_orders(log)
-    return orders.with_columns(order_satisfaction(orders, scenario, log))
+    return orders.with_columns(order_satisfaction(orders, scenario, log, shortfalls))
 
 
-def order_satisfaction(orders: Table, scenario: Scenario, log: RunLog) -> dict[str, np.ndarray]:
-    """``satisfaction``, ``satisfied`` and ``shortfall_*`` per order; NaN where the outcome is
-    unknown. A settled order has the score its customer gave it in the run; an order still
-    open at the horizon but known (past its promise, or units lost) is scored on what it has
-    been through so far, as late by the time elapsed."""
+def order_satisfaction(
+    orders: Table, scenario: Scenario, log: RunLog, with_shortfalls: bool = True
+) -> dict[str, np.ndarray]:
+    """``satisfaction``, ``satisfied`` and (``with_shortfalls``) ``shortfall_*`` per order;
+    NaN where the outcome is unknown. A settled order has the score its customer gave it in
+    the run; an order still open at the horizon but known (past its promise, or units lost)
+    is scored on what it has been through so far, as late by the time elapsed."""
     score = np.full(len(orders), np.nan)
-    shortfalls = {name: np.full(len(orders), np.nan) for name in DIMENSIONS}
+    dimensions = DIMENSIONS if with_shortfalls else ()
+    shortfalls = {name: np.full(len(orders), np.nan) for name in dimensions}
     judged = log.tables.judgements
     rows = judged["order"]
     score[rows] = judged["score"]
-    for name in DIMENSIONS:
+    for name in dimensions:
         shortfalls[name][rows] = judged[name]
     settled = np.zeros(len(orders), dtype=bool)
     settled[rows] = True
@@ -49,10 +53,15 @@ def order_satisfaction(orders: Table, scenario: Scenario, log: RunLog) -> dict[s
     known = orders["known"] & (orders["declined"] < orders["quantity"])
     _score_so_far(orders, scenario, log.horizon, ~settled & known, score, shortfalls)
     threshold = orders.mapped("segment", thresholds(scenario))
+    satisfied = (score >= threshold) & known
+    unknown = ~known
+    score[unknown] = np.nan  # in place: a long run's scores are not copied
+    for name in dimensions:
+        shortfalls[name][unknown] = np.nan
     return {
-        "satisfaction": np.where(known, score, np.nan),
-        "satisfied": (score >= threshold) & known,
-        **{f"shortfall_{name}": np.where(known, shortfalls[name], np.nan) for name in DIMENSIONS},
+        "satisfaction": score,
+        "satisfied": satisfied,
+        **{f"shortfall_{name}": shortfalls[name] for name in dimensions},
     }
 
 
@@ -109,5 +118,5 @@ def _score_orders(
         got_nothing=mine.isin("outcome", ("lost", "cancelled")),
     )
     score[rows], parts = experience_scores(model, scenario.notices.lateness_relief, experience)
-    for name in DIMENSIONS:
+    for name in shortfalls:  # none when only the scores are wanted
         shortfalls[name][rows] = parts[name]

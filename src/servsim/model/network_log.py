@@ -90,7 +90,7 @@ class NetworkRecord:
     def _level_columns(self) -> dict[str, np.ndarray]:
         """The location levels as columns, converted once (the totals and the log use them)."""
         if self._levels is None:
-            self._levels = self.location_levels.columns()
+            self._levels = self.location_levels.take_columns()
         return self._levels
 
     def finish(
@@ -101,7 +101,7 @@ class NetworkRecord:
         horizon: float,
     ) -> NetworkLog:
         levels = self._level_columns()
-        supplies = self.supplies.columns()
+        supplies = self.supplies.take_columns()
         located = np.asarray(self.line_location, dtype=np.int64)
         assert located.size == len(line_order)
         order_region = np.asarray(self.region_of_segment, dtype=np.int64)[

@@ -7,6 +7,7 @@ objects with named fields.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,8 +23,9 @@ BLOCK_ROWS = 4096
 class FlatLog:
     """A table the model appends to while it runs: each row's fields laid out one after another
     in one list (cheap to extend, and no object per row for the garbage collector to track),
-    moved every ``BLOCK_ROWS`` rows into a block of floats (8 bytes a field instead of a
-    Python object's 32), so a long run's log takes about a quarter of the memory.
+    moved every ``BLOCK_ROWS`` rows into a block of floats per field (8 bytes a field instead
+    of a Python object's 32), so a long run's log takes about a quarter of the memory; a
+    field's blocks are freed as soon as its column is built (``take_columns``).
 
     ``FIELDS`` names the columns; every subclass writes rows with ``add``, whose parameters are
     those names in that order (a test checks it), and reads and updates fields by name.
@@ -35,8 +37,8 @@ class FlatLog:
     def __init__(self) -> None:
         self.rows: list[float] = []
         """the rows not moved into a block yet, field after field"""
-        self._blocks: list[np.ndarray] = []
-        """earlier rows, ``BLOCK_ROWS`` to a block (one row of fields per block row)"""
+        self._blocks: list[list[np.ndarray]] = []
+        """earlier rows, ``BLOCK_ROWS`` to a block: a block holds one array per field"""
         self._moved = 0
         """rows in the blocks"""
 
@@ -55,7 +57,8 @@ class FlatLog:
     def _move_rows(self) -> None:
         """Move the rows (``BLOCK_ROWS`` of them) into a block of floats."""
         rows = self.rows
-        self._blocks.append(np.array(rows, dtype=float).reshape(BLOCK_ROWS, len(self.FIELDS)))
+        block = np.array(rows, dtype=float).reshape(BLOCK_ROWS, len(self.FIELDS))
+        self._blocks.append([block[:, field].copy() for field in range(len(self.FIELDS))])
         self._moved += BLOCK_ROWS
         rows.clear()  # in place: the list's bound methods stay valid
 
@@ -65,7 +68,7 @@ class FlatLog:
         if kept >= 0:
             self.rows[kept * len(self.FIELDS) + field] = value
         else:
-            self._blocks[row // BLOCK_ROWS][row % BLOCK_ROWS, field] = value
+            self._blocks[row // BLOCK_ROWS][field][row % BLOCK_ROWS] = value
 
     def clear(self) -> None:
         """Forget every row (the log has been read into a table)."""
@@ -73,15 +76,27 @@ class FlatLog:
         self._blocks.clear()
         self._moved = 0
 
-    def columns(self) -> dict[str, np.ndarray]:
-        """Each field's values as a float column (the blocks and the rows not moved yet)."""
+    def take_columns(self, dtypes: Mapping[str, type] | None = None) -> dict[str, np.ndarray]:
+        """Each field's values as a column (floats, or ``dtypes[field]``), and the log emptied:
+        a field's blocks go as its column is built, so the log and its table are never both
+        in memory whole."""
         width = len(self.FIELDS)
         tail = np.array(self.rows, dtype=float).reshape(-1, width)
-        parts = [*self._blocks, tail]
-        return {
-            name: np.concatenate([part[:, index] for part in parts])
-            for index, name in enumerate(self.FIELDS)
-        }
+        self.rows.clear()
+        blocks = self._blocks
+        columns = {}
+        for field, name in enumerate(self.FIELDS):
+            column = np.concatenate([*(block[field] for block in blocks), tail[:, field]])
+            for block in blocks:
+                block[field] = _GONE
+            dtype = (dtypes or {}).get(name, float)
+            columns[name] = column if dtype is float else column.astype(dtype)
+        self.clear()
+        return columns
+
+
+_GONE = np.empty(0)
+"""Where a field's block was, once its column is built."""
 
 
 SHIPMENT_FIELDS = (
@@ -152,7 +167,9 @@ class ShipmentLog(FlatLog):
             row = kept * _WIDTH
             self.rows[row + _START : row + _WIDTH] = fields
         else:
-            self._blocks[shipment // BLOCK_ROWS][shipment % BLOCK_ROWS, _START:] = fields
+            block, row = self._blocks[shipment // BLOCK_ROWS], shipment % BLOCK_ROWS
+            for field, value in enumerate(fields, _START):
+                block[field][row] = value
 
     def released(self, shipment: int) -> tuple[int, int, int]:
         """(order, units, carrier mode) the shipment was released with: read at once, when
@@ -162,8 +179,8 @@ class ShipmentLog(FlatLog):
             row = kept * _WIDTH
             rows = self.rows
             return int(rows[row]), int(rows[row + _UNITS]), int(rows[row + _MODE])
-        fields = self._blocks[shipment // BLOCK_ROWS][shipment % BLOCK_ROWS]
-        return int(fields[0]), int(fields[_UNITS]), int(fields[_MODE])
+        block, row = self._blocks[shipment // BLOCK_ROWS], shipment % BLOCK_ROWS
+        return int(block[0][row]), int(block[_UNITS][row]), int(block[_MODE][row])
 
 
 class ReplenishmentLog(FlatLog):

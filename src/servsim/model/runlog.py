@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from servsim.model.memory import give_back_freed_memory
 from servsim.model.network_log import NetworkLog, NetworkRecord
 from servsim.model.records import (
     NOT_YET,
@@ -27,8 +28,9 @@ from servsim.model.records import (
     ShipmentLog,
     Visit,
 )
-from servsim.model.table import Table
+from servsim.model.table import Table, compacted, constant, is_constant
 from servsim.model.tables import (
+    amounts,
     codes,
     complaints_table,
     customers_table,
@@ -243,15 +245,20 @@ class Recorder:
         segment = taken(self.segment, np.int32)
         order_of_line = lines["order"]
         shipments = shipments_table(self.shipments, modes, horizon)
-        self.shipments.clear()
+        give_back_freed_memory(count)  # the line and shipment stores are gone
         ship_order = shipments["order"]
         # an order's lines are recorded one after another: reduce over each order's run
         first_line = np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
-        allocated = np.full(count, NOT_YET)
-        if first_line.size:  # NaN (a line still waiting) propagates through maximum
-            allocated[order_of_line[first_line]] = np.maximum.reduceat(
-                lines["allocated"], first_line
-            )
+        # every order of one line (a web shop's): its per-order facts are its line's, shared
+        one_line_each = first_line.size == count == order_of_line.size
+        if one_line_each:
+            allocated = lines["allocated"]
+        else:
+            allocated = np.full(count, NOT_YET)
+            if first_line.size:  # NaN (a line still waiting) propagates through maximum
+                allocated[order_of_line[first_line]] = np.maximum.reduceat(
+                    lines["allocated"], first_line
+                )
         # an order's last delivery (one not made yet counts as infinitely late): numpy over
         # the shipment columns, not a group-by
         delivered = np.full(count, -np.inf)
@@ -261,66 +268,75 @@ class Recorder:
         damaged = np.bincount(ship_order, shipments["damaged"], minlength=count) > 0
         delivered[np.isnan(allocated)] = NOT_YET  # units still backordered: not delivered yet
 
-        def per_order(column: str) -> np.ndarray:
-            return np.bincount(order_of_line, lines[column], minlength=count)
+        def per_order(column: str, dtype: type = float) -> np.ndarray:
+            """Each order's sum over its lines (a count: ``dtype`` np.int64)."""
+            values = lines[column]
+            if is_constant(values) and values[0] == 0:
+                return constant(0, count, dtype)  # no line has any: no order has
+            if one_line_each and dtype is not float:
+                return values  # a count of one line is the line's (a sum would add 0.0)
+            summed = np.bincount(order_of_line, values, minlength=count)
+            return summed if dtype is float else summed.astype(dtype)
 
-        quantity = per_order("quantity").astype(np.int64)
-        filled = per_order("filled").astype(np.int64)
-        lost = per_order("lost").astype(np.int64)
-        substituted = per_order("substituted").astype(np.int64)
+        quantity = per_order("quantity", np.int64)
+        filled = per_order("filled", np.int64)
+        lost = per_order("lost", np.int64)
+        substituted = per_order("substituted", np.int64)
         urgent = flags(self.urgent, count)
         promise = np.where(
             urgent, np.asarray(urgent_promises)[segment], np.asarray(promises)[segment]
         )
-        postponed_by = np.zeros(count)
-        if self.postponed:
-            postponed_by[list(self.postponed)] = list(self.postponed.values())
+        postponed_by = amounts(self.postponed, count)
         if self.requested:  # a requested date is the promise
             asked = np.fromiter(self.requested, dtype=np.int64, count=len(self.requested))
             promise = promise.astype(float)
             promise[asked] = np.fromiter(self.requested.values(), dtype=float) - placed[asked]
-        quoted_by = np.zeros(count)
-        if self.quoted:
-            quoted_by[list(self.quoted)] = list(self.quoted.values())
+        quoted_by = amounts(self.quoted, count)
+        first_promise = placed + promise
         orders = Table(
-            {
-                "placed": placed,
-                "segment": segment,
-                "promised": placed + promise + postponed_by + quoted_by,
-                "first_promise": placed + promise,
-                "urgent": urgent,
-                "lines": np.bincount(order_of_line, minlength=count),
-                "quantity": quantity,
-                "filled": filled,
-                "lost": lost,
-                "substituted": substituted,
-                "backordered": quantity - filled - lost - substituted,
-                "backorder_wait": per_order("backorder_wait"),
-                "postponed": postponed_by > 0,
-                "quoted": quoted_by,
-                "declined": per_order("declined").astype(np.int64),
-                "cancelled": per_order("cancelled") > 0,
-                "allocated": allocated,
-                "delivered": delivered,
-                "shipments": np.bincount(ship_order, minlength=count),
-                "expedited": expedited,
-                "damaged": damaged,
-                "channel": codes(self.channel, count).astype(np.int32),
-                "wrong_item": flags(self.wrong_item, count),
-                "wrong_invoice": flags(self.wrong_invoice, count),
-                "notices": codes(self.notices, count),
-                "informed": flags(self.informed, count),
-                "replaces": codes(self.replaces, count, missing=-1),
-                "customer": codes(self.customer, count, missing=-1),
-                "withdrawn": flags(self.withdrawn, count),
-            },
+            compacted(
+                {
+                    "placed": placed,
+                    "segment": segment,
+                    "promised": first_promise
+                    if not (self.postponed or self.quoted)  # the first promise holds
+                    else first_promise + postponed_by + quoted_by,
+                    "first_promise": first_promise,
+                    "urgent": urgent,
+                    "lines": np.bincount(order_of_line, minlength=count),
+                    "quantity": quantity,
+                    "filled": filled,
+                    "lost": lost,
+                    "substituted": substituted,
+                    "backordered": lines["backordered"]
+                    if one_line_each
+                    else quantity - filled - lost - substituted,
+                    "backorder_wait": per_order("backorder_wait"),
+                    "postponed": postponed_by > 0,
+                    "quoted": quoted_by,
+                    "declined": per_order("declined", np.int64),
+                    "cancelled": per_order("cancelled") > 0,
+                    "allocated": allocated,
+                    "delivered": delivered,
+                    "shipments": np.bincount(ship_order, minlength=count),
+                    "expedited": expedited,
+                    "damaged": damaged,
+                    "channel": codes(self.channel, count, dtype=np.int32),
+                    "wrong_item": flags(self.wrong_item, count),
+                    "wrong_invoice": flags(self.wrong_invoice, count),
+                    "notices": codes(self.notices, count),
+                    "informed": flags(self.informed, count),
+                    "replaces": codes(self.replaces, count, missing=-1),
+                    "customer": codes(self.customer, count, missing=-1),
+                    "withdrawn": flags(self.withdrawn, count),
+                }
+            ),
             {"segment": segments, "channel": channels},
             index_name="order",
         )
         stock_levels = (
             levels_table(self.levels, skus) if self.network is None else self.network.totals(skus)
         )
-        self.levels.clear()
         tables = LogTables(
             staff_on_duty=Table(
                 {
@@ -340,6 +356,7 @@ class Recorder:
             customers=customers_table(customers or [], segments),
             judgements=judgements_table(self.judged),
         )
+        give_back_freed_memory(count)  # the stock levels' and the order stores are gone too
         return RunLog(
             horizon=horizon,
             warmup=warmup,
@@ -372,20 +389,22 @@ class Recorder:
         if self.declined:
             declined[list(self.declined)] = list(self.declined.values())
         return Table(
-            {
-                "order": taken(self.line_order, np.int64),
-                "sku": taken(self.sku, np.int32),
-                "quantity": quantity,
-                "filled": filled,
-                "lost": lost,
-                "substituted": substituted,
-                "substitute": substitute,
-                "backordered": quantity - filled - lost - substituted,
-                "backorder_wait": backorder_wait,
-                "cancelled": cancelled,
-                "declined": declined,
-                "allocated": until(taken(self.allocated, float), horizon),
-            },
+            compacted(
+                {
+                    "order": taken(self.line_order, np.int64),
+                    "sku": taken(self.sku, np.int32),
+                    "quantity": quantity,
+                    "filled": filled,
+                    "lost": lost,
+                    "substituted": substituted,
+                    "substitute": substitute,
+                    "backordered": quantity - filled - lost - substituted,
+                    "backorder_wait": backorder_wait,
+                    "cancelled": cancelled,
+                    "declined": declined,
+                    "allocated": until(taken(self.allocated, float), horizon),
+                }
+            ),
             {"sku": skus, "substitute": skus},
             index_name="line",
         )

@@ -14,6 +14,33 @@ import numpy as np
 import pandas as pd
 
 
+def constant(value: object, length: int, dtype: type | np.dtype) -> np.ndarray:
+    """A read-only column of ``length`` rows that all hold ``value``, in no memory per row."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (length,))
+
+
+def is_constant(column: np.ndarray) -> bool:
+    """Whether the column is held as one value (``constant``)."""
+    return column.ndim == 1 and column.strides == (0,) and len(column) > 1
+
+
+def compact(column: np.ndarray) -> np.ndarray:
+    """The column as one value (``constant``) when every row holds the same bits (most of a
+    long run's columns, in a scenario without that feature: no channels, no returns...), else
+    the column itself. Bits, not values: -0.0 and 0.0 differ, and NaN is equal to itself."""
+    if len(column) < 2 or is_constant(column) or column.dtype.kind not in "biuf":
+        return column
+    bits = column.view(f"u{column.dtype.itemsize}")
+    if (bits == bits[0]).all():
+        return constant(column[0], len(column), column.dtype)
+    return column
+
+
+def compacted(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every column compacted (``compact``)."""
+    return {name: compact(column) for name, column in columns.items()}
+
+
 class Table:
     """Columns of equal length, each row numbered by ``index`` (its row in the whole log).
 
@@ -33,6 +60,10 @@ class Table:
         numbers: np.ndarray | None = None,
     ) -> None:
         self._base = dict(columns)
+        for column in self._base.values():
+            column.flags.writeable = (
+                False  # facts: tables share columns (an order's and its line's)
+            )
         self._numbers = numbers
         """each row's number in the whole log (None: its position)"""
         self._picked: np.ndarray | None = None
@@ -70,7 +101,10 @@ class Table:
             return self._base[name]
         column = self._taken.get(name)
         if column is None:
-            column = self._taken[name] = self._base[name][self._picked]
+            whole = self._base[name]
+            # a constant stays one value: its first rows are the same value
+            picked = whole[: self.length] if is_constant(whole) else whole[self._picked]
+            column = self._taken[name] = picked
         return column
 
     def code(self, name: str, label: str) -> int:
@@ -110,11 +144,12 @@ class Table:
         columns: Mapping[str, np.ndarray],
         categories: Mapping[str, Sequence[str]] | None = None,
     ) -> Table:
-        """This table's rows with more columns (``categories``: of those holding labels)."""
+        """This table's rows with more columns (``categories``: of those holding labels), those
+        holding one value kept as that value (``compact``)."""
         own = {name: self[name] for name in self._base}
         numbers = None if self._picked is None and self._numbers is None else self.index
         return Table(
-            {**own, **columns},
+            {**own, **compacted(columns)},
             {**self.categories, **(categories or {})},
             self.index_name,
             self.length,
@@ -134,4 +169,5 @@ class Table:
             if self._picked is None and self._numbers is None
             else pd.Index(self.index, name=self.index_name)
         )
-        return pd.DataFrame(data, index=index, copy=False)
+        # a copy: the user's to change, while the log's columns are facts the KPIs read
+        return pd.DataFrame(data, index=index, copy=True)

@@ -23,37 +23,25 @@ from servsim.model.records import (
     ShipmentLog,
     Visit,
 )
-from servsim.model.table import Table
+from servsim.model.table import Table, compacted, constant
 
 
 def shipments_table(log: ShipmentLog, modes: list[str], horizon: float) -> Table:
-    column = log.columns()
+    column = log.take_columns(
+        {"order": np.int64, "units": np.int64, "mode": np.int32, "expedited": bool, "damaged": bool}
+    )
     delivered = column["delivered"]
     delivered[delivered > horizon] = NOT_YET
     ready = column["ready"]
     ready[ready > horizon] = NOT_YET  # still being processed at the horizon
-    return Table(
-        {
-            "order": column["order"].astype(np.int64),
-            "units": column["units"].astype(np.int64),
-            "released": column["released"],
-            "start": column["start"],
-            "ready": ready,
-            "dispatched": column["dispatched"],
-            "delivered": delivered,
-            "mode": column["mode"].astype(np.int32),
-            "expedited": column["expedited"].astype(bool),
-            "damaged": column["damaged"].astype(bool),
-        },
-        {"mode": modes},
-    )
+    return Table(compacted(column), {"mode": modes})
 
 
 def replenishments_table(
     log: ReplenishmentLog, receipts: dict[int, tuple[int, int]], skus: list[str]
 ) -> Table:
-    column = log.columns()
     count = len(log)
+    column = log.take_columns()
     net_before = np.full(count, NOT_YET)
     lost_before = np.full(count, NOT_YET)
     if receipts:
@@ -78,7 +66,7 @@ def replenishments_table(
 
 
 def levels_table(log: LevelLog, skus: list[str]) -> Table:
-    column = log.columns()
+    column = log.take_columns()
     return Table(
         {
             "time": column["time"],
@@ -104,17 +92,34 @@ def until(times: list[float] | np.ndarray, horizon: float) -> np.ndarray:
     return values
 
 
-def codes(sparse: dict[int, int], count: int, missing: int = 0) -> np.ndarray:
-    codes = np.full(count, missing, dtype=np.int64)
-    if sparse:
-        codes[list(sparse)] = list(sparse.values())
+def codes(
+    sparse: dict[int, int], count: int, missing: int = 0, dtype: type = np.int64
+) -> np.ndarray:
+    """Per order, its value in ``sparse`` (``missing`` for none); one value held once when
+    no order has one (``constant``)."""
+    if not sparse:
+        return constant(missing, count, dtype)
+    codes = np.full(count, missing, dtype=dtype)
+    codes[list(sparse)] = list(sparse.values())
     return codes
 
 
 def flags(marked: set[int], count: int) -> np.ndarray:
+    """Per order, whether it is in ``marked``; false held once when none is."""
+    if not marked:
+        return constant(False, count, bool)
     flags = np.zeros(count, dtype=bool)
     flags[list(marked)] = True
     return flags
+
+
+def amounts(sparse: dict[int, float], count: int) -> np.ndarray:
+    """Per order, its amount in ``sparse`` (0 for none); 0 held once when no order has one."""
+    if not sparse:
+        return constant(0.0, count, float)
+    amounts = np.zeros(count)
+    amounts[list(sparse)] = list(sparse.values())
+    return amounts
 
 
 def _records(rows: list[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -179,7 +184,7 @@ def visits_table(rows: list[Visit], horizon: float | None = None) -> Table:
 
 
 def restocks_table(log: RestockLog, skus: list[str]) -> Table:
-    column = log.columns()
+    column = log.take_columns()
     return Table(
         {
             "time": column["time"],
@@ -221,7 +226,7 @@ def customers_table(bases: list[CustomerFacts], segments: list[str]) -> Table:
 
 
 def judgements_table(log: JudgementLog) -> Table:
-    column = log.columns()
+    column = log.take_columns()
     return Table({**column, "order": column["order"].astype(np.int64)})
 
 

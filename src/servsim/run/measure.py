@@ -24,7 +24,9 @@ def measured_run(
     """Run replication ``replication`` with ``seed``; its log and its KPIs, with a column
     ``kpi[segment]`` for each (segment, KPI) pair of ``by_segment``."""
     log = run_replication(scenario, replication, seed)
-    orders = scored_orders(log, scenario)  # once, for the overall and the segments' KPIs
+    orders = scored_orders(
+        log, scenario, shortfalls=False
+    )  # once, for the overall and the segments' KPIs
     kpis = compute_kpis(log, scenario, orders)
     if by_segment:
         segments = {row["segment"]: row for row in kpis_by_segment(log, scenario, orders)}
