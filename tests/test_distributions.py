@@ -4,6 +4,8 @@ units convert, and bad specs are refused at validation."""
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from servsim.scenario.distributions import (
     Triangular,
     Uniform,
 )
+from tests.conftest import ROOT
 
 DRAWS = 200_000
 SEED = 20_240_611
@@ -353,3 +356,33 @@ def test_zero_width_uniform_is_refused() -> None:
     """Regression: {uniform, low: 1, high: 1} was accepted with NaN mean and variance."""
     with pytest.raises(ValidationError, match="write the number itself"):
         TypeAdapter(Distribution).validate_python({"dist": "uniform", "low": 1, "high": 1})
+
+
+def test_the_poisson_cdf_without_scipy_stats_is_scipy_stats_bit_for_bit() -> None:
+    """A quantity of at least 1 is truncated by the Poisson CDF, computed through
+    scipy.special so a run needs no scipy.stats: its bits decide the draws."""
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    for mean in np.concatenate([rng.uniform(0.01, 60, 300), [1e-6, 1.2, 1e6]]):
+        spec = TypeAdapter(Distribution).validate_python({"dist": "poisson", "mean": mean})
+        for x in (-np.inf, -1.0, 0.0, 0.5, 1.0, 3.0, 17.9, np.inf, *rng.uniform(0, 80, 5)):
+            assert spec._cdf(x) == float(stats.poisson(mean).cdf(x)), (mean, x)
+
+
+def test_a_web_shop_run_and_its_kpis_import_no_scipy_stats() -> None:
+    """scipy.stats is 46 MB and a third of a second in every process that runs a model (each
+    worker of a sweep): a run of the web shop, whose quantities are truncated Poisson, needs
+    none of it."""
+    code = (
+        "import sys, servsim\n"
+        "from servsim.kpis.metrics import compute_kpis\n"
+        "from servsim.model import run_replication\n"
+        "s = servsim.load_scenario('scenarios/webshop.yaml')\n"
+        "compute_kpis(run_replication(s, replication=0), s)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "False"

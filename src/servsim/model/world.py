@@ -12,6 +12,7 @@ import gc
 import math
 from array import array
 from collections.abc import Callable, Iterator
+from functools import cached_property
 
 import simpy
 
@@ -85,8 +86,6 @@ class World:
         )
         self._service_of_order: array[float] = array("d")
         """each order's processing time, drawn on arrival (8 bytes an order: a typed array)"""
-        self._processing_mean = processing.time.mean if processing else 0.0
-        self._transit_means = [mode.transit.mean for mode in scenario.delivery.modes.values()]
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
@@ -463,6 +462,15 @@ class World:
         names = list(network.regions)
         return [names.index(name) for name in history.trace.regions]
 
+    @cached_property
+    def _expected_handling(self) -> list[float]:
+        """Per carrier mode, the mean processing plus transit time a quote adds to when the
+        stock is due (computed at the first quote: a mean may need scipy.stats)."""
+        processing = self.scenario.processing
+        processing_mean = processing.time.mean if processing else 0.0
+        modes = self.scenario.delivery.modes.values()
+        return [processing_mean + mode.transit.mean for mode in modes]
+
     def _quote(self, order: int, first_line: int) -> None:
         """Competence: an order that must wait for stock is promised when its stock is due,
         plus the usual processing and transit, and its customer is told so."""
@@ -476,7 +484,7 @@ class World:
             return
         due = max(self.stock[record.sku[line]].when_due(line) for line in waiting)
         priority, mode = self._service_of(order, record.segment[order])
-        due += self._processing_mean + self._transit_means[mode]
+        due += self._expected_handling[mode]
         extra = due - self._first_promise(order)
         if extra > 0:
             record.quoted[order] = extra

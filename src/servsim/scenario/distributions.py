@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, ClassVar, Literal, NoReturn
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -66,6 +66,8 @@ class _Spec(BaseModel):
     max: Parameter | None = Field(default=None, description="draws above are re-drawn (truncation)")
 
     discrete: bool = Field(default=False, exclude=True, repr=False)
+    _has_cdf: ClassVar[bool] = True
+    """Whether the distribution has a scipy form (``_frozen``) to truncate by its CDF."""
 
     @model_validator(mode="after")
     def _parameters_are_valid(self) -> _Spec:
@@ -79,7 +81,7 @@ class _Spec(BaseModel):
             if not self._is_truncated() or self._surely_kept(low, high):
                 mass = 1.0  # (or more than enough of it)
             else:
-                mass = 1.0 if self._frozen() is None else self._mass(low, high)
+                mass = self._mass(low, high) if self._has_cdf else 1.0
         except (ArithmeticError, ValueError):
             raise ValueError("the parameters are out of numerical range") from None
         if not mass > 1e-12:
@@ -117,10 +119,13 @@ class _Spec(BaseModel):
     def _is_truncated(self) -> bool:
         return self.min is not None or self.max is not None or self._natural_min() is not None
 
+    def _cdf(self, x: float) -> float:
+        """The untruncated distribution's CDF at ``x``."""
+        return float(self._frozen().cdf(x))
+
     def _cdf_range(self, low: float, high: float) -> tuple[float, float]:
-        frozen = self._frozen()
-        lower = frozen.cdf(np.ceil(low) - 1) if self.discrete else frozen.cdf(low)
-        return float(lower if np.isfinite(low) else 0.0), float(frozen.cdf(high))
+        lower = self._cdf(np.ceil(low) - 1) if self.discrete else self._cdf(low)
+        return float(lower if np.isfinite(low) else 0.0), self._cdf(high)
 
     def _mass(self, low: float, high: float) -> float:
         lower, upper = self._cdf_range(low, high)
@@ -128,7 +133,7 @@ class _Spec(BaseModel):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Draw ``n`` values; truncated specs draw by inverse CDF on the allowed range (exact)."""
-        if not self._is_truncated() or self._frozen() is None:
+        if not self._is_truncated() or not self._has_cdf:
             return self._draw_untruncated(rng, n)
         low, high = self._support_bounds()
         lower, upper = self._cdf_range(low, high)
@@ -192,6 +197,8 @@ class Constant(_Spec):
 
     dist: Literal["constant"] = "constant"
     value: Parameter = Field(ge=0)
+
+    _has_cdf: ClassVar[bool] = False
 
     def _frozen(self) -> Any:
         return None
@@ -339,6 +346,20 @@ class Poisson(_Spec):
     def _frozen(self) -> Any:
         return _scipy_stats().poisson(self.mean_)
 
+    def _cdf(self, x: float) -> float:
+        """scipy.stats.poisson's CDF through the function it calls (``scipy.special.pdtr``,
+        a test checks the bits): a quantity of at least 1 then needs no scipy.stats, 46 MB
+        and a third of a second to import in every process that runs a model."""
+        if np.isnan(x):
+            return float("nan")
+        if x < 0:
+            return 0.0
+        if np.isinf(x):
+            return 1.0
+        from scipy.special import pdtr
+
+        return float(pdtr(np.floor(x), self.mean_))
+
     def _surely_kept(self, low: float, high: float) -> bool:
         """The probability of the smallest count kept alone exceeds 1e-12 (``min: 1``)."""
         first = max(0, math.ceil(low))
@@ -419,6 +440,8 @@ class Empirical(_Spec):
     def probabilities(self) -> np.ndarray:
         weights = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
         return weights / weights.sum()
+
+    _has_cdf: ClassVar[bool] = False
 
     def _frozen(self) -> Any:
         return None
