@@ -45,16 +45,19 @@ def sales(orders: Table, lines: Table, scenario: Scenario) -> Sales:
     unit_cost = np.asarray([products[sku].unit_cost for sku in skus], dtype=float)
     codes = lines["sku"]
     sold = lines["quantity"] - lines["lost"]
+    cost_of_goods = float(np.sum(sold * unit_cost[codes]))
     revenue_of_line = sold * price[codes]
-    cost_of_line = sold * unit_cost[codes]
+    del sold  # a long run's line columns one or two at a time
+    revenue = float(np.sum(revenue_of_line))
     by_order = sum_by_order(revenue_of_line, lines["order"])
+    del revenue_of_line
     selling = by_order.index.to_numpy()
     segment_codes = orders["segment"][np.searchsorted(orders.index, selling)]
     by_segment = by_order.groupby(segment_codes).sum()
     segments = orders.categories["segment"]
     return Sales(
-        revenue=float(np.sum(revenue_of_line)),
-        cost_of_goods=float(np.sum(cost_of_line)),
+        revenue=revenue,
+        cost_of_goods=cost_of_goods,
         revenue_by_segment={segments[code]: float(value) for code, value in by_segment.items()},
         selling_orders=selling,
         revenue_by_order=by_order.to_numpy(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servsim.kpis.timeavg import time_average
+from servsim.kpis.timeavg import step_durations, weighted_average
 from servsim.model.runlog import RunLog
 
 
@@ -15,12 +15,13 @@ def sku_levels(log: RunLog, sku: str) -> dict[str, float]:
     rows = levels.rows(levels.is_("sku", sku))
     if rows.empty:
         return {"ready_rate": 1.0, "avg_on_hand": 0.0, "avg_backorders": 0.0}
-    times, on_hand = rows["time"], rows["on_hand"]
     start, end = log.warmup, log.horizon
+    durations = step_durations(rows["time"], start, end)  # once for the three averages
+    on_hand = rows["on_hand"]
     return {
-        "ready_rate": time_average(times, on_hand > 0, start, end),
-        "avg_on_hand": time_average(times, on_hand, start, end),
-        "avg_backorders": time_average(times, rows["backorders"], start, end),
+        "ready_rate": weighted_average(on_hand > 0, durations, start, end),
+        "avg_on_hand": weighted_average(on_hand, durations, start, end),
+        "avg_backorders": weighted_average(rows["backorders"], durations, start, end),
     }
 
 

@@ -10,8 +10,17 @@ def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float
 
     ``times`` must be sorted; the first entry must be at or before ``start``.
     """
+    return weighted_average(values, step_durations(times, start, end), start, end)
+
+
+def step_durations(times: np.ndarray, start: float, end: float) -> np.ndarray:
+    """How long each step of a step function starting at ``times`` lasts within [start, end]."""
     clipped = np.clip(times, start, end)
-    durations = np.diff(np.append(clipped, end))
+    return np.diff(np.append(clipped, end))
+
+
+def weighted_average(values: np.ndarray, durations: np.ndarray, start: float, end: float) -> float:
+    """The average over [start, end] of steps of ``values`` lasting ``durations``."""
     # a sum of products, not np.dot: BLAS splits long dot products over its threads, so the
     # last bits would depend on how many threads the process allows (Dask workers allow one)
     return float(np.sum(values * durations) / (end - start))
@@ -19,8 +28,9 @@ def time_average(times: np.ndarray, values: np.ndarray, start: float, end: float
 
 def overlap(starts: np.ndarray, ends: np.ndarray, window_start: float, window_end: float) -> float:
     """Total length of the intervals [starts, ends] that falls inside the window."""
-    inside = np.minimum(ends, window_end) - np.maximum(starts, window_start)
-    return float(np.clip(inside, 0.0, None).sum())
+    inside = np.minimum(ends, window_end)
+    inside -= np.maximum(starts, window_start)  # in place: a long run's intervals
+    return float(np.clip(inside, 0.0, None, out=inside).sum())
 
 
 def value_at(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:

@@ -148,8 +148,9 @@ class RunLog:
         shipments = self.tables.shipments
         start = shipments["start"]
         started = ~np.isnan(start)
-        end = shipments["ready"][started]
-        return start[started], np.where(np.isnan(end), self.horizon, end)
+        end = shipments["ready"][started]  # a copy: changed in place
+        end[np.isnan(end)] = self.horizon
+        return start[started], end
 
     def busy_staff(self) -> tuple[np.ndarray, np.ndarray]:
         """Busy clerks over time (times, busy: a step function), from the shipments'
