@@ -99,7 +99,7 @@ def codes(
     no order has one (``constant``)."""
     if not sparse:
         return constant(missing, count, dtype)
-    codes = np.full(count, missing, dtype=dtype)
+    codes: np.ndarray = np.full(count, missing, dtype=dtype)
     codes[list(sparse)] = list(sparse.values())
     return codes
 
