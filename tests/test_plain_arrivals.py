@@ -10,6 +10,7 @@ import pytest
 
 import servsim
 from servsim.model import run_replication
+from servsim.model.streams import RandomStreams
 from servsim.model.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,10 @@ def test_the_callback_stream_is_used_for_a_bare_single_line_segment(monkeypatch)
     monkeypatch.setattr(
         plain_arrivals, "start", lambda *arguments: started.append(1) or real(*arguments)
     )
-    run_replication(_bare(ROOT / "benchmarks" / "reference_flow.yaml"), 0)
+    reference = _bare(ROOT / "benchmarks" / "reference_flow.yaml")
+    run_replication(reference, 0)
+    assert started == []  # a flow without feedback: computed in arrays, no event at all
+    World(reference, RandomStreams(reference.seed, 0), in_arrays=False).run()
     assert started == [1]
     run_replication(
         servsim.load_scenario(ROOT / "scenarios" / "webshop.yaml").with_overrides(

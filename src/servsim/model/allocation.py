@@ -12,7 +12,7 @@ from servsim.model.aftercare import Aftercare
 from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
-from servsim.policies import Fate, StockoutPolicy
+from servsim.policies import Backorder, Fate, StockoutPolicy
 from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 
@@ -110,6 +110,18 @@ class Allocation:
             for sku, offers in stocking.substitutes.items()
         }
         self._answers = streams.draws("customer answers", Uniform(dist="uniform", low=0, high=1))
+
+    def backorders_in_line(self, segment: int) -> bool:
+        """Whether every short line of the segment waits, first come first served, for its
+        sku's next units while the order waits to ship complete: no substitutes, reserved
+        stock, customers who look first or another stock-out rule."""
+        return (
+            not self._substitutes
+            and self._sees_stock[segment] is None
+            and not any(self._reserved[segment])
+            and not self._ships_now[segment]
+            and all(type(policy) is Backorder for policy in self._policy_of[segment])
+        )
 
     def use_stock(self, stock: Points, routes: list[Route] | None = None) -> None:
         """The stock points (one per sku), or each segment's route through a network."""

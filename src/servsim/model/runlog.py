@@ -221,6 +221,9 @@ class Recorder:
     visits: list[Visit] = field(default_factory=list)
     restocks: RestockLog = field(default_factory=RestockLog)
     network: NetworkRecord | None = None
+    computed: dict[str, np.ndarray] = field(default_factory=dict)
+    """Facts a flow computed in arrays hands over whole, in place of the dicts filled row by
+    row: ``backorder_wait`` per line, ``net_before`` and ``lost_before`` per replenishment."""
 
     def finish(
         self,
@@ -348,7 +351,13 @@ class Recorder:
             orders=orders,
             lines=lines,
             shipments=shipments,
-            replenishments=replenishments_table(self.replenishments, self.receipts, skus),
+            replenishments=replenishments_table(
+                self.replenishments,
+                self.receipts,
+                skus,
+                self.computed.pop("net_before", None),
+                self.computed.pop("lost_before", None),
+            ),
             stock_levels=stock_levels,
             complaints=complaints_table(self.complaints, horizon),
             returns=returns_table(self.returns, horizon),
@@ -372,7 +381,9 @@ class Recorder:
         quantity = taken(self.quantity, np.int64)
         filled = taken(self.filled, np.int64)
         lost = taken(self.lost, np.int64)
-        backorder_wait = np.zeros(quantity.size)
+        backorder_wait = self.computed.pop("backorder_wait", None)
+        if backorder_wait is None:
+            backorder_wait = np.zeros(quantity.size)
         if self.backorder_wait:
             waits = self.backorder_wait
             backorder_wait[np.fromiter(waits, dtype=np.int64, count=len(waits))] = np.fromiter(

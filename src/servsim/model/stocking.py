@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import simpy
 
+from servsim.model.array_stock import REVIEWED_BY_DEMAND
 from servsim.model.runlog import NOT_YET, Recorder
 from servsim.policies import ReplenishmentPolicy
 from servsim.scenario.schema import Emergency
@@ -70,6 +71,17 @@ class StockPoint:
         self._level(env.now, sku_index, self.on_hand, 0)
         if not self._continuous:
             env.process(self._periodic_reviews(policy.review_period))  # type: ignore[arg-type]
+
+    @property
+    def reviews_by_demand(self) -> bool:
+        """Whether when it orders depends on the demand alone: continuous review of base
+        stock, (s,S) or (r,Q), no emergency orders, no promise from its stock."""
+        return (
+            type(self.policy) in REVIEWED_BY_DEMAND
+            and self._continuous
+            and self.emergency is None
+            and self._due is None
+        )
 
     def demand(
         self, line: int, quantity: int, lose_shortage: bool, reserved: int = 0, priority: int = 0

@@ -38,6 +38,16 @@ class RandomStreams:
             return repeat(distribution.value)
         return _blocks(self.generator(name), distribution)
 
+    def variates(self, name: str, distribution: object, count: int) -> np.ndarray:
+        """The first ``count`` variates ``draws(name, distribution)`` gives, as one array
+        (the same blocks, so the same bits): for a flow computed in arrays."""
+        if isinstance(distribution, Constant):
+            return np.full(count, float(distribution.value))
+        rng = self.generator(name)
+        blocks = -(-count // BLOCK_SIZE)
+        drawn = [distribution.sample(rng, BLOCK_SIZE) for _ in range(blocks)]  # type: ignore[attr-defined]
+        return np.concatenate([*drawn, np.empty(0)])[:count].astype(float, copy=False)
+
 
 def _blocks(rng: np.random.Generator, distribution: object) -> Iterator[float]:
     """Variates of blocks drawn one after another, as Python floats: a chain of C iterators,

@@ -38,12 +38,19 @@ def shipments_table(log: ShipmentLog, modes: list[str], horizon: float) -> Table
 
 
 def replenishments_table(
-    log: ReplenishmentLog, receipts: dict[int, tuple[int, int]], skus: list[str]
+    log: ReplenishmentLog,
+    receipts: dict[int, tuple[int, int]],
+    skus: list[str],
+    net_before: np.ndarray | None = None,
+    lost_before: np.ndarray | None = None,
 ) -> Table:
+    """``net_before``, ``lost_before``: whole columns (a flow computed in arrays), else from
+    ``receipts``."""
     count = len(log)
     column = log.take_columns()
-    net_before = np.full(count, NOT_YET)
-    lost_before = np.full(count, NOT_YET)
+    if net_before is None or lost_before is None:
+        net_before = np.full(count, NOT_YET)
+        lost_before = np.full(count, NOT_YET)
     if receipts:
         received = np.fromiter(receipts, dtype=np.int64, count=len(receipts))
         facts = np.fromiter(

@@ -17,9 +17,10 @@ from functools import cached_property
 import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
-from servsim.model import plain_arrivals
+from servsim.model import array_flow, plain_arrivals
 from servsim.model.aftercare import Aftercare
 from servsim.model.allocation import Allocation, Points, Route
+from servsim.model.array_flow import ArrayFlow
 from servsim.model.customers import SegmentCustomers
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
@@ -45,8 +46,11 @@ from servsim.scenario.shifts import staff_over_horizon
 class World:
     """One replication of a scenario, ready to run."""
 
-    def __init__(self, scenario: Scenario, streams: RandomStreams) -> None:
+    def __init__(self, scenario: Scenario, streams: RandomStreams, in_arrays: bool = True) -> None:
+        """``in_arrays``: a flow without feedback is computed in arrays (``array_flow``: the
+        same log, bit for bit); False simulates its events all the same."""
         self.scenario = scenario
+        self._streams = streams
         self.env = simpy.Environment()
         self.record = Recorder()
         self._ship = self.record.shipments.add
@@ -116,6 +120,7 @@ class World:
         self.allocation.aftercare = self.aftercare
         self.patience = Patience(self, streams)
         hours = HOURS_PER_TIME_UNIT[scenario.time_unit]
+        self._flow: ArrayFlow | None = None
         for index, (name, segment) in enumerate(scenario.demand.segments.items()):
             customers = self.customers.get(index)
             stream = OrderStream(
@@ -129,6 +134,9 @@ class World:
                 scenario.programme_factor("entry_errors"),
                 customers.candidate_factor if customers else segment.credit_pull,
             )
+            self._flow = self._array_flow(stream) if in_arrays else None
+            if self._flow is not None:
+                continue
             if self._plain(index, stream):
                 plain_arrivals.start(
                     self.env,
@@ -147,6 +155,44 @@ class World:
             and not scenario.delivery.quote_from_stock
             and not stream.carries_orders
             and plain_arrivals.handles(stream, bool(scenario.channels))
+        )
+
+    def _array_flow(self, stream: OrderStream) -> ArrayFlow | None:
+        """The world's one stream as a flow computed in arrays, where nothing in it feeds
+        back (see ``array_flow``); None where something does."""
+        scenario = self.scenario
+        if not (
+            len(self.segments) == 1
+            and scenario.network is None
+            and self._plain(0, stream)
+            and isinstance(self.clerks, FifoClerkPool | NoProcessing)
+            and self.carriers.plain
+            and self.env.peek() == math.inf  # nothing else (a review, a shift...) is scheduled
+        ):
+            return None
+        stocked = [point for point in self.stock if isinstance(point, StockPoint)]
+        if stocked and not (
+            self.allocation.backorders_in_line(0)
+            and all(point.reviews_by_demand for point in stocked)
+        ):
+            return None
+        items = scenario.stocking.items if scenario.stocking else {}
+        mode = self._mode_of_segment[0]
+        name = self.modes[mode]
+        return ArrayFlow(
+            stream=stream,
+            draw_services=self._draw_services,
+            stock=self.stock,
+            lead_times=[
+                items[sku].lead_time if isinstance(point, StockPoint) else None
+                for sku, point in zip(self.skus, self.stock, strict=True)
+            ],
+            skus=self.skus,
+            staff=self.clerks.staff,
+            mode=mode,
+            mode_name=name,
+            transit=scenario.delivery.modes[name].transit,
+            horizon=scenario.horizon,
         )
 
     def _draw_services(self, count: int) -> list[float]:
@@ -639,7 +685,10 @@ class World:
         collecting = gc.isenabled()
         gc.disable()  # the recorder's growing lists make each collection slower: run without
         try:
-            self.env.run(until=scenario.horizon)
+            if self._flow is not None:
+                array_flow.run(self._flow, self._streams, self.record)
+            else:
+                self.env.run(until=scenario.horizon)
         finally:
             if collecting:
                 gc.enable()
