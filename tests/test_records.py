@@ -71,3 +71,26 @@ def test_a_run_logs_the_same_facts_whatever_the_block_size(
     for table, columns in whole.items():
         for column, values in columns.items():
             np.testing.assert_array_equal(blocked[table][column], values, err_msg=table + column)
+
+
+@pytest.mark.parametrize("first_rows", [0, 3, records.BLOCK_ROWS - 1])
+def test_columns_appended_whole_are_the_rows_added_one_by_one(first_rows: int) -> None:
+    """A flow computed in arrays appends whole columns: the log holds what adding each row
+    would have given, across block boundaries, and updates still reach the right row."""
+    rng = np.random.default_rng(3)
+    count = 2 * records.BLOCK_ROWS + 17
+    values = {name: rng.uniform(size=first_rows + count) for name in records.LevelLog.FIELDS}
+    by_row, by_column = records.LevelLog(), records.LevelLog()
+    for row in range(first_rows + count):
+        by_row.add(*(float(values[name][row]) for name in records.LevelLog.FIELDS))
+    for row in range(first_rows):
+        by_column.add(*(float(values[name][row]) for name in records.LevelLog.FIELDS))
+    given = {name: values[name][first_rows:].copy() for name in records.LevelLog.FIELDS}
+    by_column.extend_columns(given)
+    assert given == {}  # taken: the caller's arrays may go
+    assert len(by_column) == len(by_row)
+    for log in (by_row, by_column):
+        log.set(first_rows + records.BLOCK_ROWS + 5, 2, -1.0)
+    one, other = by_row.take_columns(), by_column.take_columns()
+    for name in records.LevelLog.FIELDS:
+        np.testing.assert_array_equal(one[name], other[name])

@@ -53,15 +53,15 @@ class _Orders:
 
 
 def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
-    """Compute the flow to the horizon and record its facts as the event model would."""
+    """Compute the flow to the horizon and record its facts as the event model would (each
+    set of facts recorded, and its arrays let go, as soon as it is known: a long run's
+    peak memory is the log's, not the log's plus its making)."""
     orders = _orders(flow)
-    count = orders.placed.size
-    number = np.arange(count, dtype=np.int64)
-    rank = 2 * number  # an arrival is scheduled while the order before it is placed
     filled = orders.quantity.copy()
     allocated = orders.placed.copy()
-    allocated_rank = rank.copy()
-    wait = np.zeros(count)
+    allocated_rank = 2 * np.arange(orders.placed.size, dtype=np.int64)
+    """an arrival is scheduled while the order before it is placed: its rank is 2n"""
+    wait = np.zeros(orders.placed.size)
     replenished: list[tuple[np.ndarray, ...]] = []
     levels: list[tuple[np.ndarray, ...]] = []
     for sku, point in enumerate(flow.stock):
@@ -74,8 +74,8 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
         lead_time = streams.variates(f"lead_time/{flow.skus[sku]}", flow.lead_times[sku], by.size)
         arrives = placed[by] + lead_time
         stock = stock_flow(
-            placed, rank[mine], quantity, point.policy.initial_stock, by, units[by], arrives,
-            flow.horizon,
+            placed, allocated_rank[mine], quantity, point.policy.initial_stock, by, units[by],
+            arrives, flow.horizon,
         )  # fmt: skip
         filled[mine] = stock.filled
         allocated[mine] = stock.allocated
@@ -83,10 +83,12 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
         wait[mine] = stock.backorder_wait
         replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units[by], stock))
         levels.append(_levels(sku, stock))
-    _record_orders(record, orders, filled, allocated, wait)
-    _record_replenishments(record, replenished)
+        del mine, placed, quantity, units, by, lead_time, arrives, stock
     _record_levels(record, levels)
-    _record_shipments(record, flow, streams, orders, allocated, allocated_rank, number)
+    _record_replenishments(record, replenished)
+    _record_shipments(record, flow, streams, orders, allocated, allocated_rank)
+    del allocated_rank
+    _record_orders(record, orders, filled, allocated, wait)
 
 
 def _orders(flow: ArrayFlow) -> _Orders:
@@ -99,7 +101,7 @@ def _orders(flow: ArrayFlow) -> _Orders:
         service = flow.draw_services(len(gaps))
         inside = int(np.searchsorted(times, flow.horizon, side="left"))
         placed.append(times[:inside])
-        skus.append(np.asarray(sku[:inside], dtype=np.int64))
+        skus.append(np.asarray(sku[:inside], dtype=np.int32))
         quantities.append(np.asarray(quantity[:inside], dtype=np.int64))
         services.append(np.asarray(service[:inside], dtype=float))
         if inside < times.size or times.size == 0:
@@ -107,7 +109,7 @@ def _orders(flow: ArrayFlow) -> _Orders:
         last = float(times[-1])
     return _Orders(
         placed=np.concatenate([*placed, np.empty(0)]),
-        sku=np.concatenate([*skus, np.empty(0, dtype=np.int64)]),
+        sku=np.concatenate([*skus, np.empty(0, dtype=np.int32)]),
         quantity=np.concatenate([*quantities, np.empty(0, dtype=np.int64)]),
         service=np.concatenate([*services, np.empty(0)]),
     )
@@ -131,7 +133,7 @@ def _levels(sku: int, stock: StockFlow) -> tuple[np.ndarray, ...]:
     return (
         stock.level_time,
         stock.level_rank,
-        np.full(stock.level_time.size, sku),
+        np.full(stock.level_time.size, sku, dtype=np.int32),
         stock.on_hand,
         stock.backorders,
     )
@@ -146,14 +148,17 @@ def _record_orders(
 ) -> None:
     """One line per order: the per-order and per-line facts, whole."""
     count = orders.placed.size
-    record.placed.frombytes(orders.placed.tobytes())
-    record.segment.frombytes(np.zeros(count, dtype=np.int32).tobytes())
-    record.line_order.frombytes(np.arange(count, dtype=np.int64).tobytes())
-    record.sku.frombytes(orders.sku.astype(np.int32).tobytes())
-    record.quantity.frombytes(orders.quantity.tobytes())
-    record.filled.frombytes(filled.tobytes())
-    record.lost.frombytes(np.zeros(count, dtype=np.int64).tobytes())
-    record.allocated.frombytes(allocated.tobytes())
+    for store, column in (
+        (record.placed, orders.placed),
+        (record.segment, np.zeros(count, dtype=np.int32)),
+        (record.line_order, np.arange(count, dtype=np.int64)),
+        (record.sku, orders.sku),
+        (record.quantity, orders.quantity),
+        (record.filled, filled),
+        (record.lost, np.zeros(count, dtype=np.int64)),
+        (record.allocated, allocated),
+    ):
+        store.frombytes(memoryview(column).cast("B"))
     record.computed["backorder_wait"] = wait
 
 
@@ -164,6 +169,7 @@ def _record_replenishments(record: Recorder, replenished: list[tuple[np.ndarray,
     by_order, sku, ordered, arrives, units, net_before = (
         np.concatenate(field) for field in zip(*replenished, strict=True)
     )
+    replenished.clear()
     placing = np.argsort(by_order, kind="stable")
     record.replenishments.extend_columns(
         {
@@ -186,7 +192,9 @@ def _record_levels(record: Recorder, levels: list[tuple[np.ndarray, ...]]) -> No
     time, rank, sku, on_hand, backorders = (
         np.concatenate(field) for field in zip(*levels, strict=True)
     )
+    levels.clear()
     sequence = np.lexsort((rank, time))
+    del rank
     record.levels.extend_columns(
         {
             "time": time[sequence],
@@ -204,17 +212,15 @@ def _record_shipments(
     orders: _Orders,
     allocated: np.ndarray,
     allocated_rank: np.ndarray,
-    number: np.ndarray,
 ) -> None:
     """Each allocated order ships once, complete: released in the order the events released
-    them, processed by the clerks in that order, carried by the segment's mode."""
+    them (by time, then rank, then line), processed by the clerks in that order, carried by
+    the segment's mode."""
     released = np.flatnonzero(~np.isnan(allocated))
-    when = (number[released], allocated_rank[released], allocated[released])
-    released = released[np.lexsort(when)]
+    released = released[np.lexsort((released, allocated_rank[released], allocated[released]))]
     now = allocated[released]
     start, ready = _processed(now, orders.service[released], flow.staff)
-    transit = streams.variates(f"transit/{flow.mode_name}", flow.transit, released.size)
-    zeros = np.zeros(released.size)
+    delivered = ready + streams.variates(f"transit/{flow.mode_name}", flow.transit, released.size)
     record.shipments.extend_columns(
         {
             "order": released,
@@ -222,13 +228,17 @@ def _record_shipments(
             "released": now,
             "start": start,
             "ready": ready,
-            "dispatched": ready,
-            "delivered": ready + transit,
-            "mode": np.full(released.size, flow.mode),
-            "expedited": zeros,
-            "damaged": zeros,
+            "dispatched": ready.copy(),  # its own column: a block is a view
+            "delivered": delivered,
+            "mode": np.full(released.size, float(flow.mode)),
+            "expedited": np.zeros(released.size),
+            "damaged": np.zeros(released.size),
         }
     )
+
+
+CHUNK = 65536
+"""Shipments the clerks' recursion takes as Python floats at a time (a few MB at most)."""
 
 
 def _processed(
@@ -239,15 +249,21 @@ def _processed(
     if staff == 0:
         return released, released
     free_at = [0.0] * staff
-    starts: list[float] = []
-    readies: list[float] = []
-    start_of, ready_of = starts.append, readies.append
+    start = np.empty(released.size)
+    ready = np.empty(released.size)
     replace = heapq.heapreplace
-    for now, work in zip(released.tolist(), duration.tolist(), strict=True):
-        first = free_at[0]
-        begin = first if first > now else now
-        done = begin + work
-        replace(free_at, done)
-        start_of(begin)
-        ready_of(done)
-    return np.asarray(starts), np.asarray(readies)
+    for first in range(0, released.size, CHUNK):
+        part = slice(first, first + CHUNK)
+        starts: list[float] = []
+        readies: list[float] = []
+        start_of, ready_of = starts.append, readies.append
+        for now, work in zip(released[part].tolist(), duration[part].tolist(), strict=True):
+            free = free_at[0]
+            begin = free if free > now else now
+            done = begin + work
+            replace(free_at, done)
+            start_of(begin)
+            ready_of(done)
+        start[part] = starts
+        ready[part] = readies
+    return start, ready

@@ -62,15 +62,17 @@ class FlatLog:
         self._moved += BLOCK_ROWS
         rows.clear()  # in place: the list's bound methods stay valid
 
-    def extend_columns(self, columns: Mapping[str, np.ndarray]) -> None:
+    def extend_columns(self, columns: dict[str, np.ndarray]) -> None:
         """Append rows given as one column per field (a flow computed in arrays): the same
-        blocks and rows as adding them one by one (a block holds views of the columns)."""
+        blocks and rows as adding them one by one. A block holds views of the columns, and
+        ``columns`` is emptied as each is taken (so the caller's arrays can go)."""
         width = len(self.FIELDS)
         kept = np.array(self.rows, dtype=float).reshape(-1, width)
-        fields = [
-            np.concatenate([kept[:, field], np.asarray(columns[name], dtype=float)])
-            for field, name in enumerate(self.FIELDS)
-        ]
+        fields = []
+        for field, name in enumerate(self.FIELDS):
+            column = np.asarray(columns.pop(name), dtype=float)
+            fields.append(np.concatenate([kept[:, field], column]) if kept.size else column)
+            del column
         self.rows.clear()
         whole = fields[0].size - fields[0].size % BLOCK_ROWS
         for start in range(0, whole, BLOCK_ROWS):
