@@ -12,6 +12,7 @@ bit (a test compares them); it takes a fraction of the time, since no event is s
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -148,7 +149,7 @@ def _record_orders(
 ) -> None:
     """One line per order: the per-order and per-line facts, whole."""
     count = orders.placed.size
-    for store, column in (
+    stores: tuple[tuple[array, np.ndarray], ...] = (
         (record.placed, orders.placed),
         (record.segment, np.zeros(count, dtype=np.int32)),
         (record.line_order, np.arange(count, dtype=np.int64)),
@@ -157,8 +158,10 @@ def _record_orders(
         (record.filled, filled),
         (record.lost, np.zeros(count, dtype=np.int64)),
         (record.allocated, allocated),
-    ):
-        store.frombytes(memoryview(column).cast("B"))
+    )
+    for store, column in stores:
+        assert column.dtype.itemsize == store.itemsize and column.flags.c_contiguous
+        store.frombytes(column.data.cast("B"))
     record.computed["backorder_wait"] = wait
 
 
