@@ -20,7 +20,7 @@ from servsim.experiment.design import Task
 from servsim.experiment.executors import Executor, make_executor
 from servsim.experiment.store import LOCK, ResultsStore
 from servsim.experiment.tables import runs_frame
-from servsim.experiment.work import chunk_size, chunked, run_chunk
+from servsim.experiment.work import chunk_sizes, chunked, run_chunk
 from servsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ class Batches:
             return
         self.planned += len(needed)
         self._report()
-        size = self.chunk or chunk_size(len(needed), self.runner.workers)
-        chunks = chunked(needed, scenarios, size, self.by_segment)
+        sizes = [self.chunk] if self.chunk else chunk_sizes(len(needed), self.runner.workers)
+        chunks = chunked(needed, scenarios, sizes, self.by_segment)
         results = self.runner.map_unordered(run_chunk, chunks)
         try:
             for _, rows in results:

@@ -13,8 +13,10 @@ from servsim.experiment.design import Task
 from servsim.run.measure import measured_run
 from servsim.scenario.schema import Scenario
 
-CHUNKS_PER_WORKER = 8
-"""Chunks each worker gets per round at least: keeps every worker busy to the end."""
+SHARE_PER_WORKER = 2
+"""A chunk takes 1 / (SHARE_PER_WORKER x workers) of the runs still to hand out (guided
+self-scheduling): large chunks first, cheap to send, then smaller and smaller ones, so no
+worker is left with a long chunk while the others have finished."""
 
 LARGEST_CHUNK = 50
 """Runs per chunk at most: bounds what an interruption loses and how late progress is shown."""
@@ -43,23 +45,34 @@ def run_chunk(chunk: Chunk) -> list[dict[str, float]]:
     return rows
 
 
-def chunk_size(runs: int, workers: int) -> int:
-    """Runs per chunk: a few chunks per worker, none too large."""
-    if runs <= 0:
-        return 1
-    return max(1, min(LARGEST_CHUNK, math.ceil(runs / (max(workers, 1) * CHUNKS_PER_WORKER))))
+def chunk_sizes(runs: int, workers: int) -> list[int]:
+    """Runs per chunk, in the order they are handed out: each a share of what is left, at
+    most LARGEST_CHUNK, the last ones single runs."""
+    sizes = []
+    left = runs
+    while left > 0:
+        size = max(1, min(LARGEST_CHUNK, math.ceil(left / (SHARE_PER_WORKER * max(workers, 1)))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 def chunked(
     tasks: Sequence[Task],
     scenarios: Mapping[int, Scenario],
-    size: int,
+    sizes: Sequence[int],
     by_segment: tuple[tuple[str, str], ...] = (),
 ) -> list[Chunk]:
-    """Split ``tasks`` (in order) into chunks of ``size``, each with only the scenarios it needs."""
+    """Split ``tasks`` (in order) into chunks of ``sizes`` (the last size repeats while tasks
+    are left), each with only the scenarios it needs."""
     chunks = []
-    for start in range(0, len(tasks), size):
+    start = 0
+    index = 0
+    while start < len(tasks):
+        size = sizes[min(index, len(sizes) - 1)]
         part = tuple(tasks[start : start + size])
         points = dict.fromkeys(task.point for task in part)
         chunks.append(Chunk(part, {point: scenarios[point] for point in points}, by_segment))
+        start += size
+        index += 1
     return chunks
