@@ -48,7 +48,8 @@ def sweep(
     ``executor``: "serial", "processes" (the default: ``workers`` processes, every core when
     None) or "dask" (``client``: a dask Client or a scheduler address; none: a LocalCluster of
     ``workers``). ``out`` (default: the experiment's ``out:``) is the results folder; without
-    one nothing is written. ``chunk`` sets the runs per chunk (default: a few chunks per worker).
+    one nothing is written. ``chunk`` sets the runs per chunk (default: chunks that shrink
+    toward the end, so the workers finish together).
     ``allow_large`` lets a file or mapping ask for more work than ``servsim.scenario.workload``
     bounds (a loaded experiment was bounded when it was loaded).
     """
