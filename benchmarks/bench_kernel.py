@@ -6,13 +6,17 @@ Not a test: run it by hand on an idle machine.
     python benchmarks/bench_kernel.py --orders 250000 500000 1000000   # linearity
     python benchmarks/bench_kernel.py --scenario garden --repeat 5      # one scenario, 5 runs
     python benchmarks/bench_kernel.py --history       # a replayed history against Poisson
+    python benchmarks/bench_kernel.py --scenario webshop --horizon 5d --orders 150000
+                                                      # short runs: milliseconds per run
 
 For each scenario (the simple web shop, and the richest example: garden_exceptional) and
 size it simulates one replication with the horizon stretched to hold that many orders (no
 warm-up) or, for a scenario whose customers may defect (a stretched horizon would empty its
 customer base), as many replications as written as it takes to reach that many; it
 reports wall time of the kernel (build + run + log), of the KPIs, orders per
-second, and peak memory of a fresh process: the median of ``--repeat`` runs.
+second, and peak memory of a fresh process: the median of ``--repeat`` runs. With
+``--horizon`` every replication runs that long (no warm-up), as a sweep's short runs do, and
+the milliseconds of the kernel and of the KPIs per replication are printed too.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ VARIANTS: dict[str, dict[str, object]] = {
 """Scenarios measured as another with overrides."""
 
 
-def measure(orders: int, name: str) -> dict[str, float]:
-    """Simulate about ``orders`` orders in this process and time each step."""
+def measure(orders: int, name: str, horizon: str | None = None) -> dict[str, float]:
+    """Simulate about ``orders`` orders in this process and time each step (``horizon``:
+    replications that long, as many as it takes)."""
     import servsim
     from servsim.kpis.metrics import compute_kpis
     from servsim.model import run_replication
@@ -69,13 +74,19 @@ def measure(orders: int, name: str) -> dict[str, float]:
     from servsim.scenario.demand import customer_base
 
     segments = base.demand.segments.values()
-    if any(customer_base(segment) is not None for segment in segments):
+    if horizon is not None:
+        scenario, replications = (
+            base.with_overrides({"horizon": horizon, "warmup": 0}),
+            range(10**6),
+        )
+    elif any(customer_base(segment) is not None for segment in segments):
         scenario, replications = base, range(10**6)
     else:
         horizon = orders / sum(segment.arrivals.rate for segment in segments)
         scenario, replications = base.with_overrides({"horizon": horizon, "warmup": 0}), range(1)
-    count, kernel, kpis = 0, 0.0, 0.0
+    count, kernel, kpis, runs = 0, 0.0, 0.0, 0
     for replication in replications:
+        runs += 1
         started = time.perf_counter()
         log = run_replication(scenario, replication=replication)
         simulated = time.perf_counter()
@@ -93,6 +104,7 @@ def measure(orders: int, name: str) -> dict[str, float]:
         "orders_per_second": count / kernel,
         "orders_per_second_with_kpis": count / (kernel + kpis),
         "peak_memory_mib": peak_kib / 1024,
+        "runs": runs,
     }
 
 
@@ -154,6 +166,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--scenario", choices=list(SCENARIOS), nargs="+", default=list(SCENARIOS))
+    parser.add_argument("--horizon", help="replications of this length (5d): short runs")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--history", action="store_true", help="replay a history of --orders lines vs Poisson"
@@ -172,7 +185,7 @@ def main() -> None:
         )
         return
     if arguments.child:
-        print(json.dumps(measure(arguments.orders[0], arguments.scenario[0])))
+        print(json.dumps(measure(arguments.orders[0], arguments.scenario[0], arguments.horizon)))
         return
     print(
         f"{'scenario':>12} {'orders':>10} {'kernel s':>9} {'KPIs s':>7} {'orders/s':>10} "
@@ -180,7 +193,7 @@ def main() -> None:
     )
     for name in arguments.scenario:
         for size in arguments.orders:
-            row = _median_run(name, size, arguments.repeat)
+            row = _median_run(name, size, arguments.repeat, arguments.horizon)
             print(
                 f"{name:>12} {row['orders']:>10,} {row['kernel_seconds']:>9.2f} "
                 f"{row['kpi_seconds']:>7.2f} {row['orders_per_second']:>10,.0f} "
@@ -189,11 +202,18 @@ def main() -> None:
                 f"{row['peak_memory_mib'] * 2**20 / row['orders']:>8,.0f} "
                 f"{1e6 / row['orders_per_second']:>9.2f}"
             )
+            if arguments.horizon:
+                print(
+                    f"{'':>12} {row['runs']:,} runs of {arguments.horizon}: kernel "
+                    f"{1e3 * row['kernel_seconds'] / row['runs']:.1f} ms, KPIs "
+                    f"{1e3 * row['kpi_seconds'] / row['runs']:.2f} ms per run"
+                )
 
 
-def _median_run(name: str, size: int, repeat: int) -> dict[str, float]:
+def _median_run(name: str, size: int, repeat: int, horizon: str | None) -> dict[str, float]:
     """The run with the median kernel time; each in a fresh process, so peak memory is its own."""
     command = [sys.executable, __file__, "--child", "--orders", str(size), "--scenario", name]
+    command += ["--horizon", horizon] if horizon else []
     runs = [
         json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
         for _ in range(repeat)
