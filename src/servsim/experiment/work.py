@@ -13,13 +13,17 @@ from servsim.experiment.design import Task
 from servsim.run.measure import measured_run
 from servsim.scenario.schema import Scenario
 
-SHARE_PER_WORKER = 2
-"""A chunk takes 1 / (SHARE_PER_WORKER x workers) of the runs still to hand out (guided
-self-scheduling): large chunks first, cheap to send, then smaller and smaller ones, so no
-worker is left with a long chunk while the others have finished."""
+CHUNKS_PER_WORKER = 8
+"""Chunks each worker gets at least: progress is shown, and an interruption loses work, a
+chunk at a time."""
 
 LARGEST_CHUNK = 50
 """Runs per chunk at most: bounds what an interruption loses and how late progress is shown."""
+
+SHARE_PER_WORKER = 2
+"""Toward the end a chunk takes at most 1 / (SHARE_PER_WORKER x workers) of the runs still
+to hand out (guided self-scheduling), the last ones single runs, so no worker is left with a
+long chunk while the others have finished."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,14 @@ def run_chunk(chunk: Chunk) -> list[dict[str, float]]:
 
 
 def chunk_sizes(runs: int, workers: int) -> list[int]:
-    """Runs per chunk, in the order they are handed out: each a share of what is left, at
-    most LARGEST_CHUNK, the last ones single runs."""
+    """Runs per chunk, in the order they are handed out: a few chunks per worker, none too
+    large, shrinking toward the end to single runs."""
+    workers = max(workers, 1)
+    most = max(1, min(LARGEST_CHUNK, math.ceil(runs / (workers * CHUNKS_PER_WORKER))))
     sizes = []
     left = runs
     while left > 0:
-        size = max(1, min(LARGEST_CHUNK, math.ceil(left / (SHARE_PER_WORKER * max(workers, 1)))))
+        size = max(1, min(most, math.ceil(left / (SHARE_PER_WORKER * workers))))
         sizes.append(size)
         left -= size
     return sizes
