@@ -252,7 +252,11 @@ def _wait_for(condition: object, seconds: float = HANG) -> None:
 
 
 def test_two_concurrent_resumes_one_writes_the_other_is_refused(tmp_path: Path) -> None:
-    experiment = write_experiment(tmp_path, SLOW_SWEEP)
+    # runs of 100 days (about 0.2 s each): the first sweep still has seconds of runs to write
+    # when the second has started, however loaded the machine (with 10-day runs it could
+    # finish first)
+    longer_shop = SMALL_SHOP.replace("horizon: 10d", "horizon: 100d")
+    experiment = write_experiment(tmp_path, SLOW_SWEEP, longer_shop)
     folder = tmp_path / "results"
     first = _sweep_process(experiment, "--workers", "1")
     try:
