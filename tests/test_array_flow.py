@@ -43,6 +43,33 @@ def _assert_same_log(scenario: servsim.Scenario, replication: int = 0) -> None:
         )
 
 
+def _three_products(lines: object, lead_time: object, arrivals: object = None) -> servsim.Scenario:
+    """Multi-line orders (distinct products) against (s,S), (r,Q) and base stock."""
+    document = servsim.load_scenario(REFERENCE).model_dump(by_alias=True, exclude_unset=True)
+    return servsim.Scenario.model_validate(
+        {
+            **document,
+            "horizon": 500.0,
+            "products": [{"sku": sku, "unit_cost": 10, "price": 20} for sku in "ABC"],
+            "demand": {
+                "arrivals": arrivals or {"process": "poisson", "rate": 20},
+                "customers": "none",
+                "mix": {"A": 0.5, "B": 0.3, "C": 0.2},
+                "lines": lines,
+                "quantity": {"dist": "poisson", "mean": 2, "min": 1},
+            },
+            "stocking": {
+                "stockout": "backorder",
+                "items": {
+                    "A": {"policy": "sS", "s": 30, "S": 80, "lead_time": lead_time},
+                    "B": {"policy": "rQ", "r": 20, "Q": 30, "lead_time": lead_time},
+                    "C": {"policy": "base_stock", "S": 15, "lead_time": lead_time},
+                },
+            },
+        }
+    )
+
+
 CASES = {
     "reference flow": _reference(),
     "web shop, (r,Q) and (s,S) with gamma lead times": servsim.load_scenario(
@@ -98,6 +125,16 @@ CASES = {
         }
     ),
     "no stocking and no processing": _reference(stocking=None, processing=None),
+    "orders of one to three lines, three policies": _three_products(
+        {"dist": "empirical", "values": [1, 2, 3], "weights": [0.3, 0.4, 0.3]},
+        {"dist": "gamma", "mean": 3, "sd": 2},
+    ),
+    "orders of several lines every 3 minutes, no lead time: receipts tie with arrivals": (
+        _three_products(3, 0, {"process": "renewal", "interarrival": 0.05})
+    ),
+    "a history of multi-line orders with customers, replayed": servsim.load_scenario(
+        ROOT / "scenarios" / "webshop_history.yaml"
+    ),
 }
 
 
@@ -106,10 +143,17 @@ def test_a_flow_computed_in_arrays_records_what_its_events_record(scenario) -> N
     _assert_same_log(scenario)
 
 
-def test_every_replication_and_seed_agrees() -> None:
-    scenario = CASES["Poisson quantities: lines served by several receipts"]
+@pytest.mark.parametrize(
+    "case",
+    [
+        "Poisson quantities: lines served by several receipts",
+        "orders of one to three lines, three policies",
+        "a history of multi-line orders with customers, replayed",
+    ],
+)
+def test_every_replication_and_seed_agrees(case: str) -> None:
     for replication, seed in ((1, 1), (2, 99)):
-        _assert_same_log(scenario.with_overrides({"seed": seed}), replication)
+        _assert_same_log(CASES[case].with_overrides({"seed": seed}), replication)
 
 
 def test_the_kpis_of_both_are_identical() -> None:

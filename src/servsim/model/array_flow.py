@@ -1,7 +1,9 @@
 """A flow without feedback computed in arrays instead of events.
 
-One stream of one-line orders, stock points that review continuously and backorder every
-shortage first come first served (or no stock limit), first-come-first-served clerks and plain
+One stream of orders with a fixed demand (no customer base, after-sale stage, channels,
+urgency or quotes; a replayed history's customers and requested dates are recorded), stock
+points that review continuously and backorder every shortage first come first served while
+the order waits to ship complete (or no stock limit), first-come-first-served clerks and plain
 carriers: nothing that happens to an order changes what happens next except through the
 queues, and each queue is a recursion over arrays (the stock in ``array_stock``, the clerks
 by Kiefer-Wolfowitz). The run draws the same variates from the same streams as the event
@@ -48,9 +50,18 @@ class ArrayFlow:
 @dataclass(frozen=True)
 class _Orders:
     placed: np.ndarray
+    """per order"""
+    service: np.ndarray
+    """per order: its processing time, drawn on arrival"""
+    order: np.ndarray
+    """per line: its order (an order's lines one after another)"""
     sku: np.ndarray
     quantity: np.ndarray
-    service: np.ndarray
+    """per line"""
+    requested: np.ndarray | None
+    """per order, a history's: the delivery asked for, after placement (NaN: none)"""
+    customer: np.ndarray | None
+    """per order, a history's: its customer (-1: none)"""
 
 
 def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
@@ -58,82 +69,110 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     set of facts recorded, and its arrays let go, as soon as it is known: a long run's
     peak memory is the log's, not the log's plus its making)."""
     orders = _orders(flow)
+    line = np.arange(orders.order.size, dtype=np.int64)
+    first = np.searchsorted(orders.order, np.arange(orders.placed.size + 1))
+    """each order's first line, and one past the last order's last"""
+    # an order's lines meet the stock in its arrival event, scheduled while the order before
+    # it was placed; the replenishments its lines place are scheduled after them, before the
+    # next arrival: ranks 2 x first line and 2 x the next order's first line - 1
+    rank = 2 * first[orders.order]
+    receipt_rank = 2 * first[orders.order + 1] - 1
     filled = orders.quantity.copy()
-    allocated = orders.placed.copy()
-    allocated_rank = 2 * np.arange(orders.placed.size, dtype=np.int64)
-    """an arrival is scheduled while the order before it is placed: its rank is 2n"""
-    wait = np.zeros(orders.placed.size)
+    allocated = orders.placed[orders.order]
+    allocated_rank = rank.copy()
+    allocated_sub = line.copy()
+    wait = np.zeros(line.size)
     replenished: list[tuple[np.ndarray, ...]] = []
     levels: list[tuple[np.ndarray, ...]] = []
     for sku, point in enumerate(flow.stock):
         if isinstance(point, UnlimitedStock):
             continue
         mine = np.flatnonzero(orders.sku == sku)
-        placed, quantity = orders.placed[mine], orders.quantity[mine]
+        placed, quantity = allocated[mine], orders.quantity[mine]
         units = replenishment_quantities(point.policy, quantity)
         by = np.flatnonzero(units)
         lead_time = streams.variates(f"lead_time/{flow.skus[sku]}", flow.lead_times[sku], by.size)
         arrives = placed[by] + lead_time
         stock = stock_flow(
-            placed, allocated_rank[mine], quantity, point.policy.initial_stock, by, units[by],
-            arrives, flow.horizon,
+            placed, rank[mine], mine, quantity, point.policy.initial_stock, units[by], arrives,
+            receipt_rank[mine[by]], mine[by], flow.horizon,
         )  # fmt: skip
         filled[mine] = stock.filled
         allocated[mine] = stock.allocated
         allocated_rank[mine] = stock.allocated_rank
+        allocated_sub[mine] = stock.allocated_sub
         wait[mine] = stock.backorder_wait
         replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units[by], stock))
         levels.append(_levels(sku, stock))
         del mine, placed, quantity, units, by, lead_time, arrives, stock
+    del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
-    _record_shipments(record, flow, streams, orders, allocated, allocated_rank)
-    del allocated_rank
+    _record_shipments(
+        record, flow, streams, orders, first, allocated, allocated_rank, allocated_sub
+    )
+    del allocated_rank, allocated_sub
     _record_orders(record, orders, filled, allocated, wait)
 
 
 def _orders(flow: ArrayFlow) -> _Orders:
     """The stream's orders before the horizon, block after block as the event model takes
     them: each arrival the last one's time plus its gap (the same sums, in the same order)."""
-    placed, skus, quantities, services = [], [], [], []
+    placed, services, orders, skus, quantities = [], [], [], [], []
+    asked: list[np.ndarray] = []
+    known: list[np.ndarray] = []
     last = 0.0
-    for gaps, _, sku, quantity, _, _ in flow.stream.blocks():
+    count = 0
+    stream = flow.stream
+    for gaps, lines, sku, quantity, _, _ in stream.blocks():
         times = np.cumsum(np.concatenate([[last], gaps]))[1:]
         service = flow.draw_services(len(gaps))
         inside = int(np.searchsorted(times, flow.horizon, side="left"))
+        per_order = np.asarray(lines[:inside], dtype=np.int64)
+        kept = int(per_order.sum())
         placed.append(times[:inside])
-        skus.append(np.asarray(sku[:inside], dtype=np.int32))
-        quantities.append(np.asarray(quantity[:inside], dtype=np.int64))
         services.append(np.asarray(service[:inside], dtype=float))
+        orders.append(np.repeat(np.arange(count, count + inside, dtype=np.int64), per_order))
+        skus.append(np.asarray(sku[:kept], dtype=np.int32))
+        quantities.append(np.asarray(quantity[:kept], dtype=np.int64))
+        if stream.requested is not None:  # set by the stream as it yields a block
+            asked.append(np.asarray(stream.requested[:inside], dtype=float))
+        if stream.customers is not None:
+            known.append(np.asarray(stream.customers[:inside], dtype=np.int64))
+        count += inside
         if inside < times.size or times.size == 0:
             break
         last = float(times[-1])
     return _Orders(
         placed=np.concatenate([*placed, np.empty(0)]),
+        service=np.concatenate([*services, np.empty(0)]),
+        order=np.concatenate([*orders, np.empty(0, dtype=np.int64)]),
         sku=np.concatenate([*skus, np.empty(0, dtype=np.int32)]),
         quantity=np.concatenate([*quantities, np.empty(0, dtype=np.int64)]),
-        service=np.concatenate([*services, np.empty(0)]),
+        requested=np.concatenate(asked) if asked else None,
+        customer=np.concatenate(known) if known else None,
     )
 
 
 def _replenishments(
     sku: int,
-    by_order: np.ndarray,
+    by_line: np.ndarray,
     ordered: np.ndarray,
     arrives: np.ndarray,
     units: np.ndarray,
     stock: StockFlow,
 ) -> tuple[np.ndarray, ...]:
-    """One sku's replenishment orders: the order that placed each, then the log's fields."""
-    net_before = np.full(by_order.size, np.nan)
+    """One sku's replenishment orders: the line that placed each, then the log's fields."""
+    net_before = np.full(by_line.size, np.nan)
     net_before[stock.received] = stock.net_before
-    return by_order, np.full(by_order.size, sku), ordered, arrives, units, net_before
+    return by_line, np.full(by_line.size, sku), ordered, arrives, units, net_before
 
 
 def _levels(sku: int, stock: StockFlow) -> tuple[np.ndarray, ...]:
     return (
         stock.level_time,
         stock.level_rank,
+        stock.level_sub,
         np.full(stock.level_time.size, sku, dtype=np.int32),
         stock.on_hand,
         stock.backorders,
@@ -147,33 +186,40 @@ def _record_orders(
     allocated: np.ndarray,
     wait: np.ndarray,
 ) -> None:
-    """One line per order: the per-order and per-line facts, whole."""
-    count = orders.placed.size
+    """The per-order and per-line facts, whole."""
+    count, lines = orders.placed.size, orders.order.size
     stores: tuple[tuple[array, np.ndarray], ...] = (
         (record.placed, orders.placed),
         (record.segment, np.zeros(count, dtype=np.int32)),
-        (record.line_order, np.arange(count, dtype=np.int64)),
+        (record.line_order, orders.order),
         (record.sku, orders.sku),
         (record.quantity, orders.quantity),
         (record.filled, filled),
-        (record.lost, np.zeros(count, dtype=np.int64)),
+        (record.lost, np.zeros(lines, dtype=np.int64)),
         (record.allocated, allocated),
     )
     for store, column in stores:
         assert column.dtype.itemsize == store.itemsize and column.flags.c_contiguous
         store.frombytes(column.data.cast("B"))
     record.computed["backorder_wait"] = wait
+    if orders.requested is not None:  # a requested date is the order's promise
+        asking = np.flatnonzero(~np.isnan(orders.requested))
+        due = orders.placed[asking] + orders.requested[asking]
+        record.requested.update(zip(asking.tolist(), due.tolist(), strict=True))
+    if orders.customer is not None:
+        known = np.flatnonzero(orders.customer >= 0)
+        record.customer.update(zip(known.tolist(), orders.customer[known].tolist(), strict=True))
 
 
 def _record_replenishments(record: Recorder, replenished: list[tuple[np.ndarray, ...]]) -> None:
-    """Replenishment orders numbered as placed: by the order that placed each."""
+    """Replenishment orders numbered as placed: by the line that placed each."""
     if not replenished:
         return
-    by_order, sku, ordered, arrives, units, net_before = (
+    by_line, sku, ordered, arrives, units, net_before = (
         np.concatenate(field) for field in zip(*replenished, strict=True)
     )
     replenished.clear()
-    placing = np.argsort(by_order, kind="stable")
+    placing = np.argsort(by_line, kind="stable")
     record.replenishments.extend_columns(
         {
             "sku": sku[placing],
@@ -192,12 +238,12 @@ def _record_levels(record: Recorder, levels: list[tuple[np.ndarray, ...]]) -> No
     """Every sku's stock after each of its events, all skus' events in the order they came."""
     if not levels:
         return
-    time, rank, sku, on_hand, backorders = (
+    time, rank, sub, sku, on_hand, backorders = (
         np.concatenate(field) for field in zip(*levels, strict=True)
     )
     levels.clear()
-    sequence = np.lexsort((rank, time))
-    del rank
+    sequence = np.lexsort((sub, rank, time))
+    del rank, sub
     record.levels.extend_columns(
         {
             "time": time[sequence],
@@ -213,21 +259,33 @@ def _record_shipments(
     flow: ArrayFlow,
     streams: RandomStreams,
     orders: _Orders,
+    first: np.ndarray,
     allocated: np.ndarray,
     allocated_rank: np.ndarray,
+    allocated_sub: np.ndarray,
 ) -> None:
-    """Each allocated order ships once, complete: released in the order the events released
-    them (by time, then rank, then line), processed by the clerks in that order, carried by
-    the segment's mode."""
-    released = np.flatnonzero(~np.isnan(allocated))
-    released = released[np.lexsort((released, allocated_rank[released], allocated[released]))]
-    now = allocated[released]
+    """Each order ships once, complete, when its last line is allocated: released in the
+    order the events released them (by time, rank, sub, then the line that completed it),
+    processed by the clerks in that order, carried by the segment's mode."""
+    line = np.arange(orders.order.size, dtype=np.int64)
+    # each order's last line to be allocated: the greatest (time, rank, sub, line) of its
+    # lines (NaN, a line still waiting, sorts last: the order is not released)
+    by_order = np.lexsort((line, allocated_sub, allocated_rank, allocated, orders.order))
+    completing = by_order[first[1:] - 1]
+    del by_order
+    released = np.flatnonzero(~np.isnan(allocated[completing]))
+    completing = completing[released]
+    when = (line[completing], allocated_sub[completing], allocated_rank[completing])
+    sequence = np.lexsort((*when, allocated[completing]))
+    released, completing = released[sequence], completing[sequence]
+    now = allocated[completing]
     start, ready = _processed(now, orders.service[released], flow.staff)
     delivered = ready + streams.variates(f"transit/{flow.mode_name}", flow.transit, released.size)
+    units = np.bincount(orders.order, weights=orders.quantity, minlength=orders.placed.size)
     record.shipments.extend_columns(
         {
             "order": released,
-            "units": orders.quantity[released],
+            "units": units[released],
             "released": now,
             "start": start,
             "ready": ready,

@@ -6,10 +6,10 @@ replenishments are ordered follows from the sequence of demands, each line's fil
 cumulative demand against cumulative receipts, and its allocation from the receipt that
 brings its last unit. No event has to be simulated.
 
-Events are put in the order SimPy processes them: by time, then by when each was scheduled.
-That is the ``rank``: order n's arrival has rank 2n (scheduled while order n-1 was placed)
-and the receipt of the replenishment order n placed has rank 2n + 1 (scheduled while order n
-was placed), so a tie goes the event model's way and every result is its result, bit for bit.
+Events are put in the order SimPy processes them: by time, then by when each was scheduled
+(the ``rank``), then by the line (``sub``: an order's lines meet the stock one after another
+in one event, and the replenishments they trigger are scheduled in that order), so a tie goes
+the event model's way and every result is its result, bit for bit.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class StockFlow:
     allocated: np.ndarray
     """per line: when its last unit was allocated (NaN: not by the horizon)"""
     allocated_rank: np.ndarray
-    """per line: the rank of the event that allocated its last unit"""
+    allocated_sub: np.ndarray
+    """per line: the rank and sub of the event that allocated its last unit"""
     backorder_wait: np.ndarray
     """per line: unit-time its backordered units waited (by the horizon)"""
     received: np.ndarray
@@ -64,6 +65,7 @@ class StockFlow:
     """per received replenishment: net inventory just before it came"""
     level_time: np.ndarray
     level_rank: np.ndarray
+    level_sub: np.ndarray
     on_hand: np.ndarray
     backorders: np.ndarray
     """after each event (a demand or a receipt), in the order they happened"""
@@ -72,24 +74,29 @@ class StockFlow:
 def stock_flow(
     placed: np.ndarray,
     rank: np.ndarray,
+    sub: np.ndarray,
     quantity: np.ndarray,
     initial: int,
-    ordered_by: np.ndarray,
     ordered: np.ndarray,
     arrives: np.ndarray,
+    receipt_rank: np.ndarray,
+    receipt_sub: np.ndarray,
     horizon: float,
 ) -> StockFlow:
-    """The sku's lines (``placed``, ``rank``, ``quantity``, in arrival order) against its
-    replenishments: each placed by line ``ordered_by`` for ``ordered`` units, arriving at
-    ``arrives``; only events before the horizon happen."""
+    """The sku's lines (``placed``, ``rank``, ``sub``, ``quantity``, in arrival order) against
+    its replenishments (``ordered`` units arriving at ``arrives``, whose receipts have
+    ``receipt_rank`` and ``receipt_sub``); only events before the horizon happen."""
     lines = placed.size
-    receipt_rank = rank[ordered_by] + 1
     received = np.flatnonzero(arrives < horizon)
-    received = received[np.lexsort((receipt_rank[received], arrives[received]))]
-    came, came_rank, units = arrives[received], receipt_rank[received], ordered[received]
+    received = received[
+        np.lexsort((receipt_sub[received], receipt_rank[received], arrives[received]))
+    ]
+    came, units = arrives[received], ordered[received]
+    came_rank, came_sub = receipt_rank[received], receipt_sub[received]
     times = np.concatenate([placed, came])
     ranks = np.concatenate([rank, came_rank])
-    sequence = np.lexsort((ranks, times))
+    subs = np.concatenate([sub, came_sub])
+    sequence = np.lexsort((subs, ranks, times))
     net = initial + np.cumsum(np.concatenate([-quantity, units])[sequence])
     net_after = np.empty_like(net)
     net_after[sequence] = net
@@ -105,10 +112,13 @@ def stock_flow(
     allocated[waiting[done]] = came[completing[done]]
     allocated_rank = rank.copy()
     allocated_rank[waiting[done]] = came_rank[completing[done]]
+    allocated_sub = sub.copy()
+    allocated_sub[waiting[done]] = came_sub[completing[done]]
     return StockFlow(
         filled=filled,
         allocated=allocated,
         allocated_rank=allocated_rank,
+        allocated_sub=allocated_sub,
         backorder_wait=_backorder_wait(
             placed, demanded, short, waiting, completing, supplied, came, initial
         ),
@@ -116,6 +126,7 @@ def stock_flow(
         net_before=net_after[lines:] - units,
         level_time=times[sequence],
         level_rank=ranks[sequence],
+        level_sub=subs[sequence],
         on_hand=np.maximum(net, 0),
         backorders=np.maximum(-net, 0),
     )

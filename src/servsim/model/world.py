@@ -164,7 +164,11 @@ class World:
         if not (
             len(self.segments) == 1
             and scenario.network is None
-            and self._plain(0, stream)
+            and self.aftercare is None
+            and not self.customers
+            and not scenario.delivery.quote_from_stock
+            and not scenario.channels
+            and not stream.segment.urgent
             and isinstance(self.clerks, FifoClerkPool | NoProcessing)
             and self.carriers.plain
             and self.env.peek() == math.inf  # nothing else (a review, a shift...) is scheduled
