@@ -14,17 +14,23 @@ bit (a test compares them); it takes a fraction of the time, since no event is s
 from __future__ import annotations
 
 import heapq
+import math
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from servsim.model.array_stock import StockFlow, replenishment_quantities, stock_flow
 from servsim.model.demand import OrderStream
+from servsim.model.processing import FifoClerkPool, NoProcessing
 from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
+
+if TYPE_CHECKING:  # the world hands itself in; no import at run time
+    from servsim.model.world import World
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,48 @@ class ArrayFlow:
     transit: object
     """the carrier mode's transit-time distribution"""
     horizon: float
+
+
+def prepared(world: World, stream: OrderStream) -> ArrayFlow | None:
+    """The world's one stream as a flow computed in arrays, where nothing in it feeds back;
+    None where something does (the world then simulates its events)."""
+    scenario = world.scenario
+    if not (
+        len(world.segments) == 1
+        and scenario.network is None
+        and world.aftercare is None
+        and not world.customers
+        and not scenario.delivery.quote_from_stock
+        and not scenario.channels
+        and not stream.segment.urgent
+        and isinstance(world.clerks, FifoClerkPool | NoProcessing)
+        and world.carriers.plain
+        and world.env.peek() == math.inf  # nothing else (a review, a shift...) is scheduled
+    ):
+        return None
+    stocked = [point for point in world.stock if isinstance(point, StockPoint)]
+    if stocked and not (
+        world.allocation.backorders_in_line(0) and all(point.reviews_by_demand for point in stocked)
+    ):
+        return None
+    items = scenario.stocking.items if scenario.stocking else {}
+    mode = world._mode_of_segment[0]
+    name = world.modes[mode]
+    return ArrayFlow(
+        stream=stream,
+        draw_services=world._draw_services,
+        stock=world.stock,
+        lead_times=[
+            items[sku].lead_time if isinstance(point, StockPoint) else None
+            for sku, point in zip(world.skus, world.stock, strict=True)
+        ],
+        skus=world.skus,
+        staff=world.clerks.staff,
+        mode=mode,
+        mode_name=name,
+        transit=scenario.delivery.modes[name].transit,
+        horizon=scenario.horizon,
+    )
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ class World:
                 scenario.programme_factor("entry_errors"),
                 customers.candidate_factor if customers else segment.credit_pull,
             )
-            self._flow = self._array_flow(stream) if in_arrays else None
+            self._flow = array_flow.prepared(self, stream) if in_arrays else None
             if self._flow is not None:
                 continue
             if self._plain(index, stream):
@@ -155,48 +155,6 @@ class World:
             and not scenario.delivery.quote_from_stock
             and not stream.carries_orders
             and plain_arrivals.handles(stream, bool(scenario.channels))
-        )
-
-    def _array_flow(self, stream: OrderStream) -> ArrayFlow | None:
-        """The world's one stream as a flow computed in arrays, where nothing in it feeds
-        back (see ``array_flow``); None where something does."""
-        scenario = self.scenario
-        if not (
-            len(self.segments) == 1
-            and scenario.network is None
-            and self.aftercare is None
-            and not self.customers
-            and not scenario.delivery.quote_from_stock
-            and not scenario.channels
-            and not stream.segment.urgent
-            and isinstance(self.clerks, FifoClerkPool | NoProcessing)
-            and self.carriers.plain
-            and self.env.peek() == math.inf  # nothing else (a review, a shift...) is scheduled
-        ):
-            return None
-        stocked = [point for point in self.stock if isinstance(point, StockPoint)]
-        if stocked and not (
-            self.allocation.backorders_in_line(0)
-            and all(point.reviews_by_demand for point in stocked)
-        ):
-            return None
-        items = scenario.stocking.items if scenario.stocking else {}
-        mode = self._mode_of_segment[0]
-        name = self.modes[mode]
-        return ArrayFlow(
-            stream=stream,
-            draw_services=self._draw_services,
-            stock=self.stock,
-            lead_times=[
-                items[sku].lead_time if isinstance(point, StockPoint) else None
-                for sku, point in zip(self.skus, self.stock, strict=True)
-            ],
-            skus=self.skus,
-            staff=self.clerks.staff,
-            mode=mode,
-            mode_name=name,
-            transit=scenario.delivery.modes[name].transit,
-            horizon=scenario.horizon,
         )
 
     def _draw_services(self, count: int) -> list[float]:
