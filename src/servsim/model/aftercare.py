@@ -118,17 +118,30 @@ class Aftercare:
         """An order's lines are all placed: track it until its last unit is delivered."""
         record = self.record
         end = len(record.line_order)
-        quantities = record.quantity[first_line:end]
         left_out = record.declined
-        declined = sum(left_out.get(line, 0) for line in range(first_line, end)) if left_out else 0
-        quantity = sum(quantities) - declined  # what the customer chose to order
-        lost = sum(record.lost[first_line:end]) - declined
-        skus, price = record.sku[first_line:end], self._price
-        value = sum([price[sku] * q for sku, q in zip(skus, quantities, strict=True)])
+        one_line = end == first_line + 1 and not left_out
+        if one_line:  # its own facts, no sums
+            quantity = record.quantity[first_line]
+            lost = record.lost[first_line]
+            value = self._price[record.sku[first_line]] * quantity
+        else:
+            quantities = record.quantity[first_line:end]
+            declined = (
+                sum(left_out.get(line, 0) for line in range(first_line, end)) if left_out else 0
+            )
+            quantity = sum(quantities) - declined  # what the customer chose to order
+            lost = sum(record.lost[first_line:end]) - declined
+            skus, price = record.sku[first_line:end], self._price
+            value = sum([price[sku] * q for sku, q in zip(skus, quantities, strict=True)])
         due = self._promised(order)
         tracked = TrackedOrder(order, first_line, end - first_line, quantity, lost, value, due)
         if self._delay_notices and (
-            order in record.postponed or any(map(math.isnan, record.allocated[first_line:end]))
+            order in record.postponed
+            or (
+                math.isnan(record.allocated[first_line])
+                if one_line
+                else any(map(math.isnan, record.allocated[first_line:end]))
+            )
         ):
             self._notify(order, informs=self.env.now < due)
         if quantity == 0:  # the customer saw everything out of stock and ordered nothing
