@@ -353,8 +353,10 @@ class Aftercare:
     # --- installation and warranty -----------------------------------------------------------
     def _field_service(self, order: int, tracked: TrackedOrder) -> None:
         record = self.record
+        if tracked.lines == 1 and not self._serviced_sku[record.sku[tracked.first_line]]:
+            return  # most orders: nothing to do
         skus = record.sku[tracked.first_line : tracked.first_line + tracked.lines]
-        if not any([self._serviced_sku[sku] for sku in skus]):  # most orders: nothing to do
+        if not any([self._serviced_sku[sku] for sku in skus]):
             return
         if any(self._installed[sku] for sku in skus):
             tracked.pending += 1
