@@ -284,3 +284,25 @@ def test_a_customer_base_too_large_to_follow_one_by_one_is_refused() -> None:
     scenario = servsim.load_scenario(document)  # candidates at e^20 times the rate: refused
     with pytest.raises(ScenarioError, match="allow-large"):
         servsim.simulate(scenario)
+
+
+@pytest.mark.parametrize("in_arrays", [True, False], ids=["in arrays", "by events"])
+@pytest.mark.parametrize(
+    "overrides",
+    [{"demand.customers": "none"}, {}, {"demand.customers": "none", "stocking": None}],
+    ids=["fixed demand", "customer base", "no stocking"],
+)
+def test_regression_a_run_without_any_order_gives_its_kpis(in_arrays, overrides) -> None:
+    """A horizon too short for any order (a valid scenario) crashed building the order table;
+    every valid input terminates: no order, no KPI crash, every table empty."""
+    from servsim.kpis.metrics import compute_kpis
+    from servsim.model.streams import RandomStreams
+    from servsim.model.world import World
+
+    scenario = servsim.load_scenario(yaml.safe_load(SMALL_SHOP)).with_overrides(
+        {"horizon": 0.0001, "warmup": 0, **overrides}
+    )
+    log = World(scenario, RandomStreams(scenario.seed, 0), in_arrays=in_arrays).run()
+    assert len(log.orders) == len(log.lines) == len(log.shipments) == 0
+    kpis = compute_kpis(log, scenario)
+    assert kpis["orders"] == 0

@@ -252,7 +252,11 @@ class Recorder:
         give_back_freed_memory(count)  # the line and shipment stores are gone
         ship_order = shipments["order"]
         # an order's lines are recorded one after another: reduce over each order's run
-        first_line = np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
+        first_line = (
+            np.flatnonzero(np.r_[True, order_of_line[1:] != order_of_line[:-1]])
+            if order_of_line.size
+            else order_of_line  # no line at all (a run with no order)
+        )
         # every order of one line (a web shop's): its per-order facts are its line's, shared
         one_line_each = first_line.size == count == order_of_line.size
         if one_line_each:
