@@ -205,3 +205,15 @@ def _same_bits(left: dict, right: dict) -> bool:
 def test_a_flow_with_feedback_is_simulated(overrides) -> None:
     scenario = _reference(**overrides)
     assert World(scenario, RandomStreams(1, 0))._flow is None
+
+
+def test_a_history_with_requested_dates_records_what_its_events_record(tmp_path: Path) -> None:
+    """A replayed history's requested dates (some orders without one) set the promises alike."""
+    from tests.test_history_columns import with_requested
+
+    path = with_requested(tmp_path, pd.Timedelta(hours=30), rows=slice(0, None, 2))
+    scenario = servsim.load_scenario(path)
+    _assert_same_log(scenario)
+    computed, _ = _runs(scenario)
+    promise = computed.tables.orders["first_promise"] - computed.tables.orders["placed"]
+    assert np.isclose(promise, 30.0).any() and np.isclose(promise, 48.0).any()
