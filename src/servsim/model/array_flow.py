@@ -120,15 +120,17 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     line = np.arange(orders.order.size, dtype=np.int64)
     first = np.searchsorted(orders.order, np.arange(orders.placed.size + 1))
     """each order's first line, and one past the last order's last"""
-    # an order's lines meet the stock in its arrival event, scheduled while the order before
-    # it was placed; the replenishments its lines place are scheduled after them, before the
-    # next arrival: ranks 2 x first line and 2 x the next order's first line - 1
-    rank = 2 * first[orders.order]
-    receipt_rank = 2 * first[orders.order + 1] - 1
+    # Each event at the stock gets a rank in the order SimPy schedules them: an order's arrival
+    # is scheduled while the order before it is placed, its lines meet the stock one after
+    # another, and the replenishments they place are scheduled after them, before the next
+    # arrival. Order n of lines f..f+k-1 (f = first[n]): line l's demand ranks f + l, the
+    # receipt of the replenishment line l placed ranks f + k + l (k lines before the next
+    # order's first demand, 2(f + k)). One line per order: 2n and 2n + 1.
+    rank = first[orders.order] + line
+    receipt_rank = first[orders.order + 1] + line
     filled = orders.quantity.copy()
     allocated = orders.placed[orders.order]
     allocated_rank = rank.copy()
-    allocated_sub = line.copy()
     wait = np.zeros(line.size)
     replenished: list[tuple[np.ndarray, ...]] = []
     levels: list[tuple[np.ndarray, ...]] = []
@@ -142,13 +144,12 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
         lead_time = streams.variates(f"lead_time/{flow.skus[sku]}", flow.lead_times[sku], by.size)
         arrives = placed[by] + lead_time
         stock = stock_flow(
-            placed, rank[mine], mine, quantity, point.policy.initial_stock, units[by], arrives,
-            receipt_rank[mine[by]], mine[by], flow.horizon,
+            placed, rank[mine], quantity, point.policy.initial_stock, units[by], arrives,
+            receipt_rank[mine[by]], flow.horizon,
         )  # fmt: skip
         filled[mine] = stock.filled
         allocated[mine] = stock.allocated
         allocated_rank[mine] = stock.allocated_rank
-        allocated_sub[mine] = stock.allocated_sub
         wait[mine] = stock.backorder_wait
         replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units[by], stock))
         levels.append(_levels(sku, stock))
@@ -156,10 +157,8 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
-    _record_shipments(
-        record, flow, streams, orders, first, allocated, allocated_rank, allocated_sub
-    )
-    del allocated_rank, allocated_sub
+    _record_shipments(record, flow, streams, orders, first, allocated, allocated_rank)
+    del allocated_rank
     _record_orders(record, orders, filled, allocated, wait)
 
 
@@ -220,7 +219,6 @@ def _levels(sku: int, stock: StockFlow) -> tuple[np.ndarray, ...]:
     return (
         stock.level_time,
         stock.level_rank,
-        stock.level_sub,
         np.full(stock.level_time.size, sku, dtype=np.int32),
         stock.on_hand,
         stock.backorders,
@@ -286,12 +284,12 @@ def _record_levels(record: Recorder, levels: list[tuple[np.ndarray, ...]]) -> No
     """Every sku's stock after each of its events, all skus' events in the order they came."""
     if not levels:
         return
-    time, rank, sub, sku, on_hand, backorders = (
+    time, rank, sku, on_hand, backorders = (
         np.concatenate(field) for field in zip(*levels, strict=True)
     )
     levels.clear()
-    sequence = np.lexsort((sub, rank, time))
-    del rank, sub
+    sequence = np.lexsort((rank, time))
+    del rank
     record.levels.extend_columns(
         {
             "time": time[sequence],
@@ -310,21 +308,22 @@ def _record_shipments(
     first: np.ndarray,
     allocated: np.ndarray,
     allocated_rank: np.ndarray,
-    allocated_sub: np.ndarray,
 ) -> None:
     """Each order ships once, complete, when its last line is allocated: released in the
-    order the events released them (by time, rank, sub, then the line that completed it),
-    processed by the clerks in that order, carried by the segment's mode."""
+    order the events released them (by time, rank, then the line that completed it: a
+    receipt serves its waiting lines first come first served), processed by the clerks in
+    that order, carried by the segment's mode."""
     line = np.arange(orders.order.size, dtype=np.int64)
-    # each order's last line to be allocated: the greatest (time, rank, sub, line) of its
-    # lines (NaN, a line still waiting, sorts last: the order is not released)
-    by_order = np.lexsort((line, allocated_sub, allocated_rank, allocated, orders.order))
-    completing = by_order[first[1:] - 1]
-    del by_order
+    if line.size == orders.placed.size:  # one line each: it is its order's last
+        completing = line
+    else:  # the line of the greatest (time, rank) (NaN, still waiting, sorts last)
+        by_order = np.lexsort((allocated_rank, allocated, orders.order))
+        completing = by_order[first[1:] - 1]
+        del by_order
     released = np.flatnonzero(~np.isnan(allocated[completing]))
     completing = completing[released]
-    when = (line[completing], allocated_sub[completing], allocated_rank[completing])
-    sequence = np.lexsort((*when, allocated[completing]))
+    when = (completing, allocated_rank[completing], allocated[completing])
+    sequence = np.lexsort(when)
     released, completing = released[sequence], completing[sequence]
     now = allocated[completing]
     start, ready = _processed(now, orders.service[released], flow.staff)

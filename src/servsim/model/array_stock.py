@@ -7,9 +7,8 @@ cumulative demand against cumulative receipts, and its allocation from the recei
 brings its last unit. No event has to be simulated.
 
 Events are put in the order SimPy processes them: by time, then by when each was scheduled
-(the ``rank``), then by the line (``sub``: an order's lines meet the stock one after another
-in one event, and the replenishments they trigger are scheduled in that order), so a tie goes
-the event model's way and every result is its result, bit for bit.
+(the ``rank``, one number per event that happens to the stock: see ``array_flow``), so a
+tie goes the event model's way and every result is its result, bit for bit.
 """
 
 from __future__ import annotations
@@ -55,8 +54,7 @@ class StockFlow:
     allocated: np.ndarray
     """per line: when its last unit was allocated (NaN: not by the horizon)"""
     allocated_rank: np.ndarray
-    allocated_sub: np.ndarray
-    """per line: the rank and sub of the event that allocated its last unit"""
+    """per line: the rank of the event that allocated its last unit"""
     backorder_wait: np.ndarray
     """per line: unit-time its backordered units waited (by the horizon)"""
     received: np.ndarray
@@ -65,7 +63,6 @@ class StockFlow:
     """per received replenishment: net inventory just before it came"""
     level_time: np.ndarray
     level_rank: np.ndarray
-    level_sub: np.ndarray
     on_hand: np.ndarray
     backorders: np.ndarray
     """after each event (a demand or a receipt), in the order they happened"""
@@ -74,29 +71,23 @@ class StockFlow:
 def stock_flow(
     placed: np.ndarray,
     rank: np.ndarray,
-    sub: np.ndarray,
     quantity: np.ndarray,
     initial: int,
     ordered: np.ndarray,
     arrives: np.ndarray,
     receipt_rank: np.ndarray,
-    receipt_sub: np.ndarray,
     horizon: float,
 ) -> StockFlow:
-    """The sku's lines (``placed``, ``rank``, ``sub``, ``quantity``, in arrival order) against
-    its replenishments (``ordered`` units arriving at ``arrives``, whose receipts have
-    ``receipt_rank`` and ``receipt_sub``); only events before the horizon happen."""
+    """The sku's lines (``placed``, ``rank``, ``quantity``, in arrival order) against its
+    replenishments (``ordered`` units arriving at ``arrives``, their receipts of rank
+    ``receipt_rank``); only events before the horizon happen."""
     lines = placed.size
     received = np.flatnonzero(arrives < horizon)
-    received = received[
-        np.lexsort((receipt_sub[received], receipt_rank[received], arrives[received]))
-    ]
-    came, units = arrives[received], ordered[received]
-    came_rank, came_sub = receipt_rank[received], receipt_sub[received]
+    received = received[np.lexsort((receipt_rank[received], arrives[received]))]
+    came, came_rank, units = arrives[received], receipt_rank[received], ordered[received]
     times = np.concatenate([placed, came])
     ranks = np.concatenate([rank, came_rank])
-    subs = np.concatenate([sub, came_sub])
-    sequence = np.lexsort((subs, ranks, times))
+    sequence = np.lexsort((ranks, times))
     net = initial + np.cumsum(np.concatenate([-quantity, units])[sequence])
     net_after = np.empty_like(net)
     net_after[sequence] = net
@@ -112,13 +103,10 @@ def stock_flow(
     allocated[waiting[done]] = came[completing[done]]
     allocated_rank = rank.copy()
     allocated_rank[waiting[done]] = came_rank[completing[done]]
-    allocated_sub = sub.copy()
-    allocated_sub[waiting[done]] = came_sub[completing[done]]
     return StockFlow(
         filled=filled,
         allocated=allocated,
         allocated_rank=allocated_rank,
-        allocated_sub=allocated_sub,
         backorder_wait=_backorder_wait(
             placed, demanded, short, waiting, completing, supplied, came, initial
         ),
@@ -126,7 +114,6 @@ def stock_flow(
         net_before=net_after[lines:] - units,
         level_time=times[sequence],
         level_rank=ranks[sequence],
-        level_sub=subs[sequence],
         on_hand=np.maximum(net, 0),
         backorders=np.maximum(-net, 0),
     )
