@@ -12,7 +12,6 @@ Customer backorders at a location are served before the orders of the locations 
 from __future__ import annotations
 
 import bisect
-import math
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Protocol
@@ -309,8 +308,3 @@ class NotHeld:
     """A sku a location does not hold: nothing on hand, ever (never picked to serve)."""
 
     on_hand = 0
-
-
-def time_down(outages: list[tuple[float, float]], start: float, end: float) -> float:
-    """Time the outages spend inside [start, end]."""
-    return math.fsum(max(0.0, min(b, end) - max(a, start)) for a, b in outages)
