@@ -12,7 +12,7 @@ from servsim.model.aftercare import Aftercare
 from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
-from servsim.policies import Backorder, Fate, StockoutPolicy
+from servsim.policies import Backorder, Fate, PartialShipment, StockoutPolicy
 from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 
@@ -113,15 +113,20 @@ class Allocation:
 
     def backorders_in_line(self, segment: int) -> bool:
         """Whether every short line of the segment waits, first come first served, for its
-        sku's next units while the order waits to ship complete: no substitutes, reserved
-        stock, customers who look first or another stock-out rule."""
+        sku's next units (backordered: the order ships complete or in parts, ``ships_in_parts``):
+        no substitutes, reserved stock, customers who look first or another stock-out rule."""
         return (
             not self._substitutes
             and self._sees_stock[segment] is None
             and not any(self._reserved[segment])
-            and not self._ships_now[segment]
-            and all(type(policy) is Backorder for policy in self._policy_of[segment])
+            and all(
+                type(policy) in (Backorder, PartialShipment) for policy in self._policy_of[segment]
+            )
         )
+
+    def ships_in_parts(self, segment: int) -> bool:
+        """Whether the segment's orders ship what is there now and each waiting line later."""
+        return self._ships_now[segment]
 
     def use_stock(self, stock: Points, routes: list[Route] | None = None) -> None:
         """The stock points (one per sku), or each segment's route through a network."""

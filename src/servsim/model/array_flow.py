@@ -3,12 +3,13 @@
 One stream of orders with a fixed demand (no customer base, after-sale stage, channels,
 urgency or quotes; a replayed history's customers and requested dates are recorded), stock
 points that review continuously and backorder every shortage first come first served while
-the order waits to ship complete (or no stock limit), first-come-first-served clerks and plain
-carriers: nothing that happens to an order changes what happens next except through the
-queues, and each queue is a recursion over arrays (the stock in ``array_stock``, the clerks
-by Kiefer-Wolfowitz). The run draws the same variates from the same streams as the event
-model and records the same facts in the same order, so its log is the event model's, bit for
-bit (a test compares them); it takes a fraction of the time, since no event is scheduled.
+the order waits to ship complete or ships in parts (or no stock limit), first-come-first-
+served clerks and plain carriers: nothing that happens to an order changes what happens next
+except through the queues, and each queue is a recursion over arrays (the stock in
+``array_stock``, the clerks by Kiefer-Wolfowitz). The run draws the same variates from the
+same streams as the event model and records the same facts in the same order, so its log is
+the event model's, bit for bit (a test compares them); it takes a fraction of the time,
+since no event is scheduled.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class ArrayFlow:
     skus: list[str]
     staff: int
     """first-come-first-served clerks (0: no processing stage)"""
+    extra_service: object | None
+    """the processing-time distribution of an order's later shipments (None: no processing)"""
+    in_parts: bool
+    """orders ship what is there now and each waiting line later (else complete)"""
     mode: int
     mode_name: str
     transit: object
@@ -88,6 +93,8 @@ def prepared(world: World, stream: OrderStream) -> ArrayFlow | None:
         ],
         skus=world.skus,
         staff=world.clerks.staff,
+        extra_service=scenario.processing.time if scenario.processing else None,
+        in_parts=bool(stocked) and world.allocation.ships_in_parts(0),
         mode=mode,
         mode_name=name,
         transit=scenario.delivery.modes[name].transit,
@@ -157,7 +164,7 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
-    _record_shipments(record, flow, streams, orders, first, allocated, allocated_rank)
+    _record_shipments(record, flow, streams, orders, first, filled, allocated, allocated_rank)
     del allocated_rank
     _record_orders(record, orders, filled, allocated, wait)
 
@@ -306,13 +313,52 @@ def _record_shipments(
     streams: RandomStreams,
     orders: _Orders,
     first: np.ndarray,
+    filled: np.ndarray,
     allocated: np.ndarray,
     allocated_rank: np.ndarray,
 ) -> None:
-    """Each order ships once, complete, when its last line is allocated: released in the
-    order the events released them (by time, rank, then the line that completed it: a
-    receipt serves its waiting lines first come first served), processed by the clerks in
-    that order, carried by the segment's mode."""
+    """The orders' shipments, released in the order the events released them (by time, rank,
+    then line: a receipt serves its waiting lines first come first served), processed by the
+    clerks in that order (an order's first shipment takes its processing time drawn on
+    arrival, a later one a time of its own), carried by the segment's mode."""
+    if flow.in_parts:
+        order, units, when = _parts(orders, first, filled, allocated, allocated_rank)
+    else:
+        order, units, when = _whole(orders, first, allocated, allocated_rank)
+    sequence = np.lexsort(when[::-1])
+    order, units, now = order[sequence], units[sequence], when[0][sequence]
+    del sequence, when
+    duration = orders.service[order]
+    if flow.extra_service is not None:
+        later = np.ones(order.size, dtype=bool)
+        later[np.unique(order, return_index=True)[1]] = False
+        duration[later] = streams.variates("processing/extra", flow.extra_service, int(later.sum()))
+    start, ready = _processed(now, duration, flow.staff)
+    delivered = ready + streams.variates(f"transit/{flow.mode_name}", flow.transit, order.size)
+    record.shipments.extend_columns(
+        {
+            "order": order,
+            "units": units,
+            "released": now,
+            "start": start,
+            "ready": ready,
+            "dispatched": ready.copy(),  # its own column: a block is a view
+            "delivered": delivered,
+            "mode": np.full(order.size, float(flow.mode)),
+            "expedited": np.zeros(order.size),
+            "damaged": np.zeros(order.size),
+        }
+    )
+
+
+Released = tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""Shipments: (order, units, (time, rank, line) of the event that released each)."""
+
+
+def _whole(
+    orders: _Orders, first: np.ndarray, allocated: np.ndarray, allocated_rank: np.ndarray
+) -> Released:
+    """Each order ships once, complete, when its last line is allocated."""
     line = np.arange(orders.order.size, dtype=np.int64)
     if line.size == orders.placed.size:  # one line each: it is its order's last
         completing = line
@@ -322,26 +368,37 @@ def _record_shipments(
         del by_order
     released = np.flatnonzero(~np.isnan(allocated[completing]))
     completing = completing[released]
-    when = (completing, allocated_rank[completing], allocated[completing])
-    sequence = np.lexsort(when)
-    released, completing = released[sequence], completing[sequence]
-    now = allocated[completing]
-    start, ready = _processed(now, orders.service[released], flow.staff)
-    delivered = ready + streams.variates(f"transit/{flow.mode_name}", flow.transit, released.size)
     units = np.bincount(orders.order, weights=orders.quantity, minlength=orders.placed.size)
-    record.shipments.extend_columns(
-        {
-            "order": released,
-            "units": units[released],
-            "released": now,
-            "start": start,
-            "ready": ready,
-            "dispatched": ready.copy(),  # its own column: a block is a view
-            "delivered": delivered,
-            "mode": np.full(released.size, float(flow.mode)),
-            "expedited": np.zeros(released.size),
-            "damaged": np.zeros(released.size),
-        }
+    return (
+        released,
+        units[released],
+        (allocated[completing], allocated_rank[completing], completing),
+    )
+
+
+def _parts(
+    orders: _Orders,
+    first: np.ndarray,
+    filled: np.ndarray,
+    allocated: np.ndarray,
+    allocated_rank: np.ndarray,
+) -> Released:
+    """What is there ships on arrival; each line that waited ships when it is allocated."""
+    count = orders.placed.size
+    ready = np.bincount(orders.order, weights=filled, minlength=count)
+    at_once = np.flatnonzero(ready > 0)
+    last_line = first[at_once + 1] - 1  # the arrival's release follows its last line
+    short = orders.quantity - filled
+    later = np.flatnonzero((short > 0) & ~np.isnan(allocated))
+    arrival_rank = first[orders.order[last_line]] + last_line
+    return (
+        np.concatenate([at_once, orders.order[later]]),
+        np.concatenate([ready[at_once], short[later]]),
+        (
+            np.concatenate([orders.placed[at_once], allocated[later]]),
+            np.concatenate([arrival_rank, allocated_rank[later]]),
+            np.concatenate([last_line, later]),
+        ),
     )
 
 
