@@ -155,6 +155,23 @@ CASES = {
             "demand.quantity": 2,
         },
     ),
+    "lost sales": _reference(**{"stocking.stockout": "lost"}),
+    "lost sales, SupplyNetPy's retailer: (s,S) over ten years": servsim.load_scenario(
+        ROOT / "benchmarks" / "supplynetpy_retailer.yaml"
+    ),
+    "lost sales of orders of several lines, overtaking lead times": _three_products(
+        {"dist": "empirical", "values": [1, 2, 3], "weights": [0.3, 0.4, 0.3]},
+        {"dist": "exponential", "mean": 3},
+        None,
+        "lost",
+    ),
+    "lost sales, an order every 3 minutes, receipts two orders later: ties decide": _reference(
+        **{
+            "stocking.stockout": "lost",
+            "demand.arrivals": {"process": "renewal", "interarrival": 0.05},
+            "stocking.items.A": {"policy": "base_stock", "S": 1, "lead_time": 0.1},
+        }
+    ),
 }
 
 
@@ -209,7 +226,6 @@ def _same_bits(left: dict, right: dict) -> bool:
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"stocking.stockout": "lost"},
         {"stocking.items.A": {"policy": "RS", "review": 4, "S": 90, "lead_time": 2}},
         {
             "processing.staff": None,
@@ -219,7 +235,7 @@ def _same_bits(left: dict, right: dict) -> bool:
         },
         {"delivery.modes.standard.reliability": 0.9, "delivery.modes.standard.late_by": 24},
     ],
-    ids=["lost sales", "periodic review", "shifts", "late carriers"],
+    ids=["periodic review", "shifts", "late carriers"],
 )
 def test_a_flow_with_feedback_is_simulated(overrides) -> None:
     scenario = _reference(**overrides)
@@ -243,3 +259,10 @@ def test_the_partial_cases_do_split_orders(case: str) -> None:
     """The cases above compare orders shipped in parts, not only orders shipped whole."""
     computed, _ = _runs(CASES[case])
     assert (computed.tables.orders["shipments"] > 1).sum() > 100
+
+
+@pytest.mark.parametrize("case", [name for name in CASES if name.startswith("lost")])
+def test_the_lost_sales_cases_do_lose_sales(case: str) -> None:
+    """The lost-sales cases above compare lines that lost units, not only lines filled."""
+    computed, _ = _runs(CASES[case])
+    assert (computed.tables.lines["lost"] > 0).sum() > 50

@@ -12,7 +12,7 @@ from servsim.model.aftercare import Aftercare
 from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
-from servsim.policies import Backorder, Fate, PartialShipment, StockoutPolicy
+from servsim.policies import Backorder, Fate, LoseSale, PartialShipment, StockoutPolicy
 from servsim.scenario.distributions import Uniform
 from servsim.scenario.schema import Scenario
 
@@ -122,6 +122,17 @@ class Allocation:
             and all(
                 type(policy) in (Backorder, PartialShipment) for policy in self._policy_of[segment]
             )
+        )
+
+    def loses_shortages(self, segment: int) -> bool:
+        """Whether every short line of the segment loses what is not on hand (a lost sale)
+        and the order ships the rest at once: no substitutes, reserved stock, customers who
+        look first or another stock-out rule."""
+        return (
+            not self._substitutes
+            and self._sees_stock[segment] is None
+            and not any(self._reserved[segment])
+            and all(type(rule) is LoseSale for rule in self._policy_of[segment])
         )
 
     def ships_in_parts(self, segment: int) -> bool:

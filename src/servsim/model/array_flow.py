@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from servsim.model.array_stock import StockFlow, replenishment_quantities, stock_flow
+from servsim.model.array_stock import (
+    StockFlow,
+    lost_sales_flow,
+    replenishment_quantities,
+    stock_flow,
+)
 from servsim.model.demand import OrderStream
 from servsim.model.processing import FifoClerkPool, NoProcessing
 from servsim.model.runlog import Recorder
@@ -51,6 +56,8 @@ class ArrayFlow:
     """the processing-time distribution of an order's later shipments (None: no processing)"""
     in_parts: bool
     """orders ship what is there now and each waiting line later (else complete)"""
+    lose_shortages: bool
+    """what is not on hand is a lost sale; the order ships the rest at once"""
     mode: int
     mode_name: str
     transit: object
@@ -76,8 +83,11 @@ def prepared(world: World, stream: OrderStream) -> ArrayFlow | None:
     ):
         return None
     stocked = [point for point in world.stock if isinstance(point, StockPoint)]
+    allocation = world.allocation
+    lose = bool(stocked) and allocation.loses_shortages(0)
     if stocked and not (
-        world.allocation.backorders_in_line(0) and all(point.reviews_by_demand for point in stocked)
+        (lose or allocation.backorders_in_line(0))
+        and all(point.reviews_by_demand for point in stocked)
     ):
         return None
     items = scenario.stocking.items if scenario.stocking else {}
@@ -94,7 +104,8 @@ def prepared(world: World, stream: OrderStream) -> ArrayFlow | None:
         skus=world.skus,
         staff=world.clerks.staff,
         extra_service=scenario.processing.time if scenario.processing else None,
-        in_parts=bool(stocked) and world.allocation.ships_in_parts(0),
+        in_parts=bool(stocked) and not lose and allocation.ships_in_parts(0),
+        lose_shortages=lose,
         mode=mode,
         mode_name=name,
         transit=scenario.delivery.modes[name].transit,
@@ -136,6 +147,7 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     rank = first[orders.order] + line
     receipt_rank = first[orders.order + 1] + line
     filled = orders.quantity.copy()
+    lost = np.zeros(line.size, dtype=np.int64)
     allocated = orders.placed[orders.order]
     allocated_rank = rank.copy()
     wait = np.zeros(line.size)
@@ -146,27 +158,37 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
             continue
         mine = np.flatnonzero(orders.sku == sku)
         placed, quantity = allocated[mine], orders.quantity[mine]
-        units = replenishment_quantities(point.policy, quantity)
-        by = np.flatnonzero(units)
-        lead_time = streams.variates(f"lead_time/{flow.skus[sku]}", flow.lead_times[sku], by.size)
-        arrives = placed[by] + lead_time
-        stock = stock_flow(
-            placed, rank[mine], quantity, point.policy.initial_stock, units[by], arrives,
-            receipt_rank[mine[by]], flow.horizon,
-        )  # fmt: skip
+        name, lead_time = f"lead_time/{flow.skus[sku]}", flow.lead_times[sku]
+        if flow.lose_shortages:
+            sales = lost_sales_flow(
+                placed, rank[mine], quantity, point.policy, streams.draws(name, lead_time),
+                receipt_rank[mine], flow.horizon,
+            )  # fmt: skip
+            stock, by, units, arrives = sales.stock, sales.ordered_by, sales.ordered, sales.arrives
+            assert stock.lost is not None
+            lost[mine] = stock.lost
+        else:
+            ordered = replenishment_quantities(point.policy, quantity)
+            by = np.flatnonzero(ordered)
+            units = ordered[by]
+            arrives = placed[by] + streams.variates(name, lead_time, by.size)
+            stock = stock_flow(
+                placed, rank[mine], quantity, point.policy.initial_stock, units, arrives,
+                receipt_rank[mine[by]], flow.horizon,
+            )  # fmt: skip
         filled[mine] = stock.filled
         allocated[mine] = stock.allocated
         allocated_rank[mine] = stock.allocated_rank
         wait[mine] = stock.backorder_wait
-        replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units[by], stock))
+        replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units, stock))
         levels.append(_levels(sku, stock))
-        del mine, placed, quantity, units, by, lead_time, arrives, stock
+        del mine, placed, quantity, units, by, arrives, stock
     del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
-    _record_shipments(record, flow, streams, orders, first, filled, allocated, allocated_rank)
+    _record_shipments(record, flow, streams, orders, first, filled, lost, allocated, allocated_rank)
     del allocated_rank
-    _record_orders(record, orders, filled, allocated, wait)
+    _record_orders(record, orders, filled, lost, allocated, wait)
 
 
 def _orders(flow: ArrayFlow) -> _Orders:
@@ -219,7 +241,9 @@ def _replenishments(
     """One sku's replenishment orders: the line that placed each, then the log's fields."""
     net_before = np.full(by_line.size, np.nan)
     net_before[stock.received] = stock.net_before
-    return by_line, np.full(by_line.size, sku), ordered, arrives, units, net_before
+    lost_before = np.full(by_line.size, np.nan)
+    lost_before[stock.received] = 0 if stock.lost_before is None else stock.lost_before
+    return by_line, np.full(by_line.size, sku), ordered, arrives, units, net_before, lost_before
 
 
 def _levels(sku: int, stock: StockFlow) -> tuple[np.ndarray, ...]:
@@ -236,11 +260,12 @@ def _record_orders(
     record: Recorder,
     orders: _Orders,
     filled: np.ndarray,
+    lost: np.ndarray,
     allocated: np.ndarray,
     wait: np.ndarray,
 ) -> None:
     """The per-order and per-line facts, whole."""
-    count, lines = orders.placed.size, orders.order.size
+    count = orders.placed.size
     stores: tuple[tuple[array, np.ndarray], ...] = (
         (record.placed, orders.placed),
         (record.segment, np.zeros(count, dtype=np.int32)),
@@ -248,7 +273,7 @@ def _record_orders(
         (record.sku, orders.sku),
         (record.quantity, orders.quantity),
         (record.filled, filled),
-        (record.lost, np.zeros(lines, dtype=np.int64)),
+        (record.lost, lost),
         (record.allocated, allocated),
     )
     for store, column in stores:
@@ -268,7 +293,7 @@ def _record_replenishments(record: Recorder, replenished: list[tuple[np.ndarray,
     """Replenishment orders numbered as placed: by the line that placed each."""
     if not replenished:
         return
-    by_line, sku, ordered, arrives, units, net_before = (
+    by_line, sku, ordered, arrives, units, net_before, lost_before = (
         np.concatenate(field) for field in zip(*replenished, strict=True)
     )
     replenished.clear()
@@ -282,9 +307,8 @@ def _record_replenishments(record: Recorder, replenished: list[tuple[np.ndarray,
             "emergency": np.zeros(placing.size),
         }
     )
-    net_before = net_before[placing]
-    record.computed["net_before"] = net_before
-    record.computed["lost_before"] = np.where(np.isnan(net_before), np.nan, 0.0)
+    record.computed["net_before"] = net_before[placing]
+    record.computed["lost_before"] = lost_before[placing]
 
 
 def _record_levels(record: Recorder, levels: list[tuple[np.ndarray, ...]]) -> None:
@@ -314,6 +338,7 @@ def _record_shipments(
     orders: _Orders,
     first: np.ndarray,
     filled: np.ndarray,
+    lost: np.ndarray,
     allocated: np.ndarray,
     allocated_rank: np.ndarray,
 ) -> None:
@@ -324,7 +349,7 @@ def _record_shipments(
     if flow.in_parts:
         order, units, when = _parts(orders, first, filled, allocated, allocated_rank)
     else:
-        order, units, when = _whole(orders, first, allocated, allocated_rank)
+        order, units, when = _whole(orders, first, lost, allocated, allocated_rank)
     sequence = np.lexsort(when[::-1])
     order, units, now = order[sequence], units[sequence], when[0][sequence]
     del sequence, when
@@ -356,9 +381,14 @@ Released = tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 def _whole(
-    orders: _Orders, first: np.ndarray, allocated: np.ndarray, allocated_rank: np.ndarray
+    orders: _Orders,
+    first: np.ndarray,
+    lost: np.ndarray,
+    allocated: np.ndarray,
+    allocated_rank: np.ndarray,
 ) -> Released:
-    """Each order ships once, complete, when its last line is allocated."""
+    """Each order ships once, complete, when its last line is allocated (what was not lost:
+    an order whose every unit was lost does not ship)."""
     line = np.arange(orders.order.size, dtype=np.int64)
     if line.size == orders.placed.size:  # one line each: it is its order's last
         completing = line
@@ -366,9 +396,9 @@ def _whole(
         by_order = np.lexsort((allocated_rank, allocated, orders.order))
         completing = by_order[first[1:] - 1]
         del by_order
-    released = np.flatnonzero(~np.isnan(allocated[completing]))
+    units = np.bincount(orders.order, weights=orders.quantity - lost, minlength=orders.placed.size)
+    released = np.flatnonzero(~np.isnan(allocated[completing]) & (units > 0))
     completing = completing[released]
-    units = np.bincount(orders.order, weights=orders.quantity, minlength=orders.placed.size)
     return (
         released,
         units[released],

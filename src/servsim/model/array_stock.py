@@ -13,6 +13,8 @@ tie goes the event model's way and every result is its result, bit for bit.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +68,21 @@ class StockFlow:
     on_hand: np.ndarray
     backorders: np.ndarray
     """after each event (a demand or a receipt), in the order they happened"""
+    lost: np.ndarray | None = None
+    """per line: units lost (lost sales only)"""
+    lost_before: np.ndarray | None = None
+    """per received replenishment: units lost before it came (lost sales only)"""
+
+
+@dataclass(frozen=True)
+class LostSales:
+    """One sku's stock when every shortage is a lost sale, and the replenishments it placed."""
+
+    stock: StockFlow
+    ordered_by: np.ndarray
+    """the line (among the sku's) that placed each replenishment"""
+    ordered: np.ndarray
+    arrives: np.ndarray
 
 
 def stock_flow(
@@ -147,3 +164,90 @@ def _backorder_wait(
     )
     np.add.at(wait, line, given * (came[receipt] - placed[line]))
     return wait
+
+
+def lost_sales_flow(
+    placed: np.ndarray,
+    rank: np.ndarray,
+    quantity: np.ndarray,
+    policy: ReplenishmentPolicy,
+    lead_times: Iterator[float],
+    receipt_rank: np.ndarray,
+    horizon: float,
+) -> LostSales:
+    """The sku's lines against its stock when a shortage is lost: what is on hand then
+    decides the fill, so the position (on hand + on order) and with it every replenishment
+    depends on the receipts before each line: a loop over the lines, the receipts due before
+    each taken from a heap by (time, rank), as the events would come."""
+    on_hand, on_order, lost_units = policy.initial_stock, 0, 0
+    order_quantity = policy.order_quantity
+    due: list[tuple[float, int, int, int]] = []
+    """receipts on their way: (arrival, rank, units, replenishment)"""
+    filled: list[int] = []
+    lost: list[int] = []
+    ordered_by: list[int] = []
+    ordered: list[int] = []
+    arrives: list[float] = []
+    received: list[int] = []
+    net_before: list[int] = []
+    lost_before: list[int] = []
+    level_time: list[float] = []
+    level_rank: list[int] = []
+    level_on_hand: list[int] = []
+    take, give = heapq.heappop, heapq.heappush
+
+    def receive(at: float, at_rank: int, units: int, number: int) -> None:
+        nonlocal on_hand, on_order
+        received.append(number)
+        net_before.append(on_hand)
+        lost_before.append(lost_units)
+        on_hand += units
+        on_order -= units
+        level_time.append(at)
+        level_rank.append(at_rank)
+        level_on_hand.append(on_hand)
+
+    rows = zip(
+        placed.tolist(), rank.tolist(), quantity.tolist(), receipt_rank.tolist(), strict=True
+    )
+    for line, (now, now_rank, units, coming_rank) in enumerate(rows):
+        while due and (due[0][0] < now or (due[0][0] == now and due[0][1] < now_rank)):
+            receive(*take(due))
+        given = units if units <= on_hand else on_hand
+        on_hand -= given
+        lost_units += units - given
+        filled.append(given)
+        lost.append(units - given)
+        level_time.append(now)
+        level_rank.append(now_rank)
+        level_on_hand.append(on_hand)
+        more = order_quantity(on_hand + on_order)
+        if more > 0:
+            arrival = now + next(lead_times)
+            on_order += more
+            give(due, (arrival, coming_rank, more, len(ordered)))
+            ordered_by.append(line)
+            ordered.append(more)
+            arrives.append(arrival)
+    while due and due[0][0] < horizon:
+        receive(*take(due))
+    count = placed.size
+    return LostSales(
+        stock=StockFlow(
+            filled=np.asarray(filled, dtype=np.int64).reshape(count),
+            allocated=placed.copy(),
+            allocated_rank=rank.copy(),
+            backorder_wait=np.zeros(count),
+            received=np.asarray(received, dtype=np.int64),
+            net_before=np.asarray(net_before, dtype=np.int64),
+            level_time=np.asarray(level_time, dtype=float),
+            level_rank=np.asarray(level_rank, dtype=np.int64),
+            on_hand=np.asarray(level_on_hand, dtype=np.int64),
+            backorders=np.zeros(len(level_time), dtype=np.int64),
+            lost=np.asarray(lost, dtype=np.int64).reshape(count),
+            lost_before=np.asarray(lost_before, dtype=np.int64),
+        ),
+        ordered_by=np.asarray(ordered_by, dtype=np.int64),
+        ordered=np.asarray(ordered, dtype=np.int64),
+        arrives=np.asarray(arrives, dtype=float),
+    )
