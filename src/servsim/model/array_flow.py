@@ -157,38 +157,55 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
         if isinstance(point, UnlimitedStock):
             continue
         mine = np.flatnonzero(orders.sku == sku)
-        placed, quantity = allocated[mine], orders.quantity[mine]
-        name, lead_time = f"lead_time/{flow.skus[sku]}", flow.lead_times[sku]
-        if flow.lose_shortages:
-            sales = lost_sales_flow(
-                placed, rank[mine], quantity, point.policy, streams.draws(name, lead_time),
-                receipt_rank[mine], flow.horizon,
-            )  # fmt: skip
-            stock, by, units, arrives = sales.stock, sales.ordered_by, sales.ordered, sales.arrives
-            assert stock.lost is not None
+        placed = allocated[mine]
+        stock, by, units, arrives = _sku_stock(
+            flow, streams, sku, point, placed, rank[mine], orders.quantity[mine], receipt_rank[mine]
+        )
+        if stock.lost is not None:
             lost[mine] = stock.lost
-        else:
-            ordered = replenishment_quantities(point.policy, quantity)
-            by = np.flatnonzero(ordered)
-            units = ordered[by]
-            arrives = placed[by] + streams.variates(name, lead_time, by.size)
-            stock = stock_flow(
-                placed, rank[mine], quantity, point.policy.initial_stock, units, arrives,
-                receipt_rank[mine[by]], flow.horizon,
-            )  # fmt: skip
         filled[mine] = stock.filled
         allocated[mine] = stock.allocated
         allocated_rank[mine] = stock.allocated_rank
         wait[mine] = stock.backorder_wait
         replenished.append(_replenishments(sku, mine[by], placed[by], arrives, units, stock))
         levels.append(_levels(sku, stock))
-        del mine, placed, quantity, units, by, arrives, stock
+        del mine, placed, units, by, arrives, stock
     del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
     _record_shipments(record, flow, streams, orders, first, filled, lost, allocated, allocated_rank)
     del allocated_rank
     _record_orders(record, orders, filled, lost, allocated, wait)
+
+
+def _sku_stock(
+    flow: ArrayFlow,
+    streams: RandomStreams,
+    sku: int,
+    point: StockPoint,
+    placed: np.ndarray,
+    rank: np.ndarray,
+    quantity: np.ndarray,
+    receipt_rank: np.ndarray,
+) -> tuple[StockFlow, np.ndarray, np.ndarray, np.ndarray]:
+    """One sku's stock over its lines, and its replenishments: (the stock, the line that
+    placed each, its units, its arrival)."""
+    name, lead_time = f"lead_time/{flow.skus[sku]}", flow.lead_times[sku]
+    if flow.lose_shortages:
+        sales = lost_sales_flow(
+            placed, rank, quantity, point.policy, streams.draws(name, lead_time), receipt_rank,
+            flow.horizon,
+        )  # fmt: skip
+        return sales.stock, sales.ordered_by, sales.ordered, sales.arrives
+    ordered = replenishment_quantities(point.policy, quantity)
+    by = np.flatnonzero(ordered)
+    units = ordered[by]
+    arrives = placed[by] + streams.variates(name, lead_time, by.size)
+    stock = stock_flow(
+        placed, rank, quantity, point.policy.initial_stock, units, arrives, receipt_rank[by],
+        flow.horizon,
+    )  # fmt: skip
+    return stock, by, units, arrives
 
 
 def _orders(flow: ArrayFlow) -> _Orders:
