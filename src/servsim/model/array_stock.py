@@ -4,7 +4,8 @@ Under continuous review by base stock, (s,S) or (r,Q), with every shortage backo
 served first come first served, the inventory position moves with the demand alone: when
 replenishments are ordered follows from the sequence of demands, each line's fill from
 cumulative demand against cumulative receipts, and its allocation from the receipt that
-brings its last unit. No event has to be simulated.
+brings its last unit. No event has to be simulated. With lost sales what is on hand decides
+each fill and so each replenishment: one loop over the sku's lines (``lost_sales_flow``).
 
 Events are put in the order SimPy processes them: by time, then by when each was scheduled
 (the ``rank``, one number per event that happens to the stock: see ``array_flow``), so a
