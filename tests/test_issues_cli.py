@@ -208,8 +208,13 @@ def test_issue14_item12_ctrl_c_during_start_up_is_one_line(shop: Path, tmp_path:
 def test_issue14_item12_ctrl_c_keeps_every_completed_run_of_a_sweep(
     tmp_path: Path, cluster: tuple[str, ...]
 ) -> None:
+    # runs of 40 days (about 0.07 s each): the sweep still has seconds of runs to go when its
+    # first part is written, however loaded the machine (with 10-day runs a busy parent could
+    # store its first part as the workers finished the last run, and the signal came too late)
     experiment = write_experiment(
-        tmp_path, SMALL_SWEEP.replace("replications: 3", "replications: 12")
+        tmp_path,
+        SMALL_SWEEP.replace("replications: 3", "replications: 12"),
+        SCENARIO.replace("horizon: 10d", "horizon: 40d"),
     )
     folder = tmp_path / "results"
     process = _start("sweep", experiment, "--workers", "2", *cluster, cwd=tmp_path)
