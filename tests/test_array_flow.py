@@ -266,3 +266,26 @@ def test_the_lost_sales_cases_do_lose_sales(case: str) -> None:
     """The lost-sales cases above compare lines that lost units, not only lines filled."""
     computed, _ = _runs(CASES[case])
     assert (computed.tables.lines["lost"] > 0).sum() > 50
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        {"dist": "lognormal", "mean": 24, "sd": 6},
+        {"dist": "poisson", "mean": 1.2, "min": 1},
+        {"dist": "constant", "value": 2},
+    ],
+    ids=["lognormal", "truncated Poisson", "constant"],
+)
+def test_variates_are_the_first_draws_of_the_same_stream(distribution) -> None:
+    from itertools import islice
+
+    from pydantic import TypeAdapter
+
+    from servsim.scenario.distributions import Distribution
+
+    spec = TypeAdapter(Distribution).validate_python(distribution)
+    streams = RandomStreams(3, 1)
+    count = 2 * 4096 + 17
+    drawn = np.fromiter(islice(streams.draws("x", spec), count), dtype=float, count=count)
+    np.testing.assert_array_equal(streams.variates("x", spec, count), drawn)

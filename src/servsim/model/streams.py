@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import methodcaller
 
 import numpy as np
@@ -36,21 +36,20 @@ class RandomStreams:
         """An endless iterator of variates of ``distribution``, drawn in numpy blocks."""
         if isinstance(distribution, Constant):
             return repeat(distribution.value)
-        return _blocks(self.generator(name), distribution)
+        blocks = _numpy_blocks(self.generator(name), distribution)
+        # a chain of C iterators, so a ``next`` costs no generator resumption (the model
+        # takes millions of them)
+        return chain.from_iterable(map(methodcaller("tolist"), blocks))
 
     def variates(self, name: str, distribution: object, count: int) -> np.ndarray:
         """The first ``count`` variates ``draws(name, distribution)`` gives, as one array
         (the same blocks, so the same bits): for a flow computed in arrays."""
         if isinstance(distribution, Constant):
             return np.full(count, float(distribution.value))
-        rng = self.generator(name)
-        blocks = -(-count // BLOCK_SIZE)
-        drawn = [distribution.sample(rng, BLOCK_SIZE) for _ in range(blocks)]  # type: ignore[attr-defined]
-        return np.concatenate([*drawn, np.empty(0)])[:count].astype(float, copy=False)
+        blocks = islice(_numpy_blocks(self.generator(name), distribution), -(-count // BLOCK_SIZE))
+        return np.concatenate([*blocks, np.empty(0)])[:count].astype(float, copy=False)
 
 
-def _blocks(rng: np.random.Generator, distribution: object) -> Iterator[float]:
-    """Variates of blocks drawn one after another, as Python floats: a chain of C iterators,
-    so a ``next`` costs no generator resumption (the model takes millions of them)."""
-    blocks = map(distribution.sample, repeat(rng), repeat(BLOCK_SIZE))  # type: ignore[attr-defined]
-    return chain.from_iterable(map(methodcaller("tolist"), blocks))
+def _numpy_blocks(rng: np.random.Generator, distribution: object) -> Iterator[np.ndarray]:
+    """Blocks of ``BLOCK_SIZE`` variates, one after another: what every stream draws."""
+    return map(distribution.sample, repeat(rng), repeat(BLOCK_SIZE))  # type: ignore[attr-defined]
