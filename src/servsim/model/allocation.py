@@ -113,26 +113,23 @@ class Allocation:
 
     def backorders_in_line(self, segment: int) -> bool:
         """Whether every short line of the segment waits, first come first served, for its
-        sku's next units (backordered: the order ships complete or in parts, ``ships_in_parts``):
-        no substitutes, reserved stock, customers who look first or another stock-out rule."""
-        return (
-            not self._substitutes
-            and self._sees_stock[segment] is None
-            and not any(self._reserved[segment])
-            and all(
-                type(policy) in (Backorder, PartialShipment) for policy in self._policy_of[segment]
-            )
-        )
+        sku's next units (backordered: the order ships complete or in parts, ``ships_in_parts``)
+        and nothing else is decided on a shortage (``_shortage_is_the_rule``)."""
+        return self._shortage_is_the_rule(segment, (Backorder, PartialShipment))
 
     def loses_shortages(self, segment: int) -> bool:
         """Whether every short line of the segment loses what is not on hand (a lost sale)
-        and the order ships the rest at once: no substitutes, reserved stock, customers who
-        look first or another stock-out rule."""
+        and the order ships the rest at once, nothing else decided on a shortage."""
+        return self._shortage_is_the_rule(segment, (LoseSale,))
+
+    def _shortage_is_the_rule(self, segment: int, rules: tuple[type, ...]) -> bool:
+        """Every sku's stock-out rule for the segment is one of ``rules``, and a shortage meets
+        no substitutes, reserved stock or customers who look at the stock first."""
         return (
             not self._substitutes
             and self._sees_stock[segment] is None
             and not any(self._reserved[segment])
-            and all(type(rule) is LoseSale for rule in self._policy_of[segment])
+            and all(type(rule) in rules for rule in self._policy_of[segment])
         )
 
     def ships_in_parts(self, segment: int) -> bool:
