@@ -14,7 +14,6 @@ since no event is scheduled.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from servsim.model.array_stock import (
     stock_flow,
 )
 from servsim.model.demand import OrderStream
-from servsim.model.processing import FifoClerkPool, NoProcessing
+from servsim.model.processing import FifoClerkPool, NoProcessing, fifo_times
 from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
@@ -173,7 +172,9 @@ def run(flow: ArrayFlow, streams: RandomStreams, record: Recorder) -> None:
     del rank, receipt_rank
     _record_levels(record, levels)
     _record_replenishments(record, replenished)
-    _record_shipments(record, flow, streams, orders, first, filled, lost, allocated, allocated_rank)
+    _record_shipments(
+        record, flow, streams, orders, line, first, filled, lost, allocated, allocated_rank
+    )
     del allocated_rank
     _record_orders(record, orders, filled, lost, allocated, wait)
 
@@ -353,6 +354,7 @@ def _record_shipments(
     flow: ArrayFlow,
     streams: RandomStreams,
     orders: _Orders,
+    line: np.ndarray,
     first: np.ndarray,
     filled: np.ndarray,
     lost: np.ndarray,
@@ -366,7 +368,7 @@ def _record_shipments(
     if flow.in_parts:
         order, units, when = _parts(orders, first, filled, allocated, allocated_rank)
     else:
-        order, units, when = _whole(orders, first, lost, allocated, allocated_rank)
+        order, units, when = _whole(orders, line, first, lost, allocated, allocated_rank)
     sequence = np.lexsort(when[::-1])
     order, units, now = order[sequence], units[sequence], when[0][sequence]
     del sequence, when
@@ -375,7 +377,7 @@ def _record_shipments(
         later = np.ones(order.size, dtype=bool)
         later[np.unique(order, return_index=True)[1]] = False
         duration[later] = streams.variates("processing/extra", flow.extra_service, int(later.sum()))
-    start, ready = _processed(now, duration, flow.staff)
+    start, ready = fifo_times(now, duration, flow.staff)
     delivered = ready + streams.variates(f"transit/{flow.mode_name}", flow.transit, order.size)
     record.shipments.extend_columns(
         {
@@ -399,6 +401,7 @@ Released = tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarra
 
 def _whole(
     orders: _Orders,
+    line: np.ndarray,
     first: np.ndarray,
     lost: np.ndarray,
     allocated: np.ndarray,
@@ -406,7 +409,6 @@ def _whole(
 ) -> Released:
     """Each order ships once, complete, when its last line is allocated (what was not lost:
     an order whose every unit was lost does not ship)."""
-    line = np.arange(orders.order.size, dtype=np.int64)
     if line.size == orders.placed.size:  # one line each: it is its order's last
         completing = line
     else:  # the line of the greatest (time, rank) (NaN, still waiting, sorts last)
@@ -447,35 +449,3 @@ def _parts(
             np.concatenate([last_line, later]),
         ),
     )
-
-
-CHUNK = 65536
-"""Shipments the clerks' recursion takes as Python floats at a time (a few MB at most)."""
-
-
-def _processed(
-    released: np.ndarray, duration: np.ndarray, staff: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end of processing of shipments released in this order: each starts when it
-    is released or when the first of ``staff`` clerks is free, whichever is later."""
-    if staff == 0:
-        return released, released
-    free_at = [0.0] * staff
-    start = np.empty(released.size)
-    ready = np.empty(released.size)
-    replace = heapq.heapreplace
-    for first in range(0, released.size, CHUNK):
-        part = slice(first, first + CHUNK)
-        starts: list[float] = []
-        readies: list[float] = []
-        start_of, ready_of = starts.append, readies.append
-        for now, work in zip(released[part].tolist(), duration[part].tolist(), strict=True):
-            free = free_at[0]
-            begin = free if free > now else now
-            done = begin + work
-            replace(free_at, done)
-            start_of(begin)
-            ready_of(done)
-        start[part] = starts
-        ready[part] = readies
-    return start, ready

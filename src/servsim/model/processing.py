@@ -13,6 +13,7 @@ import heapq
 from collections.abc import Callable
 from typing import Protocol
 
+import numpy as np
 import simpy
 
 Processed = Callable[[int, float, float], None]
@@ -55,6 +56,39 @@ class FifoClerkPool:
 
     def submit(self, shipment: int, duration: float, priority: int) -> None:
         raise TypeError("a FIFO pool computes times at once: call times()")
+
+
+CHUNK = 65536
+"""Shipments the clerks' recursion takes as Python floats at a time (a few MB at most)."""
+
+
+def fifo_times(
+    released: np.ndarray, duration: np.ndarray, staff: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of processing of shipments released in this order (a flow computed in
+    arrays): ``FifoClerkPool.times`` over all of them at once, each starting when it is
+    released or when the first of ``staff`` clerks is free, whichever is later."""
+    if staff == 0:
+        return released, released
+    free_at = [0.0] * staff
+    start = np.empty(released.size)
+    ready = np.empty(released.size)
+    replace = heapq.heapreplace
+    for first in range(0, released.size, CHUNK):
+        part = slice(first, first + CHUNK)
+        starts: list[float] = []
+        readies: list[float] = []
+        start_of, ready_of = starts.append, readies.append
+        for now, work in zip(released[part].tolist(), duration[part].tolist(), strict=True):
+            free = free_at[0]
+            begin = free if free > now else now
+            done = begin + work
+            replace(free_at, done)
+            start_of(begin)
+            ready_of(done)
+        start[part] = starts
+        ready[part] = readies
+    return start, ready
 
 
 class PriorityClerkPool:
