@@ -12,20 +12,22 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from servsim.scenario.distributions import (
-    DISTRIBUTION_NAMES,
+from servsim.scenario.distribution_families import (
     Constant,
-    Distribution,
-    DurationDistribution,
     Empirical,
     Exponential,
     Gamma,
     Lognormal,
     Normal,
     Poisson,
-    QuantityDistribution,
     Triangular,
     Uniform,
+)
+from servsim.scenario.distributions import (
+    DISTRIBUTION_NAMES,
+    Distribution,
+    DurationDistribution,
+    QuantityDistribution,
 )
 from tests.conftest import ROOT
 

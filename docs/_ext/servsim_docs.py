@@ -389,7 +389,7 @@ def _linked_doc(hint: Any) -> str:
 
 # --- the scenario and experiment files ------------------------------------------------------------
 def scenario_fields() -> str:
-    from servsim.scenario import distributions
+    from servsim.scenario.distribution_spec import DistributionSpec
     from servsim.scenario.schema import Scenario
 
     walk = Walk("scenario", stops={})
@@ -397,7 +397,7 @@ def scenario_fields() -> str:
     specs = [
         section
         for model, section in list(walk.sections.items())
-        if issubclass(model, distributions._Spec)
+        if issubclass(model, DistributionSpec)
     ]
     for section in specs:  # the distributions get a table of their own, below
         del walk.sections[section.model]

@@ -13,7 +13,7 @@ from servsim.model.runlog import Recorder
 from servsim.model.stocking import StockPoint, UnlimitedStock
 from servsim.model.streams import RandomStreams
 from servsim.policies import Backorder, Fate, LoseSale, PartialShipment, StockoutPolicy
-from servsim.scenario.distributions import Uniform
+from servsim.scenario.distribution_families import Uniform
 from servsim.scenario.schema import Scenario
 
 Release = Callable[[int, int, bool], None]

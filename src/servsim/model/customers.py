@@ -22,7 +22,7 @@ import simpy
 
 from servsim.model.streams import RandomStreams
 from servsim.scenario.customers import CustomerBase
-from servsim.scenario.distributions import Uniform
+from servsim.scenario.distribution_families import Uniform
 
 UNIT = Uniform(dist="uniform", low=0, high=1)
 

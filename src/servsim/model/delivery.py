@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from servsim.model.streams import RandomStreams
 from servsim.scenario.delivery import Delivery
-from servsim.scenario.distributions import Uniform
+from servsim.scenario.distribution_families import Uniform
 
 
 class Carried(NamedTuple):

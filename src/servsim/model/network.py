@@ -24,7 +24,7 @@ from servsim.model.runlog import Recorder
 from servsim.model.stocking import LineComplete, StockPoint
 from servsim.model.streams import RandomStreams
 from servsim.policies import ReplenishmentPolicy
-from servsim.scenario.distributions import Uniform
+from servsim.scenario.distribution_families import Uniform
 from servsim.scenario.network import Supplier as SupplierSpec
 from servsim.scenario.schema import Emergency
 

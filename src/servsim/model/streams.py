@@ -14,7 +14,7 @@ from operator import methodcaller
 
 import numpy as np
 
-from servsim.scenario.distributions import Constant
+from servsim.scenario.distribution_families import Constant
 
 BLOCK_SIZE = 4096
 """Variates drawn per numpy call: large enough to amortise the call, small enough to stay cached."""

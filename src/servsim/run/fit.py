@@ -27,7 +27,8 @@ from scipy import optimize, stats
 
 from servsim.core.errors import Problem, ScenarioError
 from servsim.scenario.demand import HOURS_PER_MONTH
-from servsim.scenario.history import History, Trace, read_history
+from servsim.scenario.history import History, Trace
+from servsim.scenario.history_reading import read_history
 
 HOURS_PER_WEEK = 168.0
 TREND_P = 0.05

@@ -15,13 +15,8 @@ from pydantic import Field, field_validator, model_validator
 from servsim.core.units import HOURS_PER_YEAR
 from servsim.core.validation import CrossChecks, refuse
 from servsim.scenario.customers import CustomerBase, Customers, Payment
-from servsim.scenario.distributions import (
-    Constant,
-    DurationDistribution,
-    Empirical,
-    Poisson,
-    QuantityDistribution,
-)
+from servsim.scenario.distribution_families import Constant, Empirical, Poisson
+from servsim.scenario.distributions import DurationDistribution, QuantityDistribution
 from servsim.scenario.fields import MOST_SKUS, Factor, Rate
 from servsim.scenario.history import History
 from servsim.scenario.section import Section

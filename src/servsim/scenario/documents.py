@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from servsim.core.errors import Problem, ScenarioError, dotted, sorted_by_line
 from servsim.core.units import TimeUnit
 from servsim.core.validation import problems_from_errors, validate_all
-from servsim.scenario.history import read_histories
+from servsim.scenario.history_reading import read_histories
 from servsim.scenario.reading import Loader, check_characters, check_shape, read_text
 
 DataPath = tuple[str | int, ...]

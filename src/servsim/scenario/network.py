@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from servsim.scenario.distributions import Constant, Distribution, DurationDistribution
+from servsim.scenario.distribution_families import Constant
+from servsim.scenario.distributions import Distribution, DurationDistribution
 from servsim.scenario.fields import Count, Duration, Money
 from servsim.scenario.section import Section
 
