@@ -16,7 +16,8 @@ from servsim.kpis.timeavg import overlap, time_average
 from servsim.model.network_log import NetworkLog
 from servsim.model.runlog import RunLog
 from servsim.model.table import Table
-from servsim.scenario.schema import Network, Scenario
+from servsim.scenario.network import Network
+from servsim.scenario.schema import Scenario
 
 
 def _network(log: RunLog, scenario: Scenario) -> tuple[NetworkLog, Network]:

@@ -26,7 +26,7 @@ from servsim.model.streams import RandomStreams
 from servsim.policies import ReplenishmentPolicy
 from servsim.scenario.distribution_families import Uniform
 from servsim.scenario.network import Supplier as SupplierSpec
-from servsim.scenario.schema import Emergency
+from servsim.scenario.stocking import Emergency
 
 Deliver = Callable[[int, int], None]
 """Told that ``units`` of a replenishment arrived and that it settles ``owed`` units of it."""

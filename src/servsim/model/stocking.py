@@ -13,7 +13,7 @@ import simpy
 from servsim.model.array_stock import REVIEWED_BY_DEMAND
 from servsim.model.runlog import NOT_YET, Recorder
 from servsim.policies import ReplenishmentPolicy
-from servsim.scenario.schema import Emergency
+from servsim.scenario.stocking import Emergency
 
 LineComplete = Callable[[int], None]
 """Told when a backordered line has all its units allocated."""

@@ -1,10 +1,10 @@
-"""A network of stock locations: the suppliers and the regions (the locations are in schema).
+"""A network of stock locations: the suppliers, the locations and the regions they serve.
 
 A location holds skus, each under its own replenishment policy, and is replenished from a
 supplier or from another location; a region names the locations that may serve its customer
 segments, in order of preference, and the sourcing rule. Checks across the network (unknown
 sources, cycles, a sku its source does not hold, a region without a location) are made by the
-scenario, where the skus and segments are known.
+scenario (:mod:`servsim.scenario.consistency`), where the skus and segments are known.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pydantic import Field, model_validator
 
 from servsim.scenario.distribution_families import Constant
 from servsim.scenario.distributions import Distribution, DurationDistribution
-from servsim.scenario.fields import Count, Duration, Money
+from servsim.scenario.fields import MOST_SKUS, Count, Duration, Money
 from servsim.scenario.section import Section
+from servsim.scenario.stocking import Item
 
 SourcingRule = Literal["primary", "complete", "split", "transship"]
 """How a region's order finds its stock: see :class:`Region`."""
@@ -119,3 +120,62 @@ class Region(Section):
     transshipment: Transshipment | None = Field(
         default=None, description="with the transship rule: lateral moves' time and cost"
     )
+
+
+class Location(Section):
+    """A stock location: a central DC, a regional warehouse, a store."""
+
+    source: str = Field(
+        description="where it is replenished from: a supplier or another location (an echelon); "
+        "an upstream shortage delays its replenishments"
+    )
+    items: dict[str, Item] = Field(
+        min_length=1,
+        max_length=MOST_SKUS,
+        description="sku -> replenishment policy, as stocking.items; lead_time is the time "
+        "from the source (the supplier's lead time, or the transit from the upstream location)",
+    )
+    vendor_managed: bool = Field(
+        default=False,
+        description="the customer's own stock, which the firm watches and replenishes (VMI): "
+        "a unit short there is the customer's lost sale, whatever the stock-out rule, and "
+        "counts against the firm's service",
+    )
+
+
+class Network(Section):
+    """Suppliers, stock locations and the regions they serve."""
+
+    suppliers: dict[str, Supplier] = Field(
+        default_factory=dict, description="outside sources by name"
+    )
+    locations: dict[str, Location] = Field(min_length=1, description="stock locations by name")
+    regions: dict[str, Region] = Field(
+        min_length=1, description="regions by name: every segment in exactly one"
+    )
+
+    def upstream_first(self) -> list[str]:
+        """The locations, each after the location it is replenished from (without cycles)."""
+        done: list[str] = []
+        pending = list(self.locations)
+        while pending:
+            ready = [
+                name
+                for name in pending
+                if self.locations[name].source not in self.locations
+                or self.locations[name].source in done
+            ]
+            if not ready:
+                return done + pending
+            done += ready
+            pending = [name for name in pending if name not in ready]
+        return done
+
+    def region_of(self, segment: str) -> tuple[str, Region]:
+        """The region a segment belongs to."""
+        return next((name, r) for name, r in self.regions.items() if segment in r.segments)
+
+    def rule_of(self, segment: str) -> str:
+        """The sourcing rule of a segment's orders: its own, else its region's."""
+        _, region = self.region_of(segment)
+        return region.rules.get(segment, region.rule)

@@ -14,7 +14,8 @@ from statistics import fmean
 from servsim.core.errors import Problem, ScenarioError, line_of
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
 from servsim.scenario.demand import customer_base
-from servsim.scenario.schema import ForecastItem, PeriodicReviewItem, Scenario
+from servsim.scenario.schema import Scenario
+from servsim.scenario.stocking import ForecastItem, PeriodicReviewItem
 
 MOST_EVENTS = 50_000_000
 """Expected orders (and stock reviews) over all the runs of one command, without
