@@ -22,7 +22,9 @@ import simpy
 
 from servsim.model.streams import RandomStreams
 from servsim.scenario.customers import CustomerBase
+from servsim.scenario.demand import customer_base
 from servsim.scenario.distribution_families import Uniform
+from servsim.scenario.schema import Scenario
 
 UNIT = Uniform(dist="uniform", low=0, high=1)
 
@@ -180,3 +182,26 @@ class SegmentCustomers:
                 self._size.append(1.0)
                 self._position[customer] = len(self.active)
                 self.active.append(customer)
+
+
+def customer_bases(
+    env: simpy.Environment, scenario: Scenario, streams: RandomStreams
+) -> dict[int, SegmentCustomers]:
+    """Segment index -> its customers, for every segment with a customer base."""
+    customers = {}
+    for index, (name, segment) in enumerate(scenario.demand.segments.items()):
+        base = customer_base(segment)
+        if base is None:
+            continue
+        threshold = scenario.satisfaction.for_segment(name).threshold
+        customers[index] = SegmentCustomers(
+            env,
+            index,
+            name,
+            base,
+            segment.order_rate,
+            threshold,
+            streams,
+            segment.credit_pull,
+        )
+    return customers

@@ -12,7 +12,9 @@ import simpy
 
 from servsim.model.array_stock import REVIEWED_BY_DEMAND
 from servsim.model.runlog import NOT_YET, Recorder
+from servsim.model.streams import RandomStreams
 from servsim.policies import ReplenishmentPolicy
+from servsim.scenario.schema import Scenario
 from servsim.scenario.stocking import Emergency
 
 LineComplete = Callable[[int], None]
@@ -278,3 +280,40 @@ class UnlimitedStock:
 
     def restock(self, units: int) -> None:
         """Returned units: without a stocking stage there is no shelf to count them on."""
+
+
+def stock_points(
+    scenario: Scenario,
+    env: simpy.Environment,
+    streams: RandomStreams,
+    record: Recorder,
+    line_complete: LineComplete,
+) -> list[StockPoint | UnlimitedStock]:
+    """Each sku's stock point under its item's policy (one location; a sku nobody stocks, or a
+    scenario without stocking, is served from unlimited stock)."""
+    stocking = scenario.stocking
+    unlimited = UnlimitedStock(record, lambda: env.now)
+    if stocking is None:
+        return [unlimited] * len(scenario.skus)
+    stock: list[StockPoint | UnlimitedStock] = []
+    for index, sku in enumerate(scenario.skus):
+        item = stocking.items.get(sku)
+        if item is None:  # a product nobody orders needs no stock point
+            stock.append(unlimited)
+            continue
+        stock.append(
+            StockPoint(
+                env,
+                index,
+                item.build(),
+                streams.draws(f"lead_time/{sku}", item.lead_time),
+                record,
+                line_complete,
+                item.emergency,
+                streams.draws(f"emergency lead time/{sku}", item.emergency.lead_time)
+                if item.emergency
+                else None,
+                item.lead_time.mean if scenario.delivery.quote_from_stock else None,
+            )
+        )
+    return stock

@@ -9,23 +9,20 @@ follows when it arrives (partial and lost).
 from __future__ import annotations
 
 import gc
-import math
 from array import array
-from collections.abc import Callable, Iterator
-from functools import cached_property
+from collections.abc import Iterator
 
 import simpy
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model import array_flow, plain_arrivals
 from servsim.model.aftercare import Aftercare
-from servsim.model.allocation import Allocation, Points, Route
+from servsim.model.allocation import Allocation
 from servsim.model.array_flow import ArrayFlow
-from servsim.model.customers import SegmentCustomers
+from servsim.model.customers import customer_bases
 from servsim.model.delivery import Carried, Carriers
 from servsim.model.demand import EntryBlock, OrderStream
 from servsim.model.judgement import Judgements
-from servsim.model.network import NetworkStockPoint, NotHeld, Source, Supplier
 from servsim.model.patience import Patience
 from servsim.model.processing import (
     Clerks,
@@ -34,11 +31,11 @@ from servsim.model.processing import (
     PriorityClerkPool,
     follow_calendar,
 )
-from servsim.model.runlog import NOT_YET, CustomerFacts, NetworkRecord, Recorder, RunLog
-from servsim.model.stocking import StockPoint, UnlimitedStock
+from servsim.model.promises import Promises
+from servsim.model.runlog import NOT_YET, CustomerFacts, Recorder, RunLog
+from servsim.model.sourcing import Sourcing, regions_of_trace
+from servsim.model.stocking import stock_points
 from servsim.model.streams import RandomStreams
-from servsim.scenario.demand import customer_base
-from servsim.scenario.network import Region, Transshipment
 from servsim.scenario.schema import Scenario
 from servsim.scenario.shifts import staff_over_horizon
 
@@ -65,12 +62,11 @@ class World:
             zip(self._priority_of_segment, self._mode_of_segment, strict=True)
         )
         """segment -> (priority in processing, carrier mode index)"""
-        self.promises = [scenario.promise_of(tier) for tier in tiers]
+        self.due = Promises(scenario, self.record, self._service_of)
         urgent_tiers = [
             segment.urgent.tier if segment.urgent else segment.tier
             for segment in scenario.demand.segments.values()
         ]
-        self.urgent_promises = [scenario.promise_of(tier) for tier in urgent_tiers]
         self._urgent_service = [
             (scenario.all_tiers[tier].priority, self.modes.index(scenario.mode_of(tier)))
             for tier in urgent_tiers
@@ -79,7 +75,7 @@ class World:
         self._any_urgent = any(segment.urgent for segment in scenario.demand.segments.values())
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
         self.carriers = Carriers(
-            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self._promised
+            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self.due.due
         )
         self.clerks = self._build_clerks()
         processing = scenario.processing
@@ -93,26 +89,25 @@ class World:
         self.allocation = Allocation(
             scenario, self.record, streams, self._release, self._service_of, lambda: self.env.now
         )
-        self._legs: list[dict[int, list[Iterator[float]]]] | None = None
-        """Per segment, per location it may ship from: the transit draws of each carrier mode
-        (networks only; the legs' costs are the KPIs')"""
+        self.sourcing: Sourcing | None = None
+        """A network's routes and legs (the legs' costs are the KPIs')"""
         self._transits_of_shipment: dict[int, list] = {}
-        self._order_legs: dict[int, dict[int, list[Iterator[float]]]] = {}
-        """order -> the legs of its region, for an order whose history row names a region
-        other than its segment's"""
-        self._region_routes: dict[tuple[int, int], tuple[Route, dict]] = {}
-        """(segment, region) -> the segment's route and legs in that region (networks whose
-        histories have a region column)"""
         if scenario.network is None:
-            self.stock = self._build_stock(streams)
+            self.stock = stock_points(
+                scenario, self.env, streams, self.record, self.allocation.line_complete
+            )
             self.allocation.use_stock(self.stock)
         else:
-            routes = self._build_network(streams)
+            self.sourcing = Sourcing(
+                self.env, scenario, streams, self.record, self.allocation, self.carriers
+            )
+            routes = self.sourcing.routes
             self.stock = routes[0].points[0]
             self.allocation.use_stock(self.stock, routes)
-        self.customers = self._build_customers(streams)
+        self.due.stock = self.stock
+        self.customers = customer_bases(self.env, scenario, streams)
         self.judgements = (
-            Judgements(self.env, scenario, self.record, self._first_promise, self.customers)
+            Judgements(self.env, scenario, self.record, self.due.first, self.customers)
             if self.customers or scenario.has_aftercare
             else None
         )
@@ -178,27 +173,6 @@ class World:
 
         return arrive
 
-    def _build_customers(self, streams: RandomStreams) -> dict[int, SegmentCustomers]:
-        """Segment -> its customers, for every segment with a customer base."""
-        scenario = self.scenario
-        customers = {}
-        for index, (name, segment) in enumerate(scenario.demand.segments.items()):
-            base = customer_base(segment)
-            if base is None:
-                continue
-            threshold = scenario.satisfaction.for_segment(name).threshold
-            customers[index] = SegmentCustomers(
-                self.env,
-                index,
-                name,
-                base,
-                segment.order_rate,
-                threshold,
-                streams,
-                segment.credit_pull,
-            )
-        return customers
-
     def _build_aftercare(self, streams: RandomStreams) -> Aftercare | None:
         """The after-sales stage: it follows each order to its customer's judgement."""
         if self.judgements is None:
@@ -208,7 +182,7 @@ class World:
             self.scenario,
             streams,
             self.record,
-            self._promised,
+            self.due.due,
             self._replace,
             lambda sku, units: self.stock[sku].restock(units),
             self.judgements,
@@ -234,164 +208,6 @@ class World:
             )
         return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
 
-    def _build_stock(self, streams: RandomStreams) -> list[StockPoint | UnlimitedStock]:
-        stocking = self.scenario.stocking
-        unlimited = UnlimitedStock(self.record, lambda: self.env.now)
-        if stocking is None:
-            return [unlimited] * len(self.skus)
-        stock: list[StockPoint | UnlimitedStock] = []
-        for index, sku in enumerate(self.skus):
-            item = stocking.items.get(sku)
-            if item is None:  # a product nobody orders needs no stock point
-                stock.append(unlimited)
-                continue
-            stock.append(
-                StockPoint(
-                    self.env,
-                    index,
-                    item.build(),
-                    streams.draws(f"lead_time/{sku}", item.lead_time),
-                    self.record,
-                    self.allocation.line_complete,
-                    item.emergency,
-                    streams.draws(f"emergency lead time/{sku}", item.emergency.lead_time)
-                    if item.emergency
-                    else None,
-                    item.lead_time.mean if self.scenario.delivery.quote_from_stock else None,
-                )
-            )
-        return stock
-
-    def _build_network(self, streams: RandomStreams) -> list[Route]:
-        """Each location's stock points, upstream first, and each segment's route."""
-        network = self.scenario.network
-        assert network is not None
-        env, record = self.env, self.record
-        locations, suppliers = list(network.locations), list(network.suppliers)
-        facts = NetworkRecord(locations, suppliers)
-        record.network = facts
-        outside = {
-            name: Supplier(env, index, name, spec, streams, self.scenario.horizon, facts.supplies)
-            for index, (name, spec) in enumerate(network.suppliers.items())
-        }
-        for supplier in outside.values():
-            facts.outages += [(supplier.index, a, b) for a, b in supplier.outages]
-        missing = NotHeld()
-        points: dict[str, Points] = {}
-        for name in network.upstream_first():
-            location = network.locations[name]
-            here: Points = [missing] * len(self.skus)  # type: ignore[list-item]
-            for sku, item in location.items.items():
-                index = self.skus.index(sku)
-                source: Source = (
-                    outside[location.source]
-                    if location.source in outside
-                    else points[location.source][index]  # type: ignore[assignment]
-                )
-                here[index] = NetworkStockPoint(
-                    env,
-                    index,
-                    locations.index(name),
-                    item.build(),
-                    streams.draws(f"lead_time/{name}/{sku}", item.lead_time),
-                    record,
-                    self.allocation.line_complete,
-                    source,
-                    facts.location_levels,
-                    item.emergency,
-                    streams.draws(f"emergency lead time/{name}/{sku}", item.emergency.lead_time)
-                    if item.emergency
-                    else None,
-                )
-            points[name] = here
-        self._network_points = [
-            point
-            for here in points.values()
-            for point in here
-            if isinstance(point, NetworkStockPoint)
-        ]
-        routes = []
-        self._legs = []
-        by_region: dict[str, dict[int, list[Iterator[float]]]] = {}
-        movers: dict[str, Callable[[int, StockPoint, int], None]] = {}
-        modes = list(self.scenario.delivery.modes)
-
-        def route_in(region_name: str, region: Region, segment: str) -> Route:
-            """The segment's route through the region's locations, primary first, under its
-            rule there (its own, else the region's); one transshipment stream per region."""
-            if region.transshipment is not None and region_name not in movers:
-                movers[region_name] = self._transshipper(region_name, region.transshipment, streams)
-            return Route(
-                region.rules.get(segment, region.rule),
-                [locations.index(name) for name in region.locations],
-                [points[name] for name in region.locations],
-                movers.get(region_name),
-                [network.locations[name].vendor_managed for name in region.locations],
-            )
-
-        for segment in self.scenario.demand.segments:
-            region_name, region = network.region_of(segment)
-            routes.append(route_in(region_name, region, segment))
-            if region_name not in by_region:  # a region's draws, shared by its segments
-                own = region.legs
-                by_region[region_name] = {
-                    locations.index(name): [
-                        streams.draws(f"leg/{region_name}/{name}/{mode}", own[name][mode].transit)
-                        if mode in own.get(name, {})
-                        else self.carriers.transit_draws[index]
-                        for index, mode in enumerate(modes)
-                    ]
-                    for name in region.locations
-                }
-            legs = by_region[region_name]
-            self._legs.append(legs)
-        regions = list(network.regions)
-        facts.region_of_segment = [
-            regions.index(network.region_of(segment)[0])
-            for segment in self.scenario.demand.segments
-        ]
-        facts.primary_of_region = [
-            locations.index(region.locations[0]) for region in network.regions.values()
-        ]
-        for s, spec in enumerate(self.scenario.demand.segments.values()):
-            history = spec.history
-            if history is None or history.trace.region is None:
-                continue
-            for r, (region_name, region) in enumerate(network.regions.items()):
-                if r != facts.region_of_segment[s]:
-                    route = route_in(region_name, region, self.segments[s])
-                    self._region_routes[s, r] = (route, by_region[region_name])
-        return routes
-
-    def _in_region(self, order: int, segment: int, region: int) -> None:
-        """The order's history row names a region: unless it is its segment's, the order is
-        served under that region's sourcing, on its legs."""
-        facts = self.record.network
-        if facts is None or region == facts.region_of_segment[segment]:
-            return
-        route, legs = self._region_routes[segment, region]
-        facts.order_region[order] = region
-        self.allocation.route_of_order[order] = route
-        self._order_legs[order] = legs
-
-    def _transshipper(
-        self, region: str, spec: Transshipment, streams: RandomStreams
-    ) -> Callable[[int, StockPoint, int], None]:
-        """Move units to a stock point after the region's transshipment time."""
-        times = streams.draws(f"transshipment/{region}", spec.time)
-        env = self.env
-
-        def transship(units: int, point: StockPoint, sku: int) -> None:
-            assert isinstance(point, NetworkStockPoint)
-            point.on_order += units
-
-            def arrive(_: object) -> None:
-                point.receive_moved(units)
-
-            env.timeout(next(times)).callbacks.append(arrive)
-
-        return transship
-
     def _arrivals(self, segment: int, stream: OrderStream) -> Iterator[float]:
         """The segment's orders, in arrival order, each after the wait it yields (run by
         ``plain_arrivals.follow``); each draws its processing time on arrival so that order i
@@ -408,7 +224,7 @@ class World:
         requested = record.requested
         patience = self.patience
         watched = patience.watches(segment)
-        regions = self._regions_of_trace(stream)
+        regions = regions_of_trace(self.scenario, stream)
         for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
             drawn = self._draw_services(len(gaps))
             if entry is not None:  # entry time adds to the processing time
@@ -434,7 +250,7 @@ class World:
                 if known is not None and known[index] >= 0:
                     record.customer[order] = known[index]
                 if located is not None and located[index] >= 0:
-                    self._in_region(order, segment, regions[located[index]])
+                    self.sourcing.in_region(order, segment, regions[located[index]])  # type: ignore[union-attr]
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
@@ -454,49 +270,11 @@ class World:
                     )
                 position += count
                 if quotes:
-                    self._quote(order, first_line)
+                    self.due.quote(order, first_line)
                 if aftercare is not None:
                     aftercare.placed(order, first_line)
                 if watched:
                     patience.watch(order, first_line)
-
-    def _regions_of_trace(self, stream: OrderStream) -> list[int]:
-        """Index in the network's regions of each region of the stream's history (none: no
-        region column, or no network)."""
-        history = stream.segment.history
-        network = self.scenario.network
-        if network is None or history is None or history.trace.region is None:
-            return []
-        names = list(network.regions)
-        return [names.index(name) for name in history.trace.regions]
-
-    @cached_property
-    def _expected_handling(self) -> list[float]:
-        """Per carrier mode, the mean processing plus transit time a quote adds to when the
-        stock is due (computed at the first quote: a mean may need scipy.stats)."""
-        processing = self.scenario.processing
-        processing_mean = processing.time.mean if processing else 0.0
-        modes = self.scenario.delivery.modes.values()
-        return [processing_mean + mode.transit.mean for mode in modes]
-
-    def _quote(self, order: int, first_line: int) -> None:
-        """Competence: an order that must wait for stock is promised when its stock is due,
-        plus the usual processing and transit, and its customer is told so."""
-        record = self.record
-        waiting = [
-            line
-            for line in range(first_line, len(record.line_order))
-            if math.isnan(record.allocated[line])
-        ]
-        if not waiting:
-            return
-        due = max(self.stock[record.sku[line]].when_due(line) for line in waiting)
-        priority, mode = self._service_of(order, record.segment[order])
-        due += self._expected_handling[mode]
-        extra = due - self._first_promise(order)
-        if extra > 0:
-            record.quoted[order] = extra
-        record.informed.add(order)
 
     def _replace(self, original: int, first: int, count: int) -> int:
         """A replacement for a wrong or damaged order: the same goods as a new, linked order."""
@@ -514,7 +292,8 @@ class World:
         if original in record.channel:
             record.channel[order] = record.channel[original]
         if record.network is not None and original in record.network.order_region:
-            self._in_region(order, segment, record.network.order_region[original])
+            assert self.sourcing is not None
+            self.sourcing.in_region(order, segment, record.network.order_region[original])
         self._service_of_order.append(next(self._extra_service) if self._extra_service else 0.0)
         first_line = len(record.line_order)
         keep = [(sku, q) for sku, q in zip(skus, quantities, strict=True) if q > 0]
@@ -535,7 +314,7 @@ class World:
 
     def _release(self, order: int, units: int, first_shipment: bool) -> None:
         """Units of an order are allocated: hand them to processing with the tier's priority."""
-        if self._legs is not None:
+        if self.sourcing is not None:
             self._release_from_location(order, units, first_shipment)
             return
         if first_shipment or self._extra_service is None:
@@ -576,10 +355,9 @@ class World:
         segment = self.record.segment[order]
         priority, mode = self._service_of(order, segment)
         location = self.allocation.served_from[order]
-        assert self._legs is not None and self.record.network is not None
+        assert self.sourcing is not None and self.record.network is not None
         self.record.network.shipment_location.append(location)  # this call ships once
-        legs = self._order_legs.get(order) if self._order_legs else None
-        transits = (legs or self._legs[segment])[location]
+        transits = self.sourcing.transits(order, segment, location)
         now = self.env.now
         if self.clerks.immediate:
             start, ready = self.clerks.times(duration)
@@ -606,29 +384,11 @@ class World:
             return self._urgent_service[segment]
         return self._service_of_segment[segment]
 
-    def _promised(self, order: int) -> float:
-        """When the order is due: its tier's promise, moved if the customer accepted a delay."""
-        record = self.record
-        if record.requested and order in record.requested:
-            due = record.requested[order]
-        else:
-            promises = self.urgent_promises if order in record.urgent else self.promises
-            due = record.placed[order] + promises[record.segment[order]]  # _first_promise, inlined
-        return due + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
-
-    def _first_promise(self, order: int) -> float:
-        """When the order was first promised: what its customer expects, whatever came later."""
-        record = self.record
-        if record.requested and order in record.requested:
-            return record.requested[order]
-        promises = self.urgent_promises if order in record.urgent else self.promises
-        return record.placed[order] + promises[record.segment[order]]
-
     def _processed(self, shipment: int, start: float, ready: float) -> None:
         """Processing is done: the carrier of the shipment's mode takes it."""
         shipments = self.record.shipments
         order, units, mode = shipments.released(shipment)
-        transits = self._transits_of_shipment.pop(shipment, None) if self._legs else None
+        transits = self._transits_of_shipment.pop(shipment, None) if self.sourcing else None
         if transits is not None:
             carried = self.carriers.carry(order, mode, ready, transits)
         elif self.carriers.plain:
@@ -654,18 +414,15 @@ class World:
         finally:
             if collecting:
                 gc.enable()
-        facts = self.record.network
-        if facts is not None:
-            for point in self._network_points:
-                facts.received[point.location, point.sku_index] = point.received_units
-                facts.sent[point.location, point.sku_index] = point.sent_units
+        if self.sourcing is not None:
+            self.sourcing.record_flows()
         return self.record.finish(
             horizon=scenario.horizon,
             warmup=scenario.warmup,
             skus=self.skus,
             segments=self.segments,
-            promises=self.promises,
-            urgent_promises=self.urgent_promises,
+            promises=self.due.promises,
+            urgent_promises=self.due.urgent_promises,
             modes=self.modes,
             staff_on_duty=self._scheduled_staff(),
             channels=list(scenario.channels) or ["any"],
