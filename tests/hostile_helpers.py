@@ -11,7 +11,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from servsim.cli import main
-from servsim.core.catalogue import kpi_of
+from servsim.core.kpi_columns import kpi_of
 
 HANG = 120.0
 """Seconds after which a call counts as hung: generous, only to keep a hang from blocking CI

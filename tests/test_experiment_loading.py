@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 import servsim
 from servsim.cli import main
-from servsim.core.catalogue import DURATIONS, KPI_NAMES, RATES
+from servsim.core.kpi_columns import DURATIONS, KPI_NAMES, RATES
 from servsim.experiment.schema import Experiment
 from servsim.kpis.metrics import compute_kpis
 from servsim.model import run_replication

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import servsim
-from servsim.core.catalogue import CATALOGUE, KPI_NAMES, SEGMENT_KPIS
+from servsim.core.catalogue import CATALOGUE
+from servsim.core.kpi_columns import KPI_NAMES, SEGMENT_KPIS
 from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.model import run_replication
 from servsim.model.records import FlatLog, LevelLog, ReplenishmentLog, RestockLog, ShipmentLog

@@ -137,7 +137,7 @@ def test_issue14_item8_heatmap_colour_bar_follows_its_range(grid):
 
 # --- item 9: legends, annotations, heatmap text, colours ------------------------------------
 def test_issue14_item9_no_near_white_cost_colour():
-    from servsim.core.catalogue import COST_TERMS
+    from servsim.core.kpi_columns import COST_TERMS
 
     for term in [*COST_TERMS, "cost_goodwill", "cost_something_new"]:
         colour = style.cost_colour(term)
@@ -147,7 +147,7 @@ def test_issue14_item9_no_near_white_cost_colour():
 
 
 def test_issue14_item9_no_two_cost_terms_look_alike():
-    from servsim.core.catalogue import COST_TERMS
+    from servsim.core.kpi_columns import COST_TERMS
 
     colours = [style.cost_colour(term) for term in COST_TERMS]
     for i, first in enumerate(colours):

@@ -16,8 +16,10 @@ from scipy import stats
 
 import servsim
 from servsim.cli import main
-from servsim.core.catalogue import CATALOGUE, STAGE_KPIS, STAGES, kpi_of
+from servsim.core.catalogue import CATALOGUE
 from servsim.core.errors import Problem, ScenarioError
+from servsim.core.kpi_columns import STAGE_KPIS, kpi_of
+from servsim.core.stages import STAGES
 from servsim.core.validation import validate_all
 from servsim.experiment.tables import summarize_points
 from servsim.report.run_report import HEADLINE, run_report

@@ -12,7 +12,7 @@ import pytest
 
 import servsim
 from servsim import report
-from servsim.core.catalogue import COST_TERMS
+from servsim.core.kpi_columns import COST_TERMS
 from servsim.kpis.profit import NOT_PAID_IN_THE_WINDOW
 from tests.conftest import SMALL_SHOP, STAGE_BASE
 from tests.sweep_helpers import write_experiment

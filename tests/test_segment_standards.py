@@ -14,7 +14,7 @@ from scipy import stats
 
 import servsim
 from servsim.cli import main
-from servsim.core.catalogue import SEGMENT_KPIS
+from servsim.core.kpi_columns import SEGMENT_KPIS
 from servsim.experiment.tables import summarize_points
 from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.model import run_replication

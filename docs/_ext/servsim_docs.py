@@ -479,7 +479,10 @@ KINDS = {
 
 
 def kpi_tables() -> str:
-    from servsim.core.catalogue import CATALOGUE, KPI_GROUPS, STAGES, Kpi
+    from servsim.core.catalogue import CATALOGUE
+    from servsim.core.kpi import Kpi
+    from servsim.core.kpi_columns import KPI_GROUPS
+    from servsim.core.stages import STAGES
 
     by_name: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
     unknown = {kpi.kind for kpi in CATALOGUE} - set(KINDS)
@@ -740,7 +743,7 @@ def sweep_folder() -> str:
     import pandas as pd
 
     import servsim
-    from servsim.core.catalogue import KPI_NAMES
+    from servsim.core.kpi_columns import KPI_NAMES
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / "sweep"

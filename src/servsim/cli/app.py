@@ -368,8 +368,8 @@ def _print_summary(results: Results, confidence: float) -> None:
     import pandas as pd
     from rich.table import Table
 
-    from servsim.core.catalogue import KPI_GROUPS
     from servsim.core.formats import INTERVAL_METHOD, format_value
+    from servsim.core.kpi_columns import KPI_GROUPS
 
     scenario = results.scenario
     summary = results.summary(confidence)

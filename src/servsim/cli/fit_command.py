@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from servsim.run.fit import Choice, Fit
+    from servsim.run.fit import Fit
+    from servsim.run.fitted_laws import Choice
 
 BAD_INPUT = 2
 

@@ -21,8 +21,8 @@ from servsim.cli.sweep_tables import (
     objectives_legend,
     settings,
 )
-from servsim.core.catalogue import kpi_of
 from servsim.core.formats import format_target, short_names
+from servsim.core.kpi_columns import kpi_of
 from servsim.search.result import OptimizeResult, Winner
 
 

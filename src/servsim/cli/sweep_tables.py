@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from servsim.cli.fitting import fit, spread
-from servsim.core.catalogue import lower_is_better
 from servsim.core.formats import format_target, short_names, show_value
+from servsim.core.kpi_columns import lower_is_better
 from servsim.experiment.frontier import EFFICIENT, INDISTINGUISHABLE, point_status
 from servsim.experiment.results import SweepResults
 from servsim.stats.standards import Standard, parse_standards

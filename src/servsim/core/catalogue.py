@@ -4,61 +4,18 @@ One entry per KPI (name, group, kind, better direction, whether it is measured p
 segment, a one-line definition). Tables, standards, report styles, the docs' KPI reference and
 the check that every computed KPI is listed all read this list, so adding a KPI is one entry
 here plus its computation in ``servsim.kpis``.
+
+The record itself is ``servsim.core.kpi``; the lookups by column name and the named sets of
+KPIs (rates, durations, cost terms, ...) are ``servsim.core.kpi_columns``; the parts of the
+business a scenario may leave out, and their KPIs, are ``servsim.core.stages``.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
-Kind = Literal["rate", "score", "balance", "change", "duration", "count", "money"]
-"""rate: a share in [0, 1], shown as a percentage; score: a satisfaction score in [0, 1];
-balance: a difference of two shares, in [-1, 1] (the net promoter score), as a percentage;
-change: a relative change, -1 (all gone) or more, as a percentage; duration: a time in the
-scenario's time unit; count: a number of things (>= 0); money: in the scenario's currency
-(a cost >= 0; a margin or a profit of either sign)."""
-
-PERCENT_KINDS = ("rate", "balance", "change")
-"""Kinds shown as percentages."""
-
-Better = Literal["higher", "lower", "neither"]
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One reported figure."""
-
-    name: str
-    group: str
-    kind: Kind
-    better: Better
-    definition: str
-    per_segment: bool = False
-    """Measured for each customer segment's orders too (``otif[trade]``)."""
-    part_of: str | None = None
-    """The total it adds up to (every ``cost_*`` term adds up to ``cost_total``)."""
-
-    signed: bool = False
-    """Money that may be negative (a margin, a profit)."""
-
-    stage: str | None = None
-    """The part of the business the KPI measures, when a scenario may leave that part out
-    (one of ``STAGES``): for a scenario without it the KPI is NaN, not 0."""
-
-    @property
-    def lowest(self) -> float:
-        """The smallest value the KPI can take."""
-        if self.kind in ("balance", "change"):
-            return -1.0
-        return -math.inf if self.signed else 0.0
-
-    @property
-    def highest(self) -> float:
-        """The largest value the KPI can take."""
-        return 1.0 if self.kind in ("rate", "score", "balance") else math.inf
-
+from servsim.core.kpi import Better, Kind, Kpi
+from servsim.core.stages import STAGE_OF
 
 AVAILABILITY = "Availability"
 TIME = "Time and reliability"
@@ -523,120 +480,5 @@ CATALOGUE: tuple[Kpi, ...] = (
     ),
 )
 """Every KPI of a run, in the order the tables show them."""
-
-STAGES: dict[str, str] = {
-    "complaints": "complaints (a complaints: section)",
-    "returns": "returns (a returns: section)",
-    "installation": "installation by technicians (a product with install: true)",
-    "repairs": "warranty repairs (a product with a warranty)",
-    "notices": "status notices (notices: a policy other than none)",
-    "substitution": "substitutes offered on a stock-out (stocking.substitutes)",
-    "postponement": "later dates offered on a stock-out (the stock-out rule postpone)",
-    "expediting": "late shipments upgraded (delivery.expedite)",
-    "network": "a network of stock locations (a network: section)",
-}
-"""The parts of the business a scenario may leave out, and what models each. A KPI of a part
-the scenario lacks is NaN (shown as ``-``); a modelled part with no events in a run is 0.
-Cost terms stay 0 when their part is absent: nothing is spent on it, and the terms add up to
-``cost_total``."""
-
-_STAGE_OF = {
-    "complaint_rate": "complaints",
-    "claim_rate": "complaints",
-    "resolution_time_mean": "complaints",
-    "resolution_time_p90": "complaints",
-    "return_rate": "returns",
-    "install_wait_mean": "installation",
-    "snag_rate": "installation",
-    "repair_rate": "repairs",
-    "notified_delay_rate": "notices",
-    "notices_per_order": "notices",
-    "substitution_rate": "substitution",
-    "substituted_order_rate": "substitution",
-    "postponed_rate": "postponement",
-    "expedited_rate": "expediting",
-    "transshipment_rate": "network",
-    "primary_share": "network",
-    "supplier_on_time": "network",
-    "supplier_in_full": "network",
-    "supplier_otif": "network",
-    "supplier_availability": "network",
-    "disruption_time": "network",
-}
-CATALOGUE = tuple(replace(kpi, stage=_STAGE_OF.get(kpi.name)) for kpi in CATALOGUE)
-
-BY_NAME: dict[str, Kpi] = {kpi.name: kpi for kpi in CATALOGUE}
-
-KPI_NAMES: tuple[str, ...] = tuple(BY_NAME)
-"""Every KPI column of a run: what objectives, standards and targets may name."""
-
-KPI_GROUPS: dict[str, tuple[str, ...]] = {}
-for _kpi in CATALOGUE:
-    KPI_GROUPS.setdefault(_kpi.group, ())
-    KPI_GROUPS[_kpi.group] += (_kpi.name,)
-del _kpi
-
-SEGMENT_KPIS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.per_segment)
-"""KPIs measured per customer segment: those of its orders. Stock, staff, retention and cost
-figures belong to the whole business."""
-
-RATES: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "rate")
-DURATIONS: frozenset[str] = frozenset(kpi.name for kpi in CATALOGUE if kpi.kind == "duration")
-"""KPIs measured in the scenario's time unit (a standard's target on them may carry a unit)."""
-
-STAGE_KPIS: dict[str, tuple[str, ...]] = {
-    stage: tuple(kpi.name for kpi in CATALOGUE if kpi.stage == stage) for stage in STAGES
-}
-"""The KPIs of each part of the business a scenario may leave out."""
-
-COST_TERMS: tuple[str, ...] = tuple(kpi.name for kpi in CATALOGUE if kpi.part_of == "cost_total")
-"""The named terms that add up to cost_total, in stacking order."""
-
-AFTER_SALE_KPIS: tuple[str, ...] = KPI_GROUPS[AFTER_SALE]
-CUSTOMER_KPIS: tuple[str, ...] = KPI_GROUPS[CUSTOMERS]
-
-_SEGMENT_COLUMN = re.compile(r"^(\w+)\[([^\[\]]+)\]$")
-
-
-def segment_column(kpi: str, segment: str | None) -> str:
-    """A KPI's column name: ``otif``, or ``otif[trade]`` for a segment's (``split_column``
-    reads it back)."""
-    return kpi if segment is None else f"{kpi}[{segment}]"
-
-
-def split_column(name: str) -> tuple[str, str | None]:
-    """``otif[trade]`` -> ("otif", "trade"); ``otif`` -> ("otif", None)."""
-    match = _SEGMENT_COLUMN.match(name)
-    return (match.group(1), match.group(2)) if match else (name, None)
-
-
-BREAKDOWN_FIGURES: dict[str, Kpi] = {
-    kpi.name: kpi
-    for kpi in (
-        Kpi("lines", NETWORK, "count", "neither", "order lines a location served"),
-        Kpi("avg_owed", NETWORK, "count", "lower", "units a location owed those below it"),
-        Kpi("transshipped_in", NETWORK, "count", "lower", "units moved into a location"),
-        Kpi("transshipped_out", NETWORK, "count", "neither", "units moved out of a location"),
-    )
-}
-"""Figures of a breakdown (``--by location``) that are no KPI of a run: not objectives or
-standards, but their intervals respect their range like any KPI's."""
-
-
-def kpi_of(column: str) -> Kpi | None:
-    """The catalogue entry of a KPI column (a segment's ``otif[trade]`` reads as ``otif``),
-    or of a breakdown's own figure."""
-    name = split_column(column)[0]
-    return BY_NAME.get(name) or BREAKDOWN_FIGURES.get(name)
-
-
-def lower_is_better(column: str) -> bool:
-    """Whether a KPI column improves downwards (a cost) rather than upwards (a profit)."""
-    kpi = kpi_of(column)
-    return kpi is None or kpi.better != "higher"
-
-
-def kind_of(column: str) -> Kind | None:
-    """The kind of a KPI column, None for a column that is not a KPI."""
-    kpi = kpi_of(column)
-    return None if kpi is None else kpi.kind
+# each KPI stamped with the part of the business it measures (``servsim.core.stages``)
+CATALOGUE = tuple(replace(kpi, stage=STAGE_OF.get(kpi.name)) for kpi in CATALOGUE)

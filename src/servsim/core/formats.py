@@ -6,7 +6,8 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 
-from servsim.core.catalogue import PERCENT_KINDS, kind_of
+from servsim.core.kpi import PERCENT_KINDS
+from servsim.core.kpi_columns import kind_of
 
 INTERVAL_METHOD = "Student t; Wilson score for rates and scores, cut at 0 for times and counts"
 """How ``servsim.stats.confidence`` computes an interval, in a caption's words."""

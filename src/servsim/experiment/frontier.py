@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from servsim.core.catalogue import lower_is_better
+from servsim.core.kpi_columns import lower_is_better
 from servsim.stats.standards import Standard, Status
 
 EFFICIENT = "efficient"

@@ -24,8 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from servsim.core.catalogue import kpi_of, lower_is_better
 from servsim.core.errors import show
+from servsim.core.kpi_columns import kpi_of, lower_is_better
 from servsim.core.validation import CrossChecks, refuse
 from servsim.experiment.design import Point, plan
 from servsim.scenario.fields import MOST_REPLICATIONS, Count, Number, Seed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from servsim.core.catalogue import CUSTOMER_KPIS
+from servsim.core.kpi_columns import CUSTOMER_KPIS
 from servsim.core.units import HOURS_PER_TIME_UNIT, HOURS_PER_YEAR
 from servsim.kpis.ratios import count, ratio
 from servsim.kpis.sales import Sales

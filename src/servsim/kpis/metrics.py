@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from servsim.core.catalogue import STAGE_KPIS
+from servsim.core.kpi_columns import STAGE_KPIS
 from servsim.kpis.aftersales import after_sale_kpis
 from servsim.kpis.costs import cost_kpis
 from servsim.kpis.customers import customer_kpis
@@ -74,7 +74,7 @@ def counted_lines(log: RunLog, orders: Table, which: np.ndarray | None = None) -
 
 def only_modelled(figures: Mapping[str, float], scenario: Scenario) -> dict[str, float]:
     """The figures with those of every part of the business the scenario does not model
-    (``servsim.core.catalogue.STAGES``) set to NaN: 0 would say it was measured and found
+    (``servsim.core.stages.STAGES``) set to NaN: 0 would say it was measured and found
     none. Decided from the scenario, never from the run."""
     modelled = scenario.modelled_stages
     absent = {kpi for stage, kpis in STAGE_KPIS.items() if stage not in modelled for kpi in kpis}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from servsim.core.catalogue import COST_TERMS
+from servsim.core.kpi_columns import COST_TERMS
 from servsim.kpis.sales import Sales
 
 NOT_PAID_IN_THE_WINDOW = ("cost_purchase", "cost_lost_margin", "cost_goodwill")

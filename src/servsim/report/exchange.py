@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from servsim.core.catalogue import lower_is_better
+from servsim.core.kpi_columns import lower_is_better
 from servsim.experiment.frontier import (
     DOMINATED,
     EFFICIENT,

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from servsim.report.document import figure_html, page, paragraph, section, table_html
 from servsim.report.style import FONT, FRONTIER, RECOMMENDED, series_colour
-from servsim.run.fit import Choice, Fit
+from servsim.run.fit import Fit
+from servsim.run.fitted_laws import Choice
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

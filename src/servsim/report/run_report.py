@@ -8,9 +8,9 @@ from contextlib import suppress
 import pandas as pd
 import yaml
 
-from servsim.core.catalogue import KPI_GROUPS
 from servsim.core.errors import ScenarioError
 from servsim.core.formats import INTERVAL_METHOD
+from servsim.core.kpi_columns import KPI_GROUPS
 from servsim.report import document, style
 from servsim.report.network import network_section
 from servsim.report.policy_figures import cost_breakdown, run_standards, standards_table

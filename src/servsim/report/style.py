@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative, unlabel_rgb
 
-from servsim.core.catalogue import COST_TERMS, DURATIONS, RATES, split_column
 from servsim.core.formats import show_value as show_value  # how reports and tables agree
+from servsim.core.kpi_columns import COST_TERMS, DURATIONS, RATES, split_column
 from servsim.stats.confidence import possible_interval
 
 STATUS_COLOURS = {"met": "#1a9850", "unclear": "#f0a020", "missed": "#d73027"}

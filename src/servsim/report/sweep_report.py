@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from servsim.core.catalogue import lower_is_better
 from servsim.core.errors import ScenarioError
 from servsim.core.formats import INTERVAL_METHOD
+from servsim.core.kpi_columns import lower_is_better
 from servsim.experiment import store
 from servsim.experiment.frontier import (
     EFFICIENT,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from servsim.core.catalogue import segment_column
+from servsim.core.kpi_columns import segment_column
 from servsim.kpis.breakdowns import kpis_by_segment
 from servsim.kpis.metrics import compute_kpis
 from servsim.kpis.satisfaction import scored_orders

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from servsim.core.catalogue import lower_is_better
+from servsim.core.kpi_columns import lower_is_better
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.design import Task
 from servsim.search.evidence import MET, UNCLEAR, shortfall

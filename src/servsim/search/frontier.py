@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from servsim.core.catalogue import lower_is_better
+from servsim.core.kpi_columns import lower_is_better
 from servsim.experiment.adaptive import replications_wanted
 from servsim.experiment.frontier import EFFICIENT, frontier
 from servsim.experiment.tables import summarize_points

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from servsim.core.catalogue import kpi_of
+from servsim.core.kpi_columns import kpi_of
 
 DEFAULT_CONFIDENCE = 0.95
 

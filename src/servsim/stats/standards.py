@@ -14,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from servsim.core.catalogue import (
+from servsim.core.kpi import PERCENT_KINDS, Kpi
+from servsim.core.kpi_columns import (
     BY_NAME,
     DURATIONS,
     KPI_NAMES,
-    PERCENT_KINDS,
     SEGMENT_KPIS,
-    Kpi,
     segment_column,
     split_column,
 )
