@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import subprocess
 import sys
@@ -68,3 +69,20 @@ def test_the_layers_import_only_from_the_layers_below_them() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     done = subprocess.run([str(lint)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+MOST_LINES = 500
+"""The house rule: a module past this many lines is split by responsibility."""
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted((ROOT / "src" / "servsim").rglob("*.py")),
+    ids=lambda path: str(path.relative_to(ROOT / "src")),
+)
+def test_every_module_keeps_to_one_job_under_500_lines_with_a_docstring(module: Path) -> None:
+    """Each module of the package is short and says at its top why it exists."""
+    text = module.read_text(encoding="utf-8")
+    lines = len(text.splitlines())
+    assert lines <= MOST_LINES, f"{module.name}: {lines} lines, split it by responsibility"
+    assert ast.get_docstring(ast.parse(text)), f"{module.name} has no module docstring"
