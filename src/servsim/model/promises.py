@@ -23,19 +23,17 @@ class Promises:
         scenario: Scenario,
         record: Recorder,
         service_of: Callable[[int, int], tuple[int, int]],
+        tiers: list[str],
+        urgent_tiers: list[str],
     ) -> None:
-        """``service_of``: an order's (priority, carrier mode), from its order and segment."""
+        """``service_of``: an order's (priority, carrier mode), from its order and segment;
+        ``tiers``, ``urgent_tiers``: each segment's tier, and the tier of its urgent orders."""
         self.scenario = scenario
         self.record = record
         self._service_of = service_of
-        tiers = [segment.tier for segment in scenario.demand.segments.values()]
-        self.promises = [scenario.promise_of(tier) for tier in tiers]
+        self.of_segment = [scenario.promise_of(tier) for tier in tiers]
         """segment -> the lead time its tier promises"""
-        urgent_tiers = [
-            segment.urgent.tier if segment.urgent else segment.tier
-            for segment in scenario.demand.segments.values()
-        ]
-        self.urgent_promises = [scenario.promise_of(tier) for tier in urgent_tiers]
+        self.urgent_of_segment = [scenario.promise_of(tier) for tier in urgent_tiers]
         """segment -> the lead time promised to its urgent orders"""
         self.stock: Sequence = []
         """The stock point of each sku (set once built): a quote asks when stock is due"""
@@ -46,7 +44,7 @@ class Promises:
         if record.requested and order in record.requested:
             due = record.requested[order]
         else:
-            promises = self.urgent_promises if order in record.urgent else self.promises
+            promises = self.urgent_of_segment if order in record.urgent else self.of_segment
             due = record.placed[order] + promises[record.segment[order]]  # first(), inlined
         return due + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
 
@@ -55,7 +53,7 @@ class Promises:
         record = self.record
         if record.requested and order in record.requested:
             return record.requested[order]
-        promises = self.urgent_promises if order in record.urgent else self.promises
+        promises = self.urgent_of_segment if order in record.urgent else self.of_segment
         return record.placed[order] + promises[record.segment[order]]
 
     def quote(self, order: int, first_line: int) -> None:

@@ -41,8 +41,6 @@ class Sourcing:
         network = scenario.network
         assert network is not None
         self.env = env
-        self.scenario = scenario
-        self.record = record
         self.allocation = allocation
         skus = scenario.skus
         locations, suppliers = list(network.locations), list(network.suppliers)

@@ -62,11 +62,11 @@ class World:
             zip(self._priority_of_segment, self._mode_of_segment, strict=True)
         )
         """segment -> (priority in processing, carrier mode index)"""
-        self.due = Promises(scenario, self.record, self._service_of)
         urgent_tiers = [
             segment.urgent.tier if segment.urgent else segment.tier
             for segment in scenario.demand.segments.values()
         ]
+        self.promises = Promises(scenario, self.record, self._service_of, tiers, urgent_tiers)
         self._urgent_service = [
             (scenario.all_tiers[tier].priority, self.modes.index(scenario.mode_of(tier)))
             for tier in urgent_tiers
@@ -75,7 +75,7 @@ class World:
         self._any_urgent = any(segment.urgent for segment in scenario.demand.segments.values())
         hours_per_unit = HOURS_PER_TIME_UNIT[scenario.time_unit]
         self.carriers = Carriers(
-            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self.due.due
+            scenario.delivery, streams, day_length=24 / hours_per_unit, promised=self.promises.due
         )
         self.clerks = self._build_clerks()
         processing = scenario.processing
@@ -104,10 +104,10 @@ class World:
             routes = self.sourcing.routes
             self.stock = routes[0].points[0]
             self.allocation.use_stock(self.stock, routes)
-        self.due.stock = self.stock
+        self.promises.stock = self.stock
         self.customers = customer_bases(self.env, scenario, streams)
         self.judgements = (
-            Judgements(self.env, scenario, self.record, self.due.first, self.customers)
+            Judgements(self.env, scenario, self.record, self.promises.first, self.customers)
             if self.customers or scenario.has_aftercare
             else None
         )
@@ -182,7 +182,7 @@ class World:
             self.scenario,
             streams,
             self.record,
-            self.due.due,
+            self.promises.due,
             self._replace,
             lambda sku, units: self.stock[sku].restock(units),
             self.judgements,
@@ -250,7 +250,8 @@ class World:
                 if known is not None and known[index] >= 0:
                     record.customer[order] = known[index]
                 if located is not None and located[index] >= 0:
-                    self.sourcing.in_region(order, segment, regions[located[index]])  # type: ignore[union-attr]
+                    assert self.sourcing is not None  # a history's regions need a network
+                    self.sourcing.in_region(order, segment, regions[located[index]])
                 placed.append(env.now)
                 segments.append(segment)
                 services.append(service)
@@ -270,7 +271,7 @@ class World:
                     )
                 position += count
                 if quotes:
-                    self.due.quote(order, first_line)
+                    self.promises.quote(order, first_line)
                 if aftercare is not None:
                     aftercare.placed(order, first_line)
                 if watched:
@@ -421,8 +422,8 @@ class World:
             warmup=scenario.warmup,
             skus=self.skus,
             segments=self.segments,
-            promises=self.due.promises,
-            urgent_promises=self.due.urgent_promises,
+            promises=self.promises.of_segment,
+            urgent_promises=self.promises.urgent_of_segment,
             modes=self.modes,
             staff_on_duty=self._scheduled_staff(),
             channels=list(scenario.channels) or ["any"],
