@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 import simpy
+from simpy.events import Timeout
 
 from servsim.core.units import HOURS_PER_TIME_UNIT
 from servsim.model.customers import UNIT
@@ -47,7 +48,7 @@ class Aftercare:
         scenario: Scenario,
         streams: RandomStreams,
         record: Recorder,
-        promised: Callable[[int], float],
+        promised: Callable[[int], tuple[float, float]],
         replace: Callable[[int, int, int], int],
         restock: Callable[[int, int], None],
         judgements: Judgements,
@@ -56,6 +57,7 @@ class Aftercare:
         self.scenario = scenario
         self.record = record
         self._promised = promised
+        """order -> (when first promised, when due): ``Promises.first_and_due``"""
         self._replace = replace
         self._restock = restock
         self.judgements = judgements
@@ -133,7 +135,7 @@ class Aftercare:
             lost = sum(record.lost[first_line:end]) - declined
             skus, price = record.sku[first_line:end], self._price
             value = sum([price[sku] * q for sku, q in zip(skus, quantities, strict=True)])
-        due = self._promised(order)
+        promise, due = self._promised(order)
         tracked = TrackedOrder(order, first_line, end - first_line, quantity, lost, value, due)
         if self._delay_notices and (
             order in record.postponed
@@ -151,7 +153,7 @@ class Aftercare:
             return
         self._open[order] = tracked
         if order not in record.replaces:  # a replacement's waits count for the order it replaces
-            self.judgements.watch_delivery(tracked)
+            self.judgements.watch_delivery(tracked, promise)
         if self._shipped_while_placing:
             for shipment in self._shipped_while_placing.pop(order, ()):
                 self.shipped(order, *shipment)
@@ -168,8 +170,11 @@ class Aftercare:
             return
         due = tracked.due
         late = delivered > due and dispatched < due
-        if self._dispatch_notices:
-            self._notify(order, informs=late)
+        if self._dispatch_notices:  # _notify, inlined: a notice per shipment
+            notices = self.record.notices
+            notices[order] = notices.get(order, 0) + 1
+            if late:
+                self.record.informed.add(order)
         elif self._delay_notices and late and order not in self.record.informed:
             self._notify(order, informs=True)
         tracked.left -= units
@@ -199,8 +204,7 @@ class Aftercare:
         del self._open[tracked.order]
         self.judgements.carried(tracked)
         wait = max(tracked.delivered - self.env.now, 0.0)
-        arrival = self.env.timeout(wait, value=tracked)
-        arrival.callbacks.append(self._delivered)
+        Timeout(self.env, wait, tracked).callbacks.append(self._delivered)
 
     def _notify(self, order: int, informs: bool) -> None:
         notices = self.record.notices

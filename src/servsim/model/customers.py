@@ -65,10 +65,12 @@ class SegmentCustomers:
         start = self.relationship.start
         self.highest = self.relationship.rate_factor(1.0)
         """The rate factor at full trust: candidates come at the market's rate times this."""
-        self._rate_factor = self.relationship.rate_factor
-        self._size_factor = self.relationship.size_factor
-        self._defection = spec.defection.chance
-        """trust -> rate factor, size factor, chance of leaving (bound once: run per order)"""
+        self._start = start
+        self._frequency = self.relationship.frequency
+        self._sizing = self.relationship.size
+        self._low_logit, self._logit_rise = spec.defection.logits()
+        """The relationship's rate and size factors and the defection curve of trust, as
+        numbers: ``judge`` computes them inline (run per order)"""
         self.trust: list[float] = [start] * count
         self.glitches: list[float] = [0.0] * count
         self.experiences: list[int] = [0] * count
@@ -144,9 +146,11 @@ class SegmentCustomers:
             1.0 if score < self.threshold else 0.0
         )
         self.trust[customer] = trust
-        self._factor[customer] = self._rate_factor(trust)
-        self._size[customer] = self._size_factor(trust)
-        if next(self._leaves) < self._defection(trust):
+        moved = trust - self._start  # Relationship.rate_factor and size_factor, inlined
+        self._factor[customer] = math.exp(self._frequency * moved)
+        self._size[customer] = math.exp(self._sizing * moved)
+        leaving = 1.0 / (1.0 + math.exp(-(self._low_logit + self._logit_rise * trust)))
+        if next(self._leaves) < leaving:  # Defection.chance, inlined
             self._leave(customer)
 
     def _leave(self, customer: int) -> None:

@@ -146,13 +146,13 @@ class Judgements:
         model = self._model[self.record.segment[tracked.order]]
         return getattr(model, zone).intolerable  # type: ignore[no-any-return]
 
-    def watch_delivery(self, tracked: TrackedOrder) -> None:
+    def watch_delivery(self, tracked: TrackedOrder, promise: float) -> None:
         """An order its customer judges when delivered, or when its lateness ran out the
-        customer's tolerance, whichever comes first. Until its last unit is carried the order
-        is among the undelivered the sweep looks at (few: no deadline to keep per order)."""
-        order = tracked.order
-        tracked.promise = self._first_promise(order)
-        self._undelivered[order] = tracked
+        customer's tolerance (counted from when it was first ``promise``-d), whichever comes
+        first. Until its last unit is carried the order is among the undelivered the sweep
+        looks at (few: no deadline to keep per order)."""
+        tracked.promise = promise
+        self._undelivered[tracked.order] = tracked
 
     def carried(self, tracked: TrackedOrder) -> None:
         """The order's last unit is on its way: if it arrives after the customer's tolerance

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
 Processed = Callable[[int, float, float], None]
 """A shipment is ready to ship: (shipment, start of processing, ready)."""
@@ -132,8 +133,7 @@ class PriorityClerkPool:
         self._busy += 1
         now = self.env.now
         self.started(shipment, now)
-        done = self.env.timeout(duration, value=(shipment, now))
-        done.callbacks.append(self._finish)
+        Timeout(self.env, duration, (shipment, now)).callbacks.append(self._finish)
 
     def _finish(self, event: simpy.Event) -> None:
         shipment, start = event.value  # type: ignore[misc]

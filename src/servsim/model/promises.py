@@ -40,21 +40,21 @@ class Promises:
 
     def due(self, order: int) -> float:
         """When the order is due: its tier's promise, moved if the customer accepted a delay."""
-        record = self.record
-        if record.requested and order in record.requested:
-            due = record.requested[order]
-        else:
-            promises = self.urgent_of_segment if order in record.urgent else self.of_segment
-            due = record.placed[order] + promises[record.segment[order]]  # first(), inlined
-        return due + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
+        return self.first_and_due(order)[1]
 
     def first(self, order: int) -> float:
         """When the order was first promised: what its customer expects, whatever came later."""
+        return self.first_and_due(order)[0]
+
+    def first_and_due(self, order: int) -> tuple[float, float]:
+        """(``first``, ``due``) of the order, at once: asked for both as each order is placed."""
         record = self.record
         if record.requested and order in record.requested:
-            return record.requested[order]
-        promises = self.urgent_of_segment if order in record.urgent else self.of_segment
-        return record.placed[order] + promises[record.segment[order]]
+            first = record.requested[order]
+        else:
+            promises = self.urgent_of_segment if order in record.urgent else self.of_segment
+            first = record.placed[order] + promises[record.segment[order]]
+        return first, first + record.postponed.get(order, 0.0) + record.quoted.get(order, 0.0)
 
     def quote(self, order: int, first_line: int) -> None:
         """Competence: an order that must wait for stock is promised when its stock is due,

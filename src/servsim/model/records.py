@@ -276,6 +276,9 @@ class SupplyLog(FlatLog):
         self.set(row, 7, 1)
 
 
+_JUDGED_FULL = BLOCK_ROWS * 7
+
+
 class JudgementLog(FlatLog):
     """One row per settled order: when it settled, its score and what each dimension lost."""
 
@@ -300,10 +303,10 @@ class JudgementLog(FlatLog):
         information: float,
         tangibles: float,
     ) -> None:
-        self.rows.extend(
-            (order, settled, score, reliability, responsiveness, information, tangibles)
-        )
-        self._added()
+        rows = self.rows  # _added inlined: a row per order
+        rows.extend((order, settled, score, reliability, responsiveness, information, tangibles))
+        if len(rows) == _JUDGED_FULL:
+            self._move_rows()
 
 
 class RestockLog(FlatLog):

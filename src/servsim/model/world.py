@@ -182,7 +182,7 @@ class World:
             self.scenario,
             streams,
             self.record,
-            self.promises.due,
+            self.promises.first_and_due,
             self._replace,
             lambda sku, units: self.stock[sku].restock(units),
             self.judgements,

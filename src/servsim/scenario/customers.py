@@ -74,9 +74,15 @@ class Defection(Section):
 
     def chance(self, trust: float) -> float:
         """The chance of leaving after an experience that left the customer at ``trust``."""
+        low_logit, slope = self.logits()
+        return 1.0 / (1.0 + math.exp(-(low_logit + slope * trust)))
+
+    def logits(self) -> tuple[float, float]:
+        """The curve's log-odds at trust 0, and their rise to trust 1 (``chance`` of trust
+        t is the logistic of the first plus t times the second)."""
         low, high = self.dissatisfied, self.satisfied
         low_logit, high_logit = math.log(low / (1 - low)), math.log(high / (1 - high))
-        return 1.0 / (1.0 + math.exp(-(low_logit + (high_logit - low_logit) * trust)))
+        return low_logit, high_logit - low_logit
 
 
 def _rate_word(value: Any) -> Any:
