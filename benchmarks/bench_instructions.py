@@ -11,9 +11,11 @@ It runs one replication (no warm-up, KPIs included) at each of two horizons unde
 ``valgrind --tool=callgrind`` with ``PYTHONHASHSEED=0``, both at once (one per core), and
 prints the difference in instructions over the difference in orders: what one more order costs,
 without the interpreter's start, the imports and what a run sets up once (the imports' objects
-are frozen, so the garbage collector's passes count only the run's own). The same code, inputs
-and environment count the same, so two commits compare to a fraction of a percent where the
-wall clock of a shared machine swings by a third; ``--set`` overrides fields (dotted names, as
+are frozen, so the garbage collector's passes count only the run's own; the package is
+byte-compiled first). The same code counts the same to 0.2% and a change that alters nothing
+moves it by up to 0.8%, where the wall clock of a shared machine swings by a third: read
+differences under 1% as noise, and check ``scripts/fingerprints.py`` before believing a drop
+(a model that changed counts differently too). ``--set`` overrides fields (dotted names, as
 ``Scenario.with_overrides``) to see what a part of the model costs.
 """
 
@@ -54,7 +56,15 @@ def child(name: str, horizon: str, overrides: dict[str, object]) -> None:
 
 
 def counted(name: str, horizons: list[str], overrides: str) -> list[tuple[int, int]]:
-    """(orders, instructions) of a run at each horizon, counted at once."""
+    """(orders, instructions) of a run at each horizon, counted at once. The package is
+    byte-compiled first: a module changed since its last import would otherwise be compiled
+    by one run and not the other, a few million instructions of difference that no order
+    made."""
+    import compileall
+
+    import servsim
+
+    compileall.compile_dir(Path(servsim.__file__).parent, quiet=1)
     environment = {**os.environ, "PYTHONHASHSEED": "0"}
     with tempfile.TemporaryDirectory() as folder:
         runs = [
