@@ -114,15 +114,6 @@ class Aftercare:
             effect: scenario.programme_factor(effect)
             for effect in ("complaints", "returns", "snags")
         }
-        self._complaint_draws = self._chance["complaint"]
-        self._return_draws = self._chance["return"]
-        """(bound once: drawn on every delivery)"""
-        self._usual_complaint_chance = (
-            self._complaint_chance_of(1.0 - self._complaints.chance.base)
-            if self._complaints is not None
-            else 0.0
-        )
-        """The chance of a complaint about an order that went as it should (most orders)."""
 
     # --- the order's way to the customer -------------------------------------------------
     def placed(self, order: int, first_line: int) -> None:
@@ -179,11 +170,8 @@ class Aftercare:
             return
         due = tracked.due
         late = delivered > due and dispatched < due
-        if self._dispatch_notices:  # _notify, inlined: a notice per shipment
-            notices = self.record.notices
-            notices[order] = notices.get(order, 0) + 1
-            if late:
-                self.record.informed.add(order)
+        if self._dispatch_notices:
+            self._notify(order, informs=late)
         elif self._delay_notices and late and order not in self.record.informed:
             self._notify(order, informs=True)
         tracked.left -= units
@@ -226,7 +214,7 @@ class Aftercare:
         an episode of the order's experience."""
         tracked: TrackedOrder = event.value  # type: ignore[assignment]
         order = tracked.order
-        replaced = self._replacing.pop(order, None) if self._replacing else None
+        replaced = self._replacing.pop(order, None)
         if replaced is not None:  # a replacement's experience belongs to the order it replaces
             original, requested = replaced
             original.replacement_delay = self.env.now - requested
@@ -245,17 +233,9 @@ class Aftercare:
     # --- complaints ------------------------------------------------------------------------
     def complaint_chance(self, order: int, tracked: TrackedOrder) -> float:
         """1 - the product of (1 - chance) over what went wrong, times the programmes' factor."""
+        chance = self._complaints.chance  # type: ignore[union-attr]
         record = self.record
         late_by = tracked.delivered - tracked.due
-        if (
-            late_by <= 0
-            and not tracked.lost
-            and not tracked.damaged
-            and order not in record.wrong_item
-            and order not in record.wrong_invoice
-        ):
-            return self._usual_complaint_chance
-        chance = self._complaints.chance  # type: ignore[union-attr]
         informed = order in record.informed
         calm = 1.0 - chance.base  # the chance no cause makes the customer complain
         if late_by > 0:
@@ -271,14 +251,10 @@ class Aftercare:
             calm *= 1.0 - chance.wrong_item
         if order in record.wrong_invoice:
             calm *= 1.0 - chance.wrong_invoice
-        return self._complaint_chance_of(calm)
-
-    def _complaint_chance_of(self, calm: float) -> float:
-        """The chance of a complaint when ``calm`` is the chance no cause makes one."""
         return min(1.0, (1.0 - calm) * self._factors["complaints"])
 
     def _maybe_complain(self, order: int, tracked: TrackedOrder) -> bool:
-        if next(self._complaint_draws) >= self.complaint_chance(order, tracked):
+        if next(self._chance["complaint"]) >= self.complaint_chance(order, tracked):
             return False
         complaints = self._complaints
         assert complaints is not None
@@ -323,7 +299,7 @@ class Aftercare:
             reason, chance = "damaged", returns.damaged
         else:
             reason, chance = "no_fault", returns.base
-        if next(self._return_draws) >= chance * self._factors["returns"]:
+        if next(self._chance["return"]) >= chance * self._factors["returns"]:
             return False
         requested = self.env.now + next(self._return_after)
         received = requested + next(self._return_transit)

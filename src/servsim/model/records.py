@@ -165,11 +165,7 @@ class ShipmentLog(FlatLog):
 
     def started(self, shipment: int, start: float) -> None:
         """A clerk started processing the shipment."""
-        kept = shipment - self._moved  # set(), inlined: run per shipment
-        if kept >= 0:
-            self.rows[kept * _WIDTH + _START] = start
-        else:
-            self._blocks[shipment // BLOCK_ROWS][_START][shipment % BLOCK_ROWS] = start
+        self.set(shipment, _START, start)
 
     def processed(
         self,
