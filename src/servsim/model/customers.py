@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from itertools import islice
 
 import simpy
 
@@ -94,6 +95,8 @@ class SegmentCustomers:
             if acquisition.rate is not None
             else rate * pull * spec.defection.chance(start)  # as many join as leave at first
         )
+        self.on_join: Callable[[], None] = _nobody
+        """Told when a customer joins (the candidates' stream re-plans its sleep)."""
         if self.joining > 0:
             self._joins = streams.draws(f"acquisition/{name}", UNIT)
             env.process(self._acquisition())
@@ -103,9 +106,14 @@ class SegmentCustomers:
         """The order stream's rate relative to the segment's rate at the start."""
         return self.pull * self.most / self.base * self.highest
 
-    def pick(self) -> int:
-        """The customer placing a candidate order, or -1 if the candidate is thinned away."""
-        index = int(next(self._picks) * self.most)
+    def candidate_indices(self, count: int) -> list[int]:
+        """The indices among the customers of the next ``count`` candidate orders, in turn:
+        one past the active customers is thinned away (``candidates.Candidates``)."""
+        most = self.most
+        return [int(pick * most) for pick in islice(self._picks, count)]
+
+    def accept(self, index: int) -> int:
+        """The customer placing the candidate of ``index``, or -1 if it is thinned away."""
         if index >= len(self.active):
             return -1
         customer = self.active[index]
@@ -186,6 +194,11 @@ class SegmentCustomers:
                 self._size.append(1.0)
                 self._position[customer] = len(self.active)
                 self.active.append(customer)
+                self.on_join()
+
+
+def _nobody() -> None:
+    """No one to tell."""
 
 
 def customer_bases(

@@ -51,7 +51,7 @@ def start(
         arrive(sku, quantity, service)
         next_order(None)
 
-    _at_start(env, next_order)
+    at_start(env, next_order)
 
 
 def follow(env: simpy.Environment, waits: Iterator[float]) -> None:
@@ -63,10 +63,10 @@ def follow(env: simpy.Environment, waits: Iterator[float]) -> None:
             Timeout(env, wait).callbacks.append(resume)
             return
 
-    _at_start(env, resume)
+    at_start(env, resume)
 
 
-def _at_start(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
+def at_start(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
     """Call ``callback`` from an event scheduled now, as a process's start would be."""
     begin = simpy.Event(env)
     begin._ok = True  # a triggered event, scheduled like a process's Initialize (urgent)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import simpy
 
@@ -19,9 +19,10 @@ from servsim.model import array_flow, plain_arrivals
 from servsim.model.aftercare import Aftercare
 from servsim.model.allocation import Allocation
 from servsim.model.array_flow import ArrayFlow
+from servsim.model.candidates import Candidates, Place
 from servsim.model.customers import customer_bases
 from servsim.model.delivery import Carried, Carriers
-from servsim.model.demand import EntryBlock, OrderStream
+from servsim.model.demand import EntryBlock, OrderBlock, OrderStream
 from servsim.model.judgement import Judgements
 from servsim.model.patience import Patience
 from servsim.model.processing import (
@@ -43,9 +44,17 @@ from servsim.scenario.shifts import staff_over_horizon
 class World:
     """One replication of a scenario, ready to run."""
 
-    def __init__(self, scenario: Scenario, streams: RandomStreams, in_arrays: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        streams: RandomStreams,
+        in_arrays: bool = True,
+        every_candidate: bool = False,
+    ) -> None:
         """``in_arrays``: a flow without feedback is computed in arrays (``array_flow``: the
-        same log, bit for bit); False simulates its events all the same."""
+        same log, bit for bit); False simulates its events all the same. ``every_candidate``:
+        a customer base wakes at each candidate order, even one no active customer can have
+        placed (the same log; ``candidates.Candidates``)."""
         self.scenario = scenario
         self._streams = streams
         self.env = simpy.Environment()
@@ -138,6 +147,9 @@ class World:
                     plain_arrivals.plain_orders(stream, self._draw_services),
                     self._plain_arrival(index),
                 )
+            elif customers is not None:
+                orders_of = self._orders_of(index, stream)
+                Candidates(self.env, customers, stream.blocks(), orders_of, every_candidate)
             else:
                 plain_arrivals.follow(self.env, self._arrivals(index, stream))
 
@@ -209,15 +221,31 @@ class World:
         return FifoClerkPool(self.env, processing.staff)  # type: ignore[arg-type]
 
     def _arrivals(self, segment: int, stream: OrderStream) -> Iterator[float]:
-        """The segment's orders, in arrival order, each after the wait it yields (run by
-        ``plain_arrivals.follow``); each draws its processing time on arrival so that order i
-        is served alike whatever the policy (common random numbers). A bare one-line stream
-        runs as plain callbacks instead (``plain_arrivals.start``)."""
+        """The orders of a segment without a customer base, in arrival order, each after the
+        wait it yields (run by ``plain_arrivals.follow``). A bare one-line stream runs as
+        plain callbacks instead (``plain_arrivals.start``), a customer base's candidates as
+        ``candidates.Candidates``."""
+        orders_of = self._orders_of(segment, stream)
+        for block in stream.blocks():
+            place = orders_of(block)
+            position = 0
+            for index, (gap, count) in enumerate(zip(block[0], block[1], strict=True)):
+                yield gap
+                place(index, position, -1)
+                position += count
+
+    def _orders_of(self, segment: int, stream: OrderStream) -> Callable[[OrderBlock], Place]:
+        """How the segment's orders are placed: for each block, as the stream yields it, a
+        function that places the block's order ``index`` (its lines from ``position``) by
+        ``customer`` (-1: none picked). Each block draws its orders' processing times when it
+        arrives, so that order i is served alike whatever the policy (common random
+        numbers)."""
         env = self.env
         record = self.record
         placed, segments = record.placed, record.segment
         services = self._service_of_order
         place_line = self.allocation.place_single_line_order
+        place_order = self.allocation.place_order
         aftercare = self.aftercare
         customers = self.customers.get(segment)
         quotes = self.scenario.delivery.quote_from_stock
@@ -225,24 +253,21 @@ class World:
         patience = self.patience
         watched = patience.watches(segment)
         regions = regions_of_trace(self.scenario, stream)
-        for gaps, line_counts, skus, quantities, entry, urgent in stream.blocks():
-            drawn = self._draw_services(len(gaps))
+
+        def orders_of_block(block: OrderBlock) -> Place:
+            _, line_counts, skus, quantities, entry, urgent = block
+            drawn = self._draw_services(len(line_counts))
             if entry is not None:  # entry time adds to the processing time
                 drawn = [service + time for service, time in zip(drawn, entry[1], strict=True)]
-            position = 0
             # a history's facts of the block's orders (set by the stream as it yields a block)
             asked, known = stream.requested, stream.customers
             located = stream.regions if regions else None
-            for index, (gap, count, service) in enumerate(
-                zip(gaps, line_counts, drawn, strict=False)
-            ):
-                yield gap
+
+            def place(index: int, position: int, customer: int) -> None:
                 order = len(placed)
-                if customers is not None:
-                    customer = customers.pick()
-                    if customer < 0:  # thinned: no active customer placed this candidate
-                        position += count
-                        continue
+                count = line_counts[index]
+                if customer >= 0:
+                    assert customers is not None  # only a customer base picks customers
                     record.customer[order] = customer
                     customers.resize(customer, quantities, position, count)
                 if asked is not None and asked[index] == asked[index]:
@@ -254,7 +279,7 @@ class World:
                     self.sourcing.in_region(order, segment, regions[located[index]])
                 placed.append(env.now)
                 segments.append(segment)
-                services.append(service)
+                services.append(drawn[index])
                 first_line = len(record.line_order)
                 if entry is not None:
                     self._record_entry(order, entry, index)
@@ -263,19 +288,22 @@ class World:
                 if count == 1:
                     place_line(order, segment, skus[position], quantities[position])
                 else:
-                    self.allocation.place_order(
+                    place_order(
                         order,
                         segment,
                         skus[position : position + count],
                         quantities[position : position + count],
                     )
-                position += count
                 if quotes:
                     self.promises.quote(order, first_line)
                 if aftercare is not None:
                     aftercare.placed(order, first_line)
                 if watched:
                     patience.watch(order, first_line)
+
+            return place
+
+        return orders_of_block
 
     def _replace(self, original: int, first: int, count: int) -> int:
         """A replacement for a wrong or damaged order: the same goods as a new, linked order."""
