@@ -118,3 +118,31 @@ def test_the_stream_sleeps_through_most_thinned_candidates(monkeypatch) -> None:
     _run(scenario, every=True)
     assert wakes[False] < 0.6 * wakes[True]
     assert wakes[False] >= len(log.orders)
+
+
+def test_a_wake_lands_on_the_candidates_time_where_now_plus_a_delay_cannot() -> None:
+    """now + (at - now) is not always ``at`` in floating point, and for some pairs no delay
+    gives ``at``: the wake is queued at the candidate's time itself (the very time one event
+    per candidate gives), in turn with events queued at that time by SimPy."""
+    import math
+
+    import simpy
+
+    now, at = 93.32239002254337, 487.67376580172987
+    delay = at - now
+    for _ in range(4):
+        delay = math.nextafter(delay, -math.inf)
+    near = [delay := math.nextafter(delay, math.inf) for _ in range(8)]
+    assert all(now + delay != at for delay in near), "no delay from now reaches the time"
+    env = simpy.Environment(initial_time=now)
+    seen: list[float] = []
+    candidates._event_at(env, at, lambda _: seen.append(env.now))
+    env.run()
+    assert seen == [at]
+    env = simpy.Environment()  # from 0 a timeout reaches the time: queued in turn with it
+    order: list[str] = []
+    env.timeout(at).callbacks.append(lambda _: order.append("timeout before"))
+    candidates._event_at(env, at, lambda _: order.append("wake"))
+    env.timeout(at).callbacks.append(lambda _: order.append("timeout after"))
+    env.run()
+    assert order == ["timeout before", "wake", "timeout after"]

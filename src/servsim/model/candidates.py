@@ -15,12 +15,13 @@ candidates is fetched at its last candidate, as it would be: every result is the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
+from heapq import heappush
 from itertools import accumulate
+from typing import Any
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from servsim.model.customers import SegmentCustomers
 from servsim.model.demand import OrderBlock
@@ -91,16 +92,8 @@ class Candidates:
         self._wake(candidate, at + gaps[candidate])
 
     def _wake(self, candidate: int, at: float) -> None:
-        """A wake at candidate ``candidate``'s time ``at``, exactly (now + the delay is ``at``)."""
-        now = self.env.now
-        delay = at - now
-        while now + delay < at:
-            delay = math.nextafter(delay, math.inf)
-        while now + delay > at:
-            delay = math.nextafter(delay, -math.inf)
-        event = Timeout(self.env, delay)
-        event.callbacks.append(self._decide)
-        self._waking, self._woken = event, candidate
+        """A wake at candidate ``candidate``'s time ``at``."""
+        self._waking, self._woken = _event_at(self.env, at, self._decide), candidate
 
     def _decide(self, event: simpy.Event) -> None:
         if event is not self._waking:  # a wake planned before a join moved it earlier
@@ -127,3 +120,20 @@ class Candidates:
             if at > now and indices[candidate] < active:
                 self._wake(candidate, at)
                 return
+
+
+def _event_at(
+    env: simpy.Environment, at: float, callback: Callable[[simpy.Event], None]
+) -> simpy.Event:
+    """An event at time ``at`` exactly, queued as ``Environment.schedule`` queues one (normal
+    priority, the environment's next event number). ``schedule`` takes a delay and adds it to
+    now, and floating point cannot always make that sum equal a time summed otherwise (now +
+    (at - now) may round past ``at``); the candidate's time is the sum one event per candidate
+    gives, so it is queued as it is."""
+    event = simpy.Event(env)
+    event._ok = True  # triggered, with no value, as a Timeout is
+    event._value = None
+    event.callbacks.append(callback)
+    queue: list[Any] = env._queue  # type: ignore[attr-defined]
+    heappush(queue, (at, NORMAL, next(env._eid), event))  # type: ignore[attr-defined]
+    return event
